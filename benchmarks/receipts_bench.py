@@ -1,0 +1,107 @@
+"""Receipt rendering: the ReceiptRenderer pool (all cores) against the plain WeasyPrint call, same run.
+
+Run from the repository root: ``python -m benchmarks.receipts_bench [--receipts 60] [--rounds 3]``.
+The plain call renders the same standalone HTML sequentially in this process; rounds alternate the two
+so that load from other processes on the machine hits both alike.
+"""
+
+import argparse
+import asyncio
+import math
+import os
+import statistics
+import time
+
+import weasyprint
+
+from services.receipts.rendering.pool import ReceiptRenderer
+from services.receipts.rendering.render import render_html
+from services.receipts.rendering.samples import sample_view
+from services.receipts.rendering.view import ReceiptView
+
+TARGET_THROUGHPUT_RATIO = 1.7
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+
+
+def make_views(count: int) -> list[ReceiptView]:
+    return [
+        sample_view(
+            reference=f"RCS-2026-{index:06d}",
+            claimant_type="survivors" if index % 3 == 0 else "insured",
+            inspection_selected=index % 4 == 0,
+        )
+        for index in range(count)
+    ]
+
+
+def run_plain(htmls: list[str]) -> tuple[list[float], float]:
+    latencies = []
+    started = time.perf_counter()
+    for html in htmls:
+        call_started = time.perf_counter()
+        weasyprint.HTML(string=html).write_pdf()
+        latencies.append(time.perf_counter() - call_started)
+    return latencies, time.perf_counter() - started
+
+
+async def run_pool(renderer: ReceiptRenderer, views: list[ReceiptView]) -> tuple[list[float], float]:
+    in_flight = asyncio.Semaphore(renderer.max_workers)
+    latencies = []
+
+    async def render_one(view: ReceiptView) -> None:
+        async with in_flight:
+            call_started = time.perf_counter()
+            await renderer.render(view)
+            latencies.append(time.perf_counter() - call_started)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(render_one(view) for view in views))
+    return latencies, time.perf_counter() - started
+
+
+def summary(latencies: list[float], wall_s: float) -> tuple[float, float, float]:
+    return statistics.median(latencies) * 1000, percentile(latencies, 0.95) * 1000, len(latencies) / wall_s
+
+
+async def main(receipts: int, rounds: int, workers: int) -> None:
+    views = make_views(receipts)
+    htmls = [render_html(view) for view in views]
+    weasyprint.HTML(string=htmls[0]).write_pdf()
+    per_round = math.ceil(receipts / rounds)
+    plain_latencies: list[float] = []
+    pool_latencies: list[float] = []
+    plain_wall = pool_wall = 0.0
+    async with ReceiptRenderer(max_workers=workers) as renderer:
+        for start in range(0, receipts, per_round):
+            latencies, wall = run_plain(htmls[start : start + per_round])
+            plain_latencies += latencies
+            plain_wall += wall
+            latencies, wall = await run_pool(renderer, views[start : start + per_round])
+            pool_latencies += latencies
+            pool_wall += wall
+
+    plain = summary(plain_latencies, plain_wall)
+    pool = summary(pool_latencies, pool_wall)
+    print(f"{'':34} {'receipts':>8} {'median ms':>10} {'p95 ms':>8} {'receipts/s':>11}")
+    print(f"{'plain HTML().write_pdf(), 1 proc':34} {receipts:>8} {plain[0]:>10.1f} {plain[1]:>8.1f} {plain[2]:>11.2f}")
+    print(f"{f'ReceiptRenderer, {workers} workers':34} {receipts:>8} {pool[0]:>10.1f} {pool[1]:>8.1f} {pool[2]:>11.2f}")
+    latency_ok = pool[0] <= plain[0]
+    throughput_ratio = pool[2] / plain[2]
+    print(f"median per receipt: {pool[0] / plain[0]:.2f}x the plain call ({'ok' if latency_ok else 'SLOWER'})")
+    print(
+        f"throughput: {throughput_ratio:.2f}x the plain call "
+        f"({'ok' if throughput_ratio >= TARGET_THROUGHPUT_RATIO else 'below'} target {TARGET_THROUGHPUT_RATIO}x)"
+    )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--receipts", type=int, default=60)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.receipts, arguments.rounds, arguments.workers))

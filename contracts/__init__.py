@@ -1,0 +1,45 @@
+"""TAAWIDATY event catalogue: frozen pydantic models, topic names and the envelope. No behaviour."""
+
+from contracts.claims import (
+    Beneficiary,
+    ClaimDetails,
+    ClaimForm,
+    ClaimSubmitted,
+    DocumentRef,
+    SubmitClaim,
+)
+from contracts.dead_letters import DeadLetter
+from contracts.documents import (
+    DocumentsIncomplete,
+    DocumentsVerified,
+    DocumentType,
+    RejectedDocument,
+    VerifiedDocument,
+)
+from contracts.eligibility import ClaimDecided, DecisionSummary, InspectionSelection
+from contracts.envelope import Event
+from contracts.notifications import NotificationStatusChanged
+from contracts.receipts import ReceiptIssued
+from contracts.topics import Topic
+
+__all__ = [
+    "Beneficiary",
+    "ClaimDecided",
+    "ClaimDetails",
+    "ClaimForm",
+    "ClaimSubmitted",
+    "DeadLetter",
+    "DecisionSummary",
+    "DocumentRef",
+    "DocumentType",
+    "DocumentsIncomplete",
+    "DocumentsVerified",
+    "Event",
+    "InspectionSelection",
+    "NotificationStatusChanged",
+    "ReceiptIssued",
+    "RejectedDocument",
+    "SubmitClaim",
+    "Topic",
+    "VerifiedDocument",
+]

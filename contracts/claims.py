@@ -1,0 +1,74 @@
+"""Claim intake: the command portals publish and the event the claims service emits once it owns the claim."""
+
+from datetime import date
+from typing import Literal
+
+from pydantic import Field
+
+from contracts.envelope import Contract, Event
+
+RegistrationNumber = str  # 9 digits, checked by the claims service
+ClaimantType = Literal["insured", "survivors"]
+ApplicantRole = Literal["insured", "spouse", "divorced_parent", "guardian", "child"]
+
+
+class Beneficiary(Contract):
+    """A survivor the claim asks a share for (section 1 of DOMAIN.md)."""
+
+    id: str = Field(min_length=1, max_length=40)
+    full_name: str = Field(default="", max_length=120)
+    relation: Literal["spouse", "child"]
+    birth_date: date | None = None
+    orphan_of: Literal["one_parent", "both_parents"] | None = None
+    in_school: bool = False
+    apprentice: bool = False
+    sick: bool = False
+    disabled: bool = False
+
+
+class DocumentRef(Contract):
+    """An uploaded scan waiting in quarantine for the documents service's checks."""
+
+    document_id: str = Field(min_length=1, max_length=64)
+    doc_type: str = Field(min_length=1, max_length=64)
+    bucket: str
+    object_key: str
+    size: int = Field(ge=0)
+
+
+class ClaimForm(Contract):
+    """What the claimant declared on the form. For survivors, `registration_number` is the deceased's."""
+
+    claimant_type: ClaimantType
+    applicant_role: ApplicantRole = "insured"
+    registration_number: RegistrationNumber = Field(pattern=r"^\d{9}$")
+    applicant_name: str = Field(min_length=1, max_length=120)
+    phone: str = Field(pattern=r"^\+212[67]\d{8}$", description="Moroccan mobile, E.164")
+    language: Literal["fr", "ar"] = Field("fr", description="language of the SMS the claimant receives")
+    mining_activity: bool = False
+    ceased_activity_on: date | None = None
+    force_majeure: bool = False
+    beneficiaries: tuple[Beneficiary, ...] = ()
+
+
+class ClaimDetails(ClaimForm):
+    """The form with what the claims service adds; travels with every later event of the claim."""
+
+    reference: str
+    filed_on: date
+
+
+class SubmitClaim(Event):
+    """Command a portal front end publishes on `claims.intake.v1` once the claimant validated the request."""
+
+    type: Literal["claim.submit"] = "claim.submit"
+    form: ClaimForm
+    documents: tuple[DocumentRef, ...] = ()
+
+
+class ClaimSubmitted(Event):
+    """The claims service accepted and stored the claim."""
+
+    type: Literal["claim.submitted"] = "claim.submitted"
+    claim: ClaimDetails
+    documents: tuple[DocumentRef, ...] = ()

@@ -1,0 +1,32 @@
+"""The envelope every event carries, whatever its type."""
+
+from datetime import UTC, datetime
+from uuid import uuid4
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _new_id() -> str:
+    return str(uuid4())
+
+
+class Contract(BaseModel):
+    """Base of every contract model: immutable, and tolerant of fields added by newer producers."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class Event(Contract):
+    """Envelope fields. `claim_id` is also the Kafka key, so one claim's events stay ordered."""
+
+    event_id: str = Field(default_factory=_new_id, min_length=1, max_length=64)
+    type: str
+    version: int = 1
+    occurred_at: datetime = Field(default_factory=_now)
+    claim_id: str = Field(min_length=1, max_length=64)
+    correlation_id: str = Field(min_length=1, max_length=64)
+    producer: str = Field(min_length=1, max_length=64)

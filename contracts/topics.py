@@ -1,0 +1,17 @@
+"""Topic names. Every topic is keyed by claim id; `<topic>.dlq` holds its dead letters."""
+
+from enum import StrEnum
+
+
+class Topic(StrEnum):
+    CLAIM_INTAKE = "claims.intake.v1"
+    CLAIM_SUBMITTED = "claims.submitted.v1"
+    DOCUMENTS_VERIFIED = "documents.verified.v1"
+    DOCUMENTS_INCOMPLETE = "documents.incomplete.v1"
+    CLAIM_DECIDED = "eligibility.decided.v1"
+    RECEIPT_ISSUED = "receipts.issued.v1"
+    NOTIFICATION_STATUS = "notifications.status.v1"
+
+    @property
+    def dead_letters(self) -> str:
+        return f"{self.value}.dlq"

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Install (once) what deploy/local/start.sh runs: Debian packages (Kannel), Kafka broker jars from
+# Maven Central, FerretDB and MinIO built from the Go module proxy. Everything built goes to
+# $TAAWIDATY_CACHE; a step whose output already exists is skipped.
+#   deploy/local/install.sh                 # apt kafka ferretdb minio
+#   deploy/local/install.sh kafka minio     # only these
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=deploy/local/env.sh
+. "$here/env.sh"
+
+bin=$TAAWIDATY_CACHE/bin
+kafka_dir=$TAAWIDATY_CACHE/kafka-$TAAWIDATY_KAFKA_VERSION
+mkdir -p "$bin"
+command -v go >/dev/null && command -v mvn >/dev/null && command -v java >/dev/null ||
+  { echo "install.sh: needs go, mvn and java (Java 17) on PATH" >&2; exit 1; }
+
+# step NAME DONE_PATH FUNCTION: run FUNCTION unless DONE_PATH exists, and say how long it took.
+step() {
+  local name=$1 done_path=$2 fn=$3 t0
+  if [[ -e $done_path ]]; then
+    echo "== $name: already installed ($done_path)"
+    return
+  fi
+  echo "== $name: installing ..."
+  t0=$SECONDS
+  "$fn"
+  echo "== $name: done in $((SECONDS - t0))s"
+}
+
+apt_packages() {
+  local missing=() p
+  for p in kannel kannel-extras curl procps; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    echo "== apt: installing ${missing[*]}"
+    local sudo=() t0=$SECONDS; ((EUID == 0)) || sudo=(sudo)
+    "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
+      "${missing[@]}" >"$TAAWIDATY_CACHE/apt.log" 2>&1 || { cat "$TAAWIDATY_CACHE/apt.log" >&2; return 1; }
+    # The package may start a system-wide bearerbox on the same ports; we run our own, so keep it off.
+    if [[ -d /run/systemd/system ]]; then
+      "${sudo[@]}" systemctl disable --now kannel >/dev/null 2>&1 || true
+    else
+      "${sudo[@]}" invoke-rc.d kannel stop >/dev/null 2>&1 || true
+    fi
+    echo "== apt: done in $((SECONDS - t0))s"
+  else
+    echo "== apt: kannel kannel-extras curl procps already installed"
+  fi
+}
+
+install_kafka() {
+  local work=$TAAWIDATY_CACHE/kafka-pom-$TAAWIDATY_KAFKA_VERSION
+  mkdir -p "$work"
+  cat >"$work/pom.xml" <<POM
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>local.taawidaty</groupId><artifactId>kafka-broker</artifactId><version>1</version>
+  <packaging>pom</packaging>
+  <dependencies>
+    <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka_2.13</artifactId><version>$TAAWIDATY_KAFKA_VERSION</version></dependency>
+    <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka-tools</artifactId><version>$TAAWIDATY_KAFKA_VERSION</version></dependency>
+    <dependency><groupId>org.apache.logging.log4j</groupId><artifactId>log4j-slf4j-impl</artifactId><version>2.24.3</version></dependency>
+    <dependency><groupId>org.apache.logging.log4j</groupId><artifactId>log4j-core</artifactId><version>2.24.3</version></dependency>
+  </dependencies>
+</project>
+POM
+  mvn -q -B -Dstyle.color=never -f "$work/pom.xml" dependency:copy-dependencies \
+    -DincludeScope=runtime -DoutputDirectory="$kafka_dir/libs.tmp"
+  cat >"$kafka_dir/log4j2.properties" <<'LOG'
+status = warn
+appender.out.type = Console
+appender.out.name = STDOUT
+appender.out.layout.type = PatternLayout
+appender.out.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = INFO
+rootLogger.appenderRef.out.ref = STDOUT
+logger.kafka.name = kafka
+logger.kafka.level = INFO
+logger.apache.name = org.apache
+logger.apache.level = WARN
+logger.broker.name = org.apache.kafka.server
+logger.broker.level = INFO
+LOG
+  mv "$kafka_dir/libs.tmp" "$kafka_dir/libs"
+  echo "   $(find "$kafka_dir/libs" -name '*.jar' | wc -l) jars in $kafka_dir/libs"
+}
+
+install_ferretdb() {
+  local v=$TAAWIDATY_FERRETDB_VERSION src dir
+  dir=$(cd /tmp && go mod download -json "github.com/FerretDB/FerretDB@$v" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
+  [[ -n $dir ]] || { echo "go mod download of FerretDB $v failed" >&2; return 1; }
+  src=$TAAWIDATY_CACHE/src/ferretdb-$v
+  rm -rf "$src" && mkdir -p "$(dirname "$src")"
+  cp -r "$dir" "$src" && chmod -R u+w "$src"
+  echo "$v" >"$src/build/version/version.txt"   # FerretDB panics at start without it
+  (cd "$src" && CGO_ENABLED=0 go build -buildvcs=false -o "$bin/ferretdb.tmp" ./cmd/ferretdb)
+  mv "$bin/ferretdb.tmp" "$bin/ferretdb"
+}
+
+install_minio() {
+  (cd /tmp && CGO_ENABLED=0 GOBIN=$bin go install "github.com/minio/minio@$TAAWIDATY_MINIO_VERSION")
+}
+
+t_all=$SECONDS
+(($#)) || set -- apt kafka ferretdb minio
+for what in "$@"; do
+  case $what in
+    apt) apt_packages ;;
+    kafka) step "kafka $TAAWIDATY_KAFKA_VERSION jars" "$kafka_dir/libs" install_kafka ;;
+    ferretdb) step "ferretdb $TAAWIDATY_FERRETDB_VERSION" "$bin/ferretdb" install_ferretdb ;;
+    minio) step "minio $TAAWIDATY_MINIO_VERSION" "$bin/minio" install_minio ;;
+    *) echo "install.sh: unknown component '$what' (use: apt kafka ferretdb minio)" >&2; exit 1 ;;
+  esac
+done
+echo "== install.sh finished in $((SECONDS - t_all))s (cache: $TAAWIDATY_CACHE)"

@@ -1,0 +1,59 @@
+"""Push one sample claim through the running system and show where it ended: receipt PDF and SMS sent.
+
+Run by run.sh once the services are up; talks only to the claims HTTP API, MinIO and the fake SMSC's log.
+"""
+
+import os
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+from minio import Minio
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.e2e.samples import INSURED_FORM, pdf_scan, png_scan, smsc_messages  # noqa: E402
+
+API = os.environ.get("TAAWIDATY_CLAIMS_URL", "http://127.0.0.1:18080")
+FINAL_STATUSES = {"sms_queued", "sms_sent", "sms_delivered", "sms_failed"}
+
+
+def wait_for_sms(client: httpx.Client, claim_id: str, timeout_s: float = 120) -> dict:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        claim = client.get(f"/claims/{claim_id}").raise_for_status().json()
+        statuses = {entry["status"] for entry in claim["timeline"]}
+        if statuses & FINAL_STATUSES and "receipt_issued" in statuses:
+            return claim
+        time.sleep(0.5)
+    raise SystemExit(f"the sample claim did not reach its SMS within {timeout_s:.0f}s: {claim['timeline']}")
+
+
+def main() -> int:
+    with httpx.Client(base_url=API, timeout=30) as client:
+        created = client.post("/claims", json=INSURED_FORM).raise_for_status().json()
+        claim_id = created["claim_id"]
+        print(f"claim {claim_id} created, reference {created['reference']}")
+        client.put(f"/claims/{claim_id}/documents/identity_card",
+                   files={"file": ("cni.pdf", pdf_scan(), "application/pdf")}).raise_for_status()
+        client.put(f"/claims/{claim_id}/documents/bank_details",
+                   files={"file": ("rib.png", png_scan(), "image/png")}).raise_for_status()
+        client.post(f"/claims/{claim_id}/submit").raise_for_status()
+        claim = wait_for_sms(client, claim_id)
+    for entry in claim["timeline"]:
+        print(f"  {entry['at']}  {entry['status']:<24} {entry['detail']}")
+    receipt = next(e for e in claim["timeline"] if e["status"] == "receipt_issued")["detail"]
+    minio = Minio(os.environ["MINIO_ENDPOINT"], os.environ["MINIO_ACCESS_KEY"], os.environ["MINIO_SECRET_KEY"],
+                  secure=os.environ.get("MINIO_SECURE", "false") == "true")
+    link = minio.presigned_get_object("receipts", receipt["object_key"], expires=timedelta(hours=1))
+    print(f"receipt PDF: s3://receipts/{receipt['object_key']}\n  download (1 h): {link}")
+    for message in smsc_messages():
+        if claim["reference"] in message:
+            print(f"SMS at the SMSC: {message}")
+    print("sample claim reached: SMS sent")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

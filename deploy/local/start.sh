@@ -1,0 +1,228 @@
+#!/usr/bin/env bash
+# Start the local real servers on 127.0.0.1 in the background and wait until they are healthy.
+#   deploy/local/start.sh                 # kafka ferretdb minio kannel
+#   deploy/local/start.sh kafka minio     # only these
+# Logs: $TAAWIDATY_RUN/logs, pid files: $TAAWIDATY_RUN/pids, data: $TAAWIDATY_RUN/<server> (fresh per start).
+# A server that is already running (live pid file) is left alone.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=deploy/local/env.sh
+. "$here/env.sh"
+
+bin=$TAAWIDATY_CACHE/bin
+kafka_dir=$TAAWIDATY_CACHE/kafka-$TAAWIDATY_KAFKA_VERSION
+logs=$TAAWIDATY_RUN/logs
+pids=$TAAWIDATY_RUN/pids
+timeout=${TAAWIDATY_START_TIMEOUT:-90}
+
+hostport() { local x=${1#*://}; x=${x%%/*}; echo "$x"; }   # mongodb://h:p/ -> h:p
+kafka_port=${KAFKA_BOOTSTRAP_SERVERS##*:}
+kafka_controller_port=$((kafka_port + 1))
+mongo_addr=$(hostport "$MONGODB_URL")
+kannel_sendsms_port=$(hostport "$KANNEL_SENDSMS_URL"); kannel_sendsms_port=${kannel_sendsms_port##*:}
+kannel_admin_port=13000 kannel_smsbox_port=13001 kannel_fake_port=13010
+kannel_admin_password=taawidaty-admin
+
+die() { echo "start.sh: $*" >&2; exit 1; }
+
+# running NAME: true if NAME's pid file points at a live process.
+running() {
+  local f=$pids/$1.pid
+  [[ -s $f ]] && kill -0 "$(cat "$f")" 2>/dev/null
+}
+
+# launch NAME CMD...: run CMD in its own session (so stop.sh can kill its whole group), log + pid file.
+launch() {
+  local name=$1; shift
+  setsid "$@" </dev/null >>"$logs/$name.log" 2>&1 &
+  echo $! >"$pids/$name.pid"
+}
+
+# wait_healthy NAME CHECK...: poll CHECK until it succeeds, the process dies, or $timeout seconds pass.
+wait_healthy() {
+  local name=$1; shift
+  local deadline=$((SECONDS + timeout))
+  until "$@" >/dev/null 2>&1; do
+    if ! running "$name"; then
+      tail -n 30 "$logs/$name.log" >&2 || true
+      die "$name exited during start-up; see $logs/$name.log"
+    fi
+    ((SECONDS < deadline)) || die "$name not healthy after ${timeout}s; see $logs/$name.log"
+    sleep 0.5
+  done
+}
+
+port_free() { ! (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+tcp_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+need() { [[ -e $1 ]] || die "$1 is missing: run deploy/local/install.sh first"; }
+check_port() { port_free "$1" "$2" || die "$3: 127.0.0.1:$2 is already taken by another process"; }
+
+# Kafka ApiVersions v0 request over /dev/tcp: healthy when the broker answers correlation id 1, error 0.
+kafka_api_versions() {
+  local reply
+  exec 3<>"/dev/tcp/127.0.0.1/$kafka_port" || return 1
+  printf '\x00\x00\x00\x0b\x00\x12\x00\x00\x00\x00\x00\x01\x00\x01h' >&3
+  reply=$(timeout 5 head -c 10 <&3 | od -An -tx1 | tr -d ' \n')
+  exec 3<&-
+  [[ ${reply:8:12} == 000000010000 ]]
+}
+kafka_healthy() { grep -q 'Kafka Server started' "$logs/kafka.log" && kafka_api_versions; }
+
+start_kafka() {
+  need "$kafka_dir/libs"
+  check_port 127.0.0.1 "$kafka_port" kafka
+  check_port 127.0.0.1 "$kafka_controller_port" kafka
+  local dir=$TAAWIDATY_RUN/kafka cluster_id
+  rm -rf "$dir" && mkdir -p "$dir/data"
+  cat >"$dir/server.properties" <<EOF
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$kafka_controller_port
+listeners=PLAINTEXT://127.0.0.1:$kafka_port,CONTROLLER://127.0.0.1:$kafka_controller_port
+advertised.listeners=PLAINTEXT://127.0.0.1:$kafka_port
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+log.dirs=$dir/data
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+auto.create.topics.enable=true
+num.partitions=3
+group.initial.rebalance.delay.ms=0
+EOF
+  local java=(java -Xms256m -Xmx512m -XX:+UseG1GC -Djava.awt.headless=true
+    "-Dlog4j2.configurationFile=$kafka_dir/log4j2.properties" -cp "$kafka_dir/libs/*")
+  # A random 16-byte base64url id, as `StorageTool random-uuid` prints (without a second JVM start).
+  cluster_id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
+  "${java[@]}" kafka.tools.StorageTool format -t "$cluster_id" -c "$dir/server.properties" \
+    >"$logs/kafka.log" 2>&1 || { cat "$logs/kafka.log" >&2; die "kafka storage format failed"; }
+  launch kafka "${java[@]}" kafka.Kafka "$dir/server.properties"
+}
+
+start_ferretdb() {
+  need "$bin/ferretdb"
+  check_port 127.0.0.1 "${mongo_addr##*:}" ferretdb
+  local dir=$TAAWIDATY_RUN/ferretdb
+  rm -rf "$dir" && mkdir -p "$dir/data" "$dir/state"
+  : >"$logs/ferretdb.log"
+  launch ferretdb "$bin/ferretdb" --handler=sqlite --sqlite-url="file:$dir/data/" \
+    --listen-addr="$mongo_addr" --state-dir="$dir/state" --debug-addr=- \
+    --telemetry=disable --log-level=info
+}
+
+start_minio() {
+  need "$bin/minio"
+  check_port 127.0.0.1 "${MINIO_ENDPOINT##*:}" minio
+  local dir=$TAAWIDATY_RUN/minio
+  rm -rf "$dir" && mkdir -p "$dir/data"
+  : >"$logs/minio.log"
+  # MINIO_ACCESS_KEY/SECRET_KEY are deprecated server-side names: give the server ROOT_USER/PASSWORD only.
+  launch minio env -u MINIO_ACCESS_KEY -u MINIO_SECRET_KEY \
+    MINIO_ROOT_USER="$MINIO_ACCESS_KEY" MINIO_ROOT_PASSWORD="$MINIO_SECRET_KEY" \
+    MINIO_BROWSER=off MINIO_UPDATE=off "$bin/minio" server --quiet --address "$MINIO_ENDPOINT" "$dir/data"
+}
+
+kannel_status() { curl -fsS "http://127.0.0.1:$kannel_admin_port/status.txt?password=$kannel_admin_password"; }
+kannel_bearerbox_up() { kannel_status >/dev/null; }
+kannel_healthy() {
+  local status
+  status=$(kannel_status) || return 1
+  grep -q 'fakesmsc.*online' <<<"$status" && grep -q 'smsbox:' <<<"$status" \
+    && curl -sS -o /dev/null "http://127.0.0.1:$kannel_sendsms_port/cgi-bin/sendsms"
+}
+
+start_kannel() {
+  local b=/usr/sbin/bearerbox s=/usr/sbin/smsbox f=/usr/lib/kannel/test/fakesmsc p
+  need $b; need $s; need $f
+  for p in "$kannel_admin_port" "$kannel_smsbox_port" "$kannel_fake_port" "$kannel_sendsms_port"; do
+    check_port 127.0.0.1 "$p" kannel
+  done
+  local dir=$TAAWIDATY_RUN/kannel
+  rm -rf "$dir" && mkdir -p "$dir"
+  cat >"$dir/kannel.conf" <<EOF
+group = core
+admin-port = $kannel_admin_port
+admin-interface = 127.0.0.1
+admin-password = $kannel_admin_password
+admin-allow-ip = 127.0.0.1
+smsbox-port = $kannel_smsbox_port
+smsbox-interface = 127.0.0.1
+box-allow-ip = 127.0.0.1
+dlr-storage = internal
+log-file = "$logs/kannel-bearerbox-core.log"
+log-level = 1
+access-log = "$logs/kannel-access.log"
+
+group = smsc
+smsc = fake
+smsc-id = fakesmsc
+port = $kannel_fake_port
+our-host = 127.0.0.1
+connect-allow-ip = 127.0.0.1
+
+group = smsbox
+bearerbox-host = 127.0.0.1
+bearerbox-port = $kannel_smsbox_port
+sendsms-port = $kannel_sendsms_port
+sendsms-interface = 127.0.0.1
+log-file = "$logs/kannel-smsbox-core.log"
+log-level = 1
+access-log = "$logs/kannel-smsbox-access.log"
+
+group = sendsms-user
+username = $KANNEL_USERNAME
+password = $KANNEL_PASSWORD
+user-allow-ip = 127.0.0.1
+max-messages = 10
+
+# No MO traffic is expected (fakesmsc sends none); answer nothing if some arrives.
+group = sms-service
+keyword = default
+text = "ignored"
+max-messages = 0
+EOF
+  : >"$logs/bearerbox.log"; : >"$logs/smsbox.log"
+  launch bearerbox $b -v 1 "$dir/kannel.conf"
+  wait_healthy bearerbox kannel_bearerbox_up
+  launch smsbox $s -v 1 "$dir/kannel.conf"
+  # Receive-only fake SMSC: "-m 0" sends no MO message (the one given is never used);
+  # every MT message bearerbox delivers is logged as a "Got message N: <...>" line.
+  mkdir -p "$(dirname "$FAKESMSC_LOG")"
+  setsid $f -H 127.0.0.1 -r "$kannel_fake_port" -m 0 "0 0 text unused" \
+    </dev/null >>"$FAKESMSC_LOG" 2>&1 &
+  echo $! >"$pids/fakesmsc.pid"
+}
+
+ferretdb_healthy() { grep -q 'Listening on' "$logs/ferretdb.log" && tcp_open "${mongo_addr%:*}" "${mongo_addr##*:}"; }
+minio_healthy() { curl -fsS "http://$MINIO_ENDPOINT/minio/health/live"; }
+
+is_running() {
+  case $1 in
+    kannel) running bearerbox && running smsbox && running fakesmsc ;;
+    kafka | ferretdb | minio) running "$1" ;;
+    *) die "unknown server '$1' (use: kafka ferretdb minio kannel)" ;;
+  esac
+}
+
+mkdir -p "$logs" "$pids"
+(($#)) || set -- kafka ferretdb minio kannel
+t0=$SECONDS
+for name in "$@"; do
+  if is_running "$name"; then echo "$name: already running"; continue; fi
+  [[ $name == kannel ]] && "$here/stop.sh" kannel >/dev/null   # clear a half-running set
+  "start_$name"
+done
+# Launch first, then wait: the servers start up in parallel. Already running ones are checked too.
+for name in "$@"; do
+  case $name in
+    kafka) wait_healthy kafka kafka_healthy; echo "kafka: up on $KAFKA_BOOTSTRAP_SERVERS" ;;
+    ferretdb) wait_healthy ferretdb ferretdb_healthy; echo "ferretdb: up on $MONGODB_URL" ;;
+    minio) wait_healthy minio minio_healthy; echo "minio: up on http://$MINIO_ENDPOINT" ;;
+    kannel) wait_healthy smsbox kannel_healthy
+      echo "kannel: up, sendsms on $KANNEL_SENDSMS_URL, fake SMSC log $FAKESMSC_LOG" ;;
+  esac
+done
+echo "start.sh: ${*} ready in $((SECONDS - t0))s (logs: $logs)"

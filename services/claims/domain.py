@@ -1,0 +1,80 @@
+"""A claim's life: its reference, the event it is submitted with, and its status timeline."""
+
+from datetime import date, datetime
+from typing import Any
+
+from contracts import (
+    ClaimDecided,
+    ClaimDetails,
+    ClaimForm,
+    ClaimSubmitted,
+    DocumentRef,
+    DocumentsIncomplete,
+    DocumentsVerified,
+    Event,
+    NotificationStatusChanged,
+    ReceiptIssued,
+)
+
+PRODUCER = "claims"
+
+
+def reference_for(claim_id: str, created: date) -> str:
+    """The request reference shown to the claimant, e.g. RCS-20261122-3F9A1C2B."""
+    return f"RCS-{created:%Y%m%d}-{claim_id.replace('-', '')[:8].upper()}"
+
+
+def claim_details(form: ClaimForm, reference: str, filed_on: date) -> ClaimDetails:
+    return ClaimDetails(reference=reference, filed_on=filed_on, **form.model_dump())
+
+
+def submitted_event(claim_id: str, details: ClaimDetails, documents: tuple[DocumentRef, ...],
+                    correlation_id: str) -> ClaimSubmitted:
+    return ClaimSubmitted(
+        claim_id=claim_id, correlation_id=correlation_id, producer=PRODUCER, claim=details, documents=documents,
+    )
+
+
+def timeline_entry(event: Event) -> dict[str, Any]:
+    """What the portal shows for one event of the claim."""
+    status, detail = _status_of(event)
+    return {"event_id": event.event_id, "type": event.type, "status": status,
+            "at": event.occurred_at, "detail": detail}
+
+
+def _status_of(event: Event) -> tuple[str, dict[str, Any]]:
+    match event:
+        case ClaimSubmitted():
+            return "submitted", {"documents": len(event.documents)}
+        case DocumentsVerified():
+            return "documents_verified", {"documents": [d.doc_type for d in event.documents]}
+        case DocumentsIncomplete():
+            return "documents_incomplete", {
+                "missing": list(event.missing),
+                "rejected": [{"doc_type": r.doc_type, "reason": r.reason} for r in event.rejected],
+            }
+        case ClaimDecided():
+            status = "selected_for_inspection" if event.inspection.selected else "decided"
+            return status, {
+                "outcome": event.decision.outcome, "reasons": list(event.decision.reasons),
+                "period": event.decision.period, "amount": str(event.decision.amount),
+                "inspection_reasons": list(event.inspection.reasons),
+            }
+        case ReceiptIssued():
+            return "receipt_issued", {"object_key": event.receipt.object_key,
+                                      "verification_code": event.receipt.verification_code}
+        case NotificationStatusChanged():
+            return f"sms_{event.status}", {"kind": event.kind, "detail": event.detail}
+    return event.type, {}
+
+
+def sorted_timeline(entries: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(entries.values(), key=lambda entry: _as_datetime(entry["at"]))
+
+
+def current_status(draft_status: str, timeline: list[dict[str, Any]]) -> str:
+    return timeline[-1]["status"] if timeline else draft_status
+
+
+def _as_datetime(value: datetime | str) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)

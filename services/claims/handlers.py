@@ -1,0 +1,53 @@
+"""Kafka subscribers of the claims service: portal intake, and the timeline built from every event."""
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from faststream.kafka import KafkaBroker
+from pydantic import Field, TypeAdapter
+
+from contracts import (
+    ClaimDecided,
+    ClaimSubmitted,
+    DocumentsIncomplete,
+    DocumentsVerified,
+    NotificationStatusChanged,
+    ReceiptIssued,
+    SubmitClaim,
+    Topic,
+)
+from services.claims import domain
+from services.claims.form import normalise_moroccan_mobile
+from services.claims.repository import ClaimsRepository
+from services.runtime.dead_letters import PermanentError
+from services.runtime.kafka import subscriber
+from services.runtime.outbox import OutboxRelay
+
+GROUP = "claims"
+TIMELINE_TOPICS = (Topic.CLAIM_SUBMITTED, Topic.DOCUMENTS_VERIFIED, Topic.DOCUMENTS_INCOMPLETE,
+                   Topic.CLAIM_DECIDED, Topic.RECEIPT_ISSUED, Topic.NOTIFICATION_STATUS)
+ClaimEvent = Annotated[
+    ClaimSubmitted | DocumentsVerified | DocumentsIncomplete | ClaimDecided | ReceiptIssued
+    | NotificationStatusChanged,
+    Field(discriminator="type"),
+]
+_claim_event = TypeAdapter(ClaimEvent)
+
+
+def register(broker: KafkaBroker, repository: ClaimsRepository, relay: OutboxRelay) -> None:
+    @subscriber(broker, Topic.CLAIM_INTAKE, group_id=GROUP)
+    async def on_submit_claim(command: SubmitClaim) -> None:
+        try:
+            normalise_moroccan_mobile(command.form.phone)
+        except ValueError as error:
+            raise PermanentError(f"form.phone: {error}") from error
+        now = datetime.now(UTC)
+        details = domain.claim_details(command.form, domain.reference_for(command.claim_id, now.date()), now.date())
+        event = domain.submitted_event(command.claim_id, details, command.documents, command.correlation_id)
+        await repository.insert_submitted(event, now)
+        await relay.publish_pending(command.claim_id)
+
+    @subscriber(broker, *TIMELINE_TOPICS, group_id=f"{GROUP}-timeline")
+    async def on_claim_event(body: dict) -> None:
+        event = _claim_event.validate_python(body)
+        await repository.record_timeline(event.claim_id, domain.timeline_entry(event))

@@ -1,0 +1,74 @@
+"""From a claim whose documents are verified to the decision event: the case, the rules, the selection."""
+
+from decimal import Decimal
+from typing import Any
+
+from contracts import ClaimDecided, ClaimDetails, DecisionSummary, DocumentsVerified, InspectionSelection
+from services.eligibility.inspection import InspectionFacts, Selection
+from services.eligibility.rules import Case, Decision
+
+PRODUCER = "eligibility"
+
+
+def case_for(claim: ClaimDetails, career: dict[str, Any]) -> Case:
+    """The rules' case from the claim form and the registry's career facts (the registry wins on the date
+    activity ceased; the form's declaration fills in when the registry has none)."""
+    insured = dict(career)
+    if insured.get("ceased_activity_on") is None and claim.ceased_activity_on is not None:
+        insured["ceased_activity_on"] = claim.ceased_activity_on.isoformat()
+    beneficiaries = [
+        {
+            key: value
+            for key, value in b.model_dump(mode="json", exclude={"full_name"}).items()
+            if value is not None
+        }
+        for b in claim.beneficiaries
+    ]
+    return Case.model_validate(
+        {
+            "filed_on": claim.filed_on.isoformat(),
+            "claimant": claim.claimant_type,
+            "force_majeure": claim.force_majeure,
+            "insured": insured,
+            "beneficiaries": beneficiaries if claim.claimant_type == "survivors" else [],
+        }
+    )
+
+
+def summary_of(decision: Decision) -> DecisionSummary:
+    data = decision.model_dump(mode="json")
+    return DecisionSummary.model_validate(
+        {
+            **decision.to_section9_json(),
+            "amount": data["amount"] or "0.00",
+            "undistributed": data["undistributed"] or "0.00",
+            "breakdown": data["breakdown"],
+        }
+    )
+
+
+def inspection_facts(claim: ClaimDetails, case: Case, amount: Decimal, refused_before: bool) -> InspectionFacts:
+    born = case.insured.birth_date
+    age = claim.filed_on.year - born.year - ((claim.filed_on.month, claim.filed_on.day) < (born.month, born.day))
+    return InspectionFacts(
+        reference=claim.reference, amount=amount, age_at_filing=max(age, 0),
+        is_miner=claim.mining_activity or case.insured.underground_mining_years >= 5,
+        force_majeure=claim.force_majeure, filed_by=claim.applicant_role,
+        spouse_count=sum(1 for b in claim.beneficiaries if b.relation == "spouse"),
+        refused_before=refused_before,
+    )
+
+
+def selection_of(selection: Selection) -> InspectionSelection:
+    reasons = tuple(
+        f"RANDOM(drawn={reason.drawn:.6f},rate={reason.rate})" if reason.code == "RANDOM" else reason.code.value
+        for reason in selection.reasons
+    )
+    return InspectionSelection(selected=selection.selected, reasons=reasons)
+
+
+def decided_event(source: DocumentsVerified, summary: DecisionSummary, inspection: InspectionSelection) -> ClaimDecided:
+    return ClaimDecided(
+        claim_id=source.claim_id, correlation_id=source.correlation_id, producer=PRODUCER, claim=source.claim,
+        documents=source.documents, decision=summary, inspection=inspection,
+    )

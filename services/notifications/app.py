@@ -1,0 +1,22 @@
+"""The notifications service: acceptance, inspection and missing-documents SMS through the gateway."""
+
+from fastapi import FastAPI
+
+from contracts import NotificationStatusChanged, Topic
+from services.notifications.adapters.gateway import KannelGateway
+from services.notifications.config import NotificationsSettings
+from services.notifications.handlers import register
+from services.notifications.repository import NotificationsRepository
+from services.runtime.service import ServiceRuntime
+
+
+def create_app(settings: NotificationsSettings) -> FastAPI:
+    runtime = ServiceRuntime("notifications", settings)
+    runtime.publishes(Topic.NOTIFICATION_STATUS, NotificationStatusChanged)
+    notifications = runtime.database["notifications"]
+    gateway = KannelGateway(settings.kannel_sendsms_url, settings.kannel_username, settings.kannel_password,
+                            settings.sender)
+    router = register(runtime.broker, settings, gateway, NotificationsRepository(notifications),
+                      runtime.relay_for(notifications))
+    runtime.shutdown_steps.append(gateway.close)
+    return runtime.http_app(router)

@@ -1,0 +1,16 @@
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+
+from services.runtime.settings import InfraSettings
+
+
+class NotificationsSettings(InfraSettings):
+    model_config = SettingsConfigDict(env_prefix="NOTIFICATIONS_", extra="ignore")
+
+    http_port: int = 18084
+    kannel_sendsms_url: str = Field("http://127.0.0.1:13013/cgi-bin/sendsms", validation_alias="KANNEL_SENDSMS_URL")
+    kannel_username: str = Field("taawidaty", validation_alias="KANNEL_USERNAME")
+    kannel_password: str = Field("taawidaty-local", validation_alias="KANNEL_PASSWORD")
+    sender: str = "CNSS"
+    delivery_report_url: str = "http://127.0.0.1:18084/delivery-reports"
+    max_parts: int = 4

@@ -1,0 +1,49 @@
+"""Which SMS an event calls for, and what a delivery report means."""
+
+from dataclasses import dataclass
+
+from contracts import DocumentsIncomplete, NotificationStatusChanged, ReceiptIssued
+from contracts.notifications import NotificationKind, NotificationStatus
+from services.notifications import messages
+
+PRODUCER = "notifications"
+
+# Kannel's delivery-report types (the `%d` of the dlr-url).
+_REPORT_STATUS: dict[int, NotificationStatus] = {1: "delivered", 2: "failed", 4: "queued", 8: "sent", 16: "failed"}
+
+
+@dataclass(frozen=True)
+class Sms:
+    notification_id: str
+    claim_id: str
+    correlation_id: str
+    kind: NotificationKind
+    to: str
+    text: str
+
+
+def sms_for(event: ReceiptIssued | DocumentsIncomplete) -> Sms | None:
+    """The SMS this event calls for, keyed by the event (so it is sent once), or None."""
+    claim = event.claim
+    if isinstance(event, DocumentsIncomplete):
+        doc_types = list(event.missing) + [rejected.doc_type for rejected in event.rejected]
+        kind, text = "missing_documents", messages.missing_documents(claim.language, claim.reference, doc_types)
+    elif event.inspection.selected:
+        kind, text = "inspection", messages.inspection(claim.language, claim.reference)
+    elif event.decision.outcome == "eligible":
+        kind, text = "acceptance", messages.acceptance(claim.language, claim.reference, event.decision.amount)
+    else:
+        return None
+    return Sms(f"{event.event_id}:{kind}", event.claim_id, event.correlation_id, kind, claim.phone, text)
+
+
+def status_of_report(report_type: int) -> NotificationStatus | None:
+    return _REPORT_STATUS.get(report_type)
+
+
+def status_event(sms: Sms | dict, status: NotificationStatus, detail: str = "") -> NotificationStatusChanged:
+    fields = sms if isinstance(sms, dict) else sms.__dict__
+    return NotificationStatusChanged(
+        claim_id=fields["claim_id"], correlation_id=fields["correlation_id"], producer=PRODUCER,
+        notification_id=fields["notification_id"], kind=fields["kind"], status=status, detail=detail,
+    )

@@ -1,0 +1,51 @@
+"""Send the SMS an event calls for, once, and follow its delivery reports."""
+
+from fastapi import APIRouter, Query
+from faststream.kafka import KafkaBroker
+
+from contracts import DocumentsIncomplete, ReceiptIssued, Topic
+from services.notifications.adapters.gateway import PermanentGatewayError, SmsGateway, TransientGatewayError
+from services.notifications.config import NotificationsSettings
+from services.notifications.domain import sms_for, status_of_report
+from services.notifications.repository import NotificationsRepository
+from services.runtime.kafka import subscriber
+from services.runtime.outbox import OutboxRelay
+
+
+def register(broker: KafkaBroker, settings: NotificationsSettings, gateway: SmsGateway,
+             repository: NotificationsRepository, relay: OutboxRelay) -> APIRouter:
+    async def notify(event: ReceiptIssued | DocumentsIncomplete) -> None:
+        sms = sms_for(event)
+        if sms is None:
+            return
+        if await repository.claim_for_sending(sms):
+            report_url = f"{settings.delivery_report_url}?id={sms.notification_id}&type=%d"
+            try:
+                await gateway.send(sms.to, sms.text, report_url, settings.max_parts)
+            except TransientGatewayError as error:
+                await repository.mark_retry(sms.notification_id, str(error))
+                raise
+            except PermanentGatewayError as error:
+                await repository.advance(sms.notification_id, "failed", str(error))
+            else:
+                await repository.advance(sms.notification_id, "queued")
+        await relay.publish_pending(sms.notification_id)
+
+    @subscriber(broker, Topic.RECEIPT_ISSUED, group_id="notifications-receipts")
+    async def on_receipt_issued(event: ReceiptIssued) -> None:
+        await notify(event)
+
+    @subscriber(broker, Topic.DOCUMENTS_INCOMPLETE, group_id="notifications-incomplete")
+    async def on_documents_incomplete(event: DocumentsIncomplete) -> None:
+        await notify(event)
+
+    router = APIRouter(tags=["delivery reports"])
+
+    @router.get("/delivery-reports")
+    async def on_delivery_report(id: str = Query(max_length=200), type: int = Query()) -> dict[str, str]:
+        status = status_of_report(type)
+        if status is not None and await repository.advance(id, status, f"delivery report type {type}"):
+            await relay.publish_pending(id)
+        return {"status": "recorded"}
+
+    return router

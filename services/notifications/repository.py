@@ -1,0 +1,68 @@
+"""Notification records, keyed by the triggering event and kind and written BEFORE the SMS goes out, so a
+redelivered event, a restart or a second instance never sends it twice."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from pymongo import ReturnDocument
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import DuplicateKeyError
+
+from contracts import Topic
+from contracts.notifications import NotificationStatus
+from services.notifications.domain import Sms, status_event
+from services.runtime.outbox import pending_update
+
+# A delivery report may move a notification only forward along this order; "failed" is final.
+_EARLIER: dict[str, tuple[str, ...]] = {
+    "queued": ("sending",),
+    "sent": ("sending", "queued"),
+    "delivered": ("sending", "queued", "sent"),
+    "failed": ("sending", "queued", "sent", "retry"),
+}
+
+
+class NotificationsRepository:
+    def __init__(self, collection: AsyncCollection) -> None:
+        self.collection = collection
+
+    async def claim_for_sending(self, sms: Sms) -> bool:
+        """True when this caller may send: a new notification, or one whose last try failed transiently.
+        A notification left in "sending" (a crash mid-send, another instance) is never sent again."""
+        now = datetime.now(UTC)
+        try:
+            await self.collection.insert_one({
+                "_id": sms.notification_id, "claim_id": sms.claim_id, "correlation_id": sms.correlation_id,
+                "kind": sms.kind, "to": sms.to, "text": sms.text, "status": "sending", "attempts": 1,
+                "created_at": now, "updated_at": now,
+            })
+            return True
+        except DuplicateKeyError:
+            retried = await self.collection.find_one_and_update(
+                {"_id": sms.notification_id, "status": "retry"},
+                {"$set": {"status": "sending", "updated_at": now}, "$inc": {"attempts": 1}},
+                return_document=ReturnDocument.AFTER,
+            )
+            return retried is not None
+
+    async def mark_retry(self, notification_id: str, reason: str) -> None:
+        await self.collection.update_one(
+            {"_id": notification_id, "status": "sending"},
+            {"$set": {"status": "retry", "last_error": reason, "updated_at": datetime.now(UTC)}},
+        )
+
+    async def advance(self, notification_id: str, status: NotificationStatus, detail: str = "") -> bool:
+        """Move to `status` if that is forward, queuing the status event; False if unknown or not forward."""
+        record = await self.collection.find_one({"_id": notification_id}, {"outbox": 0})
+        if record is None or record["status"] not in _EARLIER[status]:
+            return False
+        event = status_event({**record, "notification_id": notification_id}, status, detail)
+        update = pending_update((Topic.NOTIFICATION_STATUS, event))
+        update["$set"] |= {"status": status, "updated_at": datetime.now(UTC), f"history.{status}": event.occurred_at}
+        result = await self.collection.update_one(
+            {"_id": notification_id, "status": record["status"]}, update,
+        )
+        return result.modified_count == 1
+
+    async def get(self, notification_id: str) -> dict[str, Any] | None:
+        return await self.collection.find_one({"_id": notification_id}, {"outbox": 0})

@@ -1,0 +1,26 @@
+"""The receipts service: renders the bilingual "accusé de dépôt" PDF of each decided claim into MinIO."""
+
+from fastapi import FastAPI
+
+from contracts import ReceiptIssued, Topic
+from services.receipts.config import ReceiptsSettings
+from services.receipts.handlers import register
+from services.receipts.rendering.pool import ReceiptRenderer
+from services.receipts.repository import ReceiptsRepository
+from services.runtime.service import ServiceRuntime
+
+
+def create_app(settings: ReceiptsSettings) -> FastAPI:
+    runtime = ServiceRuntime("receipts", settings)
+    runtime.publishes(Topic.RECEIPT_ISSUED, ReceiptIssued)
+    receipts = runtime.database["receipts"]
+    renderer = ReceiptRenderer(settings.render_workers)
+    register(runtime.broker, settings, renderer, ReceiptsRepository(receipts), runtime.store,
+             runtime.relay_for(receipts))
+    runtime.startup_steps += [lambda: runtime.store.ensure_buckets(settings.bucket), renderer.start]
+
+    async def close_renderer() -> None:
+        renderer.close()
+
+    runtime.shutdown_steps.append(close_renderer)
+    return runtime.http_app()

@@ -1,0 +1,67 @@
+"""Render receipts in a pool of warm worker processes, so WeasyPrint never blocks the event loop."""
+
+import asyncio
+import multiprocessing
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+from services.receipts.rendering.render import render_pdf, warm_up
+from services.receipts.rendering.view import ReceiptView
+
+DEFAULT_TIMEOUT_S = 30.0
+WORKER_PING_S = 0.02
+
+
+class ReceiptRenderTimeout(TimeoutError):
+    """A receipt took longer than its timeout to render."""
+
+
+def _worker_pid() -> int:
+    time.sleep(WORKER_PING_S)
+    return os.getpid()
+
+
+class ReceiptRenderer:
+    """A process pool whose workers keep fonts, stylesheet and template loaded between receipts.
+
+    Workers are started with ``spawn`` (no fork of a threaded event-loop process) and warm themselves up
+    once. A render that times out keeps its worker busy until it finishes: a process pool cannot cancel
+    a running call, only stop waiting for it.
+    """
+
+    def __init__(self, max_workers: int | None = None) -> None:
+        self.max_workers = max_workers or os.cpu_count() or 1
+        self._executor = ProcessPoolExecutor(
+            max_workers=self.max_workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=warm_up,
+        )
+
+    async def start(self) -> set[int]:
+        """Start and warm every worker now rather than on the first receipts; returns their process ids."""
+        loop = asyncio.get_running_loop()
+        pids: set[int] = set()
+        while len(pids) < self.max_workers:
+            batch = [loop.run_in_executor(self._executor, _worker_pid) for _ in range(self.max_workers)]
+            pids.update(await asyncio.gather(*batch))
+        return pids
+
+    async def render(self, view: ReceiptView, timeout_s: float = DEFAULT_TIMEOUT_S) -> bytes:
+        loop = asyncio.get_running_loop()
+        try:
+            return await asyncio.wait_for(loop.run_in_executor(self._executor, render_pdf, view), timeout_s)
+        except TimeoutError as error:
+            raise ReceiptRenderTimeout(
+                f"receipt {view.reference} was not rendered within {timeout_s:g} s"
+            ) from error
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+    async def __aenter__(self) -> "ReceiptRenderer":
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await asyncio.get_running_loop().run_in_executor(None, self.close)

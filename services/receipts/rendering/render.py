@@ -1,0 +1,133 @@
+"""Render a ReceiptView to HTML (Jinja2) and to a deterministic PDF (WeasyPrint)."""
+
+import base64
+import mimetypes
+from functools import cache
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import segno
+import weasyprint
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from services.receipts.rendering.view import ReceiptView
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "template"
+TEMPLATE_NAME = "receipt.html.j2"
+STYLESHEET_NAME = "receipt.css"
+EMBLEM_NAME = "emblem.svg"
+BASE_URL = TEMPLATE_DIR.as_uri() + "/"
+PDF_OPTIONS = {"pdf_identifier": False, "optimize_images": True, "full_fonts": False, "hinting": False}
+
+
+class ForbiddenAsset(ValueError):
+    """The document asked for a resource that is not one of the template's own files."""
+
+
+class ReceiptAssetRefused(RuntimeError):
+    """Rendering stopped because the document referenced a forbidden resource."""
+
+
+class TemplateAssetFetcher(URLFetcher):
+    """Serves only files inside the template folder (and ``data:`` URLs); refuses everything else."""
+
+    def __init__(self, root: Path = TEMPLATE_DIR) -> None:
+        super().__init__(allowed_protocols=("file", "data"), allow_redirects=False, fail_on_errors=True)
+        self._root = root.resolve()
+        self._bodies: dict[Path, bytes] = {}
+
+    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme != "file" or parts.netloc not in ("", "localhost"):
+            raise ForbiddenAsset(f"refused to fetch {url!r}: only the receipt template's own assets are served")
+        path = Path(unquote(parts.path)).resolve()
+        if not path.is_relative_to(self._root) or not path.is_file():
+            raise ForbiddenAsset(f"refused to fetch {url!r}: not a file of the receipt template")
+        if path not in self._bodies:
+            self._bodies[path] = path.read_bytes()
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(path.as_uri(), self._bodies[path], {"Content-Type": content_type})
+
+
+@cache
+def asset_fetcher() -> TemplateAssetFetcher:
+    return TemplateAssetFetcher()
+
+
+@cache
+def jinja_environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+@cache
+def stylesheet_text() -> str:
+    return (TEMPLATE_DIR / STYLESHEET_NAME).read_text(encoding="utf-8")
+
+
+@cache
+def font_configuration() -> FontConfiguration:
+    return FontConfiguration()
+
+
+@cache
+def stylesheet() -> weasyprint.CSS:
+    return weasyprint.CSS(
+        string=stylesheet_text(), base_url=BASE_URL, url_fetcher=asset_fetcher(), font_config=font_configuration()
+    )
+
+
+@cache
+def image_cache() -> dict:
+    return {}
+
+
+def qr_code_svg(url: str) -> Markup:
+    svg = segno.make(url, error="m", micro=False).svg_inline(border=2, omitsize=True, dark="#000")
+    return Markup(svg)
+
+
+@cache
+def emblem_data_uri() -> str:
+    encoded = base64.b64encode((TEMPLATE_DIR / EMBLEM_NAME).read_bytes()).decode("ascii")
+    return f"data:image/svg+xml;base64,{encoded}"
+
+
+def render_html(view: ReceiptView, *, standalone: bool = True) -> str:
+    """The receipt as HTML; ``standalone`` inlines the stylesheet and emblem so it needs no other file."""
+    return jinja_environment().get_template(TEMPLATE_NAME).render(
+        view=view,
+        qr_svg=qr_code_svg(view.verification_url),
+        inline_css=standalone,
+        css=Markup(stylesheet_text()) if standalone else "",
+        emblem_src=emblem_data_uri() if standalone else EMBLEM_NAME,
+    )
+
+
+def render_pdf(view: ReceiptView) -> bytes:
+    """The receipt as PDF bytes; the same view always gives the same bytes."""
+    html = weasyprint.HTML(string=render_html(view, standalone=False), base_url=BASE_URL, url_fetcher=asset_fetcher())
+    try:
+        return html.write_pdf(
+            stylesheets=[stylesheet()], font_config=font_configuration(), cache=image_cache(), **PDF_OPTIONS
+        )
+    except FatalURLFetchingError as error:
+        raise ReceiptAssetRefused(str(error)) from error.__cause__
+
+
+def warm_up() -> None:
+    """Load fonts, stylesheet and template once so the first real receipt is as fast as the others."""
+    from services.receipts.rendering.samples import sample_view
+
+    render_pdf(sample_view())

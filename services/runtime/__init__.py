@@ -1,0 +1,1 @@
+"""Plumbing every service runs on the same way: settings, Kafka, outbox, dead letters, logs, HTTP serving."""

@@ -1,0 +1,76 @@
+"""Retry a failing handler with backoff, then park the message in `<topic>.dlq` with the reason."""
+
+import asyncio
+import base64
+import json
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from faststream import BaseMiddleware
+from pydantic import ValidationError
+
+from contracts.dead_letters import DeadLetter
+
+log = logging.getLogger(__name__)
+
+
+class PermanentError(Exception):
+    """The message can never succeed as it is: dead-letter it at once, no retry."""
+
+
+_PERMANENT = (PermanentError, ValidationError, json.JSONDecodeError, UnicodeDecodeError)
+
+
+def describe(error: BaseException) -> str:
+    if isinstance(error, ValidationError):
+        fields = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or '(body)'}: {e['msg']}" for e in error.errors()[:10]
+        )
+        return f"invalid event: {fields}"
+    return f"{type(error).__name__}: {error}"[:2000]
+
+
+class DeadLetterMiddleware(BaseMiddleware):
+    def __init__(self, msg: Any, /, *, context: Any, broker: Any, consumer: str,
+                 retry_delays_s: tuple[float, ...]) -> None:
+        super().__init__(msg, context=context)
+        self.broker = broker
+        self.consumer = consumer
+        self.retry_delays_s = retry_delays_s
+
+    async def consume_scope(self, call_next: Any, msg: Any) -> Any:
+        attempts = 0
+        while True:
+            attempts += 1
+            try:
+                return await call_next(msg)
+            except _PERMANENT as error:
+                return await self._dead_letter(msg, error, attempts)
+            except Exception as error:
+                if attempts > len(self.retry_delays_s):
+                    return await self._dead_letter(msg, error, attempts)
+                delay = self.retry_delays_s[attempts - 1]
+                log.warning("handler failed (attempt %d), retrying in %.1fs: %s", attempts, delay,
+                            describe(error), extra={"topic": msg.raw_message.topic})
+                await asyncio.sleep(delay)
+
+    async def _dead_letter(self, msg: Any, error: BaseException, attempts: int) -> None:
+        record = msg.raw_message
+        letter = DeadLetter(
+            source_topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+            consumer=self.consumer,
+            reason=describe(error),
+            failed_at=datetime.now(UTC),
+            attempts=attempts,
+            original_value_b64=base64.b64encode(record.value or b"").decode(),
+            original_headers={k: v.decode(errors="replace") for k, v in (record.headers or ())},
+        )
+        await self.broker.publish(
+            letter.model_dump_json().encode(), f"{record.topic}.dlq", key=record.key,
+            headers={"dead-letter-reason": letter.reason[:200]},
+        )
+        log.error("dead-lettered %s[%d]@%d after %d attempt(s): %s", record.topic, record.partition,
+                  record.offset, attempts, letter.reason, extra={"topic": record.topic})

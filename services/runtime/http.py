@@ -1,0 +1,42 @@
+"""Serving a service: FastAPI for HTTP (health, APIs, callbacks) with the Kafka broker in its lifespan."""
+
+from collections.abc import Awaitable, Callable
+
+import uvicorn
+from fastapi import APIRouter, FastAPI, Response
+
+ReadinessCheck = Callable[[], Awaitable[object]]
+
+
+def health_router(checks: dict[str, ReadinessCheck]) -> APIRouter:
+    router = APIRouter(tags=["health"])
+
+    @router.get("/health/live")
+    async def live() -> dict[str, str]:
+        return {"status": "alive"}
+
+    @router.get("/health/ready")
+    async def ready(response: Response) -> dict[str, object]:
+        failures: dict[str, str] = {}
+        for name, check in checks.items():
+            try:
+                await check()
+            except Exception as error:  # readiness reports the failure, it never raises
+                failures[name] = type(error).__name__
+        if failures:
+            response.status_code = 503
+        return {"status": "not ready" if failures else "ready", "failures": failures}
+
+    return router
+
+
+def serve(app: FastAPI, host: str, port: int) -> None:
+    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
+
+
+def run_service(name: str, create_app: Callable[[object], FastAPI], settings: object) -> None:
+    """`python -m services.<name>`: JSON logs, then the service's HTTP app with its consumers until stopped."""
+    from services.runtime.logs import configure_logging
+
+    configure_logging(name)
+    serve(create_app(settings), settings.http_host, settings.http_port)

@@ -1,0 +1,67 @@
+"""A Kafka broker set up for our delivery rules: `acks=all`, idempotent producer, commit after success."""
+
+import functools
+import json
+from collections.abc import Callable
+from typing import Any
+
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from pydantic import BaseModel
+
+from contracts import Event
+from services.runtime.dead_letters import DeadLetterMiddleware
+
+
+def make_broker(bootstrap_servers: str, consumer_name: str, retry_delays_s: tuple[float, ...]) -> KafkaBroker:
+    broker = KafkaBroker(
+        bootstrap_servers,
+        acks="all",
+        enable_idempotence=True,
+        client_id=consumer_name,
+        logger=None,
+    )
+    broker.add_middleware(
+        functools.partial(
+            DeadLetterMiddleware, broker=broker, consumer=consumer_name, retry_delays_s=retry_delays_s
+        )
+    )
+    return broker
+
+
+def subscriber(broker: KafkaBroker, *topics: str, group_id: str) -> Callable[[Callable[..., Any]], Any]:
+    """Consume from the oldest unread message; the offset is committed only once the handler returned."""
+    return broker.subscriber(
+        *topics,
+        group_id=group_id,
+        auto_offset_reset="earliest",
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        max_poll_interval_ms=10 * 60 * 1000,
+    )
+
+
+def serialize(event: BaseModel) -> bytes:
+    return event.model_dump_json().encode()
+
+
+def headers_for(event: Event) -> dict[str, str]:
+    return {"event-type": event.type, "event-version": str(event.version), "correlation-id": event.correlation_id}
+
+
+async def publish(broker: KafkaBroker, topic: str, event: Event) -> None:
+    await broker.publish(
+        serialize(event), topic, key=event.claim_id.encode(), headers=headers_for(event),
+        correlation_id=event.correlation_id,
+    )
+
+
+def decode_json(raw: bytes) -> Any:
+    return json.loads(raw)
+
+
+def readiness_check(broker: KafkaBroker) -> Callable[[], Any]:
+    async def check() -> None:
+        if not await broker.ping(timeout=3):
+            raise ConnectionError("Kafka unreachable")
+
+    return check

@@ -1,0 +1,91 @@
+"""Transactional outbox embedded in each aggregate document (the target server has no multi-document
+transactions): the events to publish are written in the same update as the state they describe, then a relay
+publishes them and marks them sent. Consumers dedupe by event id, so a publish repeated after a crash is harmless.
+"""
+
+import asyncio
+import logging
+from typing import Any
+
+from faststream.kafka import KafkaBroker
+from pymongo.asynchronous.collection import AsyncCollection
+
+from contracts import Event
+from services.runtime.kafka import headers_for, serialize
+
+log = logging.getLogger(__name__)
+
+
+def outbox_fields(*pending: tuple[str, Event]) -> dict[str, Any]:
+    """Fields to `$set` (or insert) next to a state change so that `(topic, event)` pairs get published."""
+    fields: dict[str, Any] = {}
+    for topic, event in pending:
+        fields[f"outbox.{event.event_id}"] = {
+            "topic": topic, "key": event.claim_id, "value": serialize(event).decode(),
+            "headers": headers_for(event),
+        }
+    return fields
+
+
+def with_outbox(document: dict[str, Any], *pending: tuple[str, Event]) -> dict[str, Any]:
+    """A new document carrying its outbox, for `insert_one`."""
+    entries = {k.removeprefix("outbox."): v for k, v in outbox_fields(*pending).items()}
+    return {**document, "outbox": entries, "outbox_pending": [event.event_id for _, event in pending]}
+
+
+def pending_update(*pending: tuple[str, Event]) -> dict[str, Any]:
+    """The update operators that add entries to an existing document's outbox."""
+    return {
+        "$set": outbox_fields(*pending),
+        "$addToSet": {"outbox_pending": {"$each": [event.event_id for _, event in pending]}},
+    }
+
+
+class OutboxRelay:
+    def __init__(self, broker: KafkaBroker, collection: AsyncCollection, sweep_interval_s: float = 2.0) -> None:
+        self.broker = broker
+        self.collection = collection
+        self.sweep_interval_s = sweep_interval_s
+        self._task: asyncio.Task | None = None
+
+    async def publish_pending(self, document_id: Any) -> None:
+        document = await self.collection.find_one({"_id": document_id}, {"outbox": 1, "outbox_pending": 1})
+        if document:
+            await self._publish(document)
+
+    async def _publish(self, document: dict[str, Any]) -> None:
+        for event_id in list(document.get("outbox_pending") or ()):
+            entry = document["outbox"][event_id]
+            await self.broker.publish(
+                entry["value"].encode(), entry["topic"], key=entry["key"].encode(), headers=entry["headers"],
+            )
+            await self.collection.update_one(
+                {"_id": document["_id"]},
+                {"$pull": {"outbox_pending": event_id}, "$set": {f"outbox.{event_id}.sent": True}},
+            )
+
+    async def sweep(self) -> int:
+        """Publish whatever an earlier crash left pending; returns how many documents it found."""
+        found = 0
+        async for document in self.collection.find(
+            {"outbox_pending.0": {"$exists": True}}, {"outbox": 1, "outbox_pending": 1}
+        ):
+            found += 1
+            await self._publish(document)
+        return found
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._sweep_forever())
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+
+    async def _sweep_forever(self) -> None:
+        while True:
+            try:
+                await self.sweep()
+            except Exception:
+                log.exception("outbox sweep failed; will try again")
+            await asyncio.sleep(self.sweep_interval_s)

@@ -1,0 +1,66 @@
+"""The parts every service opens the same way, and the FastAPI app whose lifespan starts and stops them."""
+
+from collections.abc import Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+from pymongo.asynchronous.collection import AsyncCollection
+
+from contracts import Event
+from services.runtime.http import health_router
+from services.runtime.kafka import make_broker, readiness_check
+from services.runtime.mongo import open_database
+from services.runtime.object_store import ObjectStore
+from services.runtime.outbox import OutboxRelay
+from services.runtime.settings import InfraSettings
+
+StartupStep = Callable[[], Awaitable[object]]
+
+
+class ServiceRuntime:
+    def __init__(self, name: str, settings: InfraSettings) -> None:
+        self.name = name
+        self.broker = make_broker(settings.kafka_bootstrap_servers, name, settings.handler_retry_delays_s)
+        self.mongo, self.database = open_database(settings.mongodb_url, settings.database_prefix, name)
+        self.store = ObjectStore(settings.minio_endpoint, settings.minio_access_key, settings.minio_secret_key,
+                                 settings.minio_secure)
+        self.relays: list[OutboxRelay] = []
+        self.startup_steps: list[StartupStep] = []
+        self.shutdown_steps: list[StartupStep] = []
+
+    def publishes(self, topic: str, event: type[Event]) -> None:
+        """Declare what the service publishes (through its outbox), so the AsyncAPI document lists it."""
+        self.broker.publisher(topic, schema=event, description=(event.__doc__ or "").strip() or None)
+
+    def relay_for(self, collection: AsyncCollection) -> OutboxRelay:
+        relay = OutboxRelay(self.broker, collection)
+        self.relays.append(relay)
+        self.startup_steps.append(lambda: collection.create_index("outbox_pending"))
+        return relay
+
+    def http_app(self, *routers: APIRouter) -> FastAPI:
+        @asynccontextmanager
+        async def lifespan(_: FastAPI):
+            for step in self.startup_steps:
+                await step()
+            await self.broker.start()
+            for relay in self.relays:
+                relay.start()
+            yield
+            for relay in self.relays:
+                await relay.stop()
+            await self.broker.stop()
+            for step in self.shutdown_steps:
+                await step()
+            await self.mongo.close()
+
+        app = FastAPI(title=f"TAAWIDATY {self.name}", lifespan=lifespan)
+        app.state.broker = self.broker
+        for router in routers:
+            app.include_router(router)
+        app.include_router(health_router({
+            "kafka": readiness_check(self.broker),
+            "mongodb": lambda: self.mongo.admin.command("ping"),
+            "minio": self.store.ping,
+        }))
+        return app

@@ -1,0 +1,23 @@
+"""Where the servers are. The same variables serve the local scripts, docker-compose and Kubernetes."""
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class InfraSettings(BaseSettings):
+    """Shared server addresses (no prefix); each service subclasses it with its own prefix for the rest."""
+
+    model_config = SettingsConfigDict(extra="ignore")
+
+    kafka_bootstrap_servers: str = Field("127.0.0.1:19092", validation_alias="KAFKA_BOOTSTRAP_SERVERS")
+    mongodb_url: str = Field("mongodb://127.0.0.1:27018/", validation_alias="MONGODB_URL")
+    minio_endpoint: str = Field("127.0.0.1:19000", validation_alias="MINIO_ENDPOINT")
+    minio_access_key: str = Field("taawidaty", validation_alias="MINIO_ACCESS_KEY")
+    minio_secret_key: str = Field("taawidaty-local-secret", validation_alias="MINIO_SECRET_KEY")
+    minio_secure: bool = Field(False, validation_alias="MINIO_SECURE")
+    database_prefix: str = Field("taawidaty", validation_alias="TAAWIDATY_DATABASE_PREFIX")
+    handler_retry_delays_s: tuple[float, ...] = Field(
+        (0.2, 0.5, 1.0, 2.0, 4.0, 8.0, 15.0), validation_alias="TAAWIDATY_HANDLER_RETRY_DELAYS_S"
+    )
+    http_host: str = "127.0.0.1"
+    http_port: int = 8080
