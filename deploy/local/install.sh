@@ -12,8 +12,9 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 bin=$TAAWIDATY_CACHE/bin
 kafka_dir=$TAAWIDATY_CACHE/kafka-$TAAWIDATY_KAFKA_VERSION
 mkdir -p "$bin"
-command -v go >/dev/null && command -v mvn >/dev/null && command -v java >/dev/null ||
-  { echo "install.sh: needs go, mvn and java (Java 17) on PATH" >&2; exit 1; }
+for tool in go mvn java; do
+  command -v "$tool" >/dev/null || { echo "install.sh: needs $tool on PATH (Go, Maven, Java 17)" >&2; exit 1; }
+done
 
 # step NAME DONE_PATH FUNCTION: run FUNCTION unless DONE_PATH exists, and say how long it took.
 step() {
@@ -67,6 +68,7 @@ install_kafka() {
   </dependencies>
 </project>
 POM
+  rm -rf "$kafka_dir/libs.tmp"
   mvn -q -B -Dstyle.color=never -f "$work/pom.xml" dependency:copy-dependencies \
     -DincludeScope=runtime -DoutputDirectory="$kafka_dir/libs.tmp"
   cat >"$kafka_dir/log4j2.properties" <<'LOG'
@@ -102,6 +104,7 @@ install_ferretdb() {
 
 install_minio() {
   (cd /tmp && CGO_ENABLED=0 GOBIN=$bin go install "github.com/minio/minio@$TAAWIDATY_MINIO_VERSION")
+  echo "   built $(go version -m "$bin/minio" | awk '$1 == "mod" {print $2 "@" $3}')"
 }
 
 t_all=$SECONDS

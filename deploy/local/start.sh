@@ -31,25 +31,33 @@ running() {
   [[ -s $f ]] && kill -0 "$(cat "$f")" 2>/dev/null
 }
 
-# launch NAME CMD...: run CMD in its own session (so stop.sh can kill its whole group), log + pid file.
+# launch NAME LOG CMD...: run CMD in its own session (stop.sh kills its whole group), appending to LOG.
 launch() {
-  local name=$1; shift
-  setsid "$@" </dev/null >>"$logs/$name.log" 2>&1 &
+  local name=$1 log=$2; shift 2
+  setsid "$@" </dev/null >>"$log" 2>&1 &
   echo $! >"$pids/$name.pid"
 }
 
-# wait_healthy NAME CHECK...: poll CHECK until it succeeds, the process dies, or $timeout seconds pass.
+# wait_healthy NAME LOG CHECK...: poll CHECK until it succeeds, NAME dies, or $timeout seconds pass.
 wait_healthy() {
-  local name=$1; shift
+  local name=$1 log=$2; shift 2
   local deadline=$((SECONDS + timeout))
   until "$@" >/dev/null 2>&1; do
-    if ! running "$name"; then
-      tail -n 30 "$logs/$name.log" >&2 || true
-      die "$name exited during start-up; see $logs/$name.log"
+    if ! is_running "$name"; then
+      tail -n 30 "$log" >&2 || true
+      die "$name exited during start-up; see $log"
     fi
-    ((SECONDS < deadline)) || die "$name not healthy after ${timeout}s; see $logs/$name.log"
+    ((SECONDS < deadline)) || die "$name not healthy after ${timeout}s; see $log"
     sleep 0.5
   done
+}
+
+is_running() {
+  case $1 in
+    kannel) running bearerbox && running smsbox && running fakesmsc ;;
+    kafka | ferretdb | minio | bearerbox) running "$1" ;;
+    *) die "unknown server '$1' (use: kafka ferretdb minio kannel)" ;;
+  esac
 }
 
 port_free() { ! (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
@@ -58,14 +66,13 @@ need() { [[ -e $1 ]] || die "$1 is missing: run deploy/local/install.sh first"; 
 check_port() { port_free "$1" "$2" || die "$3: 127.0.0.1:$2 is already taken by another process"; }
 
 # Kafka ApiVersions v0 request over /dev/tcp: healthy when the broker answers correlation id 1, error 0.
-kafka_api_versions() {
-  local reply
-  exec 3<>"/dev/tcp/127.0.0.1/$kafka_port" || return 1
+kafka_api_versions() (
+  exec 3<>"/dev/tcp/127.0.0.1/$kafka_port" || exit 1
+  # size 11 | api_key 18 (ApiVersions) | version 0 | correlation id 1 | client id "h"
   printf '\x00\x00\x00\x0b\x00\x12\x00\x00\x00\x00\x00\x01\x00\x01h' >&3
   reply=$(timeout 5 head -c 10 <&3 | od -An -tx1 | tr -d ' \n')
-  exec 3<&-
   [[ ${reply:8:12} == 000000010000 ]]
-}
+)
 kafka_healthy() { grep -q 'Kafka Server started' "$logs/kafka.log" && kafka_api_versions; }
 
 start_kafka() {
@@ -98,8 +105,9 @@ EOF
   # A random 16-byte base64url id, as `StorageTool random-uuid` prints (without a second JVM start).
   cluster_id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
   "${java[@]}" kafka.tools.StorageTool format -t "$cluster_id" -c "$dir/server.properties" \
-    >"$logs/kafka.log" 2>&1 || { cat "$logs/kafka.log" >&2; die "kafka storage format failed"; }
-  launch kafka "${java[@]}" kafka.Kafka "$dir/server.properties"
+    >"$logs/kafka-format.log" 2>&1 || { cat "$logs/kafka-format.log" >&2; die "kafka storage format failed"; }
+  : >"$logs/kafka.log"
+  launch kafka "$logs/kafka.log" "${java[@]}" kafka.Kafka "$dir/server.properties"
 }
 
 start_ferretdb() {
@@ -108,7 +116,7 @@ start_ferretdb() {
   local dir=$TAAWIDATY_RUN/ferretdb
   rm -rf "$dir" && mkdir -p "$dir/data" "$dir/state"
   : >"$logs/ferretdb.log"
-  launch ferretdb "$bin/ferretdb" --handler=sqlite --sqlite-url="file:$dir/data/" \
+  launch ferretdb "$logs/ferretdb.log" "$bin/ferretdb" --handler=sqlite --sqlite-url="file:$dir/data/" \
     --listen-addr="$mongo_addr" --state-dir="$dir/state" --debug-addr=- \
     --telemetry=disable --log-level=info
 }
@@ -120,13 +128,12 @@ start_minio() {
   rm -rf "$dir" && mkdir -p "$dir/data"
   : >"$logs/minio.log"
   # MINIO_ACCESS_KEY/SECRET_KEY are deprecated server-side names: give the server ROOT_USER/PASSWORD only.
-  launch minio env -u MINIO_ACCESS_KEY -u MINIO_SECRET_KEY \
+  launch minio "$logs/minio.log" env -u MINIO_ACCESS_KEY -u MINIO_SECRET_KEY \
     MINIO_ROOT_USER="$MINIO_ACCESS_KEY" MINIO_ROOT_PASSWORD="$MINIO_SECRET_KEY" \
     MINIO_BROWSER=off MINIO_UPDATE=off "$bin/minio" server --quiet --address "$MINIO_ENDPOINT" "$dir/data"
 }
 
 kannel_status() { curl -fsS "http://127.0.0.1:$kannel_admin_port/status.txt?password=$kannel_admin_password"; }
-kannel_bearerbox_up() { kannel_status >/dev/null; }
 kannel_healthy() {
   local status
   status=$(kannel_status) || return 1
@@ -136,7 +143,7 @@ kannel_healthy() {
 
 start_kannel() {
   local b=/usr/sbin/bearerbox s=/usr/sbin/smsbox f=/usr/lib/kannel/test/fakesmsc p
-  need $b; need $s; need $f
+  need "$b"; need "$s"; need "$f"
   for p in "$kannel_admin_port" "$kannel_smsbox_port" "$kannel_fake_port" "$kannel_sendsms_port"; do
     check_port 127.0.0.1 "$p" kannel
   done
@@ -152,8 +159,6 @@ smsbox-port = $kannel_smsbox_port
 smsbox-interface = 127.0.0.1
 box-allow-ip = 127.0.0.1
 dlr-storage = internal
-log-file = "$logs/kannel-bearerbox-core.log"
-log-level = 1
 access-log = "$logs/kannel-access.log"
 
 group = smsc
@@ -168,8 +173,6 @@ bearerbox-host = 127.0.0.1
 bearerbox-port = $kannel_smsbox_port
 sendsms-port = $kannel_sendsms_port
 sendsms-interface = 127.0.0.1
-log-file = "$logs/kannel-smsbox-core.log"
-log-level = 1
 access-log = "$logs/kannel-smsbox-access.log"
 
 group = sendsms-user
@@ -185,43 +188,36 @@ text = "ignored"
 max-messages = 0
 EOF
   : >"$logs/bearerbox.log"; : >"$logs/smsbox.log"
-  launch bearerbox $b -v 1 "$dir/kannel.conf"
-  wait_healthy bearerbox kannel_bearerbox_up
-  launch smsbox $s -v 1 "$dir/kannel.conf"
+  launch bearerbox "$logs/bearerbox.log" "$b" -v 1 "$dir/kannel.conf"
+  wait_healthy bearerbox "$logs/bearerbox.log" kannel_status
+  launch smsbox "$logs/smsbox.log" "$s" -v 1 "$dir/kannel.conf"
   # Receive-only fake SMSC: "-m 0" sends no MO message (the one given is never used);
   # every MT message bearerbox delivers is logged as a "Got message N: <...>" line.
   mkdir -p "$(dirname "$FAKESMSC_LOG")"
-  setsid $f -H 127.0.0.1 -r "$kannel_fake_port" -m 0 "0 0 text unused" \
-    </dev/null >>"$FAKESMSC_LOG" 2>&1 &
-  echo $! >"$pids/fakesmsc.pid"
+  launch fakesmsc "$FAKESMSC_LOG" "$f" -H 127.0.0.1 -r "$kannel_fake_port" -m 0 "0 0 text unused"
 }
 
 ferretdb_healthy() { grep -q 'Listening on' "$logs/ferretdb.log" && tcp_open "${mongo_addr%:*}" "${mongo_addr##*:}"; }
 minio_healthy() { curl -fsS "http://$MINIO_ENDPOINT/minio/health/live"; }
-
-is_running() {
-  case $1 in
-    kannel) running bearerbox && running smsbox && running fakesmsc ;;
-    kafka | ferretdb | minio) running "$1" ;;
-    *) die "unknown server '$1' (use: kafka ferretdb minio kannel)" ;;
-  esac
-}
 
 mkdir -p "$logs" "$pids"
 (($#)) || set -- kafka ferretdb minio kannel
 t0=$SECONDS
 for name in "$@"; do
   if is_running "$name"; then echo "$name: already running"; continue; fi
-  [[ $name == kannel ]] && "$here/stop.sh" kannel >/dev/null   # clear a half-running set
+  if [[ $name == kannel ]]; then "$here/stop.sh" kannel >/dev/null; fi   # clear a half-running set
   "start_$name"
 done
 # Launch first, then wait: the servers start up in parallel. Already running ones are checked too.
 for name in "$@"; do
   case $name in
-    kafka) wait_healthy kafka kafka_healthy; echo "kafka: up on $KAFKA_BOOTSTRAP_SERVERS" ;;
-    ferretdb) wait_healthy ferretdb ferretdb_healthy; echo "ferretdb: up on $MONGODB_URL" ;;
-    minio) wait_healthy minio minio_healthy; echo "minio: up on http://$MINIO_ENDPOINT" ;;
-    kannel) wait_healthy smsbox kannel_healthy
+    kafka) wait_healthy kafka "$logs/kafka.log" kafka_healthy
+      echo "kafka: up on $KAFKA_BOOTSTRAP_SERVERS" ;;
+    ferretdb) wait_healthy ferretdb "$logs/ferretdb.log" ferretdb_healthy
+      echo "ferretdb: up on $MONGODB_URL" ;;
+    minio) wait_healthy minio "$logs/minio.log" minio_healthy
+      echo "minio: up on http://$MINIO_ENDPOINT" ;;
+    kannel) wait_healthy kannel "$logs/smsbox.log" kannel_healthy
       echo "kannel: up, sendsms on $KANNEL_SENDSMS_URL, fake SMSC log $FAKESMSC_LOG" ;;
   esac
 done

@@ -1,10 +1,9 @@
 """From a claim whose documents are verified to the decision event: the case, the rules, the selection."""
 
-from decimal import Decimal
 from typing import Any
 
 from contracts import ClaimDecided, ClaimDetails, DecisionSummary, DocumentsVerified, InspectionSelection
-from services.eligibility.inspection import InspectionFacts, Selection
+from services.eligibility.inspection import Selection
 from services.eligibility.rules import Case, Decision
 
 PRODUCER = "eligibility"
@@ -44,18 +43,6 @@ def summary_of(decision: Decision) -> DecisionSummary:
             "undistributed": data["undistributed"] or "0.00",
             "breakdown": data["breakdown"],
         }
-    )
-
-
-def inspection_facts(claim: ClaimDetails, case: Case, amount: Decimal, refused_before: bool) -> InspectionFacts:
-    born = case.insured.birth_date
-    age = claim.filed_on.year - born.year - ((claim.filed_on.month, claim.filed_on.day) < (born.month, born.day))
-    return InspectionFacts(
-        reference=claim.reference, amount=amount, age_at_filing=max(age, 0),
-        is_miner=claim.mining_activity or case.insured.underground_mining_years >= 5,
-        force_majeure=claim.force_majeure, filed_by=claim.applicant_role,
-        spouse_count=sum(1 for b in claim.beneficiaries if b.relation == "spouse"),
-        refused_before=refused_before,
     )
 
 

@@ -4,7 +4,7 @@ from faststream.kafka import KafkaBroker
 
 from contracts import DocumentsVerified, Topic
 from services.eligibility import domain
-from services.eligibility.inspection import InspectionSettings, select_for_inspection
+from services.eligibility.inspection import InspectionSettings, facts_from_case, select_for_inspection
 from services.eligibility.registry import InsuredRegistry
 from services.eligibility.repository import DecisionsRepository
 from services.eligibility.rules import ReasonCode, RevaluationTable, decide, undecidable
@@ -22,7 +22,8 @@ def register(broker: KafkaBroker, registry: InsuredRegistry, decisions: Decision
         case = domain.case_for(verified.claim, career)
         decision = decide(case, revaluation)
         refused = await decisions.refused_before(verified.claim.registration_number, verified.claim_id)
-        facts = domain.inspection_facts(verified.claim, case, decision.computed_amount or 0, refused)
+        facts = facts_from_case(verified.claim.reference, case, decision, filed_by=verified.claim.applicant_role,
+                                refused_before=refused)
         selection = domain.selection_of(select_for_inspection(facts, inspection))
         return domain.decided_event(verified, domain.summary_of(decision), selection)
 

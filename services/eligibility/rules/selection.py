@@ -17,6 +17,8 @@ _FROZEN = ConfigDict(frozen=True, extra="forbid")
 
 
 class Filer(StrEnum):
+    """Who filed the claim: the insured, a survivor, or someone on the children's behalf."""
+
     INSURED = "insured"
     SPOUSE = "spouse"
     CHILD = "child"
@@ -25,6 +27,8 @@ class Filer(StrEnum):
 
 
 class InspectionReason(StrEnum):
+    """Why a claim is inspected: one code per rule, and `RANDOM` for the keyed draw."""
+
     AMOUNT_ABOVE_LIMIT = "AMOUNT_ABOVE_LIMIT"
     MINER_EARLY_CLAIM = "MINER_EARLY_CLAIM"
     FORCE_MAJEURE = "FORCE_MAJEURE"

@@ -70,25 +70,18 @@ def _qualifies(beneficiary: Beneficiary, death_date: date) -> bool:
 
 def share_fractions(beneficiaries: Sequence[Beneficiary], death_date: date) -> list[Fraction]:
     """Each listed beneficiary's fraction of the amount, in listed order (0 for one who does not qualify)."""
-    qualifying = [_qualifies(beneficiary, death_date) for beneficiary in beneficiaries]
-    spouses = sum(1 for b, ok in zip(beneficiaries, qualifying, strict=True) if ok and b.relation == "spouse")
-    children = [(b, ok) for b, ok in zip(beneficiaries, qualifying, strict=True) if b.relation == "child"]
-    child_shares = {
-        b.id: FULL_ORPHAN_SHARE if b.orphan_of == "both_parents" else ONE_PARENT_ORPHAN_SHARE
-        for b, ok in children
-        if ok
-    }
-    if sum(child_shares.values()) > CHILDREN_CAP:
-        child_shares = {child_id: CHILDREN_CAP / len(child_shares) for child_id in child_shares}
-    fractions = []
-    for beneficiary, ok in zip(beneficiaries, qualifying, strict=True):
-        if not ok:
-            fractions.append(Fraction(0))
-        elif beneficiary.relation == "spouse":
-            fractions.append(SPOUSES_SHARE / spouses)
-        else:
-            fractions.append(child_shares[beneficiary.id])
-    return fractions
+    qualifying = [beneficiary for beneficiary in beneficiaries if _qualifies(beneficiary, death_date)]
+    spouses = [beneficiary for beneficiary in qualifying if beneficiary.relation == "spouse"]
+    children = [beneficiary for beneficiary in qualifying if beneficiary.relation == "child"]
+    child_fractions = {child.id: _orphan_share(child) for child in children}
+    if sum(child_fractions.values()) > CHILDREN_CAP:
+        child_fractions = dict.fromkeys(child_fractions, CHILDREN_CAP / len(children))
+    fractions = {spouse.id: SPOUSES_SHARE / len(spouses) for spouse in spouses} | child_fractions
+    return [fractions.get(beneficiary.id, Fraction(0)) for beneficiary in beneficiaries]
+
+
+def _orphan_share(child: Beneficiary) -> Fraction:
+    return FULL_ORPHAN_SHARE if child.orphan_of == "both_parents" else ONE_PARENT_ORPHAN_SHARE
 
 
 def qualify(beneficiaries: Sequence[Beneficiary], death_date: date) -> tuple[Qualification, ...]:
