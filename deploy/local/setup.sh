@@ -24,6 +24,6 @@ if [[ ! -x $venv/bin/python || ! -f $stamp || $(cat "$stamp") != "$digest" ]]; t
   echo "setup: installing the Python environment in $venv"
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q --upgrade pip
-  "$venv/bin/pip" install -q -e "$root[dev]"
+  "$venv/bin/pip" install -q -e "${root}[dev]"
   echo "$digest" >"$stamp"
 fi

@@ -3,7 +3,7 @@
 #   deploy/local/start.sh                 # kafka ferretdb minio kannel
 #   deploy/local/start.sh kafka minio     # only these
 # Logs: $TAAWIDATY_RUN/logs, pid files: $TAAWIDATY_RUN/pids, data: $TAAWIDATY_RUN/<server> (fresh per start).
-# A server that is already running (live pid file) is left alone.
+# A server that is already running (live pid file) is left alone and only health-checked.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=deploy/local/env.sh
@@ -25,11 +25,16 @@ kannel_admin_password=taawidaty-admin
 
 die() { echo "start.sh: $*" >&2; exit 1; }
 
-# running NAME: true if NAME's pid file points at a live process.
-running() {
-  local f=$pids/$1.pid
-  [[ -s $f ]] && kill -0 "$(cat "$f")" 2>/dev/null
+# server_pid NAME: print the pid in NAME's pid file if that process is alive (not a zombie) and ours.
+server_pid() {
+  local pid stat cmd
+  pid=$(cat "$pids/$1.pid" 2>/dev/null) && [[ -n $pid ]] || return 1
+  stat=$(cat "/proc/$pid/stat" 2>/dev/null) && cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline") || return 1
+  stat=${stat##*) }
+  [[ ${stat%% *} != Z && $cmd == *"${1/#kafka/kafka.Kafka}"* ]] || return 1
+  echo "$pid"
 }
+running() { server_pid "$1" >/dev/null; }
 
 # launch NAME LOG CMD...: run CMD in its own session (stop.sh kills its whole group), appending to LOG.
 launch() {
@@ -60,10 +65,10 @@ is_running() {
   esac
 }
 
-port_free() { ! (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
 tcp_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
 need() { [[ -e $1 ]] || die "$1 is missing: run deploy/local/install.sh first"; }
-check_port() { port_free "$1" "$2" || die "$3: 127.0.0.1:$2 is already taken by another process"; }
+# check_port NAME PORT: fail if something else already listens on 127.0.0.1:PORT.
+check_port() { ! tcp_open 127.0.0.1 "$2" || die "$1: 127.0.0.1:$2 is already taken by another process"; }
 
 # Kafka ApiVersions v0 request over /dev/tcp: healthy when the broker answers correlation id 1, error 0.
 kafka_api_versions() (
@@ -77,8 +82,8 @@ kafka_healthy() { grep -q 'Kafka Server started' "$logs/kafka.log" && kafka_api_
 
 start_kafka() {
   need "$kafka_dir/libs"
-  check_port 127.0.0.1 "$kafka_port" kafka
-  check_port 127.0.0.1 "$kafka_controller_port" kafka
+  check_port kafka "$kafka_port"
+  check_port kafka "$kafka_controller_port"
   local dir=$TAAWIDATY_RUN/kafka cluster_id
   rm -rf "$dir" && mkdir -p "$dir/data"
   cat >"$dir/server.properties" <<EOF
@@ -112,7 +117,7 @@ EOF
 
 start_ferretdb() {
   need "$bin/ferretdb"
-  check_port 127.0.0.1 "${mongo_addr##*:}" ferretdb
+  check_port ferretdb "${mongo_addr##*:}"
   local dir=$TAAWIDATY_RUN/ferretdb
   rm -rf "$dir" && mkdir -p "$dir/data" "$dir/state"
   : >"$logs/ferretdb.log"
@@ -123,7 +128,7 @@ start_ferretdb() {
 
 start_minio() {
   need "$bin/minio"
-  check_port 127.0.0.1 "${MINIO_ENDPOINT##*:}" minio
+  check_port minio "${MINIO_ENDPOINT##*:}"
   local dir=$TAAWIDATY_RUN/minio
   rm -rf "$dir" && mkdir -p "$dir/data"
   : >"$logs/minio.log"
@@ -145,7 +150,7 @@ start_kannel() {
   local b=/usr/sbin/bearerbox s=/usr/sbin/smsbox f=/usr/lib/kannel/test/fakesmsc p
   need "$b"; need "$s"; need "$f"
   for p in "$kannel_admin_port" "$kannel_smsbox_port" "$kannel_fake_port" "$kannel_sendsms_port"; do
-    check_port 127.0.0.1 "$p" kannel
+    check_port kannel "$p"
   done
   local dir=$TAAWIDATY_RUN/kannel
   rm -rf "$dir" && mkdir -p "$dir"

@@ -9,31 +9,46 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 pids=$TAAWIDATY_RUN/pids
 grace=${TAAWIDATY_STOP_GRACE:-20}
 
-# stop_one NAME: stop the process group led by the pid in NAME's pid file (start.sh runs each under setsid).
+# server_pid NAME: print the pid in NAME's pid file if that process is alive (not a zombie) and ours.
+server_pid() {
+  local pid stat cmd
+  pid=$(cat "$pids/$1.pid" 2>/dev/null) && [[ -n $pid ]] || return 1
+  stat=$(cat "/proc/$pid/stat" 2>/dev/null) && cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline") || return 1
+  stat=${stat##*) }
+  [[ ${stat%% *} != Z && $cmd == *"${1/#kafka/kafka.Kafka}"* ]] || return 1
+  echo "$pid"
+}
+
+# stop_one NAME: stop the process group led by NAME's pid (start.sh runs each server under setsid).
 stop_one() {
-  local name=$1 f=$pids/$1.pid pid deadline
-  [[ -s $f ]] || return 0
-  pid=$(cat "$f")
-  if kill -0 "$pid" 2>/dev/null; then
+  local name=$1 pid deadline
+  if pid=$(server_pid "$name"); then
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
     deadline=$((SECONDS + grace))
-    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.3; done
-    if kill -0 "$pid" 2>/dev/null; then
+    while server_pid "$name" >/dev/null && ((SECONDS < deadline)); do sleep 0.3; done
+    if server_pid "$name" >/dev/null; then
       echo "$name: still running after ${grace}s, sending KILL"
-      kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
     fi
-    # The group may still hold children that outlived the leader.
+    # KILL whatever is left of the group (the leader, or children that outlived it).
     kill -KILL -- "-$pid" 2>/dev/null || true
     echo "$name: stopped (pid $pid)"
   fi
-  rm -f "$f"
+  rm -f "$pids/$name.pid"
 }
 
 (($#)) || set -- kannel minio ferretdb kafka
 for name in "$@"; do
   case $name in
-    kannel) stop_one fakesmsc; stop_one smsbox; stop_one bearerbox ;;
-    kafka | ferretdb | minio) stop_one "$name" ;;
+    kafka | ferretdb | minio | kannel) ;;
     *) echo "stop.sh: unknown server '$name' (use: kafka ferretdb minio kannel)" >&2; exit 1 ;;
   esac
 done
+# The servers stop in parallel; Kannel's boxes one after the other.
+for name in "$@"; do
+  if [[ $name == kannel ]]; then
+    { stop_one fakesmsc; stop_one smsbox; stop_one bearerbox; } &
+  else
+    stop_one "$name" &
+  fi
+done
+wait

@@ -51,11 +51,14 @@ async def test_malformed_events_land_in_dead_letters_and_the_next_claim_still_fl
         for topic in (Topic.CLAIM_SUBMITTED, Topic.CLAIM_INTAKE, Topic.CLAIM_DECIDED):
             await producer.send_and_wait(topic, payload, key=marker)
 
-    letters = await dead_letters(servers, Topic.CLAIM_SUBMITTED.dead_letters, len(BAD_PAYLOADS), marker)
-    assert {letter.original_value_b64 for letter in letters} == {
-        base64.b64encode(p).decode() for p in BAD_PAYLOADS}
+    # Two consumer groups read claims.submitted: documents, and the claims service's timeline.
+    letters = await dead_letters(servers, Topic.CLAIM_SUBMITTED.dead_letters, 2 * len(BAD_PAYLOADS), marker)
+    assert {(letter.consumer, letter.original_value_b64) for letter in letters} == {
+        (consumer, base64.b64encode(p).decode()) for p in BAD_PAYLOADS for consumer in ("documents", "claims")}
     assert all(letter.reason for letter in letters)
-    assert any("claim" in letter.reason for letter in letters)
+    assert any("claim.reference" in letter.reason for letter in letters)
+    intake_letters = await dead_letters(servers, Topic.CLAIM_INTAKE.dead_letters, len(BAD_PAYLOADS), marker)
+    assert {letter.consumer for letter in intake_letters} == {"claims"}
 
     claim_id = submit_sample_claim(api)["claim_id"]
     await wait_for_status(api, claim_id, "sms_queued")

@@ -1,0 +1,1 @@
+"""Receipt (accusé de dépôt) rendering: view model, HTML/PDF rendering, worker pool, verification codes."""

@@ -5,6 +5,7 @@ import multiprocessing
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
+from typing import NamedTuple
 
 from services.receipts.rendering.render import render_pdf, warm_up
 from services.receipts.rendering.view import ReceiptView
@@ -15,6 +16,21 @@ WORKER_PING_S = 0.02
 
 class ReceiptRenderTimeout(TimeoutError):
     """A receipt took longer than its timeout to render."""
+
+
+class RenderedReceipt(NamedTuple):
+    """A rendered PDF with where and when (``time.monotonic``, system-wide on Linux) it was rendered."""
+
+    pdf: bytes
+    worker_pid: int
+    started: float
+    finished: float
+
+
+def _render_in_worker(view: ReceiptView) -> RenderedReceipt:
+    started = time.monotonic()
+    pdf = render_pdf(view)
+    return RenderedReceipt(pdf, os.getpid(), started, time.monotonic())
 
 
 def _worker_pid() -> int:
@@ -43,18 +59,20 @@ class ReceiptRenderer:
         loop = asyncio.get_running_loop()
         pids: set[int] = set()
         while len(pids) < self.max_workers:
-            batch = [loop.run_in_executor(self._executor, _worker_pid) for _ in range(self.max_workers)]
-            pids.update(await asyncio.gather(*batch))
+            pings = [loop.run_in_executor(self._executor, _worker_pid) for _ in range(self.max_workers)]
+            pids.update(await asyncio.gather(*pings))
         return pids
 
     async def render(self, view: ReceiptView, timeout_s: float = DEFAULT_TIMEOUT_S) -> bytes:
+        return (await self.render_measured(view, timeout_s)).pdf
+
+    async def render_measured(self, view: ReceiptView, timeout_s: float = DEFAULT_TIMEOUT_S) -> RenderedReceipt:
         loop = asyncio.get_running_loop()
         try:
-            return await asyncio.wait_for(loop.run_in_executor(self._executor, render_pdf, view), timeout_s)
+            return await asyncio.wait_for(loop.run_in_executor(self._executor, _render_in_worker, view), timeout_s)
         except TimeoutError as error:
-            raise ReceiptRenderTimeout(
-                f"receipt {view.reference} was not rendered within {timeout_s:g} s"
-            ) from error
+            message = f"receipt {view.reference} was not rendered within {timeout_s:g} s"
+            raise ReceiptRenderTimeout(message) from error
 
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)

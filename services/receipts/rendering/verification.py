@@ -1,7 +1,8 @@
 """Signed verification tokens printed on receipts (short code) and encoded in their QR code (full token).
 
 A token is ``base64url(canonical JSON claims) "." base64url(HMAC-SHA256(key, canonical JSON))``. The claims
-hold only what the receipt prints: reference, request date, registration number and short document hashes.
+hold only what the receipt prints: reference, request date, registration number and the documents' SHA-256
+(the receipt prints their first 12 hex digits; signing those short forms keeps the QR code small).
 """
 
 import base64

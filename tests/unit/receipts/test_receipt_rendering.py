@@ -1,0 +1,99 @@
+"""Rendering is deterministic, escapes what it prints and fetches nothing but the template's own files."""
+
+import weasyprint
+import pytest
+from jinja2 import UndefinedError
+
+from services.receipts.rendering.render import (
+    TEMPLATE_DIR,
+    ForbiddenAsset,
+    ReceiptAssetRefused,
+    TemplateAssetFetcher,
+    asset_fetcher,
+    jinja_environment,
+    render_html,
+    render_pdf,
+)
+from services.receipts.rendering.view import ReceiptView
+
+from .conftest import make_view
+from .pdf_tools import flowing_text
+
+FORBIDDEN_URLS = [
+    "http://example.com/x.png",
+    "https://example.com/x.png",
+    "file:///etc/passwd",
+    f"{TEMPLATE_DIR.as_uri()}/../../../../../../etc/passwd",
+    f"{TEMPLATE_DIR.as_uri()}/missing.png",
+    "file://otherhost/etc/passwd",
+    "ftp://example.com/x.png",
+]
+
+
+@pytest.mark.parametrize("url", FORBIDDEN_URLS)
+def test_the_asset_fetcher_refuses_anything_outside_the_template_folder(url: str) -> None:
+    with pytest.raises(ForbiddenAsset):
+        TemplateAssetFetcher().fetch(url)
+
+
+def test_the_asset_fetcher_serves_the_templates_own_emblem_and_data_urls() -> None:
+    emblem = asset_fetcher().fetch(f"{TEMPLATE_DIR.as_uri()}/emblem.svg")
+    assert emblem.content_type == "image/svg+xml"
+    assert emblem.read() == (TEMPLATE_DIR / "emblem.svg").read_bytes()
+    assert asset_fetcher().fetch("data:text/plain;base64,b2s=").read() == b"ok"
+
+
+def test_a_document_referencing_a_local_file_fails_instead_of_embedding_it() -> None:
+    html = weasyprint.HTML(
+        string='<img src="file:///etc/passwd">', base_url=TEMPLATE_DIR.as_uri() + "/", url_fetcher=asset_fetcher()
+    )
+    with pytest.raises(weasyprint.urls.FatalURLFetchingError) as raised:
+        html.write_pdf()
+    assert isinstance(raised.value.__cause__, ForbiddenAsset)
+
+
+def test_the_refusal_surfaces_as_a_receipt_error_when_rendering(monkeypatch: pytest.MonkeyPatch) -> None:
+    view = make_view("insured", False)
+    monkeypatch.setattr(
+        "services.receipts.rendering.render.render_html",
+        lambda view, standalone: '<img src="http://example.com/x.png"><p>x</p>',
+    )
+    with pytest.raises(ReceiptAssetRefused):
+        render_pdf(view)
+
+
+def test_the_same_view_renders_byte_identical_pdfs_and_another_view_does_not() -> None:
+    view = make_view("survivors", True)
+    first, second = render_pdf(view), render_pdf(view)
+    assert first == second
+    assert render_pdf(make_view("survivors", False)) != first
+
+
+def test_html_in_printed_values_is_escaped_not_interpreted() -> None:
+    hostile = make_view("insured", False).model_copy(
+        update={"applicant_name": '<img src="file:///etc/passwd"> Aïcha & Co'}
+    )
+    html = render_html(hostile)
+    assert '<img src="file:///etc/passwd">' not in html
+    assert "&lt;img src=&#34;file:///etc/passwd&#34;&gt; Aïcha &amp; Co" in html
+    assert '<img src="file:///etc/passwd"> Aïcha & Co' in flowing_text(render_pdf(hostile))
+
+
+def test_the_template_environment_refuses_undefined_names() -> None:
+    with pytest.raises(UndefinedError):
+        jinja_environment().from_string("{{ view.not_a_field }}").render(view=make_view("insured", False))
+
+
+def test_the_standalone_html_needs_no_other_file() -> None:
+    html = render_html(make_view("insured", True))
+    assert "<style>" in html and "@page" in html
+    assert 'src="data:image/svg+xml;base64,' in html
+    assert 'src="emblem.svg"' in render_html(make_view("insured", True), standalone=False)
+
+
+def test_a_view_rejects_a_registration_number_that_is_not_nine_digits() -> None:
+    fields = make_view("insured", False).model_dump()
+    with pytest.raises(ValueError):
+        ReceiptView(**{**fields, "registration_number": "12345678"})
+    with pytest.raises(ValueError):
+        ReceiptView(**{**fields, "claimant_type": "employer"})
