@@ -48,9 +48,10 @@ def main() -> int:
                   secure=os.environ.get("MINIO_SECURE", "false") == "true")
     link = minio.presigned_get_object("receipts", receipt["object_key"], expires=timedelta(hours=1))
     print(f"receipt PDF: s3://receipts/{receipt['object_key']}\n  download (1 h): {link}")
-    for message in smsc_messages():
-        if claim["reference"] in message:
-            print(f"SMS at the SMSC: {message}")
+    messages = smsc_messages()
+    first = next(i for i, message in enumerate(messages) if claim["reference"] in message.text)
+    parts = [m for m in messages[first:first + 4] if m.receiver == messages[first].receiver]
+    print(f"SMS at the SMSC for +{parts[0].receiver} ({parts[0].coding}): {''.join(m.text for m in parts)}")
     print("sample claim reached: SMS sent")
     return 0
 

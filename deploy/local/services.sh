@@ -14,11 +14,12 @@ pids=$TAAWIDATY_RUN/pids
 mkdir -p "$logs" "$pids"
 
 start() {
+  cd "$root"
   for i in "${!services[@]}"; do
-    local name=${services[$i]} port=${ports[$i]}
+    local name=${services[$i]}
     if [[ -s $pids/$name.pid ]] && kill -0 "$(cat "$pids/$name.pid")" 2>/dev/null; then continue; fi
-    (cd "$root" && setsid "$root/.venv/bin/python" -m "services.$name" </dev/null >>"$logs/$name.log" 2>&1 &
-      echo $! >"$pids/$name.pid")
+    setsid "$root/.venv/bin/python" -m "services.$name" </dev/null >>"$logs/$name.log" 2>&1 &
+    echo $! >"$pids/$name.pid"
   done
   for i in "${!services[@]}"; do
     local name=${services[$i]} port=${ports[$i]} deadline=$((SECONDS + 60))

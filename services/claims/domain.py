@@ -39,7 +39,7 @@ def timeline_entry(event: Event) -> dict[str, Any]:
     """What the portal shows for one event of the claim."""
     status, detail = _status_of(event)
     return {"event_id": event.event_id, "type": event.type, "status": status,
-            "at": event.occurred_at, "detail": detail}
+            "at": event.occurred_at.isoformat(), "detail": detail}
 
 
 def _status_of(event: Event) -> tuple[str, dict[str, Any]]:
@@ -69,12 +69,10 @@ def _status_of(event: Event) -> tuple[str, dict[str, Any]]:
 
 
 def sorted_timeline(entries: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    return sorted(entries.values(), key=lambda entry: _as_datetime(entry["at"]))
+    """Oldest first; `at` is kept as an ISO string to keep the microseconds MongoDB dates would drop."""
+    return sorted(entries.values(), key=lambda entry: datetime.fromisoformat(entry["at"]))
 
 
 def current_status(draft_status: str, timeline: list[dict[str, Any]]) -> str:
     return timeline[-1]["status"] if timeline else draft_status
 
-
-def _as_datetime(value: datetime | str) -> datetime:
-    return value if isinstance(value, datetime) else datetime.fromisoformat(value)

@@ -3,13 +3,16 @@
 import functools
 import json
 from collections.abc import Callable
+from contextlib import suppress
 from typing import Any
 
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from pydantic import BaseModel
 
-from contracts import Event
+from contracts import Event, Topic
 from services.runtime.dead_letters import DeadLetterMiddleware
 
 
@@ -65,3 +68,19 @@ def readiness_check(broker: KafkaBroker) -> Callable[[], Any]:
             raise ConnectionError("Kafka unreachable")
 
     return check
+
+
+async def ensure_topics(bootstrap_servers: str, partitions: int, replication: int) -> None:
+    """Create every topic of the catalogue and its dead-letter topic when missing, before consumers
+    subscribe (a consumer does not see a topic created after it started until its next metadata refresh)."""
+    names = [name for topic in Topic for name in (topic.value, topic.dead_letters)]
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [NewTopic(name, partitions, replication) for name in names if name not in existing]
+        if missing:
+            with suppress(TopicAlreadyExistsError):  # another instance created them meanwhile
+                await admin.create_topics(missing)
+    finally:
+        await admin.close()

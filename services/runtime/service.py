@@ -8,7 +8,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 
 from contracts import Event
 from services.runtime.http import health_router
-from services.runtime.kafka import make_broker, readiness_check
+from services.runtime.kafka import ensure_topics, make_broker, readiness_check
 from services.runtime.mongo import open_database
 from services.runtime.object_store import ObjectStore
 from services.runtime.outbox import OutboxRelay
@@ -25,7 +25,8 @@ class ServiceRuntime:
         self.store = ObjectStore(settings.minio_endpoint, settings.minio_access_key, settings.minio_secret_key,
                                  settings.minio_secure)
         self.relays: list[OutboxRelay] = []
-        self.startup_steps: list[StartupStep] = []
+        self.startup_steps: list[StartupStep] = [lambda: ensure_topics(
+            settings.kafka_bootstrap_servers, settings.kafka_topic_partitions, settings.kafka_topic_replication)]
         self.shutdown_steps: list[StartupStep] = []
 
     def publishes(self, topic: str, event: type[Event]) -> None:

@@ -10,6 +10,8 @@ class InfraSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore")
 
     kafka_bootstrap_servers: str = Field("127.0.0.1:19092", validation_alias="KAFKA_BOOTSTRAP_SERVERS")
+    kafka_topic_partitions: int = Field(3, validation_alias="KAFKA_TOPIC_PARTITIONS")
+    kafka_topic_replication: int = Field(1, validation_alias="KAFKA_TOPIC_REPLICATION")
     mongodb_url: str = Field("mongodb://127.0.0.1:27018/", validation_alias="MONGODB_URL")
     minio_endpoint: str = Field("127.0.0.1:19000", validation_alias="MINIO_ENDPOINT")
     minio_access_key: str = Field("taawidaty", validation_alias="MINIO_ACCESS_KEY")

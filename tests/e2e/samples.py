@@ -2,7 +2,9 @@
 
 import io
 import os
+import re
 import urllib.parse
+from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
@@ -32,17 +34,28 @@ def png_scan() -> bytes:
     return buffer.getvalue()
 
 
-def smsc_messages() -> list[str]:
-    """Every message the fake SMSC received, decoded (UCS-2 messages arrive URL-encoded UTF-16)."""
+@dataclass(frozen=True)
+class SmscMessage:
+    """One message (or one part of a long one) as the fake SMSC received it."""
+
+    sender: str
+    receiver: str
+    coding: str
+    text: str
+
+
+_LINE = re.compile(r"Got message \d+: <(\S+) (\S+) (\S+) (.*)>$")
+
+
+def smsc_messages() -> list[SmscMessage]:
+    """Every message the fake SMSC received, decoded (UCS-2 ones arrive as URL-encoded UTF-16)."""
     log = Path(os.environ.get("FAKESMSC_LOG", "/tmp/taawidaty-run/fakesmsc.log"))
-    if not log.exists():
-        return []
-    return [decode_smsc_line(line) for line in log.read_text(errors="replace").splitlines() if "Got message" in line]
+    lines = log.read_text(errors="replace").splitlines() if log.exists() else []
+    return [_parse(match.groups()) for line in lines if (match := _LINE.search(line))]
 
 
-def decode_smsc_line(line: str) -> str:
-    if " ucs-2 " not in line:
-        return line
-    head, _, encoded = line.partition(" ucs-2 ")
-    raw = urllib.parse.unquote_to_bytes(encoded.rstrip(">").replace("+", "%20"))
-    return f"{head} ucs-2 {raw.decode('utf-16-be', errors='replace')}>"
+def _parse(fields: tuple[str, ...]) -> SmscMessage:
+    sender, receiver, coding, text = fields
+    if coding == "ucs-2":
+        text = urllib.parse.unquote_to_bytes(text.replace("+", "%20")).decode("utf-16-be", errors="replace")
+    return SmscMessage(sender, receiver.lstrip("+"), coding, text)

@@ -1,4 +1,8 @@
-"""Render a ReceiptView to HTML (Jinja2) and to a deterministic PDF (WeasyPrint)."""
+"""Render a ReceiptView to HTML (Jinja2) and to a deterministic PDF (WeasyPrint).
+
+The template, stylesheet, fonts and assets are loaded once per process and reused; they are not shared
+between threads, so render PDFs from one thread per process (ReceiptRenderer's workers do).
+"""
 
 import base64
 import mimetypes
@@ -13,6 +17,7 @@ from markupsafe import Markup
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from services.receipts.rendering.samples import sample_view
 from services.receipts.rendering.view import ReceiptView
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "template"
@@ -45,7 +50,7 @@ class TemplateAssetFetcher(URLFetcher):
         if scheme == "data":
             return super().fetch(url, headers)
         if scheme != "file" or parts.netloc not in ("", "localhost"):
-            raise ForbiddenAsset(f"refused to fetch {url!r}: only the receipt template's own assets are served")
+            raise ForbiddenAsset(f"refused to fetch {url!r}: only the template's own assets are served")
         path = Path(unquote(parts.path)).resolve()
         if not path.is_relative_to(self._root) or not path.is_file():
             raise ForbiddenAsset(f"refused to fetch {url!r}: not a file of the receipt template")
@@ -84,7 +89,10 @@ def font_configuration() -> FontConfiguration:
 @cache
 def stylesheet() -> weasyprint.CSS:
     return weasyprint.CSS(
-        string=stylesheet_text(), base_url=BASE_URL, url_fetcher=asset_fetcher(), font_config=font_configuration()
+        string=stylesheet_text(),
+        base_url=BASE_URL,
+        url_fetcher=asset_fetcher(),
+        font_config=font_configuration(),
     )
 
 
@@ -106,7 +114,8 @@ def emblem_data_uri() -> str:
 
 def render_html(view: ReceiptView, *, standalone: bool = True) -> str:
     """The receipt as HTML; ``standalone`` inlines the stylesheet and emblem so it needs no other file."""
-    return jinja_environment().get_template(TEMPLATE_NAME).render(
+    template = jinja_environment().get_template(TEMPLATE_NAME)
+    return template.render(
         view=view,
         qr_svg=qr_code_svg(view.verification_url),
         inline_css=standalone,
@@ -117,7 +126,8 @@ def render_html(view: ReceiptView, *, standalone: bool = True) -> str:
 
 def render_pdf(view: ReceiptView) -> bytes:
     """The receipt as PDF bytes; the same view always gives the same bytes."""
-    html = weasyprint.HTML(string=render_html(view, standalone=False), base_url=BASE_URL, url_fetcher=asset_fetcher())
+    source = render_html(view, standalone=False)
+    html = weasyprint.HTML(string=source, base_url=BASE_URL, url_fetcher=asset_fetcher())
     try:
         return html.write_pdf(
             stylesheets=[stylesheet()], font_config=font_configuration(), cache=image_cache(), **PDF_OPTIONS
@@ -128,6 +138,4 @@ def render_pdf(view: ReceiptView) -> bytes:
 
 def warm_up() -> None:
     """Load fonts, stylesheet and template once so the first real receipt is as fast as the others."""
-    from services.receipts.rendering.samples import sample_view
-
     render_pdf(sample_view())

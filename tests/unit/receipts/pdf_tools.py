@@ -15,7 +15,7 @@ ARABIC_LETTER = re.compile("[\u0620-\u064a\u066e-\u06d3]")
 def _tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
-        pytest.fail(f"{name} is not installed: install deploy/local/system-packages.txt (deploy/local/setup.sh)")
+        pytest.fail(f"{name} is not installed: run deploy/local/setup.sh (deploy/local/system-packages.txt)")
     return path
 
 
@@ -28,7 +28,7 @@ def pdf_text(pdf: bytes, *, layout: bool) -> str:
 
 
 def flowing_text(pdf: bytes) -> str:
-    """pdftotext's reading-order text with all whitespace collapsed, so wrapped French sentences read whole."""
+    """pdftotext's reading-order text, whitespace collapsed so that wrapped French sentences read whole."""
     return " ".join(pdf_text(pdf, layout=False).split())
 
 
@@ -46,13 +46,23 @@ def page_png(pdf: bytes, name: str, resolution: int = 80) -> Path:
     pdf_path = OUTPUT_DIR / f"{name}.pdf"
     pdf_path.write_bytes(pdf)
     subprocess.run(
-        [_tool("pdftoppm"), "-png", "-r", str(resolution), "-singlefile", "-f", "1", str(pdf_path),
-         str(OUTPUT_DIR / name)],
+        [
+            _tool("pdftoppm"),
+            "-png",
+            "-r",
+            str(resolution),
+            "-singlefile",
+            "-f",
+            "1",
+            str(pdf_path),
+            str(OUTPUT_DIR / name),
+        ],
         check=True,
     )
     return OUTPUT_DIR / f"{name}.png"
 
 
 def decoded_qr_codes(png: Path) -> list[str]:
-    result = subprocess.run([_tool("zbarimg"), "--quiet", "--raw", str(png)], capture_output=True, check=False)
+    command = [_tool("zbarimg"), "--quiet", "--raw", str(png)]
+    result = subprocess.run(command, capture_output=True, check=False)
     return result.stdout.decode("utf-8").split()

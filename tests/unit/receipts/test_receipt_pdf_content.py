@@ -58,7 +58,11 @@ INSPECTION_FRENCH = [
     "Présentez-vous à l'agence CNSS de votre choix",
     "muni(e) de votre dossier de demande et du présent accusé de dépôt.",
 ]
-INSPECTION_ARABIC_RUNS = ["المراقبة الحضورية", "تم اختيار طلبكم لإجراء مراقبة حضورية", "مصحوبين بملف طلبكم وبهذا الوصل"]
+INSPECTION_ARABIC_RUNS = [
+    "المراقبة الحضورية",
+    "تم اختيار طلبكم لإجراء مراقبة حضورية",
+    "مصحوبين بملف طلبكم وبهذا الوصل",
+]
 
 
 def test_every_french_label_and_value_is_printed(view: ReceiptView, pdf: bytes) -> None:
@@ -130,7 +134,8 @@ def test_the_qr_code_decodes_to_the_verification_url_whose_token_verifies(view: 
 
 
 def test_the_first_page_is_rendered_to_a_png_for_review(view: ReceiptView, pdf: bytes) -> None:
-    png = page_png(pdf, f"receipt-{view.claimant_type}-{'inspection' if view.inspection_selected else 'plain'}")
+    case = f"{view.claimant_type}-{'inspection' if view.inspection_selected else 'plain'}"
+    png = page_png(pdf, f"receipt-{case}")
     header = png.read_bytes()[:24]
     assert header[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")

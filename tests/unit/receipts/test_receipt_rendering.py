@@ -1,7 +1,7 @@
 """Rendering is deterministic, escapes what it prints and fetches nothing but the template's own files."""
 
-import weasyprint
 import pytest
+import weasyprint
 from jinja2 import UndefinedError
 
 from services.receipts.rendering.render import (
@@ -45,7 +45,9 @@ def test_the_asset_fetcher_serves_the_templates_own_emblem_and_data_urls() -> No
 
 def test_a_document_referencing_a_local_file_fails_instead_of_embedding_it() -> None:
     html = weasyprint.HTML(
-        string='<img src="file:///etc/passwd">', base_url=TEMPLATE_DIR.as_uri() + "/", url_fetcher=asset_fetcher()
+        string='<img src="file:///etc/passwd">',
+        base_url=TEMPLATE_DIR.as_uri() + "/",
+        url_fetcher=asset_fetcher(),
     )
     with pytest.raises(weasyprint.urls.FatalURLFetchingError) as raised:
         html.write_pdf()
