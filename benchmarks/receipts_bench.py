@@ -2,7 +2,8 @@
 
 Run from the repository root: ``python -m benchmarks.receipts_bench [--receipts 60] [--rounds 3]``.
 The plain call renders the same standalone HTML sequentially in this process; rounds alternate the two
-so that load from other processes on the machine hits both alike.
+so that load from other processes on the machine hits both alike. The pool can only beat the plain call
+with cores to spare: the load average printed before and after says whether other work took them.
 """
 
 import argparse
@@ -68,6 +69,7 @@ def summary(latencies: list[float], wall_s: float) -> tuple[float, float, float]
 
 
 async def main(receipts: int, rounds: int, workers: int) -> None:
+    load_before = os.getloadavg()[0]
     views = make_views(receipts)
     htmls = [render_html(view) for view in views]
     weasyprint.HTML(string=htmls[0]).write_pdf()
@@ -90,6 +92,7 @@ async def main(receipts: int, rounds: int, workers: int) -> None:
     print(f"{'':34} {'receipts':>8} {'median ms':>10} {'p95 ms':>8} {'receipts/s':>11}")
     print(row.format("plain HTML().write_pdf(), 1 proc", receipts, *plain))
     print(row.format(f"ReceiptRenderer, {workers} workers", receipts, *pool))
+    print(f"load average (1 min) before / after: {load_before:.2f} / {os.getloadavg()[0]:.2f}")
     latency_ratio = pool[0] / plain[0]
     throughput_ratio = pool[2] / plain[2]
     latency_verdict = "ok" if latency_ratio <= 1 else "SLOWER"

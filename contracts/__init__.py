@@ -16,13 +16,26 @@ from contracts.documents import (
     RejectedDocument,
     VerifiedDocument,
 )
-from contracts.eligibility import ClaimDecided, DecisionSummary, InspectionSelection
+from contracts.eligibility import (
+    ClaimAccepted,
+    ClaimDecided,
+    DecisionSummary,
+    InspectionCompleted,
+    InspectionSelection,
+    ReasonExplanation,
+)
 from contracts.envelope import Event
 from contracts.notifications import NotificationStatusChanged
 from contracts.receipts import ReceiptIssued
+from contracts.registry import CareerRecord, InsuredRecordUpdated
 from contracts.topics import Topic
 
 __all__ = [
+    "CareerRecord",
+    "ClaimAccepted",
+    "InspectionCompleted",
+    "InsuredRecordUpdated",
+    "ReasonExplanation",
     "Beneficiary",
     "ClaimDecided",
     "ClaimDetails",

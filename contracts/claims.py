@@ -62,6 +62,7 @@ class SubmitClaim(Event):
     """Command a portal front end publishes on `claims.intake.v1` once the claimant validated the request."""
 
     type: Literal["claim.submit"] = "claim.submit"
+    submitted_by: str = Field(pattern=r"^\d{9}$", description="registration number of the portal account")
     form: ClaimForm
     documents: tuple[DocumentRef, ...] = ()
 

@@ -4,6 +4,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
+from pydantic import Field
+
 from contracts.claims import ClaimDetails
 from contracts.documents import VerifiedDocument
 from contracts.envelope import Contract, Event
@@ -21,9 +23,16 @@ class YearBreakdown(Contract):
     revalued: Decimal
 
 
+class ReasonExplanation(Contract):
+    code: str
+    fr: str
+    ar: str
+
+
 class DecisionSummary(Contract):
     outcome: Literal["eligible", "ineligible", "manual_review"]
     reasons: tuple[str, ...] = ()
+    explanations: tuple[ReasonExplanation, ...] = ()
     period: Literal["P1", "P2", "P3", "P4"] | None = None
     event_date: date | None = None
     deadline: date | None = None
@@ -45,3 +54,20 @@ class ClaimDecided(Event):
     documents: tuple[VerifiedDocument, ...]
     decision: DecisionSummary
     inspection: InspectionSelection
+
+
+class InspectionCompleted(Event):
+    """An agent recorded the outcome of a claim's physical inspection."""
+
+    type: Literal["inspection.completed"] = "inspection.completed"
+    passed: bool
+    agent_id: str = Field(min_length=1, max_length=64)
+    notes: str = Field(default="", max_length=1000)
+
+
+class ClaimAccepted(Event):
+    """The refund is granted: eligible and, when selected, inspected with success."""
+
+    type: Literal["claim.accepted"] = "claim.accepted"
+    claim: ClaimDetails
+    amount: Decimal

@@ -6,11 +6,11 @@ from uuid import uuid4
 from pydantic import BaseModel, ConfigDict, Field
 
 
-def _now() -> datetime:
+def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def _new_id() -> str:
+def new_event_id() -> str:
     return str(uuid4())
 
 
@@ -23,10 +23,10 @@ class Contract(BaseModel):
 class Event(Contract):
     """Envelope fields. `claim_id` is also the Kafka key, so one claim's events stay ordered."""
 
-    event_id: str = Field(default_factory=_new_id, min_length=1, max_length=64)
+    event_id: str = Field(default_factory=new_event_id, min_length=1, max_length=64)
     type: str
     version: int = 1
-    occurred_at: datetime = Field(default_factory=_now)
+    occurred_at: datetime = Field(default_factory=utc_now)
     claim_id: str = Field(min_length=1, max_length=64)
     correlation_id: str = Field(min_length=1, max_length=64)
     producer: str = Field(min_length=1, max_length=64)

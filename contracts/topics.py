@@ -9,6 +9,9 @@ class Topic(StrEnum):
     DOCUMENTS_VERIFIED = "documents.verified.v1"
     DOCUMENTS_INCOMPLETE = "documents.incomplete.v1"
     CLAIM_DECIDED = "eligibility.decided.v1"
+    CLAIM_ACCEPTED = "eligibility.accepted.v1"
+    INSPECTION_COMPLETED = "inspections.completed.v1"
+    INSURED_RECORD_UPDATED = "registry.insured.v1"
     RECEIPT_ISSUED = "receipts.issued.v1"
     NOTIFICATION_STATUS = "notifications.status.v1"
 

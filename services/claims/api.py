@@ -1,16 +1,19 @@
-"""The claims HTTP API, following the portal's steps: create, attach documents, validate, follow."""
+"""The claims HTTP API, following the portal's steps: create, fill, attach documents, validate, follow.
+A claimant reaches only their own claims; agents reach all of them."""
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import uuid4
 
-from fastapi import APIRouter, Header, HTTPException, Path, UploadFile, status
+from fastapi import APIRouter, Depends, Header, HTTPException, Path, Request, Response, status
 
 from contracts import DocumentRef, DocumentType
 from services.claims import domain
+from services.claims.auth import Caller
 from services.claims.config import ClaimsSettings
 from services.claims.form import ClaimFormInput
-from services.claims.repository import ClaimsRepository
+from services.claims.repository import ClaimsRepository, OpenClaimExists
+from services.claims.uploads import spool_body
 from services.runtime.object_store import ObjectStore
 from services.runtime.outbox import OutboxRelay
 
@@ -18,61 +21,119 @@ ClaimId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9
 
 
 def claims_router(settings: ClaimsSettings, repository: ClaimsRepository, store: ObjectStore,
-                  relay: OutboxRelay) -> APIRouter:
+                  relay: OutboxRelay, current_caller: Any) -> APIRouter:
     router = APIRouter(prefix="/claims", tags=["claims"])
+    CallerDep = Annotated[Caller, Depends(current_caller)]
 
-    async def draft_or_404(claim_id: str) -> dict:
+    async def claim_of(claim_id: str, caller: Caller) -> dict:
         claim = await repository.get(claim_id)
-        if claim is None:
+        if claim is None or not caller.may_access(claim.get("owner", "")):
             raise HTTPException(status.HTTP_404_NOT_FOUND, "claim not found")
         return claim
 
+    def editable(claim: dict) -> None:
+        if claim["status"] not in ("draft", "returned"):
+            raise HTTPException(status.HTTP_409_CONFLICT, f"claim is {claim['status']}, it can no longer change")
+
+    def files_for_themself(form: ClaimFormInput, caller: Caller) -> None:
+        if form.claimant_type == "insured" and form.registration_number != caller.subject and not caller.is_agent:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, "an insured files only for their own registration number")
+
     @router.post("", status_code=status.HTTP_201_CREATED)
-    async def create_claim(form: ClaimFormInput) -> dict[str, str]:
+    async def create_claim(form: ClaimFormInput, caller: CallerDep, response: Response,
+                           idempotency_key: Annotated[str | None, Header(max_length=128)] = None) -> dict[str, str]:
+        """Step 2 and 3 of the portal: a new request with its form. Retried with the same `Idempotency-Key`,
+        it answers the claim the first call made."""
+        files_for_themself(form, caller)
+        if idempotency_key and (known := await repository.claim_for_key(caller.subject, idempotency_key)):
+            claim = await claim_of(known, caller)
+            response.status_code = status.HTTP_200_OK
+            return {"claim_id": known, "reference": claim["reference"], "status": claim["status"]}
         claim_id = str(uuid4())
-        now = datetime.now(UTC)
-        reference = domain.reference_for(claim_id, now.date())
-        await repository.create_draft(claim_id, form.model_dump(mode="json"), reference, now)
+        reference = domain.reference_for(claim_id, datetime.now(UTC).date())
+        try:
+            await repository.create_draft(claim_id, caller.subject, form.model_dump(mode="json"), reference,
+                                          idempotency_key)
+        except OpenClaimExists as error:
+            raise HTTPException(status.HTTP_409_CONFLICT,
+                                f"this insured already has a claim in progress: {error.claim_id}") from None
         return {"claim_id": claim_id, "reference": reference, "status": "draft"}
 
-    @router.put("/{claim_id}/documents/{doc_type}", status_code=status.HTTP_201_CREATED)
-    async def attach_document(claim_id: ClaimId, doc_type: DocumentType, file: UploadFile) -> dict[str, str]:
-        await draft_or_404(claim_id)
-        size = file.size or 0
-        if size > settings.max_upload_bytes:
+    @router.put("/{claim_id}/form")
+    async def fill_form(claim_id: ClaimId, form: ClaimFormInput, caller: CallerDep) -> dict[str, str]:
+        claim = await claim_of(claim_id, caller)
+        editable(claim)
+        files_for_themself(form, caller)
+        if form.registration_number != claim["form"]["registration_number"]:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "registration_number cannot change")
+        await repository.update_form(claim_id, form.model_dump(mode="json"))
+        return {"claim_id": claim_id, "status": claim["status"]}
+
+    @router.put("/{claim_id}/documents/{doc_type}", status_code=status.HTTP_201_CREATED,
+                openapi_extra={"requestBody": {"content": {"application/octet-stream": {}}, "required": True}})
+    async def attach_document(claim_id: ClaimId, doc_type: DocumentType, request: Request,
+                              caller: CallerDep) -> dict[str, str]:
+        """Step 4: one scan (PDF, JPEG or PNG) as the request body, streamed to quarantine for the checks."""
+        claim = await claim_of(claim_id, caller)
+        editable(claim)
+        already = sum(document["size"] for document in claim["documents"].values())
+        room = min(settings.max_upload_bytes, settings.max_claim_bytes - already)
+        if room <= 0:
             raise HTTPException(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
-                                f"file larger than {settings.max_upload_bytes} bytes")
+                                f"the claim's documents already reach {settings.max_claim_bytes} bytes")
+        body, size = await spool_body(request, room)
         document_id = str(uuid4())
         key = f"{claim_id}/{document_id}"
-        await store.put_stream(settings.quarantine_bucket, key, file.file, size, "application/octet-stream")
+        with body:
+            await store.put_stream(settings.quarantine_bucket, key, body, size, "application/octet-stream")
         ref = DocumentRef(document_id=document_id, doc_type=doc_type, bucket=settings.quarantine_bucket,
                           object_key=key, size=size)
         if not await repository.attach_document(claim_id, ref):
-            raise HTTPException(status.HTTP_409_CONFLICT, "claim already submitted")
+            raise HTTPException(status.HTTP_409_CONFLICT, "claim can no longer change")
         return {"document_id": document_id, "doc_type": doc_type}
 
+    @router.delete("/{claim_id}/documents/{document_id}", status_code=status.HTTP_204_NO_CONTENT)
+    async def remove_document(claim_id: ClaimId, document_id: ClaimId, caller: CallerDep) -> None:
+        editable(await claim_of(claim_id, caller))
+        if not await repository.remove_document(claim_id, document_id):
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "document not found")
+
     @router.post("/{claim_id}/submit", status_code=status.HTTP_202_ACCEPTED)
-    async def submit_claim(claim_id: ClaimId,
-                           x_correlation_id: Annotated[str | None, Header()] = None) -> dict[str, str]:
-        claim = await draft_or_404(claim_id)
-        if claim["status"] == "draft":
-            details = domain.claim_details(
-                ClaimFormInput.model_validate(claim["form"]), claim["reference"], datetime.now(UTC).date()
-            )
+    async def submit_claim(claim_id: ClaimId, caller: CallerDep,
+                           x_correlation_id: Annotated[str | None, Header(max_length=64)] = None) -> dict[str, str]:
+        """Step 5: validate. Submitting again a claim already submitted changes nothing."""
+        claim = await claim_of(claim_id, caller)
+        if claim["status"] in ("draft", "returned"):
+            details = domain.claim_details(ClaimFormInput.model_validate(claim["form"]), claim["reference"],
+                                           datetime.now(UTC).date())
             documents = tuple(DocumentRef.model_validate(d) for d in claim["documents"].values())
             event = domain.submitted_event(claim_id, details, documents, x_correlation_id or str(uuid4()))
-            await repository.submit_draft(claim_id, event)
+            await repository.submit(claim_id, event)
         await relay.publish_pending(claim_id)
         return {"claim_id": claim_id, "reference": claim["reference"], "status": "submitted"}
 
     @router.get("/{claim_id}")
-    async def get_claim(claim_id: ClaimId) -> dict:
-        claim = await draft_or_404(claim_id)
-        timeline = domain.sorted_timeline(claim.get("timeline", {}))
+    async def get_claim(claim_id: ClaimId, caller: CallerDep) -> dict:
+        """The claim, its documents and its status timeline, in one call."""
+        claim = await claim_of(claim_id, caller)
         return {
-            "claim_id": claim_id, "reference": claim["reference"], "form": claim["form"],
-            "status": domain.current_status(claim["status"], timeline), "timeline": timeline,
-            "documents": list(claim.get("documents", {}).values()),
+            "claim_id": claim_id, "reference": claim["reference"], "status": claim["status"], "form": claim["form"],
+            "documents": list(claim["documents"].values()),
+            "timeline": domain.sorted_timeline(claim.get("timeline", {})),
         }
+
+    @router.post("/{claim_id}/inspection", status_code=status.HTTP_202_ACCEPTED, tags=["agents"])
+    async def record_inspection(claim_id: ClaimId, outcome: domain.InspectionOutcome,
+                                caller: CallerDep) -> dict[str, str]:
+        """Agents: the outcome of the physical inspection of a claim selected for one."""
+        if not caller.is_agent:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, "agents only")
+        claim = await claim_of(claim_id, caller)
+        if claim["status"] != "under_inspection":
+            raise HTTPException(status.HTTP_409_CONFLICT, f"claim is {claim['status']}, not under inspection")
+        event = domain.inspection_event(claim_id, str(uuid4()), outcome.passed, caller.subject, outcome.notes)
+        await repository.queue_event(claim_id, domain.Topic.INSPECTION_COMPLETED, event)
+        await relay.publish_pending(claim_id)
+        return {"claim_id": claim_id, "inspection": "passed" if outcome.passed else "failed"}
 
     return router

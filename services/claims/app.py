@@ -2,8 +2,9 @@
 
 from fastapi import FastAPI
 
-from contracts import ClaimSubmitted, Topic
+from contracts import ClaimSubmitted, InspectionCompleted, Topic
 from services.claims.api import claims_router
+from services.claims.auth import caller_dependency
 from services.claims.config import ClaimsSettings
 from services.claims.handlers import register
 from services.claims.repository import ClaimsRepository
@@ -13,9 +14,11 @@ from services.runtime.service import ServiceRuntime
 def create_app(settings: ClaimsSettings) -> FastAPI:
     runtime = ServiceRuntime("claims", settings)
     runtime.publishes(Topic.CLAIM_SUBMITTED, ClaimSubmitted)
-    collection = runtime.database["claims"]
-    repository = ClaimsRepository(collection)
-    relay = runtime.relay_for(collection)
+    runtime.publishes(Topic.INSPECTION_COMPLETED, InspectionCompleted)
+    repository = ClaimsRepository(runtime.database)
+    relay = runtime.relay_for(repository.collection)
     register(runtime.broker, repository, relay)
     runtime.startup_steps.append(lambda: runtime.store.ensure_buckets(settings.quarantine_bucket))
-    return runtime.http_app(claims_router(settings, repository, runtime.store, relay))
+    return runtime.http_app(
+        claims_router(settings, repository, runtime.store, relay, caller_dependency(settings))
+    )

@@ -9,3 +9,8 @@ class ClaimsSettings(InfraSettings):
     http_port: int = 18080
     quarantine_bucket: str = "quarantine"
     max_upload_bytes: int = 10 * 1024 * 1024
+    max_claim_bytes: int = 40 * 1024 * 1024
+    jwt_algorithm: str = "HS256"
+    jwt_verification_key: str = "local-only-jwt-secret-change-me-in-production"
+    jwt_issuer: str = "https://idp.macnss.ma"
+    jwt_audience: str = "taawidaty"

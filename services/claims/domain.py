@@ -3,7 +3,10 @@
 from datetime import date, datetime
 from typing import Any
 
+from pydantic import BaseModel, Field
+
 from contracts import (
+    ClaimAccepted,
     ClaimDecided,
     ClaimDetails,
     ClaimForm,
@@ -12,11 +15,17 @@ from contracts import (
     DocumentsIncomplete,
     DocumentsVerified,
     Event,
+    InspectionCompleted,
     NotificationStatusChanged,
     ReceiptIssued,
 )
 
 PRODUCER = "claims"
+
+
+class InspectionOutcome(BaseModel):
+    passed: bool
+    notes: str = Field(default="", max_length=1000)
 
 
 def reference_for(claim_id: str, created: date) -> str:
@@ -35,11 +44,33 @@ def submitted_event(claim_id: str, details: ClaimDetails, documents: tuple[Docum
     )
 
 
+def inspection_event(claim_id: str, correlation_id: str, passed: bool, agent_id: str,
+                     notes: str) -> InspectionCompleted:
+    return InspectionCompleted(claim_id=claim_id, correlation_id=correlation_id, producer=PRODUCER,
+                               passed=passed, agent_id=agent_id, notes=notes)
+
+
 def timeline_entry(event: Event) -> dict[str, Any]:
-    """What the portal shows for one event of the claim."""
+    """What the portal shows for one event of the claim; `at` keeps microseconds as an ISO string."""
     status, detail = _status_of(event)
     return {"event_id": event.event_id, "type": event.type, "status": status,
             "at": event.occurred_at.isoformat(), "detail": detail}
+
+
+def claim_status_after(event: Event) -> tuple[str | None, bool]:
+    """The claim's new status after this event (None: unchanged), and whether the claim is closed by it."""
+    match event:
+        case DocumentsIncomplete():
+            return "returned", False
+        case ClaimDecided() if event.decision.outcome == "ineligible":
+            return "refused", True
+        case ClaimDecided():
+            return "under_inspection" if event.inspection.selected else "decided", False
+        case InspectionCompleted() if not event.passed:
+            return "refused", True
+        case ClaimAccepted():
+            return "accepted", True
+    return None, False
 
 
 def _status_of(event: Event) -> tuple[str, dict[str, Any]]:
@@ -57,22 +88,21 @@ def _status_of(event: Event) -> tuple[str, dict[str, Any]]:
             status = "selected_for_inspection" if event.inspection.selected else "decided"
             return status, {
                 "outcome": event.decision.outcome, "reasons": list(event.decision.reasons),
+                "explanations": [e.model_dump() for e in event.decision.explanations],
                 "period": event.decision.period, "amount": str(event.decision.amount),
                 "inspection_reasons": list(event.inspection.reasons),
             }
         case ReceiptIssued():
             return "receipt_issued", {"object_key": event.receipt.object_key,
                                       "verification_code": event.receipt.verification_code}
+        case InspectionCompleted():
+            return "inspection_passed" if event.passed else "inspection_failed", {"agent_id": event.agent_id}
+        case ClaimAccepted():
+            return "accepted", {"amount": str(event.amount)}
         case NotificationStatusChanged():
             return f"sms_{event.status}", {"kind": event.kind, "detail": event.detail}
     return event.type, {}
 
 
 def sorted_timeline(entries: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """Oldest first; `at` is kept as an ISO string to keep the microseconds MongoDB dates would drop."""
     return sorted(entries.values(), key=lambda entry: datetime.fromisoformat(entry["at"]))
-
-
-def current_status(draft_status: str, timeline: list[dict[str, Any]]) -> str:
-    return timeline[-1]["status"] if timeline else draft_status
-

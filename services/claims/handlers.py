@@ -7,10 +7,12 @@ from faststream.kafka import KafkaBroker
 from pydantic import Field, TypeAdapter
 
 from contracts import (
+    ClaimAccepted,
     ClaimDecided,
     ClaimSubmitted,
     DocumentsIncomplete,
     DocumentsVerified,
+    InspectionCompleted,
     NotificationStatusChanged,
     ReceiptIssued,
     SubmitClaim,
@@ -18,36 +20,40 @@ from contracts import (
 )
 from services.claims import domain
 from services.claims.form import normalise_moroccan_mobile
-from services.claims.repository import ClaimsRepository
+from services.claims.repository import ClaimsRepository, OpenClaimExists
 from services.runtime.dead_letters import PermanentError
 from services.runtime.kafka import subscriber
 from services.runtime.outbox import OutboxRelay
 
-GROUP = "claims"
-TIMELINE_TOPICS = (Topic.CLAIM_SUBMITTED, Topic.DOCUMENTS_VERIFIED, Topic.DOCUMENTS_INCOMPLETE,
-                   Topic.CLAIM_DECIDED, Topic.RECEIPT_ISSUED, Topic.NOTIFICATION_STATUS)
+TIMELINE_TOPICS = (Topic.CLAIM_SUBMITTED, Topic.DOCUMENTS_VERIFIED, Topic.DOCUMENTS_INCOMPLETE, Topic.CLAIM_DECIDED,
+                   Topic.RECEIPT_ISSUED, Topic.NOTIFICATION_STATUS, Topic.INSPECTION_COMPLETED, Topic.CLAIM_ACCEPTED)
 ClaimEvent = Annotated[
     ClaimSubmitted | DocumentsVerified | DocumentsIncomplete | ClaimDecided | ReceiptIssued
-    | NotificationStatusChanged,
+    | NotificationStatusChanged | InspectionCompleted | ClaimAccepted,
     Field(discriminator="type"),
 ]
 _claim_event = TypeAdapter(ClaimEvent)
 
 
 def register(broker: KafkaBroker, repository: ClaimsRepository, relay: OutboxRelay) -> None:
-    @subscriber(broker, Topic.CLAIM_INTAKE, group_id=GROUP)
+    @subscriber(broker, Topic.CLAIM_INTAKE, group_id="claims")
     async def on_submit_claim(command: SubmitClaim) -> None:
         try:
             normalise_moroccan_mobile(command.form.phone)
         except ValueError as error:
             raise PermanentError(f"form.phone: {error}") from error
-        now = datetime.now(UTC)
-        details = domain.claim_details(command.form, domain.reference_for(command.claim_id, now.date()), now.date())
+        today = datetime.now(UTC).date()
+        details = domain.claim_details(command.form, domain.reference_for(command.claim_id, today), today)
         event = domain.submitted_event(command.claim_id, details, command.documents, command.correlation_id)
-        await repository.insert_submitted(event, now)
+        try:
+            await repository.insert_submitted(event, command.submitted_by)
+        except OpenClaimExists as error:
+            raise PermanentError(
+                f"form.registration_number: a claim is already in progress ({error.claim_id})") from error
         await relay.publish_pending(command.claim_id)
 
-    @subscriber(broker, *TIMELINE_TOPICS, group_id=f"{GROUP}-timeline")
+    @subscriber(broker, *TIMELINE_TOPICS, group_id="claims-timeline")
     async def on_claim_event(body: dict) -> None:
         event = _claim_event.validate_python(body)
-        await repository.record_timeline(event.claim_id, domain.timeline_entry(event))
+        status, closes = domain.claim_status_after(event)
+        await repository.record_timeline(event.claim_id, domain.timeline_entry(event), status, closes)

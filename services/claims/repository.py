@@ -1,58 +1,109 @@
-"""The claims collection: one document per claim, with its form, documents, timeline and outbox."""
+"""The claims collection (one document per claim: form, documents, timeline, outbox), the open claim of each
+insured (at most one), and the idempotency keys of claim creations."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from contracts import ClaimSubmitted, DocumentRef, Topic
+from contracts import ClaimSubmitted, DocumentRef, Event, Topic
 from services.runtime.outbox import pending_update, with_outbox
+
+EDITABLE = ("draft", "returned")
+
+
+class OpenClaimExists(Exception):
+    def __init__(self, claim_id: str) -> None:
+        super().__init__(claim_id)
+        self.claim_id = claim_id
 
 
 class ClaimsRepository:
-    def __init__(self, collection: AsyncCollection) -> None:
-        self.collection = collection
+    def __init__(self, database: AsyncDatabase) -> None:
+        self.collection: AsyncCollection = database["claims"]
+        self.open_claims: AsyncCollection = database["open_claims"]
+        self.idempotency: AsyncCollection = database["idempotency_keys"]
 
-    async def create_draft(self, claim_id: str, form: dict[str, Any], reference: str, created_at: datetime) -> None:
+    async def claim_for_key(self, owner: str, key: str) -> str | None:
+        found = await self.idempotency.find_one({"_id": f"{owner}:{key}"})
+        return found["claim_id"] if found else None
+
+    async def create_draft(self, claim_id: str, owner: str, form: dict[str, Any], reference: str,
+                           idempotency_key: str | None) -> None:
+        """Raises OpenClaimExists when the insured concerned already has a claim in progress."""
+        await self._reserve(form["registration_number"], claim_id)
+        if idempotency_key:
+            await self.idempotency.insert_one({"_id": f"{owner}:{idempotency_key}", "claim_id": claim_id})
         await self.collection.insert_one({
-            "_id": claim_id, "status": "draft", "form": form, "reference": reference,
-            "created_at": created_at, "documents": {}, "timeline": {},
+            "_id": claim_id, "owner": owner, "status": "draft", "form": form, "reference": reference,
+            "created_at": datetime.now(UTC), "documents": {}, "timeline": {},
         })
 
     async def get(self, claim_id: str) -> dict[str, Any] | None:
         return await self.collection.find_one({"_id": claim_id}, {"outbox": 0})
 
+    async def update_form(self, claim_id: str, form: dict[str, Any]) -> bool:
+        result = await self.collection.update_one({"_id": claim_id, "status": {"$in": EDITABLE}},
+                                                  {"$set": {"form": form}})
+        return result.matched_count == 1
+
     async def attach_document(self, claim_id: str, document: DocumentRef) -> bool:
         result = await self.collection.update_one(
-            {"_id": claim_id, "status": "draft"},
+            {"_id": claim_id, "status": {"$in": EDITABLE}},
             {"$set": {f"documents.{document.document_id}": document.model_dump()}},
         )
         return result.matched_count == 1
 
-    async def submit_draft(self, claim_id: str, event: ClaimSubmitted) -> bool:
-        """Draft → submitted with its event in the outbox; False when it was no longer a draft."""
-        update = pending_update((Topic.CLAIM_SUBMITTED, event))
-        update["$set"] |= {"status": "submitted", "submitted_event_id": event.event_id}
-        result = await self.collection.update_one({"_id": claim_id, "status": "draft"}, update)
+    async def remove_document(self, claim_id: str, document_id: str) -> bool:
+        result = await self.collection.update_one(
+            {"_id": claim_id, "status": {"$in": EDITABLE}, f"documents.{document_id}": {"$exists": True}},
+            {"$unset": {f"documents.{document_id}": ""}},
+        )
         return result.modified_count == 1
 
-    async def insert_submitted(self, event: ClaimSubmitted, created_at: datetime) -> bool:
+    async def submit(self, claim_id: str, event: ClaimSubmitted) -> bool:
+        """Draft (or returned) → submitted, its event in the outbox; False when it was not editable."""
+        update = pending_update((Topic.CLAIM_SUBMITTED, event))
+        update["$set"] |= {"status": "submitted", "submitted_event_id": event.event_id}
+        result = await self.collection.update_one({"_id": claim_id, "status": {"$in": EDITABLE}}, update)
+        return result.modified_count == 1
+
+    async def queue_event(self, claim_id: str, topic: str, event: Event) -> None:
+        await self.collection.update_one({"_id": claim_id}, pending_update((topic, event)))
+
+    async def insert_submitted(self, event: ClaimSubmitted, owner: str) -> bool:
         """A claim a portal submitted directly; False when this claim id was already known."""
         document = {
-            "_id": event.claim_id, "status": "submitted", "form": event.claim.model_dump(mode="json"),
-            "reference": event.claim.reference, "created_at": created_at, "timeline": {},
+            "_id": event.claim_id, "owner": owner, "status": "submitted",
+            "form": event.claim.model_dump(mode="json"), "reference": event.claim.reference,
+            "created_at": datetime.now(UTC), "timeline": {},
             "documents": {d.document_id: d.model_dump() for d in event.documents},
             "submitted_event_id": event.event_id,
         }
+        await self._reserve(event.claim.registration_number, event.claim_id)
         try:
             await self.collection.insert_one(with_outbox(document, (Topic.CLAIM_SUBMITTED, event)))
         except DuplicateKeyError:
             return False
         return True
 
-    async def record_timeline(self, claim_id: str, entry: dict[str, Any]) -> None:
+    async def _reserve(self, insured: str, claim_id: str) -> None:
+        """Make `claim_id` the insured's open claim, unless another one is (the unique `_id` decides races)."""
+        try:
+            await self.open_claims.insert_one({"_id": insured, "claim_id": claim_id})
+        except DuplicateKeyError:
+            existing = await self.open_claims.find_one({"_id": insured})
+            if existing is None or existing["claim_id"] != claim_id:
+                raise OpenClaimExists(existing["claim_id"] if existing else "") from None
+
+    async def record_timeline(self, claim_id: str, entry: dict[str, Any], status: str | None,
+                              closes: bool) -> None:
         """Keyed by event id, so a redelivered event leaves the timeline as it was."""
-        await self.collection.update_one(
-            {"_id": claim_id}, {"$set": {f"timeline.{entry['event_id']}": entry}}, upsert=True,
-        )
+        update: dict[str, Any] = {f"timeline.{entry['event_id']}": entry}
+        if status:
+            update["status"] = status
+        await self.collection.update_one({"_id": claim_id}, {"$set": update}, upsert=True)
+        if closes:
+            await self.open_claims.delete_one({"claim_id": claim_id})

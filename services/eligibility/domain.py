@@ -1,10 +1,18 @@
 """From a claim whose documents are verified to the decision event: the case, the rules, the selection."""
 
+from decimal import Decimal
 from typing import Any
 
-from contracts import ClaimDecided, ClaimDetails, DecisionSummary, DocumentsVerified, InspectionSelection
+from contracts import (
+    ClaimAccepted,
+    ClaimDecided,
+    ClaimDetails,
+    DecisionSummary,
+    DocumentsVerified,
+    InspectionSelection,
+)
 from services.eligibility.inspection import Selection
-from services.eligibility.rules import Case, Decision
+from services.eligibility.rules import Case, Decision, explain
 
 PRODUCER = "eligibility"
 
@@ -39,6 +47,7 @@ def summary_of(decision: Decision) -> DecisionSummary:
     return DecisionSummary.model_validate(
         {
             **decision.to_section9_json(),
+        "explanations": [{"code": code.value, **explain(code)} for code in decision.reasons],
             "amount": data["amount"] or "0.00",
             "undistributed": data["undistributed"] or "0.00",
             "breakdown": data["breakdown"],
@@ -59,3 +68,15 @@ def decided_event(source: DocumentsVerified, summary: DecisionSummary, inspectio
         claim_id=source.claim_id, correlation_id=source.correlation_id, producer=PRODUCER, claim=source.claim,
         documents=source.documents, decision=summary, inspection=inspection,
     )
+
+
+def accepted_event(claim_id: str, correlation_id: str, claim: ClaimDetails, amount: Decimal) -> ClaimAccepted:
+    return ClaimAccepted(claim_id=claim_id, correlation_id=correlation_id, producer=PRODUCER, claim=claim,
+                         amount=amount)
+
+
+def accepted_at_decision(decided: ClaimDecided) -> ClaimAccepted | None:
+    """An eligible claim not selected for inspection is accepted at once; a selected one waits for the agent."""
+    if decided.decision.outcome != "eligible" or decided.inspection.selected:
+        return None
+    return accepted_event(decided.claim_id, decided.correlation_id, decided.claim, decided.decision.amount)
