@@ -98,8 +98,22 @@ install_ferretdb() {
   rm -rf "$src" && mkdir -p "$(dirname "$src")"
   cp -r "$dir" "$src" && chmod -R u+w "$src"
   echo "$v" >"$src/build/version/version.txt"   # FerretDB panics at start without it
+  serialize_ferretdb_writes "$src/internal/handler"
   (cd "$src" && CGO_ENABLED=0 go build -buildvcs=false -o "$bin/ferretdb.tmp" ./cmd/ferretdb)
-  mv "$bin/ferretdb.tmp" "$bin/ferretdb"
+  mv "$bin/ferretdb.tmp" "$bin/$TAAWIDATY_FERRETDB_BINARY"
+}
+
+# FerretDB 1.x runs update, findAndModify and delete as a query then a write, outside any transaction, so two
+# concurrent updates of one document lose one of them (MongoDB applies each atomically). One mutex around those
+# commands gives the local server MongoDB's single-document atomicity, which the services rely on.
+serialize_ferretdb_writes() {
+  local handler=$1 command
+  printf 'package handler\n\nimport "sync"\n\n// writeMu makes each write command atomic.\nvar writeMu sync.Mutex\n' \
+    >"$handler/serialize_writes.go"
+  for command in MsgUpdate MsgFindAndModify MsgDelete; do
+    grep -q "^func (h \*Handler) $command(" "$handler"/*.go || { echo "FerretDB has no $command" >&2; return 1; }
+    sed -i "/^func (h \*Handler) $command(/a\\\twriteMu.Lock()\n\tdefer writeMu.Unlock()" "$handler"/*.go
+  done
 }
 
 install_minio() {
@@ -113,7 +127,7 @@ for what in "$@"; do
   case $what in
     apt) apt_packages ;;
     kafka) step "kafka $TAAWIDATY_KAFKA_VERSION jars" "$kafka_dir/libs" install_kafka ;;
-    ferretdb) step "ferretdb $TAAWIDATY_FERRETDB_VERSION" "$bin/ferretdb" install_ferretdb ;;
+    ferretdb) step "ferretdb $TAAWIDATY_FERRETDB_VERSION" "$bin/$TAAWIDATY_FERRETDB_BINARY" install_ferretdb ;;
     minio) step "minio $TAAWIDATY_MINIO_VERSION" "$bin/minio" install_minio ;;
     *) echo "install.sh: unknown component '$what' (use: apt kafka ferretdb minio)" >&2; exit 1 ;;
   esac

@@ -13,10 +13,11 @@ import httpx
 from minio import Minio
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from tests.e2e.samples import INSURED_FORM, pdf_scan, png_scan, smsc_messages  # noqa: E402
+from tests.e2e.flow import client_for, submit_claim  # noqa: E402
+from tests.e2e.samples import INSURED_FORM, smsc_messages  # noqa: E402
 
 API = os.environ.get("TAAWIDATY_CLAIMS_URL", "http://127.0.0.1:18080")
-FINAL_STATUSES = {"sms_queued", "sms_sent", "sms_delivered", "sms_failed"}
+FINAL_STATUSES = {"sms_delivered", "sms_failed"}
 
 
 def wait_for_sms(client: httpx.Client, claim_id: str, timeout_s: float = 120) -> dict:
@@ -31,15 +32,11 @@ def wait_for_sms(client: httpx.Client, claim_id: str, timeout_s: float = 120) ->
 
 
 def main() -> int:
-    with httpx.Client(base_url=API, timeout=30) as client:
-        created = client.post("/claims", json=INSURED_FORM).raise_for_status().json()
+    with client_for(API, INSURED_FORM["registration_number"]) as client:
+        created = submit_claim(client, INSURED_FORM)
         claim_id = created["claim_id"]
-        print(f"claim {claim_id} created, reference {created['reference']}")
-        client.put(f"/claims/{claim_id}/documents/identity_card",
-                   files={"file": ("cni.pdf", pdf_scan(), "application/pdf")}).raise_for_status()
-        client.put(f"/claims/{claim_id}/documents/bank_details",
-                   files={"file": ("rib.png", png_scan(), "image/png")}).raise_for_status()
-        client.post(f"/claims/{claim_id}/submit").raise_for_status()
+        print(f"claim {claim_id} submitted by insured ******{INSURED_FORM['registration_number'][-3:]}, "
+              f"reference {created['reference']}")
         claim = wait_for_sms(client, claim_id)
     for entry in claim["timeline"]:
         print(f"  {entry['at']}  {entry['status']:<24} {entry['detail']}")

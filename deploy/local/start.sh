@@ -116,12 +116,12 @@ EOF
 }
 
 start_ferretdb() {
-  need "$bin/ferretdb"
+  need "$bin/$TAAWIDATY_FERRETDB_BINARY"
   check_port ferretdb "${mongo_addr##*:}"
   local dir=$TAAWIDATY_RUN/ferretdb
   rm -rf "$dir" && mkdir -p "$dir/data" "$dir/state"
   : >"$logs/ferretdb.log"
-  launch ferretdb "$logs/ferretdb.log" "$bin/ferretdb" --handler=sqlite --sqlite-url="file:$dir/data/" \
+  launch ferretdb "$logs/ferretdb.log" "$bin/$TAAWIDATY_FERRETDB_BINARY" --handler=sqlite --sqlite-url="file:$dir/data/" \
     --listen-addr="$mongo_addr" --state-dir="$dir/state" --debug-addr=- \
     --telemetry=disable --log-level=info
 }

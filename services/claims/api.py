@@ -7,7 +7,7 @@ from uuid import uuid4
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Path, Request, Response, status
 
-from contracts import DocumentRef, DocumentType
+from contracts import DocumentRef, DocumentType, Topic
 from services.claims import domain
 from services.claims.auth import Caller
 from services.claims.config import ClaimsSettings
@@ -132,7 +132,7 @@ def claims_router(settings: ClaimsSettings, repository: ClaimsRepository, store:
         if claim["status"] != "under_inspection":
             raise HTTPException(status.HTTP_409_CONFLICT, f"claim is {claim['status']}, not under inspection")
         event = domain.inspection_event(claim_id, str(uuid4()), outcome.passed, caller.subject, outcome.notes)
-        await repository.queue_event(claim_id, domain.Topic.INSPECTION_COMPLETED, event)
+        await repository.queue_event(claim_id, Topic.INSPECTION_COMPLETED, event)
         await relay.publish_pending(claim_id)
         return {"claim_id": claim_id, "inspection": "passed" if outcome.passed else "failed"}
 

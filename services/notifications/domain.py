@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from contracts import DocumentsIncomplete, NotificationStatusChanged, ReceiptIssued
+from contracts import ClaimAccepted, DocumentsIncomplete, NotificationStatusChanged, ReceiptIssued
 from contracts.notifications import NotificationKind, NotificationStatus
 from services.notifications import messages
 
@@ -22,18 +22,20 @@ class Sms:
     text: str
 
 
-def sms_for(event: ReceiptIssued | DocumentsIncomplete) -> Sms | None:
-    """The SMS this event calls for, keyed by the event (so it is sent once), or None."""
+def sms_for(event: ReceiptIssued | DocumentsIncomplete | ClaimAccepted) -> Sms | None:
+    """The SMS this event calls for, keyed by the event (so it is sent once), or None. The inspection SMS
+    waits for the receipt, which the claimant must bring to the agency."""
     claim = event.claim
-    if isinstance(event, DocumentsIncomplete):
-        doc_types = list(event.missing) + [rejected.doc_type for rejected in event.rejected]
-        kind, text = "missing_documents", messages.missing_documents(claim.language, claim.reference, doc_types)
-    elif event.inspection.selected:
-        kind, text = "inspection", messages.inspection(claim.language, claim.reference)
-    elif event.decision.outcome == "eligible":
-        kind, text = "acceptance", messages.acceptance(claim.language, claim.reference, event.decision.amount)
-    else:
-        return None
+    match event:
+        case DocumentsIncomplete():
+            doc_types = list(event.missing) + [rejected.doc_type for rejected in event.rejected]
+            kind, text = "missing_documents", messages.missing_documents(claim.language, claim.reference, doc_types)
+        case ReceiptIssued() if event.inspection.selected:
+            kind, text = "inspection", messages.inspection(claim.language, claim.reference)
+        case ClaimAccepted():
+            kind, text = "acceptance", messages.acceptance(claim.language, claim.reference, event.amount)
+        case _:
+            return None
     return Sms(f"{event.event_id}:{kind}", event.claim_id, event.correlation_id, kind, claim.phone, text)
 
 

@@ -1,9 +1,9 @@
 """Send the SMS an event calls for, once, and follow its delivery reports."""
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from faststream.kafka import KafkaBroker
 
-from contracts import DocumentsIncomplete, ReceiptIssued, Topic
+from contracts import ClaimAccepted, DocumentsIncomplete, ReceiptIssued, Topic
 from services.notifications.adapters.gateway import PermanentGatewayError, SmsGateway, TransientGatewayError
 from services.notifications.config import NotificationsSettings
 from services.notifications.domain import sms_for, status_of_report
@@ -14,7 +14,7 @@ from services.runtime.outbox import OutboxRelay
 
 def register(broker: KafkaBroker, settings: NotificationsSettings, gateway: SmsGateway,
              repository: NotificationsRepository, relay: OutboxRelay) -> APIRouter:
-    async def notify(event: ReceiptIssued | DocumentsIncomplete) -> None:
+    async def notify(event: ReceiptIssued | DocumentsIncomplete | ClaimAccepted) -> None:
         sms = sms_for(event)
         if sms is None:
             return
@@ -39,10 +39,18 @@ def register(broker: KafkaBroker, settings: NotificationsSettings, gateway: SmsG
     async def on_documents_incomplete(event: DocumentsIncomplete) -> None:
         await notify(event)
 
+    @subscriber(broker, Topic.CLAIM_ACCEPTED, group_id="notifications-acceptances")
+    async def on_claim_accepted(event: ClaimAccepted) -> None:
+        await notify(event)
+
     router = APIRouter(tags=["delivery reports"])
 
     @router.get("/delivery-reports")
-    async def on_delivery_report(id: str = Query(max_length=200), type: int = Query()) -> dict[str, str]:
+    async def on_delivery_report(response: Response, id: str = Query(max_length=200),
+                                 type: int = Query()) -> dict[str, str]:
+        """Kannel's dlr-url. The connection is closed after each report: Kannel would otherwise reuse a
+        kept-alive connection the server may have closed meanwhile, and that report would be lost."""
+        response.headers["Connection"] = "close"
         status = status_of_report(type)
         if status is not None and await repository.advance(id, status, f"delivery report type {type}"):
             await relay.publish_pending(id)

@@ -52,17 +52,20 @@ class NotificationsRepository:
         )
 
     async def advance(self, notification_id: str, status: NotificationStatus, detail: str = "") -> bool:
-        """Move to `status` if that is forward, queuing the status event; False if unknown or not forward."""
-        record = await self.collection.find_one({"_id": notification_id}, {"outbox": 0})
-        if record is None or record["status"] not in _EARLIER[status]:
-            return False
-        event = status_event({**record, "notification_id": notification_id}, status, detail)
-        update = pending_update((Topic.NOTIFICATION_STATUS, event))
-        update["$set"] |= {"status": status, "updated_at": datetime.now(UTC), f"history.{status}": event.occurred_at}
-        result = await self.collection.update_one(
-            {"_id": notification_id, "status": record["status"]}, update,
-        )
-        return result.modified_count == 1
+        """Move to `status` if that is forward, queuing the status event; False if unknown or not forward.
+        Delivery reports race each other and the sender, hence the compare-and-set on the current status."""
+        for _ in range(10):
+            record = await self.collection.find_one({"_id": notification_id}, {"outbox": 0})
+            if record is None or record["status"] not in _EARLIER[status]:
+                return False
+            event = status_event({**record, "notification_id": notification_id}, status, detail)
+            update = pending_update((Topic.NOTIFICATION_STATUS, event))
+            update["$set"] |= {"status": status, "updated_at": datetime.now(UTC),
+                               f"history.{status}": event.occurred_at}
+            result = await self.collection.update_one({"_id": notification_id, "status": record["status"]}, update)
+            if result.modified_count == 1:
+                return True
+        return False
 
     async def get(self, notification_id: str) -> dict[str, Any] | None:
         return await self.collection.find_one({"_id": notification_id}, {"outbox": 0})

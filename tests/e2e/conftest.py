@@ -4,10 +4,12 @@ from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
+from aiokafka import AIOKafkaProducer
 from minio import Minio
 from pymongo import AsyncMongoClient
 
 from tests.conftest import OUTPUT, ROOT
+from tests.e2e.flow import client_for, enrol_insured
 from tests.e2e.stack import Stack, stack_environment
 
 
@@ -39,7 +41,28 @@ async def mongo(servers: dict[str, str]) -> AsyncIterator[AsyncMongoClient]:
     await client.close()
 
 
+@pytest.fixture(scope="session")
+async def producer(servers: dict[str, str]) -> AsyncIterator[AIOKafkaProducer]:
+    producer = AIOKafkaProducer(bootstrap_servers=servers["KAFKA_BOOTSTRAP_SERVERS"], acks="all")
+    await producer.start()
+    yield producer
+    await producer.stop()
+
+
 @pytest.fixture
-def api(stack: Stack) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=stack.url("claims"), timeout=30) as client:
+async def insured(stack: Stack, producer, mongo, run_id) -> str:
+    """A fresh eligible insured (one open claim per insured: each test gets its own)."""
+    return await enrol_insured(producer, mongo[f"{run_id}_eligibility"]["insured"])
+
+
+@pytest.fixture
+def api(stack: Stack, insured: str) -> Iterator[httpx.Client]:
+    """The claims API as the insured of this test."""
+    with client_for(stack.url("claims"), insured) as client:
+        yield client
+
+
+@pytest.fixture
+def agent_api(stack: Stack) -> Iterator[httpx.Client]:
+    with client_for(stack.url("claims"), "agent-007", agent=True) as client:
         yield client

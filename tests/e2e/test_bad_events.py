@@ -6,24 +6,16 @@ import json
 import uuid
 
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer
 
 from contracts import ClaimForm, DeadLetter, DocumentRef, SubmitClaim, Topic
-from tests.e2e.flow import submit_sample_claim, wait_for_status
-from tests.e2e.samples import INSURED_FORM, pdf_scan, png_scan
+from tests.e2e.flow import insured_form, submit_claim, wait_for_status
+from tests.e2e.samples import pdf_scan, png_scan
 
 pytestmark = pytest.mark.e2e
 
 BAD_PAYLOADS = [b"not json at all", b'{"type": "claim.submitted"}', b"\xff\xfe\x00garbage", b"[]",
                 json.dumps({"claim_id": "x", "type": "claim.submitted", "claim": {"reference": 7}}).encode()]
-
-
-@pytest.fixture
-async def producer(servers):
-    producer = AIOKafkaProducer(bootstrap_servers=servers["KAFKA_BOOTSTRAP_SERVERS"], acks="all")
-    await producer.start()
-    yield producer
-    await producer.stop()
 
 
 async def dead_letters(servers, topic: str, count: int, marker: bytes) -> list[DeadLetter]:
@@ -45,7 +37,7 @@ async def dead_letters(servers, topic: str, count: int, marker: bytes) -> list[D
     return found
 
 
-async def test_malformed_events_land_in_dead_letters_and_the_next_claim_still_flows(api, stack, servers, producer):
+async def test_malformed_events_land_in_dead_letters_and_the_next_claim_still_flows(api, insured, servers, producer):
     marker = f"bad-{uuid.uuid4()}".encode()
     for payload in BAD_PAYLOADS:
         for topic in (Topic.CLAIM_SUBMITTED, Topic.CLAIM_INTAKE, Topic.CLAIM_DECIDED):
@@ -60,12 +52,12 @@ async def test_malformed_events_land_in_dead_letters_and_the_next_claim_still_fl
     intake_letters = await dead_letters(servers, Topic.CLAIM_INTAKE.dead_letters, len(BAD_PAYLOADS), marker)
     assert {letter.consumer for letter in intake_letters} == {"claims"}
 
-    claim_id = submit_sample_claim(api)["claim_id"]
-    await wait_for_status(api, claim_id, "sms_queued")
+    claim_id = submit_claim(api, insured_form(insured))["claim_id"]
+    await wait_for_status(api, claim_id, "sms_delivered")
 
 
 async def test_a_claim_a_portal_publishes_on_the_intake_topic_flows_like_one_from_the_api(
-        api, stack, servers, producer, minio):
+        api, insured, producer, minio):
     claim_id = str(uuid.uuid4())
     documents = []
     for doc_type, data in (("identity_card", pdf_scan()), ("bank_details", png_scan())):
@@ -75,10 +67,11 @@ async def test_a_claim_a_portal_publishes_on_the_intake_topic_flows_like_one_fro
         documents.append(DocumentRef(document_id=document_id, doc_type=doc_type, bucket="quarantine",
                                      object_key=key, size=len(data)))
     command = SubmitClaim(claim_id=claim_id, correlation_id=str(uuid.uuid4()), producer="portal-test",
-                          form=ClaimForm.model_validate({**INSURED_FORM, "phone": "+212612345678"}),
+                          submitted_by=insured,
+                          form=ClaimForm.model_validate(insured_form(insured)),
                           documents=tuple(documents))
     for _ in range(2):  # a portal retrying must not make two claims
         await producer.send_and_wait(Topic.CLAIM_INTAKE, command.model_dump_json().encode(), key=claim_id.encode())
 
-    claim = await wait_for_status(api, claim_id, "sms_queued")
+    claim = await wait_for_status(api, claim_id, "sms_delivered")
     assert [entry["status"] for entry in claim["timeline"]].count("submitted") == 1
