@@ -20,7 +20,9 @@ kafka_port=${KAFKA_BOOTSTRAP_SERVERS##*:}
 kafka_controller_port=$((kafka_port + 1))
 mongo_addr=$(hostport "$MONGODB_URL")
 kannel_sendsms_port=$(hostport "$KANNEL_SENDSMS_URL"); kannel_sendsms_port=${kannel_sendsms_port##*:}
-kannel_admin_port=13000 kannel_smsbox_port=13001 kannel_fake_port=13010
+# The other Kannel ports follow the sendsms port (13013 by default: 13000, 13001, 13010).
+kannel_admin_port=$((kannel_sendsms_port - 13)) kannel_smsbox_port=$((kannel_sendsms_port - 12))
+kannel_fake_port=$((kannel_sendsms_port - 3))
 kannel_admin_password=taawidaty-admin
 
 die() { echo "start.sh: $*" >&2; exit 1; }

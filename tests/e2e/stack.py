@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 
 SERVICES = ("claims", "documents", "eligibility", "receipts", "notifications")
-BASE_PORT = 28080
+BASE_PORT = int(os.environ.get("TAAWIDATY_TEST_BASE_PORT", "28080"))
 
 
 @dataclass
