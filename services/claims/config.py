@@ -10,6 +10,7 @@ class ClaimsSettings(InfraSettings):
     quarantine_bucket: str = "quarantine"
     max_upload_bytes: int = 10 * 1024 * 1024
     max_claim_bytes: int = 40 * 1024 * 1024
+    receipt_link_ttl_s: int = 300
     jwt_algorithm: str = "HS256"
     jwt_verification_key: str = "local-only-jwt-secret-change-me-in-production"
     jwt_issuer: str = "https://idp.macnss.ma"

@@ -19,6 +19,7 @@ from contracts import (
     NotificationStatusChanged,
     ReceiptIssued,
 )
+from contracts.documents import DOCUMENT_LABELS
 
 PRODUCER = "claims"
 
@@ -81,8 +82,8 @@ def _status_of(event: Event) -> tuple[str, dict[str, Any]]:
             return "documents_verified", {"documents": [d.doc_type for d in event.documents]}
         case DocumentsIncomplete():
             return "documents_incomplete", {
-                "missing": list(event.missing),
-                "rejected": [{"doc_type": r.doc_type, "reason": r.reason} for r in event.rejected],
+                "missing": [_labelled(doc_type) for doc_type in event.missing],
+                "rejected": [_labelled(r.doc_type) | {"reason": r.reason} for r in event.rejected],
             }
         case ClaimDecided():
             status = "selected_for_inspection" if event.inspection.selected else "decided"
@@ -93,7 +94,7 @@ def _status_of(event: Event) -> tuple[str, dict[str, Any]]:
                 "inspection_reasons": list(event.inspection.reasons),
             }
         case ReceiptIssued():
-            return "receipt_issued", {"object_key": event.receipt.object_key,
+            return "receipt_issued", {"bucket": event.receipt.bucket, "object_key": event.receipt.object_key,
                                       "verification_code": event.receipt.verification_code}
         case InspectionCompleted():
             return "inspection_passed" if event.passed else "inspection_failed", {"agent_id": event.agent_id}
@@ -106,3 +107,14 @@ def _status_of(event: Event) -> tuple[str, dict[str, Any]]:
 
 def sorted_timeline(entries: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(entries.values(), key=lambda entry: datetime.fromisoformat(entry["at"]))
+
+
+def receipt_location(timeline: dict[str, dict[str, Any]]) -> tuple[str, str] | None:
+    """(bucket, key) of the claim's latest receipt, from its timeline."""
+    issued = [entry for entry in sorted_timeline(timeline) if entry["status"] == "receipt_issued"]
+    return (issued[-1]["detail"]["bucket"], issued[-1]["detail"]["object_key"]) if issued else None
+
+
+def _labelled(doc_type: str) -> dict[str, str]:
+    french, arabic = DOCUMENT_LABELS.get(doc_type, (doc_type, doc_type))
+    return {"doc_type": doc_type, "fr": french, "ar": arabic}

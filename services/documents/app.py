@@ -3,9 +3,13 @@
 from fastapi import FastAPI
 
 from contracts import DocumentsIncomplete, DocumentsVerified, Topic
+from services.documents.adapters.antivirus import NoScanner, scanner_for
+from services.documents.adapters.quarantine import expire_quarantine
 from services.documents.config import DocumentsSettings
 from services.documents.handlers import register
+from services.documents.inspection import Limits
 from services.documents.repository import ReviewsRepository
+from services.documents.review import Buckets, DocumentReview
 from services.runtime.service import ServiceRuntime
 
 
@@ -13,8 +17,16 @@ def create_app(settings: DocumentsSettings) -> FastAPI:
     runtime = ServiceRuntime("documents", settings)
     runtime.publishes(Topic.DOCUMENTS_VERIFIED, DocumentsVerified)
     runtime.publishes(Topic.DOCUMENTS_INCOMPLETE, DocumentsIncomplete)
+    scanner = scanner_for(settings.clamd_socket, settings.clamd_timeout_s)
+    if settings.antivirus_required and isinstance(scanner, NoScanner):
+        raise RuntimeError(f"DOCUMENTS_ANTIVIRUS_REQUIRED is set and there is no clamd at {settings.clamd_socket}")
+    limits = Limits(settings.max_file_bytes, settings.max_pdf_pages, settings.max_image_pixels)
+    buckets = Buckets(quarantine=settings.quarantine_bucket, documents=settings.documents_bucket)
+    review = DocumentReview(runtime.store, scanner, limits, settings.max_claim_bytes, buckets)
     collection = runtime.database["reviews"]
-    register(runtime.broker, settings, ReviewsRepository(collection), runtime.store,
-             runtime.relay_for(collection))
-    runtime.startup_steps.append(lambda: runtime.store.ensure_buckets(settings.documents_bucket))
+    register(runtime.broker, review, ReviewsRepository(collection), runtime.relay_for(collection))
+    runtime.startup_steps.append(
+        lambda: runtime.store.ensure_buckets(settings.documents_bucket, settings.quarantine_bucket))
+    runtime.startup_steps.append(
+        lambda: expire_quarantine(runtime.store, settings.quarantine_bucket, settings.quarantine_expiry_days))
     return runtime.http_app()

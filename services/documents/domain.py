@@ -1,5 +1,7 @@
 """Turn the checks of each uploaded scan into the claim's documents verdict."""
 
+import re
+
 from contracts import (
     ClaimSubmitted,
     DocumentRef,
@@ -12,11 +14,28 @@ from services.documents.checklist import missing_documents
 from services.documents.inspection import Accepted, Rejected
 
 PRODUCER = "documents"
+_SAFE_ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
 
 
 def storage_key(claim_id: str, document_id: str, extension: str) -> str:
     """Generated key in the claim's prefix; the client's file name is never used."""
     return f"{claim_id}/{document_id}.{extension}"
+
+
+def misplaced(claim_id: str, ref: DocumentRef, quarantine_bucket: str) -> Rejected | None:
+    """A reference a portal could have pointed anywhere: only this claim's uploads, with ids safe in a key."""
+    if not (_SAFE_ID.match(claim_id) and _SAFE_ID.match(ref.document_id)):
+        return Rejected("bad_reference", "the claim or document id has characters a storage key cannot take")
+    if ref.bucket != quarantine_bucket or not ref.object_key.startswith(f"{claim_id}/"):
+        return Rejected("bad_reference", "the file is not among this claim's uploads")
+    return None
+
+
+def over_claim_limit(used_bytes: int, max_claim_bytes: int) -> Rejected | None:
+    if used_bytes > max_claim_bytes:
+        return Rejected("claim_too_large",
+                        f"the claim's documents together exceed {max_claim_bytes / 1024 / 1024:g} MiB")
+    return None
 
 
 def verified(claim_id: str, ref: DocumentRef, result: Accepted, bucket: str) -> VerifiedDocument:

@@ -22,7 +22,7 @@ class Sms:
     text: str
 
 
-def sms_for(event: ReceiptIssued | DocumentsIncomplete | ClaimAccepted) -> Sms | None:
+def sms_for(event: ReceiptIssued | DocumentsIncomplete | ClaimAccepted, max_parts: int) -> Sms | None:
     """The SMS this event calls for, keyed by the event (so it is sent once), or None. The inspection SMS
     waits for the receipt, which the claimant must bring to the agency."""
     claim = event.claim
@@ -36,7 +36,8 @@ def sms_for(event: ReceiptIssued | DocumentsIncomplete | ClaimAccepted) -> Sms |
             kind, text = "acceptance", messages.acceptance(claim.language, claim.reference, event.amount)
         case _:
             return None
-    return Sms(f"{event.event_id}:{kind}", event.claim_id, event.correlation_id, kind, claim.phone, text)
+    return Sms(f"{event.event_id}:{kind}", event.claim_id, event.correlation_id, kind, claim.phone,
+               messages.fit_to_parts(text, max_parts))
 
 
 def status_of_report(report_type: int) -> NotificationStatus | None:

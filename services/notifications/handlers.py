@@ -15,13 +15,13 @@ from services.runtime.outbox import OutboxRelay
 def register(broker: KafkaBroker, settings: NotificationsSettings, gateway: SmsGateway,
              repository: NotificationsRepository, relay: OutboxRelay) -> APIRouter:
     async def notify(event: ReceiptIssued | DocumentsIncomplete | ClaimAccepted) -> None:
-        sms = sms_for(event)
+        sms = sms_for(event, settings.max_parts)
         if sms is None:
             return
         if await repository.claim_for_sending(sms):
             report_url = f"{settings.delivery_report_url}?id={sms.notification_id}&type=%d"
             try:
-                await gateway.send(sms.to, sms.text, report_url, settings.max_parts)
+                await gateway.send(sms.to, sms.text, report_url)
             except TransientGatewayError as error:
                 await repository.mark_retry(sms.notification_id, str(error))
                 raise

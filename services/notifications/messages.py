@@ -50,3 +50,13 @@ def count_parts(text: str) -> int:
     else:
         units, single, multi = len(text) + sum(ch in GSM7_EXTENDED for ch in text), 160, 153
     return 1 if units <= single else -(-units // multi)
+
+
+def fit_to_parts(text: str, max_parts: int) -> str:
+    """The text, cut with "..." when it would take more than `max_parts` parts (a long missing-documents list)."""
+    if count_parts(text) <= max_parts:
+        return text
+    cut = len(text)
+    while cut > 0 and count_parts(text[:cut] + "...") > max_parts:
+        cut -= 1
+    return text[:cut].rstrip() + "..."

@@ -3,6 +3,7 @@
 from fastapi import FastAPI
 
 from contracts import ReceiptIssued, Topic
+from services.receipts.api import verification_router
 from services.receipts.config import ReceiptsSettings
 from services.receipts.handlers import register
 from services.receipts.rendering.pool import ReceiptRenderer
@@ -14,13 +15,13 @@ def create_app(settings: ReceiptsSettings) -> FastAPI:
     runtime = ServiceRuntime("receipts", settings)
     runtime.publishes(Topic.RECEIPT_ISSUED, ReceiptIssued)
     receipts = runtime.database["receipts"]
+    repository = ReceiptsRepository(receipts)
     renderer = ReceiptRenderer(settings.render_workers)
-    register(runtime.broker, settings, renderer, ReceiptsRepository(receipts), runtime.store,
-             runtime.relay_for(receipts))
+    register(runtime.broker, settings, renderer, repository, runtime.store, runtime.relay_for(receipts))
     runtime.startup_steps += [lambda: runtime.store.ensure_buckets(settings.bucket), renderer.start]
 
     async def close_renderer() -> None:
         renderer.close()
 
     runtime.shutdown_steps.append(close_renderer)
-    return runtime.http_app()
+    return runtime.http_app(verification_router(settings.verification_key.encode(), repository))

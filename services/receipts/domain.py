@@ -13,10 +13,14 @@ def receipt_key(claim_id: str) -> str:
     return f"{claim_id}/accuse-de-depot.pdf"
 
 
+def document_hashes(decided: ClaimDecided) -> list[str]:
+    return sorted(document.sha256 for document in decided.documents)
+
+
 def verification_token(decided: ClaimDecided, key: bytes) -> str:
     claim = decided.claim
-    hashes = sorted(document.sha256 for document in decided.documents)
-    return sign(receipt_claims(claim.reference, claim.filed_on, claim.registration_number, hashes), key)
+    return sign(receipt_claims(claim.reference, claim.filed_on, claim.registration_number,
+                               document_hashes(decided)), key)
 
 
 def receipt_view(decided: ClaimDecided, token: str, base_url: str) -> ReceiptView:

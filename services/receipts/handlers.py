@@ -27,5 +27,6 @@ def register(broker: KafkaBroker, settings: ReceiptsSettings, renderer: ReceiptR
             await store.put_bytes(settings.bucket, key, pdf, "application/pdf")
             receipt = ReceiptRef(bucket=settings.bucket, object_key=key, sha256=hashlib.sha256(pdf).hexdigest(),
                                  size=len(pdf), verification_code=view.verification_code)
-            await repository.record(decided.event_id, domain.issued_event(decided, receipt))
+            await repository.record(decided.event_id, domain.issued_event(decided, receipt),
+                                    domain.document_hashes(decided))
         await relay.publish_pending(decided.event_id)

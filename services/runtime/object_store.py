@@ -2,6 +2,7 @@
 
 import asyncio
 import io
+from datetime import timedelta
 from typing import BinaryIO
 
 from minio import Minio
@@ -70,6 +71,9 @@ class ObjectStore:
                 raise
 
         return await asyncio.to_thread(stat)
+
+    async def presigned_url(self, bucket: str, key: str, expires: timedelta) -> str:
+        return await asyncio.to_thread(self.client.presigned_get_object, bucket, key, expires=expires)
 
     async def ping(self) -> None:
         await asyncio.to_thread(self.client.list_buckets)

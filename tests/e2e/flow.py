@@ -74,12 +74,14 @@ async def wait_for_status(api: httpx.Client, claim_id: str, status: str, timeout
     raise AssertionError(f"{status} not reached in {timeout_s}s; timeline: {claim.get('timeline')}")
 
 
-async def wait_for_sms(api: httpx.Client, claim_id: str, kind: str, timeout_s: float = 90) -> dict:
-    """The claim once the SMS of this kind was delivered (the fake SMSC has it by then)."""
+async def wait_for_sms(api: httpx.Client, claim_id: str, kind: str | None = None, timeout_s: float = 90) -> dict:
+    """The claim once the SMS of this kind was delivered (the fake SMSC has it by then). Without a kind: the
+    SMS of a decided claim, acceptance or (when the random draw selected it) inspection."""
     deadline, claim = time.monotonic() + timeout_s, {}
     while time.monotonic() < deadline:
         claim = await wait_for_status(api, claim_id, "sms_delivered", timeout_s)
-        if any(e["status"] == "sms_delivered" and e["detail"]["kind"] == kind for e in claim["timeline"]):
+        kinds = {kind} if kind else {"acceptance", "inspection"}
+        if any(e["status"] == "sms_delivered" and e["detail"]["kind"] in kinds for e in claim["timeline"]):
             return claim
         await asyncio.sleep(0.3)
     raise AssertionError(f"no {kind} SMS delivered in {timeout_s}s; timeline: {claim.get('timeline')}")

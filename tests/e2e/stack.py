@@ -1,4 +1,5 @@
-"""The five services started as real processes (`python -m services.<name>`) against the real servers."""
+"""The five services started as real processes (`python -m services.<name>`) against the real servers; extra
+instances of a service join the same consumer group, as a scaled deployment would."""
 
 import os
 import subprocess
@@ -13,44 +14,47 @@ SERVICES = ("claims", "documents", "eligibility", "receipts", "notifications")
 BASE_PORT = int(os.environ.get("TAAWIDATY_TEST_BASE_PORT", "28080"))
 
 
+def port_of(service: str, instance: int = 0) -> int:
+    return BASE_PORT + 10 * instance + SERVICES.index(service)
+
+
 @dataclass
 class Stack:
     env: dict[str, str]
     logs: Path
-    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    processes: dict[tuple[str, int], subprocess.Popen] = field(default_factory=dict)
 
-    def url(self, service: str) -> str:
-        return f"http://127.0.0.1:{BASE_PORT + SERVICES.index(service)}"
+    def url(self, service: str, instance: int = 0) -> str:
+        return f"http://127.0.0.1:{port_of(service, instance)}"
 
-    def start(self, *services: str) -> None:
+    def start(self, *services: str, instance: int = 0) -> None:
         self.logs.mkdir(parents=True, exist_ok=True)
         for name in services or SERVICES:
-            log = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115 - kept open for the process
-            self.processes[name] = subprocess.Popen(
-                [sys.executable, "-m", f"services.{name}"], env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            log = open(self.logs / f"{name}-{instance}.log", "ab")  # noqa: SIM115 - kept open for the process
+            env = {**self.env, f"{name.upper()}_HTTP_PORT": str(port_of(name, instance))}
+            self.processes[name, instance] = subprocess.Popen(
+                [sys.executable, "-m", f"services.{name}"], env=env, stdout=log, stderr=subprocess.STDOUT,
                 cwd=Path(__file__).resolve().parents[2],
             )
         for name in services or SERVICES:
-            self.wait_ready(name)
+            self.wait_ready(name, instance)
 
-    def wait_ready(self, name: str, timeout_s: float = 60) -> None:
+    def wait_ready(self, name: str, instance: int = 0, timeout_s: float = 60) -> None:
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
-            if self.processes[name].poll() is not None:
-                raise RuntimeError(f"{name} exited; see {self.logs / (name + '.log')}")
+            if self.processes[name, instance].poll() is not None:
+                raise RuntimeError(f"{name} exited; see {self.logs}/{name}-{instance}.log")
             try:
-                if httpx.get(f"{self.url(name)}/health/ready", timeout=2).status_code == 200:
+                if httpx.get(f"{self.url(name, instance)}/health/ready", timeout=2).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass
             time.sleep(0.3)
-        raise RuntimeError(f"{name} not ready after {timeout_s}s; see {self.logs / (name + '.log')}")
+        raise RuntimeError(f"{name} not ready after {timeout_s}s; see {self.logs}/{name}-{instance}.log")
 
-    def stop(self, *services: str) -> None:
-        for name in services or tuple(self.processes):
-            process = self.processes.pop(name, None)
-            if process is None:
-                continue
+    def stop(self, *services: str, instance: int | None = None) -> None:
+        for key in [k for k in self.processes if (not services or k[0] in services) and instance in (None, k[1])]:
+            process = self.processes.pop(key)
             process.terminate()
             try:
                 process.wait(timeout=20)
@@ -61,7 +65,5 @@ class Stack:
 
 def stack_environment(servers: dict[str, str], run_id: str) -> dict[str, str]:
     env = {**os.environ, **servers, "TAAWIDATY_DATABASE_PREFIX": run_id, "PYTHONUNBUFFERED": "1"}
-    for index, name in enumerate(SERVICES):
-        env[f"{name.upper()}_HTTP_PORT"] = str(BASE_PORT + index)
-    env["NOTIFICATIONS_DELIVERY_REPORT_URL"] = f"http://127.0.0.1:{BASE_PORT + 4}/delivery-reports"
+    env["NOTIFICATIONS_DELIVERY_REPORT_URL"] = f"http://127.0.0.1:{port_of('notifications')}/delivery-reports"
     return env

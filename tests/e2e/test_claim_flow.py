@@ -32,9 +32,8 @@ async def test_a_submitted_claim_flows_to_its_sms_with_every_effect_stored(api, 
     created = submit_claim(api, insured_form(insured))
     claim_id, reference = created["claim_id"], created["reference"]
 
-    claim = await wait_for_status(api, claim_id, "receipt_issued")
-    kind = "inspection" if claim["status"] == "under_inspection" else "acceptance"
-    claim = await wait_for_sms(api, claim_id, kind)
+    await wait_for_status(api, claim_id, "receipt_issued")
+    claim = await wait_for_sms(api, claim_id)
 
     statuses = [entry["status"] for entry in claim["timeline"]]
     assert statuses[:2] == ["submitted", "documents_verified"]
@@ -91,7 +90,8 @@ async def test_a_claim_with_a_missing_document_goes_back_to_the_claimant_with_th
     created = submit_claim(api, insured_form(insured), documents=[("identity_card", pdf_scan())])
     claim = await wait_for_status(api, created["claim_id"], "documents_incomplete")
     entry = next(e for e in claim["timeline"] if e["status"] == "documents_incomplete")
-    assert entry["detail"]["missing"] == ["bank_details"]
+    assert entry["detail"]["missing"] == [
+        {"doc_type": "bank_details", "fr": "RIB ou chèque barré", "ar": "شهادة التعريف البنكي أو شيك مسطر"}]
     assert claim["status"] == "returned"
     await wait_for_sms(api, created["claim_id"], "missing_documents")
     texts = [m.text for m in smsc_messages() if created["reference"] in m.text]

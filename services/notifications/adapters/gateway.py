@@ -16,7 +16,7 @@ class PermanentGatewayError(Exception):
 
 
 class SmsGateway(Protocol):
-    async def send(self, to: str, text: str, delivery_report_url: str, max_parts: int) -> None: ...
+    async def send(self, to: str, text: str, delivery_report_url: str) -> None: ...
 
 
 class KannelGateway:
@@ -26,7 +26,7 @@ class KannelGateway:
         self.sender = sender
         self.client = httpx.AsyncClient(timeout=10)
 
-    async def send(self, to: str, text: str, delivery_report_url: str, max_parts: int) -> None:
+    async def send(self, to: str, text: str, delivery_report_url: str) -> None:
         ucs2 = needs_ucs2(text)
         params = {
             **self.credentials, "from": self.sender, "to": to, "charset": "UTF-8",
@@ -38,7 +38,7 @@ class KannelGateway:
             raise TransientGatewayError(f"gateway unreachable: {type(error).__name__}") from error
         if response.status_code in (200, 202):
             return
-        if response.status_code >= 500 or response.status_code == 503:
+        if response.status_code >= 500:
             raise TransientGatewayError(f"gateway answered {response.status_code}: {response.text[:200]}")
         raise PermanentGatewayError(f"gateway refused the message ({response.status_code}): {response.text[:200]}")
 

@@ -1,0 +1,1 @@
+"""What the documents service talks to besides Kafka and MongoDB: the antivirus, the quarantine bucket."""

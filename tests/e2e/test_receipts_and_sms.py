@@ -1,0 +1,89 @@
+"""The deposit receipt as the claimant gets it and anyone can verify it; SMS sent once and only once per event,
+whatever is redelivered or however many instances run."""
+
+import asyncio
+import subprocess
+
+import httpx
+import pytest
+from aiokafka import AIOKafkaConsumer
+
+from contracts import Topic
+from tests.conftest import ROOT
+from tests.e2e.flow import client_for, insured_form, submit_claim, wait_for_sms, wait_for_status
+from tests.e2e.samples import smsc_messages
+
+pytestmark = pytest.mark.e2e
+
+
+def qr_token(pdf: bytes, tmp_path) -> str:
+    (tmp_path / "receipt.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "150", "-singlefile", tmp_path / "receipt.pdf", tmp_path / "page"],
+                   check=True)
+    decoded = subprocess.run(["zbarimg", "--quiet", "--raw", tmp_path / "page.png"], capture_output=True, text=True,
+                             check=True).stdout.strip()
+    return decoded.split("?t=", 1)[1]
+
+
+async def test_the_claimant_downloads_their_receipt_and_anyone_can_verify_its_code(api, insured, stack, tmp_path):
+    created = submit_claim(api, insured_form(insured))
+    claim = await wait_for_status(api, created["claim_id"], "receipt_issued")
+    pdf = api.get(f"/claims/{created['claim_id']}/receipt")
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF-")
+    link = api.get(f"/claims/{created['claim_id']}/receipt", params={"link": "true"}).json()["url"]
+    assert httpx.get(link).content == pdf.content
+    with client_for(stack.url("claims"), "111222333") as stranger:
+        assert stranger.get(f"/claims/{created['claim_id']}/receipt").status_code == 404
+
+    verification = f"{stack.url('receipts')}/verification"
+    token = qr_token(pdf.content, tmp_path)
+    answer = httpx.get(verification, params={"t": token}).json()
+    assert answer["genuine"] and answer["reference"] == created["reference"]
+    assert answer["registration_number"] == "******" + insured[-3:]
+    code = next(e for e in claim["timeline"] if e["status"] == "receipt_issued")["detail"]["verification_code"]
+    assert httpx.get(verification, params={"code": code}).json()["reference"] == created["reference"]
+    tampered = token[:10] + ("A" if token[10] != "A" else "B") + token[11:]
+    assert httpx.get(verification, params={"t": tampered}).status_code == 400
+    assert httpx.get(verification, params={"code": "AAAAA-AAAAA"}).status_code == 404
+
+
+async def events_of(servers, topic: str, claim_id: str) -> list[bytes]:
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=servers["KAFKA_BOOTSTRAP_SERVERS"],
+                                auto_offset_reset="earliest", group_id=None)
+    await consumer.start()
+    try:
+        found: list[bytes] = []
+        while batch := await consumer.getmany(timeout_ms=3000):
+            found += [r.value for records in batch.values() for r in records if r.key == claim_id.encode()]
+        return found
+    finally:
+        await consumer.stop()
+
+
+async def test_a_redelivered_event_with_two_instances_running_sends_no_second_sms(api, insured, stack, servers,
+                                                                                   producer):
+    created = submit_claim(api, insured_form(insured))
+    claim = await wait_for_sms(api, created["claim_id"])
+    trigger = Topic.RECEIPT_ISSUED if claim["status"] == "under_inspection" else Topic.CLAIM_ACCEPTED
+    stack.start("notifications", instance=1)
+    try:
+        events = await events_of(servers, trigger, created["claim_id"])
+        assert len(events) == 1
+        for _ in range(3):
+            await producer.send_and_wait(trigger, events[0], key=created["claim_id"].encode())
+        await asyncio.sleep(5)
+    finally:
+        stack.stop("notifications", instance=1)
+    assert len([m for m in smsc_messages() if created["reference"] in m.text]) == 1
+
+
+async def test_an_sms_is_sent_once_the_gateway_is_back_after_an_outage(api, insured):
+    subprocess.run(["bash", ROOT / "deploy/local/stop.sh", "kannel"], check=True, capture_output=True)
+    try:
+        created = submit_claim(api, insured_form(insured))
+        await wait_for_status(api, created["claim_id"], "receipt_issued")
+        await asyncio.sleep(2)
+    finally:
+        subprocess.run(["bash", ROOT / "deploy/local/start.sh", "kannel"], check=True, capture_output=True)
+    await wait_for_sms(api, created["claim_id"], timeout_s=120)
+    assert len([m for m in smsc_messages() if created["reference"] in m.text]) == 1
