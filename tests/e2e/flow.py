@@ -58,7 +58,7 @@ def insured_form(registration_number: str, **fields) -> dict:
 
 
 def phone_of(registration_number: str) -> str:
-    return f"+2126{registration_number[-8:]}"
+    return f"+212661{registration_number[-6:]}"
 
 
 async def wait_for_status(api: httpx.Client, claim_id: str, status: str, timeout_s: float = 90) -> dict:

@@ -13,7 +13,8 @@ from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 from tests.e2e.samples import pdf_scan
 
 PHP_SHELL = b"<?php system($_GET['cmd']); ?>\n"
-EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$" + b"EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"  # split: no AV trips on this file
+# The antivirus test string, split so that no scanner flags this source file.
+EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$" + b"EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 
 
 def jpeg_scan(size: tuple[int, int] = (320, 240), exif_software: str | None = None) -> bytes:

@@ -129,16 +129,18 @@ def decoding_forbidden(monkeypatch):
     monkeypatch.setattr(ImageFile.ImageFile, "load", refuse)
 
 
-@pytest.mark.parametrize("bomb", [
-    png_declaring(8000, 7000),  # above our limit, below Pillow's own: our check on the header
-    png_declaring(10_000, 9_000),  # above Pillow's warning threshold: the warning is a rejection
-    png_declaring(60_000, 60_000),  # far above: Pillow refuses at open
-    jpeg_declaring(8000, 7000),
-    jpeg_declaring(65_000, 65_000),
-])
-def test_a_tiny_image_declaring_huge_dimensions_is_rejected_without_being_decoded(bomb, decoding_forbidden):
+@pytest.mark.parametrize("bomb, max_pixels", [
+    (png_declaring(8000, 7000), 50_000_000),  # above our limit: our check of the header
+    (jpeg_declaring(8000, 7000), 50_000_000),
+    (png_declaring(10_000, 9_000), 10**12),  # under a lax limit of ours, Pillow warns: the warning is a rejection
+    (png_declaring(60_000, 60_000), 10**12),  # far above Pillow's own threshold: Pillow refuses at open
+    (jpeg_declaring(65_000, 65_000), 10**12),
+], ids=["png-ours", "jpeg-ours", "png-pillow-warning", "png-pillow-error", "jpeg-pillow-error"])
+def test_a_tiny_image_declaring_huge_dimensions_is_rejected_without_being_decoded(bomb, max_pixels,
+                                                                                  decoding_forbidden):
     assert len(bomb) < 2000
-    assert rejection(bomb).code == "image_too_large"
+    limits = Limits(max_file_bytes=1_000_000, max_pdf_pages=5, max_image_pixels=max_pixels)
+    assert rejection(bomb, limits).code == "image_too_large"
 
 
 def test_a_pixel_bomb_rejection_names_the_declared_dimensions():
