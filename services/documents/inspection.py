@@ -7,9 +7,11 @@ Every rejection carries a stable code (for the portal to translate) and a short 
 import hashlib
 import io
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from PIL import Image
+from PIL import Image, ImageFile
 from pypdf import PdfReader
 
 from services.documents.flags import image_flags, pdf_flags
@@ -124,7 +126,7 @@ def _check_pdf(data: bytes, max_pages: int) -> tuple[int, tuple[str, ...]] | Rej
 def _check_image(data: bytes, image_format: str, max_pixels: int) -> tuple[int, tuple[str, ...]] | Rejected:
     too_large = Rejected("image_too_large", f"the image declares more than {max_pixels:,} pixels")
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _truncation_is_an_error():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data), formats=[image_format]) as image:
                 width, height = image.size  # from the header: checked before a single pixel is decoded
@@ -140,6 +142,16 @@ def _check_image(data: bytes, image_format: str, max_pixels: int) -> tuple[int, 
             return Rejected("image_truncated", "the image is cut short: the upload is incomplete")
         return Rejected("image_unreadable", f"the image does not decode ({type(error).__name__})")
     return 1, flags
+
+
+@contextmanager
+def _truncation_is_an_error() -> Iterator[None]:
+    """Pillow's tolerance of truncated images is process-wide, and WeasyPrint turns it on when imported."""
+    tolerant, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = tolerant
 
 
 def _human(size: int) -> str:

@@ -9,6 +9,7 @@ from services.notifications.config import NotificationsSettings
 from services.notifications.domain import sms_for, status_of_report
 from services.notifications.repository import NotificationsRepository
 from services.runtime.kafka import subscriber
+from services.runtime.metrics import SMS
 from services.runtime.outbox import OutboxRelay
 
 
@@ -23,11 +24,14 @@ def register(broker: KafkaBroker, settings: NotificationsSettings, gateway: SmsG
             try:
                 await gateway.send(sms.to, sms.text, report_url)
             except TransientGatewayError as error:
+                SMS.labels(sms.kind, "retry").inc()
                 await repository.mark_retry(sms.notification_id, str(error))
                 raise
             except PermanentGatewayError as error:
+                SMS.labels(sms.kind, "failed").inc()
                 await repository.advance(sms.notification_id, "failed", str(error))
             else:
+                SMS.labels(sms.kind, "sent").inc()
                 await repository.advance(sms.notification_id, "queued")
         await relay.publish_pending(sms.notification_id)
 

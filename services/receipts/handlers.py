@@ -11,6 +11,7 @@ from services.receipts.config import ReceiptsSettings
 from services.receipts.rendering.pool import ReceiptRenderer
 from services.receipts.repository import ReceiptsRepository
 from services.runtime.kafka import subscriber
+from services.runtime.metrics import RECEIPTS_RENDERED
 from services.runtime.object_store import ObjectStore
 from services.runtime.outbox import OutboxRelay
 
@@ -25,6 +26,7 @@ def register(broker: KafkaBroker, settings: ReceiptsSettings, renderer: ReceiptR
             pdf = await renderer.render(view, timeout_s=settings.render_timeout_s)
             key = domain.receipt_key(decided.claim_id)
             await store.put_bytes(settings.bucket, key, pdf, "application/pdf")
+            RECEIPTS_RENDERED.inc()
             receipt = ReceiptRef(bucket=settings.bucket, object_key=key, sha256=hashlib.sha256(pdf).hexdigest(),
                                  size=len(pdf), verification_code=view.verification_code)
             await repository.record(decided.event_id, domain.issued_event(decided, receipt),

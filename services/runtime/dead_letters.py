@@ -11,6 +11,7 @@ from faststream import BaseMiddleware
 from pydantic import ValidationError
 
 from contracts.dead_letters import DeadLetter
+from services.runtime.metrics import DEAD_LETTERS
 
 log = logging.getLogger(__name__)
 
@@ -72,5 +73,6 @@ class DeadLetterMiddleware(BaseMiddleware):
             letter.model_dump_json().encode(), f"{record.topic}.dlq", key=record.key,
             headers={"dead-letter-reason": letter.reason[:200]},
         )
+        DEAD_LETTERS.labels(record.topic, self.consumer).inc()
         log.error("dead-lettered %s[%d]@%d after %d attempt(s): %s", record.topic, record.partition,
                   record.offset, attempts, letter.reason, extra={"topic": record.topic})

@@ -10,6 +10,8 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
+from faststream.kafka.prometheus import KafkaPrometheusMiddleware
+from prometheus_client import REGISTRY
 from pydantic import BaseModel
 
 from contracts import Event, Topic
@@ -29,6 +31,8 @@ def make_broker(bootstrap_servers: str, consumer_name: str, retry_delays_s: tupl
             DeadLetterMiddleware, broker=broker, consumer=consumer_name, retry_delays_s=retry_delays_s
         )
     )
+    broker.add_middleware(KafkaPrometheusMiddleware(registry=REGISTRY, app_name=consumer_name,
+                                                    metrics_prefix="taawidaty"))
     return broker
 
 

@@ -5,6 +5,7 @@ publishes them and marks them sent. Consumers dedupe by event id, so a publish r
 
 import asyncio
 import logging
+import os
 from typing import Any
 
 from faststream.kafka import KafkaBroker
@@ -42,16 +43,25 @@ def pending_update(*pending: tuple[str, Event]) -> dict[str, Any]:
 
 
 class OutboxRelay:
+    """Publishes outbox entries. Within a process one publication at a time, so the handler's fast path and the
+    sweep never send the same entry twice; across instances a rare duplicate is left to the consumers' dedup."""
+
     def __init__(self, broker: KafkaBroker, collection: AsyncCollection, sweep_interval_s: float = 2.0) -> None:
         self.broker = broker
         self.collection = collection
         self.sweep_interval_s = sweep_interval_s
         self._task: asyncio.Task | None = None
+        self._lock = asyncio.Lock()
 
     async def publish_pending(self, document_id: Any) -> None:
-        document = await self.collection.find_one({"_id": document_id}, {"outbox": 1, "outbox_pending": 1})
-        if document:
-            await self._publish(document)
+        crash_if_asked()
+        await self._publish_document(document_id)
+
+    async def _publish_document(self, document_id: Any) -> None:
+        async with self._lock:
+            document = await self.collection.find_one({"_id": document_id}, {"outbox": 1, "outbox_pending": 1})
+            if document:
+                await self._publish(document)
 
     async def _publish(self, document: dict[str, Any]) -> None:
         for event_id in list(document.get("outbox_pending") or ()):
@@ -66,13 +76,12 @@ class OutboxRelay:
 
     async def sweep(self) -> int:
         """Publish whatever an earlier crash left pending; returns how many documents it found."""
-        found = 0
-        async for document in self.collection.find(
-            {"outbox_pending.0": {"$exists": True}}, {"outbox": 1, "outbox_pending": 1}
-        ):
-            found += 1
-            await self._publish(document)
-        return found
+        pending = [document["_id"] async for document in self.collection.find(
+            {"outbox_pending.0": {"$exists": True}}, {"_id": 1}
+        )]
+        for document_id in pending:
+            await self._publish_document(document_id)
+        return len(pending)
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._sweep_forever())
@@ -89,3 +98,13 @@ class OutboxRelay:
             except Exception:
                 log.exception("outbox sweep failed; will try again")
             await asyncio.sleep(self.sweep_interval_s)
+
+
+def crash_if_asked() -> None:
+    """Fault injection for the outbox test: when the file named by TAAWIDATY_CRASH_BEFORE_PUBLISH exists, remove
+    it and die at once, between a state change written with its outbox and the publication."""
+    marker = os.environ.get("TAAWIDATY_CRASH_BEFORE_PUBLISH")
+    if marker and os.path.exists(marker):
+        os.remove(marker)
+        log.critical("crashing before publishing, as asked by %s", marker)
+        os._exit(70)

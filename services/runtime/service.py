@@ -1,5 +1,6 @@
 """The parts every service opens the same way, and the FastAPI app whose lifespan starts and stops them."""
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
 
@@ -9,6 +10,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from contracts import Event
 from services.runtime.http import health_router
 from services.runtime.kafka import ensure_topics, make_broker, readiness_check
+from services.runtime.metrics import measure_lag_forever, metrics_router
 from services.runtime.mongo import open_database
 from services.runtime.object_store import ObjectStore
 from services.runtime.outbox import OutboxRelay
@@ -47,7 +49,9 @@ class ServiceRuntime:
             await self.broker.start()
             for relay in self.relays:
                 relay.start()
+            lag = asyncio.create_task(measure_lag_forever(self.broker))
             yield
+            lag.cancel()
             for relay in self.relays:
                 await relay.stop()
             await self.broker.stop()
@@ -57,7 +61,7 @@ class ServiceRuntime:
 
         app = FastAPI(title=f"TAAWIDATY {self.name}", lifespan=lifespan)
         app.state.broker = self.broker
-        for router in routers:
+        for router in (*routers, metrics_router()):
             app.include_router(router)
         app.include_router(health_router({
             "kafka": readiness_check(self.broker),

@@ -27,16 +27,17 @@ class Stack:
     def url(self, service: str, instance: int = 0) -> str:
         return f"http://127.0.0.1:{port_of(service, instance)}"
 
-    def start(self, *services: str, instance: int = 0) -> None:
+    def start(self, *services: str, instance: int = 0, extra_env: dict[str, str] | None = None,
+              wait: bool = True) -> None:
         self.logs.mkdir(parents=True, exist_ok=True)
         for name in services or SERVICES:
             log = open(self.logs / f"{name}-{instance}.log", "ab")  # noqa: SIM115 - kept open for the process
-            env = {**self.env, f"{name.upper()}_HTTP_PORT": str(port_of(name, instance))}
+            env = {**self.env, f"{name.upper()}_HTTP_PORT": str(port_of(name, instance)), **(extra_env or {})}
             self.processes[name, instance] = subprocess.Popen(
                 [sys.executable, "-m", f"services.{name}"], env=env, stdout=log, stderr=subprocess.STDOUT,
                 cwd=Path(__file__).resolve().parents[2],
             )
-        for name in services or SERVICES:
+        for name in (services or SERVICES) if wait else ():
             self.wait_ready(name, instance)
 
     def wait_ready(self, name: str, instance: int = 0, timeout_s: float = 60) -> None:
@@ -51,6 +52,10 @@ class Stack:
                 pass
             time.sleep(0.3)
         raise RuntimeError(f"{name} not ready after {timeout_s}s; see {self.logs}/{name}-{instance}.log")
+
+    def exited(self, service: str, instance: int = 0) -> int | None:
+        """The exit code of a service process that ended, or None while it runs."""
+        return self.processes[service, instance].poll()
 
     def stop(self, *services: str, instance: int | None = None) -> None:
         for key in [k for k in self.processes if (not services or k[0] in services) and instance in (None, k[1])]:

@@ -6,11 +6,11 @@ import subprocess
 
 import httpx
 import pytest
-from aiokafka import AIOKafkaConsumer
 
 from contracts import Topic
 from tests.conftest import ROOT
 from tests.e2e.flow import client_for, insured_form, submit_claim, wait_for_sms, wait_for_status
+from tests.e2e.kafka_reading import events_of
 from tests.e2e.samples import smsc_messages
 
 pytestmark = pytest.mark.e2e
@@ -45,19 +45,6 @@ async def test_the_claimant_downloads_their_receipt_and_anyone_can_verify_its_co
     tampered = token[:10] + ("A" if token[10] != "A" else "B") + token[11:]
     assert httpx.get(verification, params={"t": tampered}).status_code == 400
     assert httpx.get(verification, params={"code": "AAAAA-AAAAA"}).status_code == 404
-
-
-async def events_of(servers, topic: str, claim_id: str) -> list[bytes]:
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=servers["KAFKA_BOOTSTRAP_SERVERS"],
-                                auto_offset_reset="earliest", group_id=None)
-    await consumer.start()
-    try:
-        found: list[bytes] = []
-        while batch := await consumer.getmany(timeout_ms=3000):
-            found += [r.value for records in batch.values() for r in records if r.key == claim_id.encode()]
-        return found
-    finally:
-        await consumer.stop()
 
 
 async def test_a_redelivered_event_with_two_instances_running_sends_no_second_sms(api, insured, stack, servers,

@@ -113,6 +113,12 @@ def test_a_truncated_jpeg_is_rejected_as_truncated():
     assert rejection(truncated_jpeg()).code == "image_truncated"
 
 
+def test_a_truncated_jpeg_is_rejected_even_once_weasyprint_made_pillow_tolerant(monkeypatch):
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    assert rejection(truncated_jpeg()).code == "image_truncated"
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # given back as it was
+
+
 def test_a_png_whose_data_does_not_decode_is_rejected():
     assert rejection(b"\x89PNG\r\n\x1a\n" + zlib.compress(b"\0" * 10_000)).code == "image_unreadable"
 

@@ -1,0 +1,47 @@
+"""Prometheus metrics: what FastStream measures of every handler (received, processed, failed, duration), plus
+dead letters, consumer lag, and the counters services add (SMS sent and failed, receipts rendered)."""
+
+import asyncio
+import logging
+
+from fastapi import APIRouter, Response
+from faststream.kafka import KafkaBroker
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Gauge, generate_latest
+
+log = logging.getLogger(__name__)
+
+DEAD_LETTERS = Counter("taawidaty_dead_letters_total", "Messages parked in a dead-letter topic",
+                       ["topic", "consumer"])
+CONSUMER_LAG = Gauge("taawidaty_consumer_lag", "Messages not yet consumed, per assigned partition",
+                     ["group", "topic", "partition"])
+SMS = Counter("taawidaty_sms_total", "SMS handed to the gateway, by outcome", ["kind", "outcome"])
+RECEIPTS_RENDERED = Counter("taawidaty_receipts_rendered_total", "Receipt PDFs rendered and stored")
+
+
+def metrics_router() -> APIRouter:
+    router = APIRouter(tags=["metrics"])
+
+    @router.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
+
+    return router
+
+
+async def measure_lag_forever(broker: KafkaBroker, interval_s: float = 10.0) -> None:
+    """Lag of each assigned partition: its high watermark minus this consumer's position."""
+    while True:
+        await asyncio.sleep(interval_s)
+        for subscriber in broker.subscribers:
+            consumer = getattr(subscriber, "consumer", None)
+            group = getattr(consumer, "_group_id", None) if consumer else None
+            if consumer is None or group is None:
+                continue
+            for partition in consumer.assignment():
+                try:
+                    highwater = consumer.highwater(partition)
+                    position = await consumer.position(partition)
+                except Exception:  # a rebalance under way: measure next time
+                    continue
+                if highwater is not None:
+                    CONSUMER_LAG.labels(group, partition.topic, str(partition.partition)).set(highwater - position)
