@@ -35,6 +35,8 @@ class VerifiedDocument(Contract):
     size: int
     pages: int
     sha256: str
+    flags: tuple[str, ...] = ()
+    """What the checks found worth an agent's look (active PDF content, an edited photo); not a rejection."""
 
 
 class RejectedDocument(Contract):

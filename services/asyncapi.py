@@ -24,8 +24,10 @@ DOCUMENT = Path(__file__).resolve().parent.parent / "contracts" / "asyncapi.json
 
 
 def generate() -> str:
-    apps = [claims_app(ClaimsSettings()), documents_app(DocumentsSettings()), eligibility_app(EligibilitySettings()),
-            receipts_app(ReceiptsSettings()), notifications_app(NotificationsSettings())]
+    servers = {"KAFKA_BOOTSTRAP_SERVERS": "kafka:9092"}  # the document names the broker, whatever this shell's is
+    apps = [claims_app(ClaimsSettings(**servers)), documents_app(DocumentsSettings(**servers)),
+            eligibility_app(EligibilitySettings(**servers)), receipts_app(ReceiptsSettings(**servers)),
+            notifications_app(NotificationsSettings(**servers))]
     specification = AsyncAPI(
         *(app.state.broker for app in apps), title="TAAWIDATY events", version="1.0.0",
         description="Events of the CNSS refund-of-salary-contributions claims platform; every topic is keyed by "

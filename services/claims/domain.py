@@ -22,6 +22,8 @@ from contracts import (
 from contracts.documents import DOCUMENT_LABELS
 
 PRODUCER = "claims"
+_DECISION_FIELDS = {"outcome", "reasons", "explanations", "period", "event_date", "deadline", "refund_basis",
+                    "amount", "breakdown", "shares", "undistributed"}
 
 
 class InspectionOutcome(BaseModel):
@@ -88,9 +90,7 @@ def _status_of(event: Event) -> tuple[str, dict[str, Any]]:
         case ClaimDecided():
             status = "selected_for_inspection" if event.inspection.selected else "decided"
             return status, {
-                "outcome": event.decision.outcome, "reasons": list(event.decision.reasons),
-                "explanations": [e.model_dump() for e in event.decision.explanations],
-                "period": event.decision.period, "amount": str(event.decision.amount),
+                **event.decision.model_dump(mode="json", include=_DECISION_FIELDS),
                 "inspection_reasons": list(event.inspection.reasons),
             }
         case ReceiptIssued():

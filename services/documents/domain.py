@@ -43,6 +43,7 @@ def verified(claim_id: str, ref: DocumentRef, result: Accepted, bucket: str) -> 
         document_id=ref.document_id, doc_type=ref.doc_type, bucket=bucket,
         object_key=storage_key(claim_id, ref.document_id, result.extension),
         content_type=result.content_type, size=result.size, pages=result.pages, sha256=result.sha256,
+        flags=result.flags,
     )
 
 

@@ -29,7 +29,8 @@ def register(broker: KafkaBroker, registry: InsuredRegistry, decisions: Decision
         decision = decide(case, revaluation)
         refused = await decisions.refused_before(verified.claim.registration_number, verified.claim_id)
         facts = facts_from_case(verified.claim.reference, case, decision, filed_by=verified.claim.applicant_role,
-                                refused_before=refused)
+                                refused_before=refused,
+                                flagged_documents=sum(1 for document in verified.documents if document.flags))
         selection = domain.selection_of(select_for_inspection(facts, inspection))
         return domain.decided_event(verified, domain.summary_of(decision), selection)
 

@@ -89,5 +89,7 @@ async def test_a_complete_claim_reaches_its_decision(claimant, stack, producer, 
     decided = next(e for e in claim["timeline"] if e["status"] in ("decided", "selected_for_inspection"))["detail"]
     assert decided["outcome"] == "eligible", decided
     assert float(decided["amount"]) > 0
+    assert len(decided["shares"]) == len(fields.get("beneficiaries", ()))
+    assert decided["deadline"] and decided["period"] == "P4"
     rule = SELECTED_BY_RULE.get(claimant)
     assert rule is None or rule in decided["inspection_reasons"]
