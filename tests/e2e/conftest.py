@@ -66,3 +66,8 @@ def api(stack: Stack, insured: str) -> Iterator[httpx.Client]:
 def agent_api(stack: Stack) -> Iterator[httpx.Client]:
     with client_for(stack.url("claims"), "agent-007", agent=True) as client:
         yield client
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked `runs_last` go after all the others (the log check reads what the whole run wrote)."""
+    items.sort(key=lambda item: item.get_closest_marker("runs_last") is not None)
