@@ -39,7 +39,7 @@ def main() -> int:
               f"reference {created['reference']}")
         claim = wait_for_sms(client, claim_id)
     for entry in claim["timeline"]:
-        print(f"  {entry['at']}  {entry['status']:<24} {entry['detail']}")
+        print(f"  {entry['at']}  {entry['status']:<24} {str(entry['detail'])[:150]}")
     receipt = next(e for e in claim["timeline"] if e["status"] == "receipt_issued")["detail"]
     minio = Minio(os.environ["MINIO_ENDPOINT"], os.environ["MINIO_ACCESS_KEY"], os.environ["MINIO_SECRET_KEY"],
                   secure=os.environ.get("MINIO_SECURE", "false") == "true")

@@ -1,0 +1,207 @@
+"""What goes wrong on purpose: a server frozen (SIGSTOP: up but unavailable, its data kept), a service killed
+with SIGKILL, an instance stopped; and what Kafka says about it: group members, their partitions, dead letters."""
+
+import asyncio
+import base64
+import logging
+import os
+import signal
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+import httpx
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.coordinator.protocol import ConsumerProtocolMemberAssignment
+
+from contracts import DeadLetter, Topic
+from tests.e2e.stack import SERVICES, Stack
+
+log = logging.getLogger(__name__)
+
+RUN_DIR = Path(os.environ.get("TAAWIDATY_RUN", "/tmp/taawidaty-run"))
+# Every consumer group of the stack, with the topics it reads and the name its dead letters carry.
+GROUPS: dict[str, tuple[str, tuple[Topic, ...]]] = {
+    "claims": ("claims", (Topic.CLAIM_INTAKE,)),
+    "claims-timeline": ("claims", (Topic.CLAIM_SUBMITTED, Topic.DOCUMENTS_VERIFIED, Topic.DOCUMENTS_INCOMPLETE,
+                                   Topic.CLAIM_DECIDED, Topic.RECEIPT_ISSUED, Topic.NOTIFICATION_STATUS,
+                                   Topic.INSPECTION_COMPLETED, Topic.CLAIM_ACCEPTED)),
+    "documents": ("documents", (Topic.CLAIM_SUBMITTED,)),
+    "eligibility": ("eligibility", (Topic.DOCUMENTS_VERIFIED,)),
+    "eligibility-inspections": ("eligibility", (Topic.INSPECTION_COMPLETED,)),
+    "eligibility-registry": ("eligibility", (Topic.INSURED_RECORD_UPDATED,)),
+    "receipts": ("receipts", (Topic.CLAIM_DECIDED,)),
+    "notifications-receipts": ("notifications", (Topic.RECEIPT_ISSUED,)),
+    "notifications-incomplete": ("notifications", (Topic.DOCUMENTS_INCOMPLETE,)),
+    "notifications-acceptances": ("notifications", (Topic.CLAIM_ACCEPTED,)),
+}
+SERVICE_GROUPS = {service: [g for g, (owner, _) in GROUPS.items() if owner == service] for service in SERVICES}
+DEAD_LETTER_TOPICS = tuple(topic.dead_letters for topic in Topic)
+
+
+def consumers_of(topic: Topic) -> set[str]:
+    """The names (services) whose dead letters a bad message on `topic` must produce, one per group."""
+    return {owner for owner, topics in GROUPS.values() if topic in topics}
+
+
+# --- servers ---------------------------------------------------------------------------------------------------
+
+def server_pid(name: str) -> int:
+    """The pid start.sh recorded for a local server (kafka, ferretdb, minio, bearerbox, ...)."""
+    if os.environ.get("TAAWIDATY_SERVERS") == "testcontainers":
+        raise RuntimeError("outage tests need the local servers of deploy/local/start.sh (their pid files)")
+    pid = int((RUN_DIR / "pids" / f"{name}.pid").read_text().strip())
+    os.kill(pid, 0)
+    return pid
+
+
+async def freeze(name: str, seconds: float) -> None:
+    """The server stops answering for `seconds` (SIGSTOP to its process group), then goes on with its data."""
+    group = os.getpgid(server_pid(name))
+    log.warning("freezing %s (process group %d) for %.0fs", name, group, seconds)
+    os.killpg(group, signal.SIGSTOP)
+    try:
+        await asyncio.sleep(seconds)
+    finally:
+        os.killpg(group, signal.SIGCONT)
+
+
+# --- services --------------------------------------------------------------------------------------------------
+
+def kill_nine(stack: Stack, service: str, instance: int = 0) -> None:
+    """SIGKILL, no goodbye: no graceful stop, no offset commit, no outbox flush, no consumer group leave."""
+    process = stack.processes.pop((service, instance))
+    workers = _children(process.pid)  # the receipts render pool; they exit once their parent's pipes close
+    process.kill()
+    process.wait()
+    deadline = time.monotonic() + 15
+    while (alive := [pid for pid in workers if _alive(pid)]) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    for pid in alive:  # processes this test started, left behind by their killed parent
+        os.kill(pid, signal.SIGKILL)
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def all_healthy(stack: Stack) -> dict[str, str]:
+    """Each running instance's readiness, and whether its process is still the one we started."""
+    health = {}
+    for (service, instance), process in stack.processes.items():
+        if process.poll() is not None:
+            health[f"{service}-{instance}"] = f"exited with {process.returncode}"
+            continue
+        try:
+            response = httpx.get(f"{stack.url(service, instance)}/health/ready", timeout=5)
+            health[f"{service}-{instance}"] = "ready" if response.status_code == 200 else response.text
+        except httpx.HTTPError as error:
+            health[f"{service}-{instance}"] = type(error).__name__
+    return health
+
+
+# --- Kafka -----------------------------------------------------------------------------------------------------
+
+async def group_members(bootstrap: str, groups: Iterable[str]) -> dict[str, list[tuple[str, list[TopicPartition]]]]:
+    """Per consumer group, its members as (client id, assigned partitions)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        members: dict[str, list[tuple[str, list[TopicPartition]]]] = {}
+        for response in await admin.describe_consumer_groups(list(groups)):
+            for _error, group, _state, _ptype, _protocol, group_members_ in response.groups:
+                members[group] = [
+                    (client_id, ConsumerProtocolMemberAssignment.decode(assignment).partitions() if assignment else [])
+                    for _member, client_id, _host, _metadata, assignment in group_members_
+                ]
+        return members
+    finally:
+        await admin.close()
+
+
+async def wait_for_members(bootstrap: str, groups: Iterable[str], count: int,
+                           timeout_s: float = 60) -> dict[str, list[tuple[str, list[TopicPartition]]]]:
+    """The groups once each has `count` members that all hold partitions (a rebalance takes a few seconds)."""
+    groups = list(groups)
+    deadline = time.monotonic() + timeout_s
+    while True:
+        members = await group_members(bootstrap, groups)
+        if all(len(members.get(g, [])) == count and all(parts for _, parts in members[g]) for g in groups):
+            return members
+        if time.monotonic() > deadline:
+            raise AssertionError(f"groups not at {count} members holding partitions after {timeout_s}s: "
+                                 f"{ {g: [(c, len(p)) for c, p in members.get(g, [])] for g in groups} }")
+        await asyncio.sleep(1)
+
+
+async def end_offsets(bootstrap: str, topics: Iterable[str] = DEAD_LETTER_TOPICS) -> dict[TopicPartition, int]:
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
+    await consumer.start()
+    try:
+        partitions = [TopicPartition(topic, p) for topic in topics
+                      for p in sorted(await consumer.partitions_for_topic(topic) or ())]
+        return await consumer.end_offsets(partitions)
+    finally:
+        await consumer.stop()
+
+
+async def dead_letters_since(bootstrap: str, start: dict[TopicPartition, int],
+                             key: bytes | None = None) -> list[tuple[str, DeadLetter]]:
+    """(dead-letter topic, letter) of every letter written after the `start` offsets, optionally with this key."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
+                                fetch_max_bytes=16 * 1024 * 1024, max_partition_fetch_bytes=8 * 1024 * 1024)
+    await consumer.start()
+    try:
+        consumer.assign(list(start))
+        ends = await consumer.end_offsets(list(start))
+        for partition, offset in start.items():
+            consumer.seek(partition, offset)
+        letters: list[tuple[str, DeadLetter]] = []
+        while any(await consumer.position(p) < ends[p] for p in start):
+            for partition, records in (await consumer.getmany(timeout_ms=2000)).items():
+                letters += [(partition.topic, DeadLetter.model_validate_json(record.value)) for record in records
+                            if key is None or record.key == key]
+        return letters
+    finally:
+        await consumer.stop()
+
+
+def original_of(letter: DeadLetter) -> bytes:
+    return base64.b64decode(letter.original_value_b64)
+
+
+async def lag(bootstrap: str, group: str, topics: Iterable[str]) -> dict[TopicPartition, int]:
+    """Messages of `topics` the group has not committed yet, per partition (only those behind)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        committed = await admin.list_consumer_group_offsets(group)
+    finally:
+        await admin.close()
+    ends = await end_offsets(bootstrap, topics)
+    behind = {tp: end - (committed[tp].offset if tp in committed else 0) for tp, end in ends.items()}
+    return {tp: count for tp, count in behind.items() if count > 0}
+
+
+async def skip_past(bootstrap: str, group: str, offsets: dict[TopicPartition, int]) -> None:
+    """Commit `offsets` for an EMPTY group (its consumers stopped): what an operator does to get a partition
+    past a message its consumers can neither handle nor dead-letter."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        consumer.assign(list(offsets))
+        await consumer.commit(offsets)
+    finally:
+        await consumer.stop()

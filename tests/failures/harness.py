@@ -1,0 +1,265 @@
+"""A load of claims pushed through the running stack while something goes wrong, and the final check: every claim
+reached its end, none is lost, none was decided, given a receipt or sent its SMS twice."""
+
+import asyncio
+import os
+import random
+import re
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+from aiokafka import AIOKafkaProducer
+from pymongo import AsyncMongoClient
+
+from contracts import CareerRecord, InsuredRecordUpdated, Topic
+from tests.e2e.flow import ELIGIBLE_CAREER, INSURED_DOCUMENTS, client_for, insured_form, phone_of
+from tests.e2e.stack import Stack
+
+CLAIMS = int(os.environ.get("TAAWIDATY_FAILURE_CLAIMS", "60"))  # claims per test; the issue's long run: 500
+FINAL_SMS = ("acceptance", "inspection")  # an eligible claim ends with one of them (inspection: the random draw)
+_REFERENCE = re.compile(r"RCS-\d{8}-[0-9A-F]{8}")
+_SMSC_LINE = re.compile(r"Got message \d+: <(\S+) (\S+) (\S+) (.*)>$")
+_used_phone_suffixes: set[str] = set()  # phone_of() keeps the last 6 digits: two claims must never share a phone
+
+
+@dataclass(frozen=True)
+class Filed:
+    claim_id: str
+    reference: str
+    insured: str
+    submitted_at: float  # time.time() when the claims API accepted the submission
+
+
+@dataclass
+class Outcome:
+    """What the final check found, printed by each test for the record."""
+
+    claims: int
+    seconds: float
+    inspections: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def line(self, name: str) -> str:
+        extra = f"; {'; '.join(self.notes)}" if self.notes else ""
+        return (f"[{name}] {self.claims} claims complete in {self.seconds:.0f}s "
+                f"({self.inspections} drawn for inspection){extra}")
+
+
+def new_registration_numbers(count: int) -> list[str]:
+    numbers: list[str] = []
+    while len(numbers) < count:
+        number = f"{random.randrange(10**8, 10**9)}"
+        if number[-6:] not in _used_phone_suffixes:
+            _used_phone_suffixes.add(number[-6:])
+            numbers.append(number)
+    return numbers
+
+
+def smsc_offset() -> int:
+    log = Path(os.environ.get("FAKESMSC_LOG", "/tmp/taawidaty-run/fakesmsc.log"))
+    return log.stat().st_size if log.exists() else 0
+
+
+def smsc_messages_since(offset: int) -> list[tuple[str, str]]:
+    """(receiver without '+', text) of every message the fake SMSC logged after `offset` (French texts only)."""
+    log = Path(os.environ.get("FAKESMSC_LOG", "/tmp/taawidaty-run/fakesmsc.log"))
+    with log.open("rb") as file:
+        file.seek(offset)
+        lines = file.read().decode(errors="replace").splitlines()
+    return [(m.group(2).lstrip("+"), m.group(4)) for line in lines if (m := _SMSC_LINE.search(line))]
+
+
+class ClaimLoad:
+    """Claims of distinct insured filed through the claims API from worker threads (the test's event loop stays
+    free for the chaos), each step retried while the API is away, as a portal would."""
+
+    def __init__(self, stack: Stack, producer: AIOKafkaProducer, mongo: AsyncMongoClient, run_id: str) -> None:
+        self.stack, self.producer, self.run_id = stack, producer, run_id
+        self.claims = mongo[f"{run_id}_claims"]["claims"]
+        self.registry = mongo[f"{run_id}_eligibility"]["insured"]
+        self.decisions = mongo[f"{run_id}_eligibility"]["decisions"]
+        self.receipts = mongo[f"{run_id}_receipts"]["receipts"]
+        self.notifications = mongo[f"{run_id}_notifications"]["notifications"]
+        self.filed: list[Filed] = []
+        self.failures: list[str] = []
+        self.smsc_start = smsc_offset()
+        self._lock = threading.Lock()
+
+    async def enrol(self, count: int, timeout_s: float = 90) -> list[str]:
+        """`count` new eligible insured in the registry, through the registry-update event."""
+        numbers = new_registration_numbers(count)
+        for number in numbers:
+            event = InsuredRecordUpdated(correlation_id="failure-tests", producer="career-system",
+                                         registration_number=number,
+                                         record=CareerRecord.model_validate(ELIGIBLE_CAREER))
+            await self.producer.send(Topic.INSURED_RECORD_UPDATED, event.model_dump_json().encode(),
+                                     key=number.encode())
+        await self.producer.flush()
+        deadline = time.monotonic() + timeout_s
+        while await self.registry.count_documents({"_id": {"$in": numbers}}) < count:
+            assert time.monotonic() < deadline, "the registry updates were not all applied"
+            await asyncio.sleep(0.5)
+        return numbers
+
+    async def file_all(self, insured: list[str], spread_s: float, workers: int = 4,
+                       api_timeout_s: float = 180) -> None:
+        """File one claim per insured, starting them evenly over `spread_s` seconds."""
+        queue: asyncio.Queue[str] = asyncio.Queue()
+        started = time.monotonic()
+        gap = spread_s / max(1, len(insured))
+
+        async def feed() -> None:
+            for index, number in enumerate(insured):
+                await asyncio.sleep(max(0.0, started + index * gap - time.monotonic()))
+                await queue.put(number)
+            for _ in range(workers):
+                await queue.put("")
+
+        async def work() -> None:
+            while number := await queue.get():
+                try:
+                    filed = await asyncio.to_thread(self._file, number, time.monotonic() + api_timeout_s)
+                except Exception as error:  # reported by the final check: a claim the API never took is lost
+                    with self._lock:
+                        self.failures.append(f"{number}: {type(error).__name__}: {error}")
+                else:
+                    with self._lock:
+                        self.filed.append(filed)
+
+        await asyncio.gather(feed(), *(work() for _ in range(workers)))
+
+    def _file(self, insured: str, deadline: float) -> Filed:
+        with client_for(self.stack.url("claims"), insured) as api:
+            created = _retry(lambda: api.post("/claims", json=insured_form(insured),
+                                              headers={"Idempotency-Key": f"failure-{insured}"}), deadline).json()
+            claim_id = created["claim_id"]
+            for doc_type, content in INSURED_DOCUMENTS:
+                _attach(api, claim_id, doc_type, content, deadline)
+            _retry(lambda: api.post(f"/claims/{claim_id}/submit"), deadline)
+            return Filed(claim_id, created["reference"], insured, time.time())
+
+    async def wait_until_filed(self, count: int, timeout_s: float = 120) -> None:
+        deadline = time.monotonic() + timeout_s
+        while len(self.filed) + len(self.failures) < count:
+            assert time.monotonic() < deadline, f"only {len(self.filed)} claims filed in {timeout_s}s"
+            await asyncio.sleep(0.2)
+
+    async def wait_all_final(self, timeout_s: float) -> tuple[dict[str, dict], dict[str, dict]]:
+        """(claims at their end, claims not there when the time ran out), as stored by the claims service."""
+        done: dict[str, dict] = {}
+        deadline = time.monotonic() + timeout_s
+        while True:
+            pending = [f.claim_id for f in self.filed if f.claim_id not in done]
+            last: dict[str, dict] = {}
+            async for claim in self.claims.find({"_id": {"$in": pending}}, {"timeline": 1, "status": 1}):
+                (done if is_final(claim) else last)[claim["_id"]] = claim
+            pending = [claim_id for claim_id in pending if claim_id not in done]
+            if not pending or time.monotonic() > deadline:
+                return done, {claim_id: last.get(claim_id, {}) for claim_id in pending}
+            await asyncio.sleep(1)
+
+    async def check(self, expected: int, started: float, timeout_s: float = 240) -> Outcome:
+        """Every claim at its end, each exactly once: one decision, one receipt, one notification, one SMS."""
+        assert not self.failures, f"{len(self.failures)} claims never accepted by the API: {self.failures[:5]}"
+        assert len(self.filed) == expected, f"{len(self.filed)} of {expected} claims filed"
+        done, pending = await self.wait_all_final(timeout_s)
+        assert not pending, (f"{len(pending)} of {expected} claims lost (never reached their SMS): "
+                             + "; ".join(f"{claim_id}: {describe(claim)}" for claim_id, claim in
+                                         list(pending.items())[:8]))
+        ids = [f.claim_id for f in self.filed]
+        decisions = await self._count(self.decisions, ids)
+        receipts = await self._count(self.receipts, ids)
+        notifications = await self._count(self.notifications, ids)
+        sms = self.sms_received()
+        problems = []
+        for filed in self.filed:
+            timeline = done[filed.claim_id]["timeline"].values()
+            statuses = Counter(entry["status"] for entry in timeline)
+            selected = statuses["selected_for_inspection"] > 0
+            counts = {
+                "decisions": decisions[filed.claim_id], "receipts": receipts[filed.claim_id],
+                "notifications": notifications[filed.claim_id], "sms": sms[filed.reference],
+                "submitted": statuses["submitted"],
+                "decided": statuses["decided"] + statuses["selected_for_inspection"],
+                "receipt_issued": statuses["receipt_issued"], "sms_delivered": statuses["sms_delivered"],
+                "accepted": statuses["accepted"] + selected,
+            }
+            if wrong := {name: count for name, count in counts.items() if count != 1}:
+                problems.append(f"{filed.reference} ({filed.claim_id}): {wrong}")
+            kinds = {entry["detail"]["kind"] for entry in timeline if entry["status"] == "sms_delivered"}
+            if kinds != {"inspection" if selected else "acceptance"}:
+                problems.append(f"{filed.reference}: SMS {kinds}, selected for inspection: {selected}")
+        stray = sorted(ref for ref, count in sms.items() if ref not in {f.reference for f in self.filed} and count)
+        assert not problems, f"{len(problems)} claims not handled exactly once: {problems[:10]}"
+        inspections = sum(1 for claim in done.values()
+                          if any(e["status"] == "selected_for_inspection" for e in claim["timeline"].values()))
+        outcome = Outcome(expected, time.monotonic() - started, inspections)
+        if stray:
+            outcome.notes.append(f"SMS for claims of other tests meanwhile: {len(stray)}")
+        return outcome
+
+    def sms_received(self) -> Counter:
+        """SMS per claim reference (and per receiver: each claim has its own phone) since the load began."""
+        messages = smsc_messages_since(self.smsc_start)
+        by_reference = Counter(ref for _, text in messages for ref in set(_REFERENCE.findall(text)))
+        by_receiver = Counter(receiver for receiver, _ in messages)
+        for filed in self.filed:  # a second SMS without the reference (a long text's second part) counts too
+            receiver = phone_of(filed.insured).lstrip("+")
+            by_reference[filed.reference] = max(by_reference[filed.reference], by_receiver[receiver])
+        return by_reference
+
+    @staticmethod
+    async def _count(collection, ids: list[str]) -> Counter:
+        return Counter([doc["claim_id"] async for doc in collection.find({"claim_id": {"$in": ids}},
+                                                                          {"claim_id": 1})])
+
+
+def is_final(claim: dict) -> bool:
+    return any(entry["status"] == "sms_delivered" and entry["detail"].get("kind") in FINAL_SMS
+               for entry in (claim.get("timeline") or {}).values())
+
+
+def describe(claim: dict) -> str:
+    timeline = sorted((claim.get("timeline") or {}).values(), key=lambda entry: entry["at"])
+    return f"status {claim.get('status')!r}, timeline {[entry['status'] for entry in timeline]}"
+
+
+def _retry(call: Callable[[], httpx.Response], deadline: float) -> httpx.Response:
+    """The response once the API answers without a server error; connection errors and 5xx are retried."""
+    while True:
+        try:
+            response = call()
+            if response.status_code < 500:
+                return response.raise_for_status()
+            problem = f"HTTP {response.status_code}: {response.text[:200]}"
+        except httpx.TransportError as error:
+            problem = f"{type(error).__name__}: {error}"
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the claims API kept failing: {problem}")
+        time.sleep(0.5)
+
+
+def _attach(api: httpx.Client, claim_id: str, doc_type: str, content: bytes, deadline: float) -> None:
+    """Attach one scan; a retry first looks whether the lost answer's upload went through (no duplicate)."""
+    first = True
+    while True:
+        if not first:
+            claim = _retry(lambda: api.get(f"/claims/{claim_id}"), deadline).json()
+            if any(document["doc_type"] == doc_type for document in claim["documents"]):
+                return
+        first = False
+        try:
+            response = api.put(f"/claims/{claim_id}/documents/{doc_type}", content=content)
+            if response.status_code < 500:
+                response.raise_for_status()
+                return
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"could not attach {doc_type} to {claim_id}")
+        time.sleep(0.5)
