@@ -20,11 +20,12 @@ class SmsGateway(Protocol):
 
 
 class KannelGateway:
-    def __init__(self, sendsms_url: str, username: str, password: str, sender: str) -> None:
+    def __init__(self, sendsms_url: str, username: str, password: str, sender: str,
+                 client: httpx.AsyncClient | None = None) -> None:
         self.sendsms_url = sendsms_url
         self.credentials = {"username": username, "password": password}
         self.sender = sender
-        self.client = httpx.AsyncClient(timeout=10)
+        self.client = client or httpx.AsyncClient(timeout=10)
 
     async def send(self, to: str, text: str, delivery_report_url: str) -> None:
         ucs2 = needs_ucs2(text)
