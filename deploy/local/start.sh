@@ -181,6 +181,9 @@ bearerbox-port = $kannel_smsbox_port
 sendsms-port = $kannel_sendsms_port
 sendsms-interface = 127.0.0.1
 access-log = "$logs/kannel-smsbox-access.log"
+# A delivery report the notifications service could not take (restarting, unreachable) is tried again.
+http-request-retry = 30
+http-queue-delay = 2
 
 group = sendsms-user
 username = $KANNEL_USERNAME

@@ -14,6 +14,8 @@ import httpx
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.coordinator.protocol import ConsumerProtocolMemberAssignment
+from aiokafka.protocol.admin import DescribeGroupsRequest_v2
+from aiokafka.protocol.api import Request
 
 from contracts import DeadLetter, Topic
 from tests.e2e.stack import SERVICES, Stack
@@ -114,44 +116,79 @@ def all_healthy(stack: Stack) -> dict[str, str]:
 
 # --- Kafka -----------------------------------------------------------------------------------------------------
 
-async def group_members(bootstrap: str, groups: Iterable[str]) -> dict[str, list[tuple[str, list[TopicPartition]]]]:
-    """Per consumer group, its members as (client id, assigned partitions)."""
+class _DescribeGroups(Request[DescribeGroupsRequest_v2]):
+    """DescribeGroups v2: aiokafka 0.14 pairs its v3 request with the v2 response schema, so against Kafka 4
+    `AIOKafkaAdminClient.describe_consumer_groups` fails with "Buffer underrun decoding string"."""
+
+    API_KEY = 15
+
+    def __init__(self, groups: list[str]) -> None:
+        self.groups = groups
+
+    def build(self, request_struct_class: type[DescribeGroupsRequest_v2]) -> DescribeGroupsRequest_v2:
+        return request_struct_class(self.groups)
+
+
+Members = list[tuple[str, list[TopicPartition]]]
+
+
+async def group_members(bootstrap: str, groups: Iterable[str]) -> dict[str, tuple[str, Members]]:
+    """Per consumer group, its state and its members as (client id, assigned partitions)."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
-        members: dict[str, list[tuple[str, list[TopicPartition]]]] = {}
-        for response in await admin.describe_consumer_groups(list(groups)):
-            for _error, group, _state, _ptype, _protocol, group_members_ in response.groups:
-                members[group] = [
+        members: dict[str, tuple[str, Members]] = {}
+        for group in groups:
+            coordinator = await admin.find_coordinator(group)
+            response = await admin._client.send(coordinator, _DescribeGroups([group]))
+            for _error, name, state, _ptype, _protocol, group_members_ in response.groups:
+                members[name] = (state, [
                     (client_id, ConsumerProtocolMemberAssignment.decode(assignment).partitions() if assignment else [])
                     for _member, client_id, _host, _metadata, assignment in group_members_
-                ]
+                ])
         return members
     finally:
         await admin.close()
 
 
-async def wait_for_members(bootstrap: str, groups: Iterable[str], count: int,
-                           timeout_s: float = 60) -> dict[str, list[tuple[str, list[TopicPartition]]]]:
-    """The groups once each has `count` members that all hold partitions (a rebalance takes a few seconds)."""
+async def wait_for_members(bootstrap: str, groups: Iterable[str], count: int, timeout_s: float = 60,
+                           partitions: int = 3) -> dict[str, Members]:
+    """The groups once each is stable with `count` members, each holding partitions, together all of them."""
     groups = list(groups)
     deadline = time.monotonic() + timeout_s
+
+    def settled(group: str, state: str, members: Members) -> bool:
+        held = [p for _, parts in members for p in parts]
+        return (state == "Stable" and len(members) == count and all(parts for _, parts in members)
+                and len(held) == len(set(held)) == partitions * len(GROUPS[group][1]))
+
     while True:
-        members = await group_members(bootstrap, groups)
-        if all(len(members.get(g, [])) == count and all(parts for _, parts in members[g]) for g in groups):
-            return members
+        described = await group_members(bootstrap, groups)
+        if all(g in described and settled(g, *described[g]) for g in groups):
+            return {g: described[g][1] for g in groups}
         if time.monotonic() > deadline:
-            raise AssertionError(f"groups not at {count} members holding partitions after {timeout_s}s: "
-                                 f"{ {g: [(c, len(p)) for c, p in members.get(g, [])] for g in groups} }")
+            raise AssertionError(f"groups not at {count} members sharing all partitions after {timeout_s}s: "
+                                 f"{ {g: (s, [(c, len(p)) for c, p in m]) for g, (s, m) in described.items()} }")
         await asyncio.sleep(1)
 
 
+async def partitions_of(bootstrap: str, topics: Iterable[str]) -> list[TopicPartition]:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        described = await admin.describe_topics(list(topics))
+    finally:
+        await admin.close()
+    return [TopicPartition(topic["topic"], partition["partition"]) for topic in described
+            for partition in topic["partitions"]]
+
+
 async def end_offsets(bootstrap: str, topics: Iterable[str] = DEAD_LETTER_TOPICS) -> dict[TopicPartition, int]:
+    partitions = await partitions_of(bootstrap, topics)
+    assert partitions, f"no partitions found for {topics}"
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
     await consumer.start()
     try:
-        partitions = [TopicPartition(topic, p) for topic in topics
-                      for p in sorted(await consumer.partitions_for_topic(topic) or ())]
         return await consumer.end_offsets(partitions)
     finally:
         await consumer.stop()
@@ -169,7 +206,7 @@ async def dead_letters_since(bootstrap: str, start: dict[TopicPartition, int],
         for partition, offset in start.items():
             consumer.seek(partition, offset)
         letters: list[tuple[str, DeadLetter]] = []
-        while any(await consumer.position(p) < ends[p] for p in start):
+        while [p for p in start if await consumer.position(p) < ends[p]]:
             for partition, records in (await consumer.getmany(timeout_ms=2000)).items():
                 letters += [(partition.topic, DeadLetter.model_validate_json(record.value)) for record in records
                             if key is None or record.key == key]

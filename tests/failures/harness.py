@@ -7,6 +7,7 @@ import random
 import re
 import threading
 import time
+import urllib.parse
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,11 +18,11 @@ from aiokafka import AIOKafkaProducer
 from pymongo import AsyncMongoClient
 
 from contracts import CareerRecord, InsuredRecordUpdated, Topic
+from services.notifications.messages import count_parts
 from tests.e2e.flow import ELIGIBLE_CAREER, INSURED_DOCUMENTS, client_for, insured_form, phone_of
 from tests.e2e.stack import Stack
 
 CLAIMS = int(os.environ.get("TAAWIDATY_FAILURE_CLAIMS", "60"))  # claims per test; the issue's long run: 500
-FINAL_SMS = ("acceptance", "inspection")  # an eligible claim ends with one of them (inspection: the random draw)
 _REFERENCE = re.compile(r"RCS-\d{8}-[0-9A-F]{8}")
 _SMSC_LINE = re.compile(r"Got message \d+: <(\S+) (\S+) (\S+) (.*)>$")
 _used_phone_suffixes: set[str] = set()  # phone_of() keeps the last 6 digits: two claims must never share a phone
@@ -33,6 +34,10 @@ class Filed:
     reference: str
     insured: str
     submitted_at: float  # time.time() when the claims API accepted the submission
+
+
+class DeliveryReportsLost(AssertionError):
+    """Everything happened exactly once, the SMS reached the SMSC, but its delivery report never came back."""
 
 
 @dataclass
@@ -66,12 +71,19 @@ def smsc_offset() -> int:
 
 
 def smsc_messages_since(offset: int) -> list[tuple[str, str]]:
-    """(receiver without '+', text) of every message the fake SMSC logged after `offset` (French texts only)."""
+    """(receiver without '+', text) of every message part the fake SMSC logged after `offset`."""
     log = Path(os.environ.get("FAKESMSC_LOG", "/tmp/taawidaty-run/fakesmsc.log"))
     with log.open("rb") as file:
         file.seek(offset)
         lines = file.read().decode(errors="replace").splitlines()
-    return [(m.group(2).lstrip("+"), m.group(4)) for line in lines if (m := _SMSC_LINE.search(line))]
+    parts = []
+    for line in lines:
+        if match := _SMSC_LINE.search(line):
+            _, receiver, coding, text = match.groups()
+            if coding == "ucs-2":
+                text = urllib.parse.unquote_to_bytes(text.replace("+", "%20")).decode("utf-16-be", errors="replace")
+            parts.append((receiver.lstrip("+"), text))
+    return parts
 
 
 class ClaimLoad:
@@ -149,69 +161,88 @@ class ClaimLoad:
             assert time.monotonic() < deadline, f"only {len(self.filed)} claims filed in {timeout_s}s"
             await asyncio.sleep(0.2)
 
-    async def wait_all_final(self, timeout_s: float) -> tuple[dict[str, dict], dict[str, dict]]:
-        """(claims at their end, claims not there when the time ran out), as stored by the claims service."""
+    async def wait_all_final(self, timeout_s: float, stall_s: float = 60) -> tuple[dict[str, dict], dict[str, dict]]:
+        """(claims at their end, the others as they were when the time ran out or nothing moved for `stall_s`),
+        as the claims service stored them."""
         done: dict[str, dict] = {}
         deadline = time.monotonic() + timeout_s
+        moved, last_seen = time.monotonic(), None
         while True:
             pending = [f.claim_id for f in self.filed if f.claim_id not in done]
             last: dict[str, dict] = {}
             async for claim in self.claims.find({"_id": {"$in": pending}}, {"timeline": 1, "status": 1}):
                 (done if is_final(claim) else last)[claim["_id"]] = claim
             pending = [claim_id for claim_id in pending if claim_id not in done]
-            if not pending or time.monotonic() > deadline:
+            seen = sorted((claim_id, len(claim.get("timeline") or ())) for claim_id, claim in last.items())
+            if seen != last_seen:
+                moved, last_seen = time.monotonic(), seen
+            if not pending or time.monotonic() > deadline or time.monotonic() - moved > stall_s:
                 return done, {claim_id: last.get(claim_id, {}) for claim_id in pending}
             await asyncio.sleep(1)
 
-    async def check(self, expected: int, started: float, timeout_s: float = 240) -> Outcome:
-        """Every claim at its end, each exactly once: one decision, one receipt, one notification, one SMS."""
+    async def check(self, expected: int, started: float, timeout_s: float = 300) -> Outcome:
+        """Every claim at its end, each exactly once: one decision, one receipt, one notification, one SMS.
+        Raises DeliveryReportsLost when the only thing missing is the delivery report of SMS that did go out."""
         assert not self.failures, f"{len(self.failures)} claims never accepted by the API: {self.failures[:5]}"
         assert len(self.filed) == expected, f"{len(self.filed)} of {expected} claims filed"
         done, pending = await self.wait_all_final(timeout_s)
-        assert not pending, (f"{len(pending)} of {expected} claims lost (never reached their SMS): "
-                             + "; ".join(f"{claim_id}: {describe(claim)}" for claim_id, claim in
-                                         list(pending.items())[:8]))
+        elapsed = time.monotonic() - started
+        claims = {**done, **pending}
         ids = [f.claim_id for f in self.filed]
         decisions = await self._count(self.decisions, ids)
         receipts = await self._count(self.receipts, ids)
-        notifications = await self._count(self.notifications, ids)
-        sms = self.sms_received()
-        problems = []
+        notifications = {doc["claim_id"]: doc async for doc in self.notifications.find(
+            {"claim_id": {"$in": ids}}, {"outbox": 0})}
+        notified = await self._count(self.notifications, ids)
+        sms = await self.sms_received()
+        problems, lost, reports_lost = [], [], []
         for filed in self.filed:
-            timeline = done[filed.claim_id]["timeline"].values()
+            timeline = (claims[filed.claim_id].get("timeline") or {}).values()
             statuses = Counter(entry["status"] for entry in timeline)
             selected = statuses["selected_for_inspection"] > 0
+            sent, parts, text_parts = sms[filed.claim_id]
             counts = {
                 "decisions": decisions[filed.claim_id], "receipts": receipts[filed.claim_id],
-                "notifications": notifications[filed.claim_id], "sms": sms[filed.reference],
-                "submitted": statuses["submitted"],
+                "notifications": notified[filed.claim_id], "sms": sent, "submitted": statuses["submitted"],
                 "decided": statuses["decided"] + statuses["selected_for_inspection"],
-                "receipt_issued": statuses["receipt_issued"], "sms_delivered": statuses["sms_delivered"],
-                "accepted": statuses["accepted"] + selected,
+                "receipt_issued": statuses["receipt_issued"], "accepted": statuses["accepted"] + selected,
             }
+            if filed.claim_id in pending:
+                record = notifications.get(filed.claim_id, {})
+                if all(count == 1 for count in counts.values()) and record.get("status") in ("queued", "sent"):
+                    reports_lost.append(f"{filed.reference}: SMS at the SMSC, record {record['status']!r} since "
+                                        f"{record.get('updated_at')}, {describe(claims[filed.claim_id])}")
+                else:
+                    lost.append(f"{filed.reference} ({filed.claim_id}): {describe(claims[filed.claim_id])}, "
+                                f"notification {record.get('status')!r}")
+                continue
+            counts["sms_delivered"] = statuses["sms_delivered"]
             if wrong := {name: count for name, count in counts.items() if count != 1}:
                 problems.append(f"{filed.reference} ({filed.claim_id}): {wrong}")
+            if parts != text_parts:
+                problems.append(f"{filed.reference}: {parts} SMS parts to its phone, its text takes {text_parts}")
             kinds = {entry["detail"]["kind"] for entry in timeline if entry["status"] == "sms_delivered"}
             if kinds != {"inspection" if selected else "acceptance"}:
                 problems.append(f"{filed.reference}: SMS {kinds}, selected for inspection: {selected}")
-        stray = sorted(ref for ref, count in sms.items() if ref not in {f.reference for f in self.filed} and count)
+        assert not lost, f"{len(lost)} of {expected} claims lost (stuck before their SMS went out): {lost[:8]}"
         assert not problems, f"{len(problems)} claims not handled exactly once: {problems[:10]}"
+        if reports_lost:
+            raise DeliveryReportsLost(f"{len(reports_lost)} of {expected} claims never got their SMS delivery "
+                                      f"report (the SMS did reach the SMSC, once): {reports_lost[:5]}")
         inspections = sum(1 for claim in done.values()
                           if any(e["status"] == "selected_for_inspection" for e in claim["timeline"].values()))
-        outcome = Outcome(expected, time.monotonic() - started, inspections)
-        if stray:
-            outcome.notes.append(f"SMS for claims of other tests meanwhile: {len(stray)}")
-        return outcome
+        return Outcome(expected, elapsed, inspections)
 
-    def sms_received(self) -> Counter:
-        """SMS per claim reference (and per receiver: each claim has its own phone) since the load began."""
+    async def sms_received(self) -> dict[str, tuple[int, int, int]]:
+        """Per claim since the load began: (SMS with its reference, parts received by its phone, parts its
+        text takes). A long text comes in parts to the claim's own phone, only the first with the reference."""
         messages = smsc_messages_since(self.smsc_start)
         by_reference = Counter(ref for _, text in messages for ref in set(_REFERENCE.findall(text)))
         by_receiver = Counter(receiver for receiver, _ in messages)
-        for filed in self.filed:  # a second SMS without the reference (a long text's second part) counts too
-            receiver = phone_of(filed.insured).lstrip("+")
-            by_reference[filed.reference] = max(by_reference[filed.reference], by_receiver[receiver])
-        return by_reference
+        texts = {doc["claim_id"]: doc["text"] async for doc in self.notifications.find(
+            {"claim_id": {"$in": [f.claim_id for f in self.filed]}}, {"claim_id": 1, "text": 1})}
+        return {f.claim_id: (by_reference[f.reference], by_receiver[phone_of(f.insured).lstrip("+")],
+                             count_parts(texts[f.claim_id]) if f.claim_id in texts else 0) for f in self.filed}
 
     @staticmethod
     async def _count(collection, ids: list[str]) -> Counter:
@@ -220,8 +251,15 @@ class ClaimLoad:
 
 
 def is_final(claim: dict) -> bool:
-    return any(entry["status"] == "sms_delivered" and entry["detail"].get("kind") in FINAL_SMS
-               for entry in (claim.get("timeline") or {}).values())
+    """Its whole timeline is there: the claims service reads eight topics, with no order between them, so the
+    SMS delivery may be recorded before the decision it follows."""
+    timeline = (claim.get("timeline") or {}).values()
+    statuses = {entry["status"] for entry in timeline}
+    selected = "selected_for_inspection" in statuses
+    delivered = {entry["detail"].get("kind") for entry in timeline if entry["status"] == "sms_delivered"}
+    expected = {"submitted", "documents_verified", "receipt_issued"} | (
+        {"selected_for_inspection"} if selected else {"decided", "accepted"})
+    return expected <= statuses and ("inspection" if selected else "acceptance") in delivered
 
 
 def describe(claim: dict) -> str:
