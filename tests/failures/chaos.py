@@ -194,23 +194,28 @@ async def end_offsets(bootstrap: str, topics: Iterable[str] = DEAD_LETTER_TOPICS
         await consumer.stop()
 
 
-async def dead_letters_since(bootstrap: str, start: dict[TopicPartition, int],
-                             key: bytes | None = None) -> list[tuple[str, DeadLetter]]:
-    """(dead-letter topic, letter) of every letter written after the `start` offsets, optionally with this key."""
+async def dead_letters_since(bootstrap: str, start: dict[TopicPartition, int], key: bytes | None = None,
+                             wait_for: int = 0, timeout_s: float = 0) -> list[tuple[str, DeadLetter]]:
+    """(dead-letter topic, letter) of every letter written after the `start` offsets; with `key`, only those
+    whose key starts with it. With `wait_for`, reads on until that many came or `timeout_s` passed."""
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
-                                fetch_max_bytes=16 * 1024 * 1024, max_partition_fetch_bytes=8 * 1024 * 1024)
+                                fetch_max_bytes=32 * 1024 * 1024, max_partition_fetch_bytes=8 * 1024 * 1024)
     await consumer.start()
     try:
         consumer.assign(list(start))
-        ends = await consumer.end_offsets(list(start))
         for partition, offset in start.items():
             consumer.seek(partition, offset)
         letters: list[tuple[str, DeadLetter]] = []
-        while [p for p in start if await consumer.position(p) < ends[p]]:
-            for partition, records in (await consumer.getmany(timeout_ms=2000)).items():
-                letters += [(partition.topic, DeadLetter.model_validate_json(record.value)) for record in records
-                            if key is None or record.key == key]
-        return letters
+        deadline = time.monotonic() + timeout_s
+        while True:
+            ends = await consumer.end_offsets(list(start))
+            while [p for p in start if await consumer.position(p) < ends[p]]:
+                for partition, records in (await consumer.getmany(timeout_ms=2000)).items():
+                    letters += [(partition.topic, DeadLetter.model_validate_json(record.value)) for record in records
+                                if key is None or (record.key or b"").startswith(key)]
+            if len(letters) >= wait_for or time.monotonic() > deadline:
+                return letters
+            await asyncio.sleep(1)
     finally:
         await consumer.stop()
 

@@ -24,7 +24,7 @@ async def test_every_service_killed_mid_run_and_restarted_loses_nothing_and_does
     insured = await load.enrol(CLAIMS)
     dead_letters = await end_offsets(bootstrap)
     victims = random.sample(SERVICES, len(SERVICES))
-    slot_s = 10.0  # one kill in each slot, at a random moment of it, while claims keep coming
+    slot_s = max(10.0, CLAIMS / 10)  # one kill in each slot, at a random moment of it, while claims keep coming
     started = time.monotonic()
     filing = asyncio.create_task(load.file_all(insured, spread_s=slot_s * len(SERVICES)))
     kills = []

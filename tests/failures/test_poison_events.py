@@ -1,0 +1,161 @@
+"""Hostile events the thousand of test_hostile_events cannot carry without sinking the run: each one, on its own,
+shows a way a single message defeats the dead-letter rule ("a message that cannot be parsed goes straight to
+<topic>.dlq with the reason; the partition moves on"). Each is marked with the bug it exposes."""
+
+import asyncio
+import json
+import time
+import uuid
+from decimal import Decimal
+
+import pytest
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+
+from contracts import ClaimAccepted, Topic
+from tests.e2e.stack import SERVICES
+from tests.failures.chaos import (
+    GROUPS,
+    all_healthy,
+    consumers_of,
+    dead_letters_since,
+    end_offsets,
+    skip_past,
+)
+from tests.failures.harness import smsc_messages_since, smsc_offset
+from tests.failures.hostile import sample
+
+pytestmark = pytest.mark.failure
+
+
+async def send(producer, topic: Topic, value: bytes, key: bytes, headers=()) -> tuple[TopicPartition, int]:
+    metadata = await producer.send_and_wait(topic, value, key=key, headers=list(headers))
+    return TopicPartition(topic.value, metadata.partition), metadata.offset
+
+
+async def _committed(bootstrap: str, group: str, partition: TopicPartition) -> int:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        offsets = await admin.list_consumer_group_offsets(group, partitions=[partition])
+    finally:
+        await admin.close()
+    return offsets[partition].offset if partition in offsets else -1
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "BUG unknown event versions are read as v1: the envelope's `version` is never checked (contracts/envelope.py), "
+    "so a v2 event that happens to parse as v1 is acted upon instead of being dead-lettered or upcast"))
+async def test_a_well_formed_event_of_an_unknown_version_is_dead_lettered_not_acted_upon(
+        stack, producer, mongo, run_id, bootstrap):
+    dead_letters, sms_from = await end_offsets(bootstrap), smsc_offset()
+    claim_id = f"v2-{uuid.uuid4()}"
+    event = {**sample(Topic.CLAIM_ACCEPTED, claim_id), "version": 2, "event_id": str(uuid.uuid4())}
+    phone = f"+212662{uuid.uuid4().int % 10**6:06d}"
+    event["claim"] = {**event["claim"], "phone": phone}
+    assert ClaimAccepted.model_validate(event).amount == Decimal("10.00")  # it parses as v1: the trap
+    await send(producer, Topic.CLAIM_ACCEPTED, json.dumps(event).encode(), claim_id.encode(),
+               [("event-version", b"2")])
+    letters, acted = [], []
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and len(letters) < 2 and not acted:
+        await asyncio.sleep(1)
+        letters = await dead_letters_since(bootstrap, dead_letters, key=claim_id.encode())
+        acted = [text for receiver, text in smsc_messages_since(sms_from) if receiver == phone.lstrip("+")]
+    timeline = await mongo[f"{run_id}_claims"]["claims"].find_one({"_id": claim_id})
+    assert not acted and timeline is None, (
+        f"a version 2 event was read as v1: SMS sent {acted}, timeline {list((timeline or {}).get('timeline', {}))}")
+    assert {letter.consumer for _, letter in letters} == consumers_of(Topic.CLAIM_ACCEPTED)
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "BUG an event with a header value that is not UTF-8 is dropped silently: FastStream's parser decodes the headers "
+    "before any middleware runs, the DeadLetterMiddleware never sees it, the ack middleware cannot nack a message it "
+    "could not parse, and the next message's ack (consumer.commit() of every consumed position) commits past it: "
+    "no dead letter, no log line"))
+async def test_an_event_whose_headers_are_not_utf8_is_dead_lettered_not_dropped(stack, producer, bootstrap):
+    dead_letters = await end_offsets(bootstrap)
+    key = f"bad-header-{uuid.uuid4()}".encode()
+    _, offset = await send(producer, Topic.INSPECTION_COMPLETED, b'{"not": "an event"}', key,
+                           [("x-origin", b"\xff\xfe\xc3\x28")])
+    _, follower = await send(producer, Topic.INSPECTION_COMPLETED, b'{"follower": "also not an event"}', key)
+    consumers = consumers_of(Topic.INSPECTION_COMPLETED)
+    letters = await dead_letters_since(bootstrap, dead_letters, key=key, wait_for=2 * len(consumers), timeout_s=30)
+    by_offset = {offset: set(), follower: set()}
+    for _, letter in letters:
+        by_offset[letter.offset].add(letter.consumer)
+    assert by_offset[follower] == consumers, f"the follow-up event was not dead-lettered in 30s: {by_offset}"
+    assert by_offset[offset] == consumers, (
+        f"the event behind it was dead-lettered and committed by {sorted(consumers)}, the one with the bad header "
+        f"(offset {offset}) vanished: dead letters for it: {sorted(by_offset[offset])}")
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "BUG a reply_to header makes the consumer publish to any topic the sender names: FastStream answers a message "
+    "carrying `reply_to` with the handler's result (here an empty message), even after dead-lettering it; "
+    "subscribers should be declared with no_reply=True"))
+async def test_a_reply_to_header_does_not_make_a_consumer_publish_anywhere(stack, producer, bootstrap):
+    target = f"hostile.reply.{uuid.uuid4().hex[:8]}"
+    await send(producer, Topic.NOTIFICATION_STATUS, b"{}", f"reply-{target}".encode(), [("reply_to", target.encode())])
+    await asyncio.sleep(8)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
+    await consumer.start()
+    try:
+        exists = target in await consumer.topics()
+    finally:
+        await consumer.stop()
+    written = sum((await end_offsets(bootstrap, [target])).values()) if exists else 0
+    assert not exists, f"the claims service created topic {target!r} and wrote {written} message(s) to it"
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "BUG a too deeply nested event is retried as if the failure were transient: json.loads raises RecursionError, "
+    "which is not among the permanent errors of services/runtime/dead_letters.py, so the consumer holds its "
+    "partitions through 7 retries (~31 s) before dead-lettering it"))
+async def test_a_too_deeply_nested_event_goes_straight_to_dead_letters(stack, producer, bootstrap):
+    dead_letters = await end_offsets(bootstrap)
+    key = f"deep-{uuid.uuid4()}".encode()
+    await send(producer, Topic.NOTIFICATION_STATUS, b"[" * 100_000 + b"]" * 100_000, key)
+    letters = await dead_letters_since(bootstrap, dead_letters, key=key, wait_for=1, timeout_s=10)
+    assert letters, "not dead-lettered within 10s: the consumer is retrying it (check its log for RecursionError)"
+    assert [letter.attempts for _, letter in letters] == [1]
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "BUG a ~900 KB event blocks its partition for good: its dead letter (original base64-encoded, ~1.2 MB) exceeds "
+    "the producer's max_request_size and the broker's 1 MB message limit, the publish in DeadLetterMiddleware "
+    "raises, the message is nacked and redelivered forever, silently (the broker logger is off)"))
+async def test_a_900_kb_event_is_dead_lettered_and_its_partition_moves_on(stack, producer, bootstrap):
+    dead_letters = await end_offsets(bootstrap)
+    key = f"huge-{uuid.uuid4()}".encode()
+    poison = {}
+    for topic in Topic:
+        value = json.dumps({**sample(topic), "claim_id": "A" * 900_000}).encode()
+        poison[topic] = await send(producer, topic, value, key)
+    expected = sum(len(consumers_of(topic)) for topic in Topic)
+    try:
+        letters = await dead_letters_since(bootstrap, dead_letters, key=key, wait_for=expected, timeout_s=30)
+        stuck = {group: [f"{t}[{poison[t][0].partition}]@{poison[t][1]}" for t in topics
+                         if await _committed(bootstrap, group, poison[t][0]) <= poison[t][1]]
+                 for group, (_, topics) in GROUPS.items()}
+        stuck = {group: where for group, where in stuck.items() if where}
+        assert len(letters) == expected and not stuck, (
+            f"{len(letters)} of {expected} dead letters after 30s; consumer groups stuck at the event: {stuck}")
+    finally:
+        await unblock(stack, bootstrap, poison)
+
+
+async def unblock(stack, bootstrap: str, poison: dict[Topic, tuple[TopicPartition, int]]) -> None:
+    """What an operator must do today: stop the consumers, commit past the event, start them again."""
+    blocked = {group: {poison[t][0]: poison[t][1] + 1 for t in topics
+                       if await _committed(bootstrap, group, poison[t][0]) <= poison[t][1]}
+               for group, (_, topics) in GROUPS.items()}
+    blocked = {group: offsets for group, offsets in blocked.items() if offsets}
+    if not blocked:
+        return
+    running = sorted({service for service, _ in stack.processes})
+    await asyncio.to_thread(stack.stop, *running)
+    for group, offsets in blocked.items():
+        await skip_past(bootstrap, group, offsets)
+    await asyncio.to_thread(stack.start, *[s for s in SERVICES if s in running])
+    assert set(all_healthy(stack).values()) == {"ready"}
