@@ -14,4 +14,7 @@ class DeadLetter(Contract):
     failed_at: datetime
     attempts: int
     original_value_b64: str
+    original_size: int = 0
+    """Bytes of the original; when larger than what `original_value_b64` holds, the original was cut."""
+    original_sha256: str = ""
     original_headers: dict[str, str] = {}

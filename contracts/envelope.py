@@ -1,6 +1,7 @@
 """The envelope every event carries, whatever its type."""
 
 from datetime import UTC, datetime
+from typing import Literal
 from uuid import uuid4
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -25,7 +26,7 @@ class Event(Contract):
 
     event_id: str = Field(default_factory=new_event_id, min_length=1, max_length=64)
     type: str
-    version: int = 1
+    version: Literal[1] = 1  # a breaking change is a new version, with its own model and an upcaster
     occurred_at: datetime = Field(default_factory=utc_now)
     claim_id: str = Field(min_length=1, max_length=64)
     correlation_id: str = Field(min_length=1, max_length=64)

@@ -33,7 +33,7 @@ class InsuredRecordUpdated(Contract):
 
     event_id: str = Field(default_factory=new_event_id, min_length=1, max_length=64)
     type: Literal["insured.record_updated"] = "insured.record_updated"
-    version: int = 1
+    version: Literal[1] = 1
     occurred_at: datetime = Field(default_factory=utc_now)
     correlation_id: str = Field(min_length=1, max_length=64)
     producer: str = Field(min_length=1, max_length=64)

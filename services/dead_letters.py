@@ -73,9 +73,13 @@ async def replay(bootstrap: str, references: list[str]) -> int:
     try:
         async for record, letter in read_letters(bootstrap, sorted({t for t, _, _ in wanted}), 10**9):
             if (record.topic, record.partition, record.offset) in wanted:
+                original = base64.b64decode(letter.original_value_b64)
+                if letter.original_size > len(original):
+                    print(f"{record.topic}:{record.partition}:{record.offset} was cut ({letter.original_size} bytes):"
+                          " it cannot be replayed", file=sys.stderr)
+                    continue
                 headers = [(k, v.encode()) for k, v in letter.original_headers.items()]
-                await producer.send_and_wait(letter.source_topic, base64.b64decode(letter.original_value_b64),
-                                             key=record.key, headers=headers)
+                await producer.send_and_wait(letter.source_topic, original, key=record.key, headers=headers)
                 replayed += 1
                 print(f"replayed {record.topic}:{record.partition}:{record.offset} to {letter.source_topic}")
     finally:

@@ -2,6 +2,7 @@
 
 import asyncio
 import base64
+import hashlib
 import json
 import logging
 from datetime import UTC, datetime
@@ -20,7 +21,9 @@ class PermanentError(Exception):
     """The message can never succeed as it is: dead-letter it at once, no retry."""
 
 
-_PERMANENT = (PermanentError, ValidationError, json.JSONDecodeError, UnicodeDecodeError)
+_PERMANENT = (PermanentError, ValidationError, json.JSONDecodeError, UnicodeDecodeError, RecursionError)
+# Above this, the original is cut in the dead letter: its base64 must fit in a Kafka message (1 MB by default).
+MAX_ORIGINAL_BYTES = 512 * 1024
 
 
 def describe(error: BaseException) -> str:
@@ -66,7 +69,9 @@ class DeadLetterMiddleware(BaseMiddleware):
             reason=describe(error),
             failed_at=datetime.now(UTC),
             attempts=attempts,
-            original_value_b64=base64.b64encode(record.value or b"").decode(),
+            original_value_b64=base64.b64encode((record.value or b"")[:MAX_ORIGINAL_BYTES]).decode(),
+            original_size=len(record.value or b""),
+            original_sha256=hashlib.sha256(record.value or b"").hexdigest(),
             original_headers={k: v.decode(errors="replace") for k, v in (record.headers or ())},
         )
         await self.broker.publish(

@@ -44,6 +44,7 @@ def subscriber(broker: KafkaBroker, *topics: str, group_id: str) -> Callable[[Ca
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.NACK_ON_ERROR,
         max_poll_interval_ms=10 * 60 * 1000,
+        no_reply=True,  # a `reply_to` header must not make a consumer publish where the sender says
     )
 
 
