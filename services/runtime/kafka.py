@@ -1,7 +1,6 @@
 """A Kafka broker set up for our delivery rules: `acks=all`, idempotent producer, commit after success."""
 
 import functools
-import json
 from collections.abc import Callable
 from contextlib import suppress
 from typing import Any
@@ -54,17 +53,6 @@ def serialize(event: BaseModel) -> bytes:
 
 def headers_for(event: Event) -> dict[str, str]:
     return {"event-type": event.type, "event-version": str(event.version), "correlation-id": event.correlation_id}
-
-
-async def publish(broker: KafkaBroker, topic: str, event: Event) -> None:
-    await broker.publish(
-        serialize(event), topic, key=event.claim_id.encode(), headers=headers_for(event),
-        correlation_id=event.correlation_id,
-    )
-
-
-def decode_json(raw: bytes) -> Any:
-    return json.loads(raw)
 
 
 def readiness_check(broker: KafkaBroker) -> Callable[[], Any]:

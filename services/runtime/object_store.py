@@ -6,7 +6,6 @@ from datetime import timedelta
 from typing import BinaryIO
 
 from minio import Minio
-from minio.commonconfig import CopySource
 from minio.error import S3Error
 
 
@@ -56,21 +55,6 @@ class ObjectStore:
                 response.release_conn()
 
         return await asyncio.to_thread(read)
-
-    async def copy(self, source_bucket: str, source_key: str, bucket: str, key: str) -> None:
-        await asyncio.to_thread(self.client.copy_object, bucket, key, CopySource(source_bucket, source_key))
-
-    async def exists(self, bucket: str, key: str) -> bool:
-        def stat() -> bool:
-            try:
-                self.client.stat_object(bucket, key)
-                return True
-            except S3Error as error:
-                if error.code in _MISSING:
-                    return False
-                raise
-
-        return await asyncio.to_thread(stat)
 
     async def presigned_url(self, bucket: str, key: str, expires: timedelta) -> str:
         return await asyncio.to_thread(self.client.presigned_get_object, bucket, key, expires=expires)
