@@ -110,7 +110,9 @@ EOF
   local java=(java -Xms256m -Xmx512m -XX:+UseG1GC -Djava.awt.headless=true
     "-Dlog4j2.configurationFile=$kafka_dir/log4j2.properties" -cp "$kafka_dir/libs/*")
   # A random 16-byte base64url id, as `StorageTool random-uuid` prints (without a second JVM start).
-  cluster_id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
+  # A base64url id starting with "-" would be read as an option by the storage tool: draw again.
+  cluster_id=-
+  while [[ $cluster_id == -* ]]; do cluster_id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '='); done
   "${java[@]}" kafka.tools.StorageTool format -t "$cluster_id" -c "$dir/server.properties" \
     >"$logs/kafka-format.log" 2>&1 || { cat "$logs/kafka-format.log" >&2; die "kafka storage format failed"; }
   : >"$logs/kafka.log"
