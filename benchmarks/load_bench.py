@@ -32,6 +32,7 @@ from pymongo import AsyncMongoClient
 
 from tests.conftest import OUTPUT, ROOT
 from tests.e2e.stack import Stack, stack_environment
+from tests.failures.chaos import GROUPS, committed_offsets, end_offsets
 from tests.failures.harness import REFERENCE, ClaimLoad, Filed, smsc_messages_since
 
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -110,8 +111,10 @@ def progress(done: int, total: int, started: float, label: str) -> None:
           end="", file=sys.stderr, flush=True)
 
 
-async def push_claims(load: ClaimLoad, insured: list[str], in_flight: int, workers: int) -> tuple[float, float]:
-    """File every claim, at most `in_flight` of them not yet at the SMSC; (first submission, last SMS) times."""
+async def push_claims(load: ClaimLoad, insured: list[str], in_flight: int, workers: int,
+                      time_limit_s: float) -> tuple[float, float]:
+    """File every claim, at most `in_flight` of them not yet at the SMSC, no new one after `time_limit_s`;
+    (first submission, last SMS) times."""
     waiting = list(reversed(insured))
     delivered: set[str] = set()
     started = time.monotonic()
@@ -121,7 +124,7 @@ async def push_claims(load: ClaimLoad, insured: list[str], in_flight: int, worke
         return sum(1 for filed in load.filed if filed.reference not in delivered)
 
     async def worker() -> None:
-        while waiting:
+        while waiting and time.monotonic() - started < time_limit_s:
             if busy() >= in_flight:
                 await asyncio.sleep(0.05)
                 continue
@@ -132,6 +135,9 @@ async def push_claims(load: ClaimLoad, insured: list[str], in_flight: int, worke
         nonlocal last_sms
         quiet_since = time.monotonic()
         while len(delivered) < len(insured):
+            if time.monotonic() - started > time_limit_s and len(delivered) >= len(load.filed):
+                print(f"\ntime limit: {len(load.filed)} of {len(insured)} claims filed", file=sys.stderr)
+                return
             references = {filed.reference for filed in load.filed}
             seen = {ref for _, text in smsc_messages_since(load.smsc_start) for ref in REFERENCE.findall(text)}
             if new := (seen & references) - delivered:
@@ -146,6 +152,23 @@ async def push_claims(load: ClaimLoad, insured: list[str], in_flight: int, worke
     await asyncio.gather(watch(), *(worker() for _ in range(workers)))
     print(file=sys.stderr)
     return started, last_sms
+
+
+async def timeline_caught_up(bootstrap: str, timeout_s: float = 900) -> float:
+    """Wait until the claims service's timeline consumer read every event (its group's lag, from Kafka: polling the
+    claims would load the database being measured); the seconds it took."""
+    started = time.monotonic()
+    topics = [topic.value for topic in GROUPS["claims-timeline"][1]]
+    while time.monotonic() - started < timeout_s:
+        committed = (await committed_offsets(bootstrap, ["claims-timeline"]))["claims-timeline"]
+        ends = await end_offsets(bootstrap, topics)
+        behind = sum(end - committed.get(partition, 0) for partition, end in ends.items())
+        print(f"\rtimeline: {behind} events behind", end="", file=sys.stderr, flush=True)
+        if behind <= 0:
+            break
+        await asyncio.sleep(5)
+    print(file=sys.stderr)
+    return time.monotonic() - started
 
 
 async def timelines(load: ClaimLoad, filed: list[Filed]) -> list[dict[str, datetime]]:
@@ -251,7 +274,7 @@ def snapshot(stack: Stack, servers: dict[str, int]) -> dict[str, float]:
     return cpu | {name: tree_cost(pid)[0] for name, pid in servers.items()}
 
 
-async def main(claims: int, in_flight: int, workers: int) -> None:
+async def main(claims: int, in_flight: int, workers: int, time_limit_s: float) -> None:
     servers_env = {name: os.environ[name] for name in ("KAFKA_BOOTSTRAP_SERVERS", "MONGODB_URL", "MINIO_ENDPOINT",
                                                         "MINIO_ACCESS_KEY", "MINIO_SECRET_KEY") if name in os.environ}
     bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092")
@@ -271,9 +294,10 @@ async def main(claims: int, in_flight: int, workers: int) -> None:
         print(f"enrolled {claims} insured in {time.monotonic() - enrol_started:.0f}s", file=sys.stderr)
         servers = server_pids()
         before = snapshot(stack, servers)
-        started, last_sms = await push_claims(load, insured, in_flight, workers)
+        started, last_sms = await push_claims(load, insured, in_flight, workers, time_limit_s)
         wall_s = time.monotonic() - started
-        cost_lines = costs(stack, servers, before, wall_s)
+        lag_s = await timeline_caught_up(bootstrap)
+        cost_lines = costs(stack, servers, before, time.monotonic() - started)  # the catching up included
         rows = await timelines(load, load.filed)
     finally:
         await producer.stop()
@@ -283,7 +307,8 @@ async def main(claims: int, in_flight: int, workers: int) -> None:
     size = await event_size(mongo[f"{run_id}_receipts"]["receipts"])
     await mongo.close()
     bare = await bare_kafka(bootstrap, claims, size)
-    report(claims, in_flight, rows, wall_s, claims_per_s, throughput_by_decile(rows), cost_lines, bare, size)
+    report(len(load.filed), in_flight, rows, wall_s, claims_per_s, throughput_by_decile(rows), cost_lines, bare, size)
+    print(f"the claims service's timeline consumer caught up {lag_s:.0f}s after the last SMS")
 
 
 def report(claims: int, in_flight: int, rows: list[dict[str, datetime]], wall_s: float, claims_per_s: float,
@@ -306,5 +331,7 @@ if __name__ == "__main__":
     parser.add_argument("--claims", type=int, default=200)
     parser.add_argument("--in-flight", type=int, default=16, help="claims between submission and SMS, at most")
     parser.add_argument("--workers", type=int, default=4, help="threads filing claims through the API")
+    parser.add_argument("--time-limit", type=float, default=float("inf"),
+                        help="seconds after which no new claim is filed (the report covers those filed)")
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.claims, arguments.in_flight, arguments.workers))
+    asyncio.run(main(arguments.claims, arguments.in_flight, arguments.workers, arguments.time_limit))

@@ -60,6 +60,17 @@ def timeline_entry(event: Event) -> dict[str, Any]:
             "at": event.occurred_at.isoformat(), "detail": detail}
 
 
+# The status each status may follow. The timeline's topics are read in no order between them (ClaimAccepted may be
+# read before the ClaimDecided it follows), so a status only moves forward: accepted and refused are final.
+STATUS_MAY_FOLLOW: dict[str, tuple[str, ...]] = {
+    "returned": ("submitted",),
+    "decided": ("submitted",),
+    "under_inspection": ("submitted",),
+    "accepted": ("submitted", "decided", "under_inspection"),
+    "refused": ("submitted", "decided", "under_inspection"),
+}
+
+
 def claim_status_after(event: Event) -> tuple[str | None, bool]:
     """The claim's new status after this event (None: unchanged), and whether the claim is closed by it."""
     match event:

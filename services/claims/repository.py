@@ -9,6 +9,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from contracts import ClaimSubmitted, DocumentRef, Event, Topic
+from services.claims.domain import STATUS_MAY_FOLLOW
 from services.runtime.outbox import pending_update, with_outbox
 
 EDITABLE = ("draft", "returned")
@@ -100,10 +101,14 @@ class ClaimsRepository:
 
     async def record_timeline(self, claim_id: str, entry: dict[str, Any], status: str | None,
                               closes: bool) -> None:
-        """Keyed by event id, so a redelivered event leaves the timeline as it was."""
-        update: dict[str, Any] = {f"timeline.{entry['event_id']}": entry}
+        """Keyed by event id, so a redelivered event leaves the timeline as it was. The status changes only from one
+        it may follow, and only on the event's first delivery (a returned claim resubmitted stays submitted)."""
+        entry_path = f"timeline.{entry['event_id']}"
         if status:
-            update["status"] = status
-        await self.collection.update_one({"_id": claim_id}, {"$set": update}, upsert=True)
+            await self.collection.update_one(
+                {"_id": claim_id, "status": {"$in": STATUS_MAY_FOLLOW[status]}, entry_path: {"$exists": False}},
+                {"$set": {entry_path: entry, "status": status}},
+            )
+        await self.collection.update_one({"_id": claim_id}, {"$set": {entry_path: entry}}, upsert=True)
         if closes:
             await self.open_claims.delete_one({"claim_id": claim_id})

@@ -1,10 +1,12 @@
 """A Kafka broker set up for our delivery rules: `acks=all`, idempotent producer, commit after success."""
 
+import copy
 import functools
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from typing import Any
 
+from aiokafka import ConsumerRecord
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 from faststream import AckPolicy
@@ -44,7 +46,21 @@ def subscriber(broker: KafkaBroker, *topics: str, group_id: str) -> Callable[[Ca
         ack_policy=AckPolicy.NACK_ON_ERROR,
         max_poll_interval_ms=10 * 60 * 1000,
         no_reply=True,  # a `reply_to` header must not make a consumer publish where the sender says
+        parser=tolerant_headers,
     )
+
+
+async def tolerant_headers(record: ConsumerRecord, parse: Callable[[ConsumerRecord], Awaitable[Any]]) -> Any:
+    """FastStream decodes header values as UTF-8 before any middleware runs: a value that is not would drop the
+    message unseen. Such values are read with replacement characters, so the message reaches its handler (or its
+    dead letters) like any other; headers carry nothing the handlers rely on."""
+    try:
+        for _, value in record.headers:
+            value.decode()
+    except UnicodeDecodeError:
+        record = copy.copy(record)
+        record.headers = [(name, value.decode(errors="replace").encode()) for name, value in record.headers]
+    return await parse(record)
 
 
 def serialize(event: BaseModel) -> bytes:

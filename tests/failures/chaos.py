@@ -18,7 +18,7 @@ from aiokafka.protocol.admin import DescribeGroupsRequest_v2
 from aiokafka.protocol.api import Request
 
 from contracts import DeadLetter, Topic
-from tests.e2e.stack import SERVICES, Stack
+from tests.e2e.stack import Stack
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,6 @@ GROUPS: dict[str, tuple[str, tuple[Topic, ...]]] = {
     "notifications-incomplete": ("notifications", (Topic.DOCUMENTS_INCOMPLETE,)),
     "notifications-acceptances": ("notifications", (Topic.CLAIM_ACCEPTED,)),
 }
-SERVICE_GROUPS = {service: [g for g, (owner, _) in GROUPS.items() if owner == service] for service in SERVICES}
 DEAD_LETTER_TOPICS = tuple(topic.dead_letters for topic in Topic)
 
 
@@ -224,17 +223,32 @@ def original_of(letter: DeadLetter) -> bytes:
     return base64.b64decode(letter.original_value_b64)
 
 
-async def lag(bootstrap: str, group: str, topics: Iterable[str]) -> dict[TopicPartition, int]:
-    """Messages of `topics` the group has not committed yet, per partition (only those behind)."""
+async def committed_offsets(bootstrap: str, groups: Iterable[str] = GROUPS) -> dict[str, dict[TopicPartition, int]]:
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
-        committed = await admin.list_consumer_group_offsets(group)
+        return {group: {tp: meta.offset for tp, meta in (await admin.list_consumer_group_offsets(group)).items()}
+                for group in groups}
     finally:
         await admin.close()
-    ends = await end_offsets(bootstrap, topics)
-    behind = {tp: end - (committed[tp].offset if tp in committed else 0) for tp, end in ends.items()}
-    return {tp: count for tp, count in behind.items() if count > 0}
+
+
+def group_of(consumer: str, topic: str) -> str:
+    return next(group for group, (owner, topics) in GROUPS.items() if owner == consumer and topic in topics)
+
+
+def replays(letters: list[tuple[str, DeadLetter]], committed: dict[str, dict[TopicPartition, int]]) -> dict[str, dict]:
+    """Dead letters of messages their group had already committed past: the group read them again. Per group,
+    per partition: (lowest offset read again, offset committed before)."""
+    found: dict[str, dict] = {}
+    for _, letter in letters:
+        group = group_of(letter.consumer, letter.source_topic)
+        partition = TopicPartition(letter.source_topic, letter.partition)
+        before = committed.get(group, {}).get(partition, -1)
+        if letter.offset < before:
+            lowest = found.setdefault(group, {}).get(f"{partition.topic}[{partition.partition}]", (before, before))[0]
+            found[group][f"{partition.topic}[{partition.partition}]"] = (min(lowest, letter.offset), before)
+    return found
 
 
 async def skip_past(bootstrap: str, group: str, offsets: dict[TopicPartition, int]) -> None:

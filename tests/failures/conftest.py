@@ -8,6 +8,7 @@ e2e test starts its own.
 """
 
 import os
+import random
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -70,8 +71,6 @@ def bootstrap(servers: dict[str, str]) -> str:
 @pytest.fixture
 def seed() -> int:
     """The random moments and orders of a test; set TAAWIDATY_FAILURE_SEED to replay a run."""
-    import random
-
     value = int(os.environ.get("TAAWIDATY_FAILURE_SEED", random.randrange(10**6)))
     random.seed(value)
     print(f"seed {value}")

@@ -7,7 +7,14 @@ import time
 
 import pytest
 
-from tests.failures.chaos import all_healthy, dead_letters_since, end_offsets, freeze
+from tests.failures.chaos import (
+    all_healthy,
+    committed_offsets,
+    dead_letters_since,
+    end_offsets,
+    freeze,
+    replays,
+)
 from tests.failures.harness import CLAIMS, ClaimLoad
 
 pytestmark = pytest.mark.failure
@@ -20,7 +27,7 @@ async def test_a_server_unavailable_for_20_seconds_mid_run_delays_claims_but_los
         server, stack, producer, mongo, run_id, bootstrap):
     load = ClaimLoad(stack, producer, mongo, run_id)
     insured = await load.enrol(CLAIMS)
-    dead_letters = await end_offsets(bootstrap)
+    dead_letters, committed = await end_offsets(bootstrap), await committed_offsets(bootstrap)
     started = time.monotonic()
     filing = asyncio.create_task(load.file_all(insured, spread_s=max(20.0, CLAIMS / 3)))
     await load.wait_until_filed(CLAIMS // 3)
@@ -31,5 +38,8 @@ async def test_a_server_unavailable_for_20_seconds_mid_run_delays_claims_but_los
     outcome.notes.append(f"{server} frozen {OUTAGE_S:.0f}s after claim {frozen_at}")
     print(outcome.line(f"{server} outage"))
     letters = await dead_letters_since(bootstrap, dead_letters)
+    assert not (replayed := replays(letters, committed)), (
+        f"after the outage, consumer groups read again what they had committed past, back to the start "
+        f"(partition: (lowest offset re-read, offset committed before)): {replayed}")
     assert letters == [], [(topic, letter.consumer, letter.reason) for topic, letter in letters[:10]]
     assert set(all_healthy(stack).values()) == {"ready"}
