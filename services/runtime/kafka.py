@@ -17,9 +17,11 @@ from pydantic import BaseModel
 
 from contracts import Event, Topic
 from services.runtime.dead_letters import DeadLetterMiddleware
+from services.runtime.offset_fetch import check_offset_fetch_errors
 
 
 def make_broker(bootstrap_servers: str, consumer_name: str, retry_delays_s: tuple[float, ...]) -> KafkaBroker:
+    check_offset_fetch_errors()
     broker = KafkaBroker(
         bootstrap_servers,
         acks="all",
