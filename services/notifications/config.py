@@ -14,3 +14,7 @@ class NotificationsSettings(InfraSettings):
     sender: str = "CNSS"
     delivery_report_url: str = "http://127.0.0.1:18084/delivery-reports"
     max_parts: int = 4
+    # An SMS recorded as being sent with no answer from the gateway nor delivery report after this long was never
+    # taken by the gateway (its sender crashed): it is sent again, once. Above Kannel's delivery-report retries.
+    unconfirmed_after_s: float = 300
+    unsent_sweep_interval_s: float = 30

@@ -4,36 +4,16 @@ from fastapi import APIRouter, Query, Response
 from faststream.kafka import KafkaBroker
 
 from contracts import ClaimAccepted, DocumentsIncomplete, ReceiptIssued, Topic
-from services.notifications.adapters.gateway import PermanentGatewayError, SmsGateway, TransientGatewayError
 from services.notifications.config import NotificationsSettings
 from services.notifications.domain import sms_for, status_of_report
-from services.notifications.repository import NotificationsRepository
+from services.notifications.sending import SmsSender
 from services.runtime.kafka import subscriber
-from services.runtime.metrics import SMS
-from services.runtime.outbox import OutboxRelay
 
 
-def register(broker: KafkaBroker, settings: NotificationsSettings, gateway: SmsGateway,
-             repository: NotificationsRepository, relay: OutboxRelay) -> APIRouter:
+def register(broker: KafkaBroker, settings: NotificationsSettings, sender: SmsSender) -> APIRouter:
     async def notify(event: ReceiptIssued | DocumentsIncomplete | ClaimAccepted) -> None:
-        sms = sms_for(event, settings.max_parts)
-        if sms is None:
-            return
-        if await repository.claim_for_sending(sms):
-            report_url = f"{settings.delivery_report_url}?id={sms.notification_id}&type=%d"
-            try:
-                await gateway.send(sms.to, sms.text, report_url)
-            except TransientGatewayError as error:
-                SMS.labels(sms.kind, "retry").inc()
-                await repository.mark_retry(sms.notification_id, str(error))
-                raise
-            except PermanentGatewayError as error:
-                SMS.labels(sms.kind, "failed").inc()
-                await repository.advance(sms.notification_id, "failed", str(error))
-            else:
-                SMS.labels(sms.kind, "sent").inc()
-                await repository.advance(sms.notification_id, "queued")
-        await relay.publish_pending(sms.notification_id)
+        if sms := sms_for(event, settings.max_parts):
+            await sender.send_once(sms)
 
     @subscriber(broker, Topic.RECEIPT_ISSUED, group_id="notifications-receipts")
     async def on_receipt_issued(event: ReceiptIssued) -> None:
@@ -56,8 +36,8 @@ def register(broker: KafkaBroker, settings: NotificationsSettings, gateway: SmsG
         kept-alive connection the server may have closed meanwhile, and that report would be lost."""
         response.headers["Connection"] = "close"
         status = status_of_report(type)
-        if status is not None and await repository.advance(id, status, f"delivery report type {type}"):
-            await relay.publish_pending(id)
+        if status is not None and await sender.repository.advance(id, status, f"delivery report type {type}"):
+            await sender.relay.publish_pending(id)
         return {"status": "recorded"}
 
     return router

@@ -28,7 +28,7 @@ class NotificationsRepository:
 
     async def claim_for_sending(self, sms: Sms) -> bool:
         """True when this caller may send: a new notification, or one whose last try failed transiently.
-        A notification left in "sending" (a crash mid-send, another instance) is never sent again."""
+        One left in "sending" (a crash mid-send, another instance sending it) is not: see `reclaim_unsent`."""
         now = datetime.now(UTC)
         try:
             await self.collection.insert_one({
@@ -44,6 +44,24 @@ class NotificationsRepository:
                 return_document=ReturnDocument.AFTER,
             )
             return retried is not None
+
+    async def reclaim_unsent(self, older_than: datetime) -> list[Sms]:
+        """Claim for sending those not touched since `older_than` that the gateway never took: in "retry", or left
+        in "sending" by a crash, the latter only once (a gateway that took it but whose reports never came back
+        would otherwise send it again and again)."""
+        stale = {"updated_at": {"$lt": older_than},
+                 "$or": [{"status": "retry"}, {"status": "sending", "reclaimed_at": {"$exists": False}}]}
+        reclaimed = []
+        async for record in self.collection.find(stale, {"outbox": 0}).limit(100):
+            now = datetime.now(UTC)
+            result = await self.collection.update_one(
+                {"_id": record["_id"], "status": record["status"], "attempts": record["attempts"]},
+                {"$set": {"status": "sending", "updated_at": now, "reclaimed_at": now}, "$inc": {"attempts": 1}},
+            )
+            if result.modified_count == 1:
+                reclaimed.append(Sms(record["_id"], record["claim_id"], record["correlation_id"], record["kind"],
+                                     record["to"], record["text"]))
+        return reclaimed
 
     async def mark_retry(self, notification_id: str, reason: str) -> None:
         await self.collection.update_one(

@@ -5,13 +5,13 @@ publishes them and marks them sent. Consumers dedupe by event id, so a publish r
 
 import asyncio
 import logging
-import os
 from typing import Any
 
 from faststream.kafka import KafkaBroker
 from pymongo.asynchronous.collection import AsyncCollection
 
 from contracts import Event
+from services.runtime.faults import crash_if_asked
 from services.runtime.kafka import headers_for, serialize
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ class OutboxRelay:
         self._lock = asyncio.Lock()
 
     async def publish_pending(self, document_id: Any) -> None:
-        crash_if_asked()
+        crash_if_asked("BEFORE_PUBLISH")  # between a state change written with its outbox and the publication
         await self._publish_document(document_id)
 
     async def _publish_document(self, document_id: Any) -> None:
@@ -98,13 +98,3 @@ class OutboxRelay:
             except Exception:
                 log.exception("outbox sweep failed; will try again")
             await asyncio.sleep(self.sweep_interval_s)
-
-
-def crash_if_asked() -> None:
-    """Fault injection for the outbox test: when the file named by TAAWIDATY_CRASH_BEFORE_PUBLISH exists, remove
-    it and die at once, between a state change written with its outbox and the publication."""
-    marker = os.environ.get("TAAWIDATY_CRASH_BEFORE_PUBLISH")
-    if marker and os.path.exists(marker):
-        os.remove(marker)
-        log.critical("crashing before publishing, as asked by %s", marker)
-        os._exit(70)

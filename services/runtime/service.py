@@ -1,6 +1,7 @@
 """The parts every service opens the same way, and the FastAPI app whose lifespan starts and stops them."""
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
 
@@ -16,6 +17,8 @@ from services.runtime.object_store import ObjectStore
 from services.runtime.outbox import OutboxRelay
 from services.runtime.settings import InfraSettings
 
+log = logging.getLogger(__name__)
+
 StartupStep = Callable[[], Awaitable[object]]
 
 
@@ -30,6 +33,7 @@ class ServiceRuntime:
         self.startup_steps: list[StartupStep] = [lambda: ensure_topics(
             settings.kafka_bootstrap_servers, settings.kafka_topic_partitions, settings.kafka_topic_replication)]
         self.shutdown_steps: list[StartupStep] = []
+        self.periodic_jobs: list[tuple[float, StartupStep]] = []
 
     def publishes(self, topic: str, event: type[Event]) -> None:
         """Declare what the service publishes (through its outbox), so the AsyncAPI document lists it."""
@@ -41,6 +45,10 @@ class ServiceRuntime:
         self.startup_steps.append(lambda: collection.create_index("outbox_pending"))
         return relay
 
+    def every(self, seconds: float, job: StartupStep) -> None:
+        """Run `job` every `seconds` while the service runs; a failed round is logged, the next one goes on."""
+        self.periodic_jobs.append((seconds, job))
+
     def http_app(self, *routers: APIRouter) -> FastAPI:
         @asynccontextmanager
         async def lifespan(_: FastAPI):
@@ -49,9 +57,11 @@ class ServiceRuntime:
             await self.broker.start()
             for relay in self.relays:
                 relay.start()
-            lag = asyncio.create_task(measure_lag_forever(self.broker))
+            tasks = [asyncio.create_task(measure_lag_forever(self.broker)),
+                     *(asyncio.create_task(_repeat(seconds, job)) for seconds, job in self.periodic_jobs)]
             yield
-            lag.cancel()
+            for task in tasks:
+                task.cancel()
             for relay in self.relays:
                 await relay.stop()
             await self.broker.stop()
@@ -69,3 +79,12 @@ class ServiceRuntime:
             "minio": self.store.ping,
         }))
         return app
+
+
+async def _repeat(seconds: float, job: StartupStep) -> None:
+    while True:
+        await asyncio.sleep(seconds)
+        try:
+            await job()
+        except Exception:
+            log.exception("periodic job %s failed; will try again", getattr(job, "__qualname__", job))
