@@ -56,4 +56,5 @@ def register(broker: KafkaBroker, repository: ClaimsRepository, relay: OutboxRel
     async def on_claim_event(body: dict) -> None:
         event = _claim_event.validate_python(body)
         status, closes = domain.claim_status_after(event)
-        await repository.record_timeline(event.claim_id, domain.timeline_entry(event), status, closes)
+        if not await repository.record_timeline(event.claim_id, domain.timeline_entry(event), status, closes):
+            raise PermanentError(f"claim_id: no claim {event.claim_id} here")

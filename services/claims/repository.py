@@ -100,15 +100,19 @@ class ClaimsRepository:
                 raise OpenClaimExists(existing["claim_id"] if existing else "") from None
 
     async def record_timeline(self, claim_id: str, entry: dict[str, Any], status: str | None,
-                              closes: bool) -> None:
+                              closes: bool) -> bool:
         """Keyed by event id, so a redelivered event leaves the timeline as it was. The status changes only from one
-        it may follow, and only on the event's first delivery (a returned claim resubmitted stays submitted)."""
+        it may follow, and only on the event's first delivery (a returned claim resubmitted stays submitted).
+        False when there is no such claim."""
         entry_path = f"timeline.{entry['event_id']}"
-        if status:
-            await self.collection.update_one(
-                {"_id": claim_id, "status": {"$in": STATUS_MAY_FOLLOW[status]}, entry_path: {"$exists": False}},
-                {"$set": {entry_path: entry, "status": status}},
-            )
-        await self.collection.update_one({"_id": claim_id}, {"$set": {entry_path: entry}}, upsert=True)
+        moved = status and (await self.collection.update_one(
+            {"_id": claim_id, "status": {"$in": STATUS_MAY_FOLLOW[status]}, entry_path: {"$exists": False}},
+            {"$set": {entry_path: entry, "status": status}},
+        )).matched_count
+        if not moved:
+            found = await self.collection.update_one({"_id": claim_id}, {"$set": {entry_path: entry}})
+            if not found.matched_count:
+                return False
         if closes:
             await self.open_claims.delete_one({"claim_id": claim_id})
+        return True

@@ -46,7 +46,7 @@ class OutboxRelay:
     """Publishes outbox entries. Within a process one publication at a time, so the handler's fast path and the
     sweep never send the same entry twice; across instances a rare duplicate is left to the consumers' dedup."""
 
-    def __init__(self, broker: KafkaBroker, collection: AsyncCollection, sweep_interval_s: float = 2.0) -> None:
+    def __init__(self, broker: KafkaBroker, collection: AsyncCollection, sweep_interval_s: float) -> None:
         self.broker = broker
         self.collection = collection
         self.sweep_interval_s = sweep_interval_s

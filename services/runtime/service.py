@@ -25,6 +25,7 @@ StartupStep = Callable[[], Awaitable[object]]
 class ServiceRuntime:
     def __init__(self, name: str, settings: InfraSettings) -> None:
         self.name = name
+        self.outbox_sweep_interval_s = settings.outbox_sweep_interval_s
         self.broker = make_broker(settings.kafka_bootstrap_servers, name, settings.handler_retry_delays_s)
         self.mongo, self.database = open_database(settings.mongodb_url, settings.database_prefix, name)
         self.store = ObjectStore(settings.minio_endpoint, settings.minio_access_key, settings.minio_secret_key,
@@ -40,7 +41,7 @@ class ServiceRuntime:
         self.broker.publisher(topic, schema=event, description=(event.__doc__ or "").strip() or None)
 
     def relay_for(self, collection: AsyncCollection) -> OutboxRelay:
-        relay = OutboxRelay(self.broker, collection)
+        relay = OutboxRelay(self.broker, collection, self.outbox_sweep_interval_s)
         self.relays.append(relay)
         self.startup_steps.append(lambda: collection.create_index("outbox_pending"))
         return relay

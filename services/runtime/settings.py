@@ -21,5 +21,8 @@ class InfraSettings(BaseSettings):
     handler_retry_delays_s: tuple[float, ...] = Field(
         (0.2, 0.5, 1.0, 2.0, 4.0, 8.0, 15.0), validation_alias="TAAWIDATY_HANDLER_RETRY_DELAYS_S"
     )
+    # The relay publishes right after each write; the sweep only catches what a crash left pending (and a restarted
+    # service sweeps at once). Each sweep is a query over the whole collection on FerretDB: keep it rare.
+    outbox_sweep_interval_s: float = Field(30.0, validation_alias="TAAWIDATY_OUTBOX_SWEEP_INTERVAL_S")
     http_host: str = "127.0.0.1"
     http_port: int = 8080

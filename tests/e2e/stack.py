@@ -71,4 +71,8 @@ class Stack:
 def stack_environment(servers: dict[str, str], run_id: str) -> dict[str, str]:
     env = {**os.environ, **servers, "TAAWIDATY_DATABASE_PREFIX": run_id, "PYTHONUNBUFFERED": "1"}
     env["NOTIFICATIONS_DELIVERY_REPORT_URL"] = f"http://127.0.0.1:{port_of('notifications')}/delivery-reports"
+    # An SMS a kill left unsent goes out again within a test's patience (a minute without progress), after Kannel's
+    # delivery-report retries (about 60 s when the service is down, a few seconds across a restart).
+    env.setdefault("NOTIFICATIONS_UNCONFIRMED_AFTER_S", "40")
+    env.setdefault("NOTIFICATIONS_UNSENT_SWEEP_INTERVAL_S", "5")
     return env

@@ -59,3 +59,10 @@ async def test_a_redelivered_incomplete_documents_event_leaves_a_resubmitted_cla
     await claims.collection.update_one({"_id": claim_id}, {"$set": {"status": "submitted"}})  # the claimant resubmits
     assert await status_after(claims, claim_id, [(incomplete, "returned")]) == "submitted"
     assert await status_after(claims, claim_id, [(incomplete, "returned"), (entry("decided"), "decided")]) == "decided"
+
+
+async def test_an_event_for_a_claim_that_does_not_exist_creates_nothing(claims):
+    claim_id = str(uuid.uuid4())
+    assert not await claims.record_timeline(claim_id, entry("accepted"), "accepted", closes=True)
+    assert not await claims.record_timeline(claim_id, entry("receipt_issued"), None, closes=False)
+    assert await claims.collection.find_one({"_id": claim_id}) is None
