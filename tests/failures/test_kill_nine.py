@@ -2,6 +2,7 @@
 lost, none is decided, given a receipt or sent its SMS twice."""
 
 import asyncio
+import os
 import random
 import time
 
@@ -9,9 +10,11 @@ import pytest
 
 from tests.e2e.stack import SERVICES
 from tests.failures.chaos import all_healthy, dead_letters_since, end_offsets, kill_nine
-from tests.failures.harness import CLAIMS, ClaimLoad
+from tests.failures.harness import ClaimLoad
 
 pytestmark = pytest.mark.failure
+
+CLAIMS = int(os.environ.get("TAAWIDATY_KILL_NINE_CLAIMS", "500"))
 
 
 async def test_every_service_killed_mid_run_and_restarted_loses_nothing_and_does_nothing_twice(
