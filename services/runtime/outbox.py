@@ -4,7 +4,6 @@ publishes them and marks them sent. Consumers dedupe by event id, so a publish r
 """
 
 import asyncio
-import logging
 from typing import Any
 
 from faststream.kafka import KafkaBroker
@@ -13,8 +12,6 @@ from pymongo.asynchronous.collection import AsyncCollection
 from contracts import Event
 from services.runtime.faults import crash_if_asked
 from services.runtime.kafka import headers_for, serialize
-
-log = logging.getLogger(__name__)
 
 
 def outbox_fields(*pending: tuple[str, Event]) -> dict[str, Any]:
@@ -46,11 +43,9 @@ class OutboxRelay:
     """Publishes outbox entries. Within a process one publication at a time, so the handler's fast path and the
     sweep never send the same entry twice; across instances a rare duplicate is left to the consumers' dedup."""
 
-    def __init__(self, broker: KafkaBroker, collection: AsyncCollection, sweep_interval_s: float) -> None:
+    def __init__(self, broker: KafkaBroker, collection: AsyncCollection) -> None:
         self.broker = broker
         self.collection = collection
-        self.sweep_interval_s = sweep_interval_s
-        self._task: asyncio.Task | None = None
         self._lock = asyncio.Lock()
 
     async def publish_pending(self, document_id: Any) -> None:
@@ -82,19 +77,3 @@ class OutboxRelay:
         for document_id in pending:
             await self._publish_document(document_id)
         return len(pending)
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._sweep_forever())
-
-    async def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
-
-    async def _sweep_forever(self) -> None:
-        while True:
-            try:
-                await self.sweep()
-            except Exception:
-                log.exception("outbox sweep failed; will try again")
-            await asyncio.sleep(self.sweep_interval_s)

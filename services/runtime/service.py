@@ -25,12 +25,11 @@ StartupStep = Callable[[], Awaitable[object]]
 class ServiceRuntime:
     def __init__(self, name: str, settings: InfraSettings) -> None:
         self.name = name
-        self.outbox_sweep_interval_s = settings.outbox_sweep_interval_s
+        self.settings = settings
         self.broker = make_broker(settings.kafka_bootstrap_servers, name, settings.handler_retry_delays_s)
         self.mongo, self.database = open_database(settings.mongodb_url, settings.database_prefix, name)
         self.store = ObjectStore(settings.minio_endpoint, settings.minio_access_key, settings.minio_secret_key,
                                  settings.minio_secure)
-        self.relays: list[OutboxRelay] = []
         self.startup_steps: list[StartupStep] = [lambda: ensure_topics(
             settings.kafka_bootstrap_servers, settings.kafka_topic_partitions, settings.kafka_topic_replication)]
         self.shutdown_steps: list[StartupStep] = []
@@ -41,13 +40,14 @@ class ServiceRuntime:
         self.broker.publisher(topic, schema=event, description=(event.__doc__ or "").strip() or None)
 
     def relay_for(self, collection: AsyncCollection) -> OutboxRelay:
-        relay = OutboxRelay(self.broker, collection, self.outbox_sweep_interval_s)
-        self.relays.append(relay)
+        relay = OutboxRelay(self.broker, collection)
         self.startup_steps.append(lambda: collection.create_index("outbox_pending"))
+        self.every(self.settings.outbox_sweep_interval_s, relay.sweep)  # at start too: what a crash left pending
         return relay
 
     def every(self, seconds: float, job: StartupStep) -> None:
-        """Run `job` every `seconds` while the service runs; a failed round is logged, the next one goes on."""
+        """Run `job` at start and then every `seconds` while the service runs; a failed round is logged, the next
+        one goes on."""
         self.periodic_jobs.append((seconds, job))
 
     def http_app(self, *routers: APIRouter) -> FastAPI:
@@ -56,15 +56,12 @@ class ServiceRuntime:
             for step in self.startup_steps:
                 await step()
             await self.broker.start()
-            for relay in self.relays:
-                relay.start()
             tasks = [asyncio.create_task(measure_lag_forever(self.broker)),
                      *(asyncio.create_task(_repeat(seconds, job)) for seconds, job in self.periodic_jobs)]
             yield
             for task in tasks:
                 task.cancel()
-            for relay in self.relays:
-                await relay.stop()
+            await asyncio.gather(*tasks, return_exceptions=True)  # no sweep still publishing once the broker stops
             await self.broker.stop()
             for step in self.shutdown_steps:
                 await step()
@@ -84,8 +81,8 @@ class ServiceRuntime:
 
 async def _repeat(seconds: float, job: StartupStep) -> None:
     while True:
-        await asyncio.sleep(seconds)
         try:
             await job()
         except Exception:
             log.exception("periodic job %s failed; will try again", getattr(job, "__qualname__", job))
+        await asyncio.sleep(seconds)

@@ -1,5 +1,3 @@
-import subprocess
-import sys
 from collections.abc import AsyncIterator, Iterator
 
 import httpx
@@ -8,25 +6,14 @@ from aiokafka import AIOKafkaProducer
 from minio import Minio
 from pymongo import AsyncMongoClient
 
-from tests.conftest import OUTPUT, ROOT
 from tests.e2e.flow import client_for, enrol_insured
-from tests.e2e.stack import Stack, stack_environment
+from tests.e2e.stack import Stack, running_stack
 
 
 @pytest.fixture(scope="session")
 def stack(servers: dict[str, str], run_id: str) -> Iterator[Stack]:
-    env = stack_environment(servers, run_id)
-    subprocess.run(
-        [sys.executable, "-m", "services.eligibility", "load-registry",
-         str(ROOT / "deploy/local/fixtures/insured.json")],
-        env=env, check=True, cwd=ROOT, capture_output=True,
-    )
-    stack = Stack(env, OUTPUT / "logs" / run_id)
-    try:
-        stack.start()
+    with running_stack(servers, run_id) as stack:
         yield stack
-    finally:
-        stack.stop()
 
 
 @pytest.fixture(scope="session")

@@ -1,14 +1,20 @@
 """The five services started as real processes (`python -m services.<name>`) against the real servers; extra
 instances of a service join the same consumer group, as a scaled deployment would."""
 
+import asyncio
 import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+
+from services.runtime.faults import CRASH_EXIT_CODE
+from tests.conftest import OUTPUT, ROOT
 
 SERVICES = ("claims", "documents", "eligibility", "receipts", "notifications")
 BASE_PORT = int(os.environ.get("TAAWIDATY_TEST_BASE_PORT", "28080"))
@@ -53,6 +59,21 @@ class Stack:
             time.sleep(0.3)
         raise RuntimeError(f"{name} not ready after {timeout_s}s; see {self.logs}/{name}-{instance}.log")
 
+    def restart_to_crash_at(self, service: str, point: str, marker: Path,
+                            extra_env: dict[str, str] | None = None) -> None:
+        """Restart `service` so that it dies the first time it reaches `point` (services/runtime/faults.py)."""
+        marker.touch()
+        self.stop(service)
+        self.start(service, extra_env={f"TAAWIDATY_CRASH_{point}": str(marker), **(extra_env or {})})
+
+    async def crashed(self, service: str, marker: Path, timeout_s: float = 60) -> None:
+        """Wait until `service` died at its crash point (and removed the marker, so its restart goes on)."""
+        deadline = time.monotonic() + timeout_s
+        while self.exited(service) is None:
+            assert time.monotonic() < deadline, f"{service} did not reach the crash point"
+            await asyncio.sleep(0.2)
+        assert self.exited(service) == CRASH_EXIT_CODE and not marker.exists()
+
     def exited(self, service: str, instance: int = 0) -> int | None:
         """The exit code of a service process that ended, or None while it runs."""
         return self.processes[service, instance].poll()
@@ -76,3 +97,18 @@ def stack_environment(servers: dict[str, str], run_id: str) -> dict[str, str]:
     env.setdefault("NOTIFICATIONS_UNCONFIRMED_AFTER_S", "40")
     env.setdefault("NOTIFICATIONS_UNSENT_SWEEP_INTERVAL_S", "5")
     return env
+
+
+@contextmanager
+def running_stack(servers: dict[str, str], run_id: str) -> Iterator[Stack]:
+    """The five services on a fresh database prefix, the sample insured of deploy/local/fixtures loaded."""
+    env = stack_environment(servers, run_id)
+    subprocess.run([sys.executable, "-m", "services.eligibility", "load-registry",
+                    str(ROOT / "deploy/local/fixtures/insured.json")], env=env, check=True, cwd=ROOT,
+                   capture_output=True)
+    stack = Stack(env, OUTPUT / "logs" / run_id)
+    try:
+        stack.start()
+        yield stack
+    finally:
+        stack.stop()

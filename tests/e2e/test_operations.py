@@ -1,10 +1,8 @@
 """What operators rely on: dead letters they can replay, metrics, health."""
 
-import asyncio
 import base64
 import subprocess
 import sys
-import time
 import uuid
 from datetime import UTC, datetime
 
@@ -60,16 +58,10 @@ def test_every_service_reports_health_and_metrics(stack, service):
 async def test_a_service_killed_between_its_write_and_its_publish_publishes_the_event_exactly_once(
         api, insured, stack, servers, tmp_path):
     marker = tmp_path / "crash-before-publish"
-    marker.touch()
-    stack.stop("eligibility")
-    stack.start("eligibility", extra_env={"TAAWIDATY_CRASH_BEFORE_PUBLISH": str(marker)})
+    stack.restart_to_crash_at("eligibility", "BEFORE_PUBLISH", marker)
     try:
         created = submit_claim(api, insured_form(insured))
-        deadline = time.monotonic() + 60
-        while stack.exited("eligibility") is None:
-            assert time.monotonic() < deadline, "eligibility did not reach the crash point"
-            await asyncio.sleep(0.2)
-        assert stack.exited("eligibility") == 70 and not marker.exists()
+        await stack.crashed("eligibility", marker)
     finally:
         stack.stop("eligibility")
         stack.start("eligibility")

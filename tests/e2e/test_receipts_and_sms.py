@@ -3,7 +3,6 @@ whatever is redelivered or however many instances run."""
 
 import asyncio
 import subprocess
-import time
 
 import httpx
 import pytest
@@ -80,17 +79,11 @@ async def test_an_sms_is_sent_once_the_gateway_is_back_after_an_outage(api, insu
 async def test_an_sms_whose_sender_died_before_the_gateway_got_it_is_sent_once_after_the_restart(
         api, insured, stack, tmp_path):
     marker = tmp_path / "crash-before-sms"
-    marker.touch()
     unsent_soon = {"NOTIFICATIONS_UNCONFIRMED_AFTER_S": "5", "NOTIFICATIONS_UNSENT_SWEEP_INTERVAL_S": "1"}
-    stack.stop("notifications")
-    stack.start("notifications", extra_env={"TAAWIDATY_CRASH_BEFORE_SMS": str(marker), **unsent_soon})
+    stack.restart_to_crash_at("notifications", "BEFORE_SMS", marker, unsent_soon)
     try:
         created = submit_claim(api, insured_form(insured))
-        deadline = time.monotonic() + 60
-        while stack.exited("notifications") is None:
-            assert time.monotonic() < deadline, "notifications did not reach the crash point"
-            await asyncio.sleep(0.2)
-        assert stack.exited("notifications") == 70 and not marker.exists()
+        await stack.crashed("notifications", marker)
         stack.stop("notifications")
         stack.start("notifications", extra_env=unsent_soon)  # the event is redelivered: already "sending", not sent
         claim = await wait_for_sms(api, created["claim_id"], timeout_s=60)

@@ -9,15 +9,12 @@ e2e test starts its own.
 
 import os
 import random
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import pytest
 
-from tests.conftest import OUTPUT, ROOT
 from tests.e2e.conftest import minio, mongo, producer  # noqa: F401
-from tests.e2e.stack import Stack, stack_environment
+from tests.e2e.stack import Stack, running_stack
 
 
 class _RunningStacks:
@@ -51,16 +48,8 @@ def stack(servers: dict[str, str], run_id: str) -> Iterator[Stack]:
     if _running.stacks:
         yield next(iter(_running.stacks.values()))
         return
-    env = stack_environment(servers, run_id)
-    subprocess.run([sys.executable, "-m", "services.eligibility", "load-registry",
-                    str(ROOT / "deploy/local/fixtures/insured.json")], env=env, check=True, cwd=ROOT,
-                   capture_output=True)
-    own = Stack(env, OUTPUT / "logs" / run_id)
-    try:
-        own.start()
+    with running_stack(servers, run_id) as own:
         yield own
-    finally:
-        own.stop()
 
 
 @pytest.fixture
