@@ -126,7 +126,7 @@ start_ferretdb() {
   rm -rf "$dir" && mkdir -p "$dir/data" "$dir/state"
   : >"$logs/ferretdb.log"
   launch ferretdb "$logs/ferretdb.log" "$bin/$TAAWIDATY_FERRETDB_BINARY" --handler=sqlite --sqlite-url="file:$dir/data/" \
-    --listen-addr="$mongo_addr" --state-dir="$dir/state" --debug-addr=- \
+    --listen-addr="$mongo_addr" --state-dir="$dir/state" --debug-addr="${TAAWIDATY_FERRETDB_DEBUG_ADDR:--}" \
     --telemetry=disable --log-level=info
 }
 
