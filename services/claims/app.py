@@ -16,6 +16,7 @@ def create_app(settings: ClaimsSettings) -> FastAPI:
     runtime.publishes(Topic.CLAIM_SUBMITTED, ClaimSubmitted)
     runtime.publishes(Topic.INSPECTION_COMPLETED, InspectionCompleted)
     repository = ClaimsRepository(runtime.database)
+    runtime.index(repository.open_claims, "claim_id")
     relay = runtime.relay_for(repository.collection)
     register(runtime.broker, repository, relay)
     runtime.startup_steps.append(lambda: runtime.store.ensure_buckets(settings.quarantine_bucket))

@@ -18,10 +18,12 @@ def create_app(settings: EligibilitySettings) -> FastAPI:
     runtime = ServiceRuntime("eligibility", settings)
     runtime.publishes(Topic.CLAIM_DECIDED, ClaimDecided)
     decisions = runtime.database["decisions"]
+    runtime.index(decisions, "claim_id")
     inspection = InspectionSettings.from_rules_document(
         json.loads(settings.inspection_rules_file.read_text()), settings.inspection_secret
     )
     revaluation = load_revaluation_table(json.loads(settings.revaluation_rates_file.read_text()))
-    register(runtime.broker, InsuredRegistry(runtime.database["insured"]), DecisionsRepository(decisions),
-             runtime.relay_for(decisions), revaluation, inspection)
+    repository = DecisionsRepository(decisions, runtime.database["refusals"])
+    register(runtime.broker, InsuredRegistry(runtime.database["insured"]), repository, runtime.relay_for(decisions),
+             revaluation, inspection)
     return runtime.http_app()

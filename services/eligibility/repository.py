@@ -14,15 +14,16 @@ from services.runtime.outbox import pending_update, with_outbox
 
 
 class DecisionsRepository:
-    def __init__(self, collection: AsyncCollection) -> None:
+    def __init__(self, collection: AsyncCollection, refusals: AsyncCollection) -> None:
         self.collection = collection
+        self.refusals = refusals  # by registration number: the claims found ineligible, read by _id
 
     async def already_decided(self, source_event_id: str) -> bool:
         return await self.collection.find_one({"_id": source_event_id}, {"_id": 1}) is not None
 
     async def refused_before(self, registration_number: str, claim_id: str) -> bool:
-        earlier = {"registration_number": registration_number, "outcome": "ineligible", "claim_id": {"$ne": claim_id}}
-        return await self.collection.find_one(earlier, {"_id": 1}) is not None
+        refused = await self.refusals.find_one({"_id": registration_number})
+        return refused is not None and any(earlier != claim_id for earlier in refused["claim_ids"])
 
     async def record(self, source_event_id: str, decided: ClaimDecided, accepted: ClaimAccepted | None) -> None:
         document = {
@@ -33,6 +34,9 @@ class DecisionsRepository:
             "accepted": accepted is not None,
         }
         events = [(Topic.CLAIM_DECIDED, decided)] + ([(Topic.CLAIM_ACCEPTED, accepted)] if accepted else [])
+        if decided.decision.outcome == "ineligible":  # first: a redelivery after a crash adds nothing twice
+            await self.refusals.update_one({"_id": document["registration_number"]},
+                                           {"$addToSet": {"claim_ids": decided.claim_id}}, upsert=True)
         with suppress(DuplicateKeyError):
             await self.collection.insert_one(with_outbox(document, *events))
 

@@ -15,6 +15,7 @@ def create_app(settings: NotificationsSettings) -> FastAPI:
     runtime = ServiceRuntime("notifications", settings)
     runtime.publishes(Topic.NOTIFICATION_STATUS, NotificationStatusChanged)
     notifications = runtime.database["notifications"]
+    runtime.index(notifications, "status", "updated_at")
     gateway = KannelGateway(settings.kannel_sendsms_url, settings.kannel_username, settings.kannel_password,
                             settings.sender)
     sender = SmsSender(gateway, NotificationsRepository(notifications), runtime.relay_for(notifications),

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
+from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 
 from contracts import Event
@@ -41,9 +42,13 @@ class ServiceRuntime:
 
     def relay_for(self, collection: AsyncCollection) -> OutboxRelay:
         relay = OutboxRelay(self.broker, collection)
-        self.startup_steps.append(lambda: collection.create_index("outbox_pending"))
+        self.index(collection, "outbox_pending")
         self.every(self.settings.outbox_sweep_interval_s, relay.sweep)  # at start too: what a crash left pending
         return relay
+
+    def index(self, collection: AsyncCollection, *fields: str) -> None:
+        """Create at start, unless it exists, the index a lookup by something other than `_id` needs."""
+        self.startup_steps.append(lambda: collection.create_index([(field, ASCENDING) for field in fields]))
 
     def every(self, seconds: float, job: StartupStep) -> None:
         """Run `job` at start and then every `seconds` while the service runs; a failed round is logged, the next

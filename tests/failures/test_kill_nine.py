@@ -10,13 +10,11 @@ import pytest
 
 from tests.e2e.stack import SERVICES
 from tests.failures.chaos import all_healthy, dead_letters_since, end_offsets, kill_nine
-from tests.failures.harness import CLAIMS as FAILURE_CLAIMS
 from tests.failures.harness import ClaimLoad
 
 pytestmark = pytest.mark.failure
 
-# The run is 500 claims (TAAWIDATY_KILL_NINE_CLAIMS=500); the local FerretDB does not yet sustain it.
-CLAIMS = int(os.environ.get("TAAWIDATY_KILL_NINE_CLAIMS", FAILURE_CLAIMS))
+CLAIMS = int(os.environ.get("TAAWIDATY_KILL_NINE_CLAIMS", "500"))
 
 
 async def test_every_service_killed_mid_run_and_restarted_loses_nothing_and_does_nothing_twice(
@@ -25,8 +23,8 @@ async def test_every_service_killed_mid_run_and_restarted_loses_nothing_and_does
     insured = await load.enrol(CLAIMS)
     dead_letters = await end_offsets(bootstrap)
     victims = random.sample(SERVICES, len(SERVICES))
-    # One kill in each slot, at a random moment of it, while claims keep coming at one a second: about what the
-    # local FerretDB sustains on 2 cores (each claim is ~40 writes; it serialises writes, ~10 ms each).
+    # One kill in each slot, at a random moment of it, while claims keep coming at one a second: below what the
+    # local stack sustains on 2 cores (1.6 claims/s in the load benchmark), so the kills, not a backlog, are tested.
     slot_s = max(10.0, CLAIMS / len(SERVICES))
     started = time.monotonic()
     filing = asyncio.create_task(load.file_all(insured, spread_s=slot_s * len(SERVICES)))
