@@ -117,11 +117,12 @@ serialize_ferretdb_writes() {
   done
 }
 
-# FerretDB 1.x on SQLite reads a document by its _id only when the filter is nothing else: {_id: X, status: Y}
-# (every compare-and-set update) and {_id: {$in: [...]}} scanned and decoded the whole collection, so the stack
-# slowed as its collections grew (a 600-document collection: 650 ms per conditional update instead of 14 ms). The
-# patch pushes an _id equality or $in down whatever else the filter holds; FerretDB filters the documents found
-# with the whole filter afterwards anyway.
+# FerretDB 1.x on SQLite looked documents up by _id through the path '$._id', which is not the expression of its
+# unique _id index (->"_id"), so every find, update and delete by _id scanned and decoded the whole table; and it
+# used _id only when the filter held nothing else, so {_id: X, status: Y} (every compare-and-set) and
+# {_id: {$in: [...]}} scanned too. The patch writes the path as the index does and uses an _id equality or $in
+# whatever else the filter holds (FerretDB filters what it finds with the whole filter afterwards). 3,000 documents
+# of 2 KB: a lookup by _id takes 3 ms, a conditional update 2.5 ms; a scan 740 ms.
 push_down_id_filters() {
   (cd "$1" && git apply "$here/ferretdb-id-pushdown.patch")
 }

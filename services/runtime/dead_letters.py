@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from contracts.dead_letters import DeadLetter
 from services.runtime.metrics import DEAD_LETTERS
+from services.runtime.publishing import publish
 
 log = logging.getLogger(__name__)
 
@@ -74,8 +75,8 @@ class DeadLetterMiddleware(BaseMiddleware):
             original_sha256=hashlib.sha256(record.value or b"").hexdigest(),
             original_headers={k: v.decode(errors="replace") for k, v in (record.headers or ())},
         )
-        await self.broker.publish(
-            letter.model_dump_json().encode(), f"{record.topic}.dlq", key=record.key,
+        await publish(
+            self.broker, letter.model_dump_json().encode(), f"{record.topic}.dlq", key=record.key,
             headers={"dead-letter-reason": letter.reason[:200]},
         )
         DEAD_LETTERS.labels(record.topic, self.consumer).inc()

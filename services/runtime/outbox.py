@@ -12,6 +12,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from contracts import Event
 from services.runtime.faults import crash_if_asked
 from services.runtime.kafka import headers_for, serialize
+from services.runtime.publishing import publish
 
 
 def outbox_fields(*pending: tuple[str, Event]) -> dict[str, Any]:
@@ -61,9 +62,8 @@ class OutboxRelay:
     async def _publish(self, document: dict[str, Any]) -> None:
         for event_id in list(document.get("outbox_pending") or ()):
             entry = document["outbox"][event_id]
-            await self.broker.publish(
-                entry["value"].encode(), entry["topic"], key=entry["key"].encode(), headers=entry["headers"],
-            )
+            await publish(self.broker, entry["value"].encode(), entry["topic"], key=entry["key"].encode(),
+                          headers=entry["headers"])
             await self.collection.update_one(
                 {"_id": document["_id"]},
                 {"$pull": {"outbox_pending": event_id}, "$set": {f"outbox.{event_id}.sent": True}},
