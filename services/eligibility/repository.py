@@ -34,7 +34,7 @@ class DecisionsRepository:
             "accepted": accepted is not None,
         }
         events = [(Topic.CLAIM_DECIDED, decided)] + ([(Topic.CLAIM_ACCEPTED, accepted)] if accepted else [])
-        if decided.decision.outcome == "ineligible":  # first: a redelivery after a crash adds nothing twice
+        if decided.decision.outcome == "ineligible":  # first, so a crash before the decision loses no refusal
             await self.refusals.update_one({"_id": document["registration_number"]},
                                            {"$addToSet": {"claim_ids": decided.claim_id}}, upsert=True)
         with suppress(DuplicateKeyError):
