@@ -33,7 +33,7 @@ from pymongo import AsyncMongoClient
 from tests.conftest import OUTPUT, ROOT
 from tests.e2e.stack import Stack, stack_environment
 from tests.failures.chaos import GROUPS, committed_offsets, end_offsets
-from tests.failures.harness import REFERENCE, ClaimLoad, Filed, smsc_messages_since
+from tests.failures.harness import ClaimLoad, Filed
 
 TICKS = os.sysconf("SC_CLK_TCK")
 RUN = Path(os.environ.get("TAAWIDATY_RUN", "/tmp/taawidaty-run"))
@@ -139,7 +139,7 @@ async def push_claims(load: ClaimLoad, insured: list[str], in_flight: int, worke
                 print(f"\ntime limit: {len(load.filed)} of {len(insured)} claims filed", file=sys.stderr)
                 return
             references = {filed.reference for filed in load.filed}
-            seen = {ref for _, text in smsc_messages_since(load.smsc_start) for ref in REFERENCE.findall(text)}
+            seen = load.references_at_smsc()
             if new := (seen & references) - delivered:
                 delivered.update(new)
                 last_sms = quiet_since = time.monotonic()

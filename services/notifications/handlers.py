@@ -35,9 +35,8 @@ def register(broker: KafkaBroker, settings: NotificationsSettings, sender: SmsSe
         """Kannel's dlr-url. The connection is closed after each report: Kannel would otherwise reuse a
         kept-alive connection the server may have closed meanwhile, and that report would be lost."""
         response.headers["Connection"] = "close"
-        status = status_of_report(type)
-        if status is not None and await sender.repository.advance(id, status, f"delivery report type {type}"):
-            await sender.relay.publish_pending(id)
+        if (status := status_of_report(type)) is not None:
+            await sender.record_report(id, status, f"delivery report type {type}")
         return {"status": "recorded"}
 
     return router

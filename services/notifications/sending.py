@@ -5,6 +5,7 @@ import logging
 from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 
+from contracts.notifications import NotificationStatus
 from services.notifications.adapters.gateway import PermanentGatewayError, SmsGateway, TransientGatewayError
 from services.notifications.domain import Sms
 from services.notifications.repository import NotificationsRepository
@@ -39,6 +40,11 @@ class SmsSender:
             with suppress(TransientGatewayError):  # left in "retry", for the next round
                 await self._send(sms)
             await self.relay.publish_pending(sms.notification_id)
+
+    async def record_report(self, notification_id: str, status: NotificationStatus, detail: str) -> None:
+        """A delivery report moves the SMS forward, never back (reports race each other); the change is published."""
+        if await self.repository.advance(notification_id, status, detail):
+            await self.relay.publish_pending(notification_id)
 
     async def _send(self, sms: Sms) -> None:
         report_url = f"{self.delivery_report_url}?id={sms.notification_id}&type=%d"

@@ -22,9 +22,7 @@ from services.notifications.messages import count_parts
 from tests.e2e.flow import ELIGIBLE_CAREER, INSURED_DOCUMENTS, client_for, insured_form, phone_of
 from tests.e2e.stack import Stack
 
-# Claims per test. 30 keeps the folder under 10 minutes on 2 cores: FerretDB scans whole collections for the outbox
-# sweeps and the eligibility's refusal lookup, so the stack slows as a run's databases grow (tests/failures/README.md).
-# The issue's long run: TAAWIDATY_FAILURE_CLAIMS=500.
+# Claims per test but the kill -9 run (500, TAAWIDATY_KILL_NINE_CLAIMS); 30 keep the folder's other tests short.
 CLAIMS = int(os.environ.get("TAAWIDATY_FAILURE_CLAIMS", "30"))
 REFERENCE = re.compile(r"RCS-\d{8}-[0-9A-F]{8}")
 _SMSC_LINE = re.compile(r"Got message \d+: <(\S+) (\S+) (\S+) (.*)>$")
@@ -164,13 +162,17 @@ class ClaimLoad:
             assert time.monotonic() < deadline, f"only {len(self.filed)} claims filed in {timeout_s}s"
             await asyncio.sleep(0.2)
 
+    def references_at_smsc(self) -> set[str]:
+        """The claim references in the SMS the fake SMSC received since the load began."""
+        return {ref for _, text in smsc_messages_since(self.smsc_start) for ref in REFERENCE.findall(text)}
+
     async def wait_for_sms(self, deadline: float, stall_s: float) -> None:
         """Until every claim's SMS reached the fake SMSC (or nothing new came for `stall_s`): read from its log,
-        which costs the servers nothing, unlike polling the claims (FerretDB scans the collection for `$in`)."""
+        which costs the servers nothing, unlike polling the claims."""
         moved, last_count = time.monotonic(), -1
         references = {f.reference for f in self.filed}
         while time.monotonic() < deadline and time.monotonic() - moved < stall_s:
-            seen = {ref for _, text in smsc_messages_since(self.smsc_start) for ref in REFERENCE.findall(text)}
+            seen = self.references_at_smsc()
             if references <= seen:
                 return
             if len(seen) != last_count:
