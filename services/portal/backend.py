@@ -1,0 +1,86 @@
+"""The services' HTTP APIs, called as the signed-in person (their access token). The portal decides nothing:
+it shows what these answer."""
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+
+class BackendError(Exception):
+    def __init__(self, status: int, detail: Any) -> None:
+        super().__init__(f"{status}: {detail}")
+        self.status, self.detail = status, detail
+
+
+class ServiceUnavailable(Exception):
+    """A service did not answer; the person is asked to try again in a moment, nothing was lost."""
+
+
+@dataclass(frozen=True)
+class ServiceUrls:
+    claims: str
+    documents: str
+    eligibility: str
+    receipts: str
+
+
+class Backend:
+    def __init__(self, http: httpx.AsyncClient, urls: ServiceUrls) -> None:
+        self.http, self.urls = http, urls
+
+    async def _call(self, method: str, url: str, token: str | None = None, **kwargs: Any) -> httpx.Response:
+        headers = kwargs.pop("headers", {})
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        try:
+            response = await self.http.request(method, url, headers=headers, **kwargs)
+        except httpx.HTTPError as error:
+            raise ServiceUnavailable(f"{method} {url}: {type(error).__name__}") from error
+        if response.status_code >= 500:
+            raise ServiceUnavailable(f"{method} {url}: {response.status_code}")
+        if response.status_code >= 400:
+            try:
+                detail = response.json().get("detail")
+            except ValueError:
+                detail = response.text[:200]
+            raise BackendError(response.status_code, detail)
+        return response
+
+    async def my_claims(self, token: str) -> list[dict]:
+        return (await self._call("GET", f"{self.urls.claims}/claims", token)).json()["claims"]
+
+    async def claim(self, token: str, claim_id: str) -> dict:
+        return (await self._call("GET", f"{self.urls.claims}/claims/{claim_id}", token)).json()
+
+    async def create_claim(self, token: str, form: dict, idempotency_key: str) -> dict:
+        return (await self._call("POST", f"{self.urls.claims}/claims", token, json=form,
+                                 headers={"Idempotency-Key": idempotency_key})).json()
+
+    async def update_form(self, token: str, claim_id: str, form: dict) -> None:
+        await self._call("PUT", f"{self.urls.claims}/claims/{claim_id}/form", token, json=form)
+
+    async def upload(self, token: str, claim_id: str, doc_type: str, content: bytes, file_name: str) -> dict:
+        headers = {"Content-Type": "application/octet-stream", "X-File-Name": file_name.encode("ascii", "replace")
+                   .decode()[:200]}
+        return (await self._call("PUT", f"{self.urls.claims}/claims/{claim_id}/documents/{doc_type}", token,
+                                 content=content, headers=headers)).json()
+
+    async def remove_document(self, token: str, claim_id: str, document_id: str) -> None:
+        await self._call("DELETE", f"{self.urls.claims}/claims/{claim_id}/documents/{document_id}", token)
+
+    async def submit(self, token: str, claim_id: str) -> None:
+        await self._call("POST", f"{self.urls.claims}/claims/{claim_id}/submit", token)
+
+    async def receipt(self, token: str, claim_id: str) -> bytes:
+        return (await self._call("GET", f"{self.urls.claims}/claims/{claim_id}/receipt", token)).content
+
+    async def checklist(self, form: dict) -> dict:
+        return (await self._call("POST", f"{self.urls.documents}/checklist", json=form)).json()
+
+    async def estimate(self, token: str, what_if: dict) -> dict:
+        return (await self._call("POST", f"{self.urls.eligibility}/estimate", token, json=what_if)).json()
+
+    async def verify_receipt(self, code: str | None, qr_token: str | None) -> dict:
+        params = {"t": qr_token} if qr_token else {"code": code or ""}
+        return (await self._call("GET", f"{self.urls.receipts}/verification", params=params)).json()

@@ -1,0 +1,119 @@
+"""Steps 4 and 5 of the seed's guide: the documents, "check your answers" and "Valider", then the claim's page
+(confirmation, status and timeline, the receipt) and "Mes demandes"."""
+
+from typing import Any
+from urllib.parse import quote, unquote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from starlette.datastructures import UploadFile
+
+from services.portal.backend import Backend, BackendError
+from services.portal.form_pages import OPEN_STATUSES
+from services.portal.web import Portal
+
+MAX_FILES_PER_UPLOAD = 10
+
+
+def claim_router(portal: Portal, backend: Backend, max_upload_bytes: int) -> APIRouter:
+    router = APIRouter()
+
+    async def documents_view(token: str, claim: dict[str, Any]) -> dict[str, Any]:
+        checklist = await backend.checklist(claim["form"])
+        present = [{**d, "file_name": unquote(d.get("file_name") or "")} for d in claim["documents"]]
+        required = [item["doc_type"] for item in checklist["documents"]]
+        return {"checklist": checklist, "files": present,
+                "missing": [t for t in required if not any(d["doc_type"] == t for d in present)],
+                "others": [d for d in present if d["doc_type"] not in required]}
+
+    @router.get("/claims")
+    async def my_claims(request: Request) -> Response:
+        claims = await backend.my_claims(await portal.access_token(request))
+        return portal.render(request, "claims.html.j2", claims=claims, open_statuses=OPEN_STATUSES)
+
+    @router.get("/claims/{claim_id}/documents")
+    async def documents(request: Request, claim_id: str) -> Response:
+        token = await portal.access_token(request)
+        claim = await backend.claim(token, claim_id)
+        if claim["status"] not in OPEN_STATUSES:
+            return portal.redirect(f"/claims/{claim_id}")
+        flash = request.state.session.data.pop("flash", None)
+        if flash:
+            await portal.sessions.save(request.state.session)
+        return portal.render(request, "documents.html.j2", claim=claim, flash=flash, max_bytes=max_upload_bytes,
+                             **await documents_view(token, claim))
+
+    @router.post("/claims/{claim_id}/documents/{doc_type}")
+    async def upload(request: Request, claim_id: str, doc_type: str) -> Response:
+        if int(request.headers.get("content-length") or 0) > MAX_FILES_PER_UPLOAD * (max_upload_bytes + 4096):
+            return portal.render(request, "error.html.j2", status_code=413, problem="too_large")
+        posted = await portal.check_form(request)
+        token = await portal.access_token(request)
+        form = await request.form()
+        uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
+        refused, accepted = [], 0
+        for upload in uploads[:MAX_FILES_PER_UPLOAD]:
+            content = await upload.read(max_upload_bytes + 1)
+            if len(content) > max_upload_bytes:
+                refused.append({"file_name": upload.filename, "code": "file_too_large"})
+                continue
+            try:
+                await backend.upload(token, claim_id, doc_type, content, quote(upload.filename or "scan"))
+                accepted += 1
+            except BackendError as refusal:
+                detail = refusal.detail if isinstance(refusal.detail, dict) else {}
+                code = detail.get("code") or ("file_too_large" if refusal.status == 413 else "refused")
+                refused.append({"file_name": upload.filename, "code": code})
+        request.state.session.data["flash"] = {"doc_type": doc_type, "refused": refused, "accepted": accepted,
+                                               "nothing": not uploads and not posted.get("files")}
+        await portal.sessions.save(request.state.session)
+        return portal.redirect(f"/claims/{claim_id}/documents#doc-{doc_type}")
+
+    @router.post("/claims/{claim_id}/documents/{document_id}/remove")
+    async def remove(request: Request, claim_id: str, document_id: str) -> Response:
+        await portal.check_form(request)
+        try:
+            await backend.remove_document(await portal.access_token(request), claim_id, document_id)
+        except BackendError as refusal:
+            if refusal.status != 404:  # already gone: the page shows what is left
+                raise
+        return portal.redirect(f"/claims/{claim_id}/documents")
+
+    @router.get("/claims/{claim_id}/review")
+    async def review(request: Request, claim_id: str) -> Response:
+        token = await portal.access_token(request)
+        claim = await backend.claim(token, claim_id)
+        if claim["status"] not in OPEN_STATUSES:
+            return portal.redirect(f"/claims/{claim_id}")
+        return portal.render(request, "review.html.j2", claim=claim, **await documents_view(token, claim))
+
+    @router.post("/claims/{claim_id}/submit")
+    async def submit(request: Request, claim_id: str) -> Response:
+        await portal.check_form(request)
+        token = await portal.access_token(request)
+        claim = await backend.claim(token, claim_id)
+        if claim["status"] in OPEN_STATUSES:
+            view = await documents_view(token, claim)
+            if view["missing"]:
+                return portal.render(request, "review.html.j2", status_code=422, claim=claim, **view)
+            await backend.submit(token, claim_id)
+        return portal.redirect(f"/claims/{claim_id}")
+
+    @router.get("/claims/{claim_id}")
+    async def claim_page(request: Request, claim_id: str, fragment: bool = False) -> Response:
+        claim = await backend.claim(await portal.access_token(request), claim_id)
+        by_status = {entry["status"]: entry for entry in claim["timeline"]}
+        template = "claim_status.html.j2" if fragment else "claim.html.j2"
+        return portal.render(request, template, claim=claim, events=by_status,
+                             waiting_for_receipt="receipt_issued" not in by_status
+                             and claim["status"] not in OPEN_STATUSES)
+
+    @router.get("/claims/{claim_id}/receipt")
+    async def receipt(request: Request, claim_id: str) -> Response:
+        token = await portal.access_token(request)
+        pdf = await backend.receipt(token, claim_id)
+        reference = (await backend.claim(token, claim_id))["reference"]
+        return Response(pdf, media_type="application/pdf",
+                        headers={"Content-Disposition": f'attachment; filename="accuse-de-depot-{reference}.pdf"'})
+
+    return router

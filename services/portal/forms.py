@@ -1,0 +1,100 @@
+"""The claim form as the page posts it, turned into the claims API's JSON, and the API's refusals turned back
+into a message next to each field. No rule here: the claims API checks the form."""
+
+from typing import Any
+
+BENEFICIARY_FIELDS = ("full_name", "relation", "birth_date", "orphan_of", "in_school", "apprentice", "sick",
+                      "disabled")
+_FLAGS = ("in_school", "apprentice", "sick", "disabled")
+MAX_BENEFICIARIES = 12
+
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's marker for a message translated when shown
+    return message
+
+
+FIELD_MESSAGES = {
+    "applicant_role": N_("Choisissez à quel titre vous déposez la demande."),
+    "registration_number": N_("Saisissez le numéro d'immatriculation à 9 chiffres de l'assuré décédé."),
+    "applicant_name": N_("Saisissez votre nom complet."),
+    "phone": N_("Saisissez un numéro de mobile marocain, par exemple 06 12 34 56 78."),
+    "language": N_("Choisissez la langue des SMS."),
+    "ceased_activity_on": N_("Saisissez une date valide, par exemple 2025-12-31."),
+    "full_name": N_("Saisissez le nom de l'ayant droit."),
+    "relation": N_("Choisissez le lien avec l'assuré."),
+    "birth_date": N_("Saisissez une date de naissance valide, par exemple 2010-05-21."),
+    "orphan_of": N_("Indiquez si l'enfant est orphelin d'un parent ou des deux."),
+}
+
+
+def beneficiaries_from(posted: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = []
+    for index in range(MAX_BENEFICIARIES):
+        prefix = f"beneficiaries-{index}-"
+        if not any(key.startswith(prefix) for key in posted):
+            continue
+        row = {field: posted.get(prefix + field, "") for field in BENEFICIARY_FIELDS}
+        rows.append(row | {flag: bool(posted.get(prefix + flag)) for flag in _FLAGS})
+    return rows
+
+
+def form_state(posted: dict[str, Any], claimant_type: str, username: str) -> dict[str, Any]:
+    """What the page shows back: the posted values, beneficiaries added or removed by the form's buttons."""
+    state = {
+        "claimant_type": claimant_type,
+        "applicant_role": "insured" if claimant_type == "insured" else posted.get("applicant_role", ""),
+        "registration_number": username if claimant_type == "insured" else posted.get("registration_number", ""),
+        "applicant_name": posted.get("applicant_name", ""), "phone": posted.get("phone", ""),
+        "language": posted.get("language", "fr"), "mining_activity": bool(posted.get("mining_activity")),
+        "ceased_activity_on": posted.get("ceased_activity_on", ""), "force_majeure": bool(posted.get("force_majeure")),
+        "beneficiaries": beneficiaries_from(posted) if claimant_type == "survivors" else [],
+    }
+    action = posted.get("action", "")
+    if action == "add_beneficiary" and len(state["beneficiaries"]) < MAX_BENEFICIARIES:
+        state["beneficiaries"].append({field: "" for field in BENEFICIARY_FIELDS} | dict.fromkeys(_FLAGS, False))
+    elif action.startswith("remove_beneficiary:") and action.split(":")[1].isdigit():
+        index = int(action.split(":")[1])
+        if index < len(state["beneficiaries"]):
+            del state["beneficiaries"][index]
+    return state
+
+
+def api_form(state: dict[str, Any]) -> dict[str, Any]:
+    """The claims API's form from the page's state (empty fields left out, so the API names what is missing)."""
+    form = {key: state[key] for key in ("claimant_type", "applicant_role", "registration_number", "applicant_name",
+                                        "phone", "language", "mining_activity", "force_majeure")}
+    form["ceased_activity_on"] = state["ceased_activity_on"] or None
+    form["beneficiaries"] = [
+        {key: value for key, value in row.items() if value not in ("", None)} | {"id": f"b{index + 1}"}
+        for index, row in enumerate(state["beneficiaries"])
+    ]
+    if state["claimant_type"] == "insured":
+        form["mining_activity"] = state["mining_activity"]
+    return form
+
+
+def state_from_claim(form: dict[str, Any]) -> dict[str, Any]:
+    """The page's state from a form the API keeps (to change it)."""
+    rows = [{field: row.get(field) or ("" if field not in _FLAGS else False) for field in BENEFICIARY_FIELDS}
+            for row in form.get("beneficiaries", ())]
+    return {**form, "ceased_activity_on": form.get("ceased_activity_on") or "", "beneficiaries": rows,
+            "phone": _national(form.get("phone", ""))}
+
+
+def _national(phone: str) -> str:
+    return "0" + phone[4:] if phone.startswith("+212") else phone
+
+
+def field_errors(detail: Any) -> dict[str, str]:
+    """`{field id: message}` from the API's 422 answer (pydantic's list of errors with their location)."""
+    errors: dict[str, str] = {}
+    for error in detail if isinstance(detail, list) else ():
+        location = [str(part) for part in error.get("loc", ()) if part != "body"]
+        if not location:
+            continue
+        if location[0] == "beneficiaries" and len(location) >= 3:
+            field_id, field = f"beneficiaries-{location[1]}-{location[2]}", location[2]
+        else:
+            field_id, field = location[0], location[0]
+        errors.setdefault(field_id, FIELD_MESSAGES.get(field, N_("Vérifiez ce champ.")))
+    return errors

@@ -1,0 +1,73 @@
+"""The page's language: French (the messages' source text) or Arabic (a gettext catalog), and how dates and
+amounts are written in each, with Babel's Moroccan locales (Latin digits, as Moroccan documents use)."""
+
+from contextvars import ContextVar
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+
+LANGUAGES = ("fr", "ar")
+DEFAULT_LANGUAGE = "fr"
+_BABEL_LOCALE = {"fr": "fr_MA", "ar": "ar_MA"}
+_CATALOG_DIR = Path(__file__).parent / "locale"
+_MOROCCO = ZoneInfo("Africa/Casablanca")
+
+current_language: ContextVar[str] = ContextVar("current_language", default=DEFAULT_LANGUAGE)
+
+
+def load_catalog(language: str) -> dict[str, str]:
+    """msgid → translation of a language's .po file (French needs none: the templates are written in French)."""
+    path = _CATALOG_DIR / f"{language}.po"
+    if not path.exists():
+        return {}
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    return {message.id: message.string for message in catalog if message.id and message.string
+            and isinstance(message.id, str) and not message.fuzzy}
+
+
+_CATALOGS = {language: load_catalog(language) for language in LANGUAGES}
+
+
+def gettext(message: str) -> str:
+    return _CATALOGS[current_language.get()].get(message, message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    return gettext(singular if count == 1 else plural)
+
+
+def direction(language: str) -> str:
+    return "rtl" if language == "ar" else "ltr"
+
+
+def best_language(cookie: str | None, accept_language: str | None) -> str:
+    if cookie in LANGUAGES:
+        return cookie
+    for part in (accept_language or "").split(","):
+        if (tag := part.split(";")[0].strip().lower()[:2]) in LANGUAGES:
+            return tag
+    return DEFAULT_LANGUAGE
+
+
+def written_date(value: date | str | None) -> str:
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+    locale = _BABEL_LOCALE[current_language.get()]
+    if isinstance(value, datetime):
+        return format_datetime(value.astimezone(_MOROCCO), "d MMMM y, HH:mm", locale=locale)
+    return format_date(value, "long", locale=locale)
+
+
+def written_amount(value: Decimal | str | None) -> str:
+    if value in (None, ""):
+        return ""
+    number = format_decimal(Decimal(str(value)), format="#,##0.00", locale=_BABEL_LOCALE[current_language.get()])
+    return f"{number} {gettext('MAD')}"

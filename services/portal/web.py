@@ -1,0 +1,159 @@
+"""What every page shares: the visitor's session and language, the anti-forgery checks, the security headers and
+the rendering of a template in the visitor's language."""
+
+from dataclasses import dataclass
+from pathlib import Path
+from time import time
+from typing import Any
+from urllib.parse import urlsplit
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+
+from services.portal import i18n, words
+from services.portal.oidc import OidcClient, SignInFailed
+from services.portal.sessions import Session, SessionStore
+
+LANGUAGE_COOKIE = "lang"
+
+
+class NeedsSignIn(Exception):
+    """The page is for signed-in people; the visitor is sent to the identity provider, then back here."""
+
+
+class ForgedForm(Exception):
+    """A form post from another site, or without this session's anti-forgery token."""
+
+
+@dataclass(frozen=True)
+class Cookies:
+    secure: bool
+
+    @property
+    def session(self) -> str:  # the __Host- prefix pins the cookie to this host, over HTTPS, for every path
+        return "__Host-taawidaty-session" if self.secure else "taawidaty-session"
+
+    def set_session(self, response: Response, session_id: str) -> None:
+        response.set_cookie(self.session, session_id, httponly=True, secure=self.secure, samesite="lax", path="/")
+
+    def clear_session(self, response: Response) -> None:
+        response.delete_cookie(self.session, path="/", secure=self.secure, httponly=True, samesite="lax")
+
+
+def templates() -> Environment:
+    environment = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
+                              autoescape=select_autoescape(default=True), extensions=["jinja2.ext.i18n"],
+                              trim_blocks=True, lstrip_blocks=True)
+    environment.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    environment.filters.update(date=i18n.written_date, amount=i18n.written_amount)
+    environment.globals.update(status_words=words.CLAIM_STATUS, timeline_words=words.TIMELINE_EVENT,
+                               outcome_words=words.DECISION_OUTCOME, refusal_words=words.FILE_REFUSAL,
+                               refusal_default=words.FILE_REFUSED, role_words=words.APPLICANT_ROLE)
+    return environment
+
+
+class Portal:
+    """The portal's parts, reached from the routes through `request.app.state.portal`."""
+
+    def __init__(self, sessions: SessionStore, oidc: OidcClient, cookies: Cookies, public_url: str,
+                 identity_origin: str) -> None:
+        self.sessions, self.oidc, self.cookies = sessions, oidc, cookies
+        self.public_url, self.identity_origin = public_url.rstrip("/"), identity_origin
+        self.templates = templates()
+
+    def render(self, request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+        language = i18n.current_language.get()
+        session: Session | None = request.state.session
+        page = self.templates.get_template(template).render(
+            lang=language, dir=i18n.direction(language), request=request, path=request.url.path,
+            query=request.url.query, user=session.user if session else None,
+            csrf_token=session.csrf_token if session else "", **context)
+        return HTMLResponse(page, status_code=status_code)
+
+    async def session_for_form(self, request: Request) -> Session:
+        """The visitor's session, created when they have none yet (sign-in, a first form)."""
+        if request.state.session is None:
+            request.state.session = await self.sessions.new()
+            request.state.new_session_id = request.state.session.id
+        return request.state.session
+
+    async def check_form(self, request: Request) -> dict[str, Any]:
+        """The posted form, once it is known to come from this portal's own page in this session."""
+        origin = request.headers.get("origin")
+        if origin and origin != _origin(self.public_url):
+            raise ForgedForm(f"origin {origin}")
+        if request.headers.get("sec-fetch-site") == "cross-site":
+            raise ForgedForm("cross-site request")
+        form = await request.form()
+        session: Session | None = request.state.session
+        if session is None or form.get("csrf_token") != session.csrf_token:
+            raise ForgedForm("missing or wrong anti-forgery token")
+        return dict(form.multi_items())
+
+    async def access_token(self, request: Request) -> str:
+        """The signed-in person's access token, refreshed when it is about to expire."""
+        session: Session | None = request.state.session
+        if session is None or session.user is None:
+            raise NeedsSignIn()
+        tokens = session.data["tokens"]
+        if tokens["access_expires_at"] - 20 < time():
+            try:
+                renewed = await self.oidc.refresh(tokens.get("refresh_token") or "")
+            except SignInFailed:
+                session.data.pop("user", None)
+                await self.sessions.save(session)
+                raise NeedsSignIn() from None
+            session.data["tokens"] = {**vars(renewed), "id_token": renewed.id_token or tokens["id_token"]}
+            await self.sessions.save(session)
+        return session.data["tokens"]["access_token"]
+
+    def redirect(self, path: str) -> RedirectResponse:
+        return RedirectResponse(path, status_code=303)
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def safe_next(path: str | None) -> str:
+    """Where to go after sign-in or a language change: a path of this portal only, never another site."""
+    if not path or not path.startswith("/") or path.startswith("//") or "\\" in path:
+        return "/"
+    return path
+
+
+class PortalMiddleware(BaseHTTPMiddleware):
+    """Loads the session and the language, and adds the security headers to every answer."""
+
+    def __init__(self, app: Any, portal: Portal) -> None:
+        super().__init__(app)
+        self.portal = portal
+
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        cookies = self.portal.cookies
+        request.state.session = await self.portal.sessions.find(request.cookies.get(cookies.session))
+        request.state.new_session_id = None
+        language = i18n.best_language(request.cookies.get(LANGUAGE_COOKIE), request.headers.get("accept-language"))
+        i18n.current_language.set(language)
+        response = await call_next(request)
+        if request.state.new_session_id:
+            cookies.set_session(response, request.state.new_session_id)
+        elif request.state.session is None and cookies.session in request.cookies:
+            cookies.clear_session(response)
+        self._secure(response, static=request.url.path.startswith("/static/"))
+        return response
+
+    def _secure(self, response: Response, static: bool) -> None:
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", (
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+            f"base-uri 'none'; frame-ancestors 'none'; form-action 'self' {self.portal.identity_origin}"))
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Cache-Control", "public, max-age=3600" if static else "no-store")
+        if self.portal.cookies.secure:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000")

@@ -1,0 +1,90 @@
+"""Every message the pages can show has its Arabic text, and every template renders in both languages."""
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+
+from services.portal import i18n
+from services.portal.web import templates
+
+PORTAL = Path(__file__).resolve().parents[3] / "services" / "portal"
+_LATIN_WORD = re.compile(r"\b[A-Za-zÀ-ÿ]{4,}\b")
+_ALLOWED_LATIN = {"CNSS", "JPEG", "cnss"}  # names, formats and the web address stay as they are
+
+
+def extracted_messages() -> set[str]:
+    messages: set[str] = set()
+    options = {"**.j2": {"extensions": "jinja2.ext.i18n", "trim_blocks": "True", "lstrip_blocks": "True"}}
+    for _, _, message, _, _ in extract_from_dir(
+            PORTAL, [("**.j2", "jinja2.ext:babel_extract"), ("**.py", "python")], options_map=options,
+            keywords={"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}):
+        messages.update(m for m in (message if isinstance(message, tuple) else (message,)) if m)
+    return messages
+
+
+def test_every_message_of_the_pages_has_an_arabic_translation():
+    catalog = i18n.load_catalog("ar")
+    missing = sorted(extracted_messages() - catalog.keys())
+    assert not missing, f"{len(missing)} messages without Arabic text in locale/ar.po: {missing[:10]}"
+
+
+def test_the_arabic_catalog_keeps_the_placeholders_of_each_message():
+    for source, arabic in i18n.load_catalog("ar").items():
+        assert re.findall(r"%\(\w+\)\w", source) == re.findall(r"%\(\w+\)\w", arabic), source
+
+
+def test_no_arabic_translation_is_left_in_french():
+    for source, arabic in i18n.load_catalog("ar").items():
+        words = set(_LATIN_WORD.findall(re.sub(r"%\(\w+\)\w", "", arabic))) - _ALLOWED_LATIN
+        assert not words, f"{source!r} → {arabic!r} keeps {words}"
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_dates_and_amounts_are_written_for_each_language_with_latin_digits(language):
+    token = i18n.current_language.set(language)
+    try:
+        assert "2026" in i18n.written_date("2026-03-05")
+        amount = i18n.written_amount("48759.78")
+        assert "759" in amount and "78" in amount
+        assert ("درهم" in amount) == (language == "ar")
+        assert ("mars" in i18n.written_date("2026-03-05")) == (language == "fr")
+    finally:
+        i18n.current_language.reset(token)
+
+
+def test_the_language_is_taken_from_the_cookie_then_the_browser():
+    assert i18n.best_language("ar", "fr-FR,fr") == "ar"
+    assert i18n.best_language(None, "ar-MA,ar;q=0.9,fr;q=0.8") == "ar"
+    assert i18n.best_language("de", "en-US") == "fr"
+    assert i18n.direction("ar") == "rtl" and i18n.direction("fr") == "ltr"
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_every_page_template_renders(language):
+    environment = templates()
+    token = i18n.current_language.set(language)
+    try:
+        for path in sorted((PORTAL / "templates").glob("*.html.j2")):
+            if path.name in ("macros.html.j2", "base.html.j2", "claim_status.html.j2"):
+                continue
+            html = environment.get_template(path.name).render(**_sample_context(language))
+            assert f'<html lang="{language}" dir="{i18n.direction(language)}">' in html, path.name
+    finally:
+        i18n.current_language.reset(token)
+
+
+def _sample_context(language: str) -> dict:
+    claim = {"claim_id": "c1", "reference": "RCS-20261201-ABCDEF12", "status": "submitted",
+             "form": {"claimant_type": "insured", "applicant_role": "insured", "registration_number": "123456789",
+                      "applicant_name": "Test", "phone": "+212612345678", "language": "fr",
+                      "mining_activity": False, "ceased_activity_on": "2025-12-31", "force_majeure": False,
+                      "beneficiaries": []},
+             "documents": [], "timeline": [{"status": "submitted", "at": "2026-12-01T10:00:00+00:00", "detail": {}}]}
+    return {"lang": language, "dir": i18n.direction(language), "path": "/", "query": "", "user": None,
+            "csrf_token": "t", "claim": claim, "events": {"submitted": claim["timeline"][0]},
+            "checklist": {"documents": [{"doc_type": "identity_card", "label_fr": "CNI", "label_ar": "البطاقة"}]},
+            "files": [], "missing": ["identity_card"], "others": [], "claims": [], "open_statuses": ("draft",),
+            "form": claim["form"], "errors": {"phone": "Vérifiez ce champ."}, "fields": {}, "max_bytes": 10485760,
+            "problem": None, "estimate": None, "result": None, "code": "", "flash": None}

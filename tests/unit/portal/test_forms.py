@@ -1,0 +1,60 @@
+"""The claim form between the page and the claims API: no rule, only the shape (and the buttons that add or
+remove a beneficiary without JavaScript)."""
+
+from services.portal import forms
+from services.portal.web import safe_next
+
+POSTED = {"applicant_role": "spouse", "registration_number": "345678912", "applicant_name": "Amina",
+          "phone": "0612345678", "language": "ar",
+          "beneficiaries-0-full_name": "Amina", "beneficiaries-0-relation": "spouse",
+          "beneficiaries-1-full_name": "Youssef", "beneficiaries-1-relation": "child",
+          "beneficiaries-1-birth_date": "2012-03-04", "beneficiaries-1-orphan_of": "one_parent",
+          "beneficiaries-1-in_school": "on"}
+
+
+def test_a_survivors_form_becomes_the_apis_form_with_numbered_beneficiaries():
+    form = forms.api_form(forms.form_state(POSTED, "survivors", "111111111"))
+    assert form["registration_number"] == "345678912" and form["applicant_role"] == "spouse"
+    assert form["beneficiaries"] == [
+        {"id": "b1", "full_name": "Amina", "relation": "spouse", "in_school": False, "apprentice": False,
+         "sick": False, "disabled": False},
+        {"id": "b2", "full_name": "Youssef", "relation": "child", "birth_date": "2012-03-04",
+         "orphan_of": "one_parent", "in_school": True, "apprentice": False, "sick": False, "disabled": False},
+    ]
+
+
+def test_an_insured_files_for_their_own_registration_number_whatever_the_page_posts():
+    state = forms.form_state({**POSTED, "registration_number": "999999999"}, "insured", "123456789")
+    assert state["registration_number"] == "123456789" and state["applicant_role"] == "insured"
+    assert state["beneficiaries"] == []
+
+
+def test_the_add_and_remove_buttons_change_the_beneficiaries_shown():
+    added = forms.form_state({**POSTED, "action": "add_beneficiary"}, "survivors", "111111111")
+    assert [b["full_name"] for b in added["beneficiaries"]] == ["Amina", "Youssef", ""]
+    removed = forms.form_state({**POSTED, "action": "remove_beneficiary:0"}, "survivors", "111111111")
+    assert [b["full_name"] for b in removed["beneficiaries"]] == ["Youssef"]
+    ignored = forms.form_state({**POSTED, "action": "remove_beneficiary:x"}, "survivors", "111111111")
+    assert len(ignored["beneficiaries"]) == 2
+
+
+def test_the_apis_refusals_become_a_message_next_to_each_field():
+    detail = [{"loc": ["body", "phone"], "msg": "not a Moroccan mobile number", "type": "value_error"},
+              {"loc": ["body", "beneficiaries", 1, "birth_date"], "msg": "bad date", "type": "date_parsing"},
+              {"loc": ["body", "unknown_field"], "msg": "?", "type": "extra"}]
+    errors = forms.field_errors(detail)
+    assert errors["phone"] == forms.FIELD_MESSAGES["phone"]
+    assert errors["beneficiaries-1-birth_date"] == forms.FIELD_MESSAGES["birth_date"]
+    assert errors["unknown_field"] == "Vérifiez ce champ."
+
+
+def test_a_form_kept_by_the_api_comes_back_with_the_phone_as_people_type_it():
+    state = forms.state_from_claim({"claimant_type": "insured", "phone": "+212612345678",
+                                    "ceased_activity_on": None, "beneficiaries": []})
+    assert state["phone"] == "0612345678" and state["ceased_activity_on"] == ""
+
+
+def test_after_sign_in_the_portal_goes_only_to_its_own_pages():
+    assert safe_next("/claims/1/review") == "/claims/1/review"
+    for hostile in ("https://evil.example/", "//evil.example/", "/\\evil.example", "", None, "javascript:x"):
+        assert safe_next(hostile) == "/"
