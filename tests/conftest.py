@@ -1,6 +1,6 @@
 """Fixtures for tests against the real servers.
 
-`deploy/local/test.sh` starts Kafka, FerretDB, MinIO and Kannel on 127.0.0.1 (or, where a Docker engine is
+`deploy/local/test.sh` starts Kafka, FerretDB, MinIO, Kannel and Keycloak on 127.0.0.1 (or, where a Docker engine is
 reachable, sets TAAWIDATY_SERVERS=testcontainers so Kafka, MongoDB and MinIO come from the official images).
 Integration tests fail, never skip, when the servers are not there.
 """
@@ -11,7 +11,10 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
+
+from tests import identity
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "tests" / "output"
@@ -62,6 +65,25 @@ def servers() -> Iterator[dict[str, str]]:
             "MINIO_ACCESS_KEY": config["access_key"],
             "MINIO_SECRET_KEY": config["secret_key"],
         }
+
+
+@pytest.fixture(scope="session")
+def identity_provider() -> dict[str, str]:
+    """The real identity provider (Keycloak, realm `taawidaty`, started by deploy/local/start.sh): the variables the
+    services verify its tokens with. Fails, never skips, when it does not answer at the issuer."""
+    try:
+        response = httpx.get(f"{identity.ISSUER}/.well-known/openid-configuration", timeout=5)
+        response.raise_for_status()
+    except httpx.HTTPError as error:
+        pytest.fail(f"Keycloak is not reachable at {identity.ISSUER} ({error}): run the tests with "
+                    "deploy/local/test.sh, or start it with deploy/local/start.sh keycloak")
+    discovery = response.json()
+    return {
+        "OIDC_ISSUER": discovery["issuer"],
+        "OIDC_JWKS_URL": discovery["jwks_uri"],
+        "OIDC_AUDIENCE": os.environ.get("OIDC_AUDIENCE", "taawidaty"),
+        "OIDC_SUBJECT_CLAIM": os.environ.get("OIDC_SUBJECT_CLAIM", "preferred_username"),
+    }
 
 
 @pytest.fixture(scope="session")

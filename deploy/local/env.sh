@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Defaults for the local real servers (Kafka, FerretDB, MinIO, Kannel) on 127.0.0.1.
+# Defaults for the local real servers (Kafka, FerretDB, MinIO, Kannel, Keycloak) on 127.0.0.1.
 # Source it: `. deploy/local/env.sh`. A variable already set in the environment wins.
 
 : "${TAAWIDATY_CACHE:=${XDG_CACHE_HOME:-$HOME/.cache}/taawidaty}"; export TAAWIDATY_CACHE
@@ -16,8 +16,26 @@
 : "${KANNEL_PASSWORD:=taawidaty-local}"; export KANNEL_PASSWORD
 : "${FAKESMSC_LOG:=$TAAWIDATY_RUN/fakesmsc.log}"; export FAKESMSC_LOG
 
+# Keycloak (realm deploy/keycloak/taawidaty-realm.json): its address, management (health) port and first admin.
+: "${TAAWIDATY_KEYCLOAK_URL:=http://127.0.0.1:18180}"; export TAAWIDATY_KEYCLOAK_URL
+: "${TAAWIDATY_KEYCLOAK_MANAGEMENT_PORT:=18190}"; export TAAWIDATY_KEYCLOAK_MANAGEMENT_PORT
+: "${TAAWIDATY_KEYCLOAK_ADMIN_USER:=admin}"; export TAAWIDATY_KEYCLOAK_ADMIN_USER
+: "${TAAWIDATY_KEYCLOAK_ADMIN_PASSWORD:=taawidaty-local-admin}"; export TAAWIDATY_KEYCLOAK_ADMIN_PASSWORD
+# What the services verify tokens with (the provider's issuer and published keys) and what the portal signs in with.
+: "${OIDC_ISSUER:=$TAAWIDATY_KEYCLOAK_URL/realms/taawidaty}"; export OIDC_ISSUER
+: "${OIDC_JWKS_URL:=$OIDC_ISSUER/protocol/openid-connect/certs}"; export OIDC_JWKS_URL
+: "${OIDC_AUDIENCE:=taawidaty}"; export OIDC_AUDIENCE
+: "${OIDC_SUBJECT_CLAIM:=preferred_username}"; export OIDC_SUBJECT_CLAIM
+: "${PORTAL_OIDC_ISSUER:=$OIDC_ISSUER}"; export PORTAL_OIDC_ISSUER
+: "${PORTAL_OIDC_CLIENT_ID:=taawidaty-portal}"; export PORTAL_OIDC_CLIENT_ID
+: "${PORTAL_OIDC_CLIENT_SECRET:=taawidaty-portal-local-secret}"; export PORTAL_OIDC_CLIENT_SECRET
+: "${PORTAL_PUBLIC_URL:=http://127.0.0.1:18085}"; export PORTAL_PUBLIC_URL
+: "${PORTAL_SECURE_COOKIES:=false}"; export PORTAL_SECURE_COOKIES
+
 # Versions of what install.sh builds (override to pin something else).
 : "${TAAWIDATY_KAFKA_VERSION:=4.1.1}"; export TAAWIDATY_KAFKA_VERSION
 : "${TAAWIDATY_FERRETDB_VERSION:=v1.24.2}"; export TAAWIDATY_FERRETDB_VERSION
 : "${TAAWIDATY_FERRETDB_BINARY:=ferretdb-$TAAWIDATY_FERRETDB_VERSION-atomic-writes-id-index}"; export TAAWIDATY_FERRETDB_BINARY
 : "${TAAWIDATY_MINIO_VERSION:=v0.0.0-20260212201848-7aac2a2c5b7c}"; export TAAWIDATY_MINIO_VERSION
+: "${TAAWIDATY_KEYCLOAK_VERSION:=26.5.6}"; export TAAWIDATY_KEYCLOAK_VERSION
+: "${TAAWIDATY_AXE_JS:=$TAAWIDATY_CACHE/node/node_modules/axe-core/axe.min.js}"; export TAAWIDATY_AXE_JS  # setup.sh installs it

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Install (once) what deploy/local/start.sh runs: Debian packages (Kannel), Kafka broker jars from
-# Maven Central, FerretDB and MinIO built from the Go module proxy. Everything built goes to
+# Install (once) what deploy/local/start.sh runs: Debian packages (Kannel), Kafka broker jars and Keycloak
+# from Maven Central, FerretDB and MinIO built from the Go module proxy. Everything built goes to
 # $TAAWIDATY_CACHE; a step whose output already exists is skipped.
-#   deploy/local/install.sh                 # apt kafka ferretdb minio
+#   deploy/local/install.sh                 # apt kafka ferretdb minio keycloak
 #   deploy/local/install.sh kafka minio     # only these
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -11,6 +11,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 bin=$TAAWIDATY_CACHE/bin
 kafka_dir=$TAAWIDATY_CACHE/kafka-$TAAWIDATY_KAFKA_VERSION
+keycloak_dir=$TAAWIDATY_CACHE/keycloak-$TAAWIDATY_KEYCLOAK_VERSION
 mkdir -p "$bin"
 for tool in go mvn java; do
   command -v "$tool" >/dev/null || { echo "install.sh: needs $tool on PATH (Go, Maven, Java 17)" >&2; exit 1; }
@@ -31,7 +32,7 @@ step() {
 
 apt_packages() {
   local missing=() p
-  for p in kannel kannel-extras curl procps; do
+  for p in kannel kannel-extras curl procps unzip; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
   done
   if ((${#missing[@]})); then
@@ -48,7 +49,7 @@ apt_packages() {
     fi
     echo "== apt: done in $((SECONDS - t0))s"
   else
-    echo "== apt: kannel kannel-extras curl procps already installed"
+    echo "== apt: kannel kannel-extras curl procps unzip already installed"
   fi
 }
 
@@ -132,15 +133,34 @@ install_minio() {
   echo "   built $(go version -m "$bin/minio" | awk '$1 == "mod" {print $2 "@" $3}')"
 }
 
+# Keycloak's server distribution (a zip on Maven Central), unzipped, then built once for what start.sh runs:
+# `kc.sh build` fixes the build-time options (embedded H2 file database, health endpoints on the management
+# port), so each start is `kc.sh start --optimized` and skips that step (~10 s of a 2-core machine's time).
+install_keycloak() {
+  local v=$TAAWIDATY_KEYCLOAK_VERSION tmp=$keycloak_dir.tmp
+  command -v unzip >/dev/null || { echo "install.sh keycloak: needs unzip (install.sh apt installs it)" >&2; return 1; }
+  rm -rf "$tmp" && mkdir -p "$tmp"
+  mvn -q -B -Dstyle.color=never dependency:copy -Dartifact="org.keycloak:keycloak-quarkus-dist:$v:zip" \
+    -DoutputDirectory="$tmp"
+  unzip -q "$tmp/keycloak-quarkus-dist-$v.zip" -d "$tmp"
+  rm "$tmp/keycloak-quarkus-dist-$v.zip"
+  [[ -x $tmp/keycloak-$v/bin/kc.sh ]] || { echo "no bin/kc.sh in keycloak-quarkus-dist $v" >&2; return 1; }
+  "$tmp/keycloak-$v/bin/kc.sh" build --db=dev-file --health-enabled=true >"$TAAWIDATY_CACHE/keycloak-build.log" 2>&1 \
+    || { cat "$TAAWIDATY_CACHE/keycloak-build.log" >&2; return 1; }
+  rm -rf "$tmp/keycloak-$v/data"
+  mv "$tmp/keycloak-$v" "$keycloak_dir" && rmdir "$tmp"
+}
+
 t_all=$SECONDS
-(($#)) || set -- apt kafka ferretdb minio
+(($#)) || set -- apt kafka ferretdb minio keycloak
 for what in "$@"; do
   case $what in
     apt) apt_packages ;;
     kafka) step "kafka $TAAWIDATY_KAFKA_VERSION jars" "$kafka_dir/libs" install_kafka ;;
     ferretdb) step "ferretdb $TAAWIDATY_FERRETDB_VERSION" "$bin/$TAAWIDATY_FERRETDB_BINARY" install_ferretdb ;;
     minio) step "minio $TAAWIDATY_MINIO_VERSION" "$bin/minio" install_minio ;;
-    *) echo "install.sh: unknown component '$what' (use: apt kafka ferretdb minio)" >&2; exit 1 ;;
+    keycloak) step "keycloak $TAAWIDATY_KEYCLOAK_VERSION" "$keycloak_dir" install_keycloak ;;
+    *) echo "install.sh: unknown component '$what' (use: apt kafka ferretdb minio keycloak)" >&2; exit 1 ;;
   esac
 done
 echo "== install.sh finished in $((SECONDS - t_all))s (cache: $TAAWIDATY_CACHE)"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Set up everything, start the real servers and the five services, push one sample claim end to end.
+# Set up everything, start the real servers and the six services, push one sample claim end to end.
 #   deploy/local/run.sh          # keeps running until Ctrl-C, which stops every process it started
 #   deploy/local/run.sh --once   # stops everything as soon as the sample claim reached its SMS
 set -euo pipefail
@@ -17,6 +17,13 @@ bash "$here/start.sh"
 bash "$here/services.sh" start
 "$root/.venv/bin/python" "$here/sample_claim.py"
 if [[ ${1:-} != --once ]]; then
-  echo "TAAWIDATY is running: claims API on http://127.0.0.1:18080/docs; Ctrl-C stops everything."
+  cat <<EOF
+TAAWIDATY is running.
+  Portal:     $PORTAL_PUBLIC_URL  (sign in as 123456789 / Taawidaty-2026, an insured with a registry record;
+              111111111 / Taawidaty-2026 files for survivors)
+  Claims API: http://127.0.0.1:18080/docs
+  Keycloak:   $TAAWIDATY_KEYCLOAK_URL/admin ($TAAWIDATY_KEYCLOAK_ADMIN_USER / $TAAWIDATY_KEYCLOAK_ADMIN_PASSWORD)
+Ctrl-C stops everything.
+EOF
   while true; do sleep 3600; done
 fi

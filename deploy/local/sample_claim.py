@@ -18,6 +18,8 @@ from tests.e2e.samples import INSURED_FORM, smsc_messages  # noqa: E402
 
 API = os.environ.get("TAAWIDATY_CLAIMS_URL", "http://127.0.0.1:18080")
 FINAL_STATUSES = {"sms_delivered", "sms_failed"}
+# Not the portal's local account (123456789): whoever signs in there starts with no claim.
+SAMPLE_FORM = {**INSURED_FORM, "registration_number": "456789123", "phone": "0612345699"}
 
 
 def wait_for_sms(client: httpx.Client, claim_id: str, timeout_s: float = 120) -> dict:
@@ -32,10 +34,10 @@ def wait_for_sms(client: httpx.Client, claim_id: str, timeout_s: float = 120) ->
 
 
 def main() -> int:
-    with client_for(API, INSURED_FORM["registration_number"]) as client:
-        created = submit_claim(client, INSURED_FORM)
+    with client_for(API, SAMPLE_FORM["registration_number"]) as client:
+        created = submit_claim(client, SAMPLE_FORM)
         claim_id = created["claim_id"]
-        print(f"claim {claim_id} submitted by insured ******{INSURED_FORM['registration_number'][-3:]}, "
+        print(f"claim {claim_id} submitted by insured ******{SAMPLE_FORM['registration_number'][-3:]}, "
               f"reference {created['reference']}")
         claim = wait_for_sms(client, claim_id)
     for entry in claim["timeline"]:

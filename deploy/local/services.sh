@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Start or stop the five TAAWIDATY services in the background (logs and pid files under $TAAWIDATY_RUN).
+# Start or stop the six TAAWIDATY services in the background (logs and pid files under $TAAWIDATY_RUN).
 #   deploy/local/services.sh start | stop
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -7,8 +7,8 @@ root=$(cd "$here/../.." && pwd)
 # shellcheck source=deploy/local/env.sh
 . "$here/env.sh"
 
-services=(claims documents eligibility receipts notifications)
-ports=(18080 18081 18082 18083 18084)
+services=(claims documents eligibility receipts notifications portal)
+ports=(18080 18081 18082 18083 18084 18085)
 logs=$TAAWIDATY_RUN/logs
 pids=$TAAWIDATY_RUN/pids
 mkdir -p "$logs" "$pids"

@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Start the local real servers on 127.0.0.1 in the background and wait until they are healthy.
-#   deploy/local/start.sh                 # kafka ferretdb minio kannel
+#   deploy/local/start.sh                 # kafka ferretdb minio kannel keycloak
 #   deploy/local/start.sh kafka minio     # only these
 # Logs: $TAAWIDATY_RUN/logs, pid files: $TAAWIDATY_RUN/pids, data: $TAAWIDATY_RUN/<server> (fresh per start).
 # A server that is already running (live pid file) is left alone and only health-checked.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
 # shellcheck source=deploy/local/env.sh
 . "$here/env.sh"
 
 bin=$TAAWIDATY_CACHE/bin
 kafka_dir=$TAAWIDATY_CACHE/kafka-$TAAWIDATY_KAFKA_VERSION
+keycloak_dir=$TAAWIDATY_CACHE/keycloak-$TAAWIDATY_KEYCLOAK_VERSION
 logs=$TAAWIDATY_RUN/logs
 pids=$TAAWIDATY_RUN/pids
 timeout=${TAAWIDATY_START_TIMEOUT:-90}
@@ -24,6 +26,11 @@ kannel_sendsms_port=$(hostport "$KANNEL_SENDSMS_URL"); kannel_sendsms_port=${kan
 kannel_admin_port=$((kannel_sendsms_port - 13)) kannel_smsbox_port=$((kannel_sendsms_port - 12))
 kannel_fake_port=$((kannel_sendsms_port - 3))
 kannel_admin_password=taawidaty-admin
+keycloak_port=$(hostport "$TAAWIDATY_KEYCLOAK_URL"); keycloak_port=${keycloak_port##*:}
+keycloak_realm_file=$root/deploy/keycloak/taawidaty-realm.json
+# Keycloak's JVM (JAVA_OPTS_KC_HEAP overrides): a smaller heap than its own default (-Xmx512m) and the C1 compiler
+# only; ~430 MB resident instead of ~580 MB, a sign-in ~110 ms instead of ~60 ms (figures in deploy/local/README.md).
+keycloak_java_opts="-Xms64m -Xmx384m -XX:TieredStopAtLevel=1"
 
 die() { echo "start.sh: $*" >&2; exit 1; }
 
@@ -62,8 +69,8 @@ wait_healthy() {
 is_running() {
   case $1 in
     kannel) running bearerbox && running smsbox && running fakesmsc ;;
-    kafka | ferretdb | minio | bearerbox) running "$1" ;;
-    *) die "unknown server '$1' (use: kafka ferretdb minio kannel)" ;;
+    kafka | ferretdb | minio | bearerbox | keycloak) running "$1" ;;
+    *) die "unknown server '$1' (use: kafka ferretdb minio kannel keycloak)" ;;
   esac
 }
 
@@ -209,11 +216,37 @@ EOF
   launch fakesmsc "$FAKESMSC_LOG" "$f" -H 127.0.0.1 -r "$kannel_fake_port" -m 0 "0 0 text unused"
 }
 
+# Keycloak from the distribution install.sh unzipped and built (`kc.sh build`: H2 file database, health on the
+# management port), in production mode with the build's options (`start --optimized`). Keycloak keeps its data
+# under its home directory, so each start gets a fresh home in $TAAWIDATY_RUN/keycloak: its own bin/kc.sh (the
+# script takes the home from its own path), links to the cached lib/, conf/, providers/ and themes/, and data/
+# with the realm file in data/import/ (`--import-realm`). The first admin comes from KC_BOOTSTRAP_ADMIN_*.
+start_keycloak() {
+  need "$keycloak_dir/lib/quarkus"
+  need "$keycloak_realm_file"
+  check_port keycloak "$keycloak_port"
+  check_port keycloak "$TAAWIDATY_KEYCLOAK_MANAGEMENT_PORT"
+  local home=$TAAWIDATY_RUN/keycloak part
+  rm -rf "$home" && mkdir -p "$home/bin" "$home/data/import"
+  cp "$keycloak_dir/bin/kc.sh" "$home/bin/"
+  for part in lib conf providers themes; do ln -s "$keycloak_dir/$part" "$home/$part"; done
+  cp "$keycloak_realm_file" "$home/data/import/"
+  : >"$logs/keycloak.log"
+  launch keycloak "$logs/keycloak.log" env \
+    KC_BOOTSTRAP_ADMIN_USERNAME="$TAAWIDATY_KEYCLOAK_ADMIN_USER" \
+    KC_BOOTSTRAP_ADMIN_PASSWORD="$TAAWIDATY_KEYCLOAK_ADMIN_PASSWORD" \
+    JAVA_OPTS_KC_HEAP="${JAVA_OPTS_KC_HEAP:-$keycloak_java_opts}" \
+    "$home/bin/kc.sh" start --optimized --http-enabled=true --http-host=127.0.0.1 --http-port="$keycloak_port" \
+    --http-management-port="$TAAWIDATY_KEYCLOAK_MANAGEMENT_PORT" --hostname="$TAAWIDATY_KEYCLOAK_URL" \
+    --cache=local --import-realm
+}
+keycloak_healthy() { curl -fsS "$TAAWIDATY_KEYCLOAK_URL/realms/taawidaty/.well-known/openid-configuration"; }
+
 ferretdb_healthy() { grep -q 'Listening on' "$logs/ferretdb.log" && tcp_open "${mongo_addr%:*}" "${mongo_addr##*:}"; }
 minio_healthy() { curl -fsS "http://$MINIO_ENDPOINT/minio/health/live"; }
 
 mkdir -p "$logs" "$pids"
-(($#)) || set -- kafka ferretdb minio kannel
+(($#)) || set -- kafka ferretdb minio kannel keycloak
 t0=$SECONDS
 for name in "$@"; do
   if is_running "$name"; then echo "$name: already running"; continue; fi
@@ -231,6 +264,8 @@ for name in "$@"; do
       echo "minio: up on http://$MINIO_ENDPOINT" ;;
     kannel) wait_healthy kannel "$logs/smsbox.log" kannel_healthy
       echo "kannel: up, sendsms on $KANNEL_SENDSMS_URL, fake SMSC log $FAKESMSC_LOG" ;;
+    keycloak) wait_healthy keycloak "$logs/keycloak.log" keycloak_healthy
+      echo "keycloak: up, realm $TAAWIDATY_KEYCLOAK_URL/realms/taawidaty (admin console $TAAWIDATY_KEYCLOAK_URL/admin/)" ;;
   esac
 done
 echo "start.sh: ${*} ready in $((SECONDS - t0))s (logs: $logs)"

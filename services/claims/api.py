@@ -1,14 +1,16 @@
 """The claims HTTP API, following the portal's steps: create, fill, attach documents, validate, follow.
 A claimant reaches only their own claims; agents reach all of them."""
 
+import logging
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any
+from typing import IO, Annotated, Any
 from uuid import uuid4
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Path, Request, Response, status
 
 from contracts import DocumentRef, DocumentType, Topic
 from services.claims import domain
+from services.claims.adapters.document_checks import CheckOutcome, ChecksUnavailable, DocumentChecks
 from services.claims.auth import Caller
 from services.claims.config import ClaimsSettings
 from services.claims.form import ClaimFormInput
@@ -18,10 +20,12 @@ from services.runtime.object_store import ObjectStore
 from services.runtime.outbox import OutboxRelay
 
 ClaimId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")]
+LISTED_CLAIMS = 100
+log = logging.getLogger(__name__)
 
 
 def claims_router(settings: ClaimsSettings, repository: ClaimsRepository, store: ObjectStore,
-                  relay: OutboxRelay, current_caller: Any) -> APIRouter:
+                  relay: OutboxRelay, checks: DocumentChecks, current_caller: Any) -> APIRouter:
     router = APIRouter(prefix="/claims", tags=["claims"])
     CallerDep = Annotated[Caller, Depends(current_caller)]
 
@@ -38,6 +42,11 @@ def claims_router(settings: ClaimsSettings, repository: ClaimsRepository, store:
     def files_for_themself(form: ClaimFormInput, caller: Caller) -> None:
         if form.claimant_type == "insured" and form.registration_number != caller.subject and not caller.is_agent:
             raise HTTPException(status.HTTP_403_FORBIDDEN, "an insured files only for their own registration number")
+
+    @router.get("")
+    async def list_claims(caller: CallerDep) -> dict[str, list[dict[str, Any]]]:
+        """The caller's own claims, newest first ("Mes demandes")."""
+        return {"claims": [domain.listed(claim) for claim in await repository.owned_by(caller.subject, LISTED_CLAIMS)]}
 
     @router.post("", status_code=status.HTTP_201_CREATED)
     async def create_claim(form: ClaimFormInput, caller: CallerDep, response: Response,
@@ -71,9 +80,10 @@ def claims_router(settings: ClaimsSettings, repository: ClaimsRepository, store:
 
     @router.put("/{claim_id}/documents/{doc_type}", status_code=status.HTTP_201_CREATED,
                 openapi_extra={"requestBody": {"content": {"application/octet-stream": {}}, "required": True}})
-    async def attach_document(claim_id: ClaimId, doc_type: DocumentType, request: Request,
-                              caller: CallerDep) -> dict[str, str]:
-        """Step 4: one scan (PDF, JPEG or PNG) as the request body, streamed to quarantine for the checks."""
+    async def attach_document(claim_id: ClaimId, doc_type: DocumentType, request: Request, caller: CallerDep,
+                              x_file_name: Annotated[str | None, Header(max_length=2000)] = None) -> dict[str, Any]:
+        """Step 4: one scan (PDF, JPEG or PNG) as the request body. The documents service checks it first: a refused
+        file is not kept (422 with its code and reason); an accepted one is streamed to quarantine and attached."""
         claim = await claim_of(claim_id, caller)
         editable(claim)
         already = sum(document["size"] for document in claim["documents"].values())
@@ -85,12 +95,29 @@ def claims_router(settings: ClaimsSettings, repository: ClaimsRepository, store:
         document_id = str(uuid4())
         key = f"{claim_id}/{document_id}"
         with body:
+            checked = await checked_upload(body, size)
+            body.seek(0)
             await store.put_stream(settings.quarantine_bucket, key, body, size, "application/octet-stream")
         ref = DocumentRef(document_id=document_id, doc_type=doc_type, bucket=settings.quarantine_bucket,
                           object_key=key, size=size)
-        if not await repository.attach_document(claim_id, ref):
+        about = {"file_name": domain.file_name_of(x_file_name), "content_type": checked.content_type,
+                 "pages": checked.pages}
+        if not await repository.attach_document(claim_id, ref, about):
             raise HTTPException(status.HTTP_409_CONFLICT, "claim can no longer change")
-        return {"document_id": document_id, "doc_type": doc_type}
+        return {"document_id": document_id, "doc_type": doc_type, "content_type": checked.content_type,
+                "pages": checked.pages}
+
+    async def checked_upload(body: IO[bytes], size: int) -> CheckOutcome:
+        try:
+            checked = await checks.check(body, size)
+        except ChecksUnavailable as error:
+            log.warning("the documents service's checks are out of reach: %s", error)
+            raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE,
+                                "the file cannot be checked right now; nothing was kept, send it again shortly",
+                                headers={"Retry-After": "5"}) from error
+        if not checked.accepted:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, {"code": checked.code, "reason": checked.reason})
+        return checked
 
     @router.delete("/{claim_id}/documents/{document_id}", status_code=status.HTTP_204_NO_CONTENT)
     async def remove_document(claim_id: ClaimId, document_id: ClaimId, caller: CallerDep) -> None:

@@ -3,11 +3,13 @@
 from fastapi import FastAPI
 
 from contracts import ClaimSubmitted, InspectionCompleted, Topic
+from services.claims.adapters.document_checks import DocumentChecks
 from services.claims.api import claims_router
-from services.claims.auth import caller_dependency
+from services.claims.auth import local_key
 from services.claims.config import ClaimsSettings
 from services.claims.handlers import register
 from services.claims.repository import ClaimsRepository
+from services.runtime.auth import IdentitySettings, TokenVerifier, caller_dependency
 from services.runtime.service import ServiceRuntime
 
 
@@ -17,9 +19,13 @@ def create_app(settings: ClaimsSettings) -> FastAPI:
     runtime.publishes(Topic.INSPECTION_COMPLETED, InspectionCompleted)
     repository = ClaimsRepository(runtime.database)
     runtime.index(repository.open_claims, "claim_id")
+    runtime.index(repository.collection, "owner")
     relay = runtime.relay_for(repository.collection)
     register(runtime.broker, repository, relay)
+    checks = DocumentChecks(settings.documents_url, settings.documents_timeout_s)
     runtime.startup_steps.append(lambda: runtime.store.ensure_buckets(settings.quarantine_bucket))
+    runtime.shutdown_steps.append(checks.close)
+    verifier = TokenVerifier(IdentitySettings(), local_key(settings))
     return runtime.http_app(
-        claims_router(settings, repository, runtime.store, relay, caller_dependency(settings))
+        claims_router(settings, repository, runtime.store, relay, checks, caller_dependency(verifier))
     )

@@ -11,6 +11,8 @@ class ClaimsSettings(InfraSettings):
     max_upload_bytes: int = 10 * 1024 * 1024
     max_claim_bytes: int = 40 * 1024 * 1024
     receipt_link_ttl_s: int = 300
+    documents_url: str = "http://127.0.0.1:18081"  # the documents service, whose checks judge each upload at once
+    documents_timeout_s: float = 30.0
     jwt_algorithm: str = "HS256"
     jwt_verification_key: str = "local-only-jwt-secret-change-me-in-production"
     jwt_issuer: str = "https://idp.macnss.ma"

@@ -1,5 +1,8 @@
 """A claim's life: its reference, the event it is submitted with, and its status timeline."""
 
+import re
+import unicodedata
+import urllib.parse
 from datetime import date, datetime
 from typing import Any
 
@@ -22,6 +25,7 @@ from contracts import (
 from contracts.documents import DOCUMENT_LABELS
 
 PRODUCER = "claims"
+FILE_NAME_CHARS = 200
 _DECISION_FIELDS = {"outcome", "reasons", "explanations", "period", "event_date", "deadline", "refund_basis",
                     "amount", "breakdown", "shares", "undistributed"}
 
@@ -45,6 +49,27 @@ def submitted_event(claim_id: str, details: ClaimDetails, documents: tuple[Docum
     return ClaimSubmitted(
         claim_id=claim_id, correlation_id=correlation_id, producer=PRODUCER, claim=details, documents=documents,
     )
+
+
+def listed(claim: dict[str, Any]) -> dict[str, Any]:
+    """One line of the claimant's list of claims."""
+    return {"claim_id": claim["_id"], "reference": claim["reference"], "status": claim["status"],
+            "created_at": claim["created_at"], "updated_at": claim.get("updated_at") or claim["created_at"],
+            "claimant_type": claim["form"]["claimant_type"]}
+
+
+def file_name_of(header: str | None) -> str | None:
+    """The upload's own name, only ever shown back to the claimant (storage keys are generated): UTF-8 sent raw or
+    percent-encoded, without folders, control or direction-changing characters, at most 200 characters."""
+    if not header:
+        return None
+    try:
+        text = header.encode("latin-1").decode("utf-8")  # HTTP headers arrive as latin-1 text
+    except UnicodeError:
+        text = header
+    name = re.split(r"[\\/]", urllib.parse.unquote(text))[-1]
+    name = "".join(char for char in name if not unicodedata.category(char).startswith("C")).strip()
+    return name[:FILE_NAME_CHARS] or None
 
 
 def inspection_event(claim_id: str, correlation_id: str, passed: bool, agent_id: str,

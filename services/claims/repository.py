@@ -4,6 +4,7 @@ insured (at most one), and the idempotency keys of claim creations."""
 from datetime import UTC, datetime
 from typing import Any
 
+from pymongo import DESCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
@@ -13,6 +14,7 @@ from services.claims.domain import STATUS_MAY_FOLLOW
 from services.runtime.outbox import pending_update, with_outbox
 
 EDITABLE = ("draft", "returned")
+LISTED_FIELDS = {"_id": 1, "reference": 1, "status": 1, "created_at": 1, "updated_at": 1, "form.claimant_type": 1}
 
 
 class OpenClaimExists(Exception):
@@ -39,35 +41,42 @@ class ClaimsRepository:
             await self.idempotency.insert_one({"_id": f"{owner}:{idempotency_key}", "claim_id": claim_id})
         await self.collection.insert_one({
             "_id": claim_id, "owner": owner, "status": "draft", "form": form, "reference": reference,
-            "created_at": datetime.now(UTC), "documents": {}, "timeline": {},
+            "created_at": (now := datetime.now(UTC)), "updated_at": now, "documents": {}, "timeline": {},
         })
 
     async def get(self, claim_id: str) -> dict[str, Any] | None:
         return await self.collection.find_one({"_id": claim_id}, {"outbox": 0})
 
+    async def owned_by(self, owner: str, limit: int) -> list[dict[str, Any]]:
+        """The owner's claims, newest first (index on `owner`)."""
+        cursor = self.collection.find({"owner": owner}, LISTED_FIELDS).sort("created_at", DESCENDING).limit(limit)
+        return await cursor.to_list()
+
     async def update_form(self, claim_id: str, form: dict[str, Any]) -> bool:
         result = await self.collection.update_one({"_id": claim_id, "status": {"$in": EDITABLE}},
-                                                  {"$set": {"form": form}})
+                                                  {"$set": {"form": form, "updated_at": datetime.now(UTC)}})
         return result.matched_count == 1
 
-    async def attach_document(self, claim_id: str, document: DocumentRef) -> bool:
+    async def attach_document(self, claim_id: str, document: DocumentRef, about: dict[str, Any]) -> bool:
+        """The reference the documents service reads, with what the upload's check found (`about`) beside it."""
         result = await self.collection.update_one(
             {"_id": claim_id, "status": {"$in": EDITABLE}},
-            {"$set": {f"documents.{document.document_id}": document.model_dump()}},
+            {"$set": {f"documents.{document.document_id}": {**about, **document.model_dump()},
+                      "updated_at": datetime.now(UTC)}},
         )
         return result.matched_count == 1
 
     async def remove_document(self, claim_id: str, document_id: str) -> bool:
         result = await self.collection.update_one(
             {"_id": claim_id, "status": {"$in": EDITABLE}, f"documents.{document_id}": {"$exists": True}},
-            {"$unset": {f"documents.{document_id}": ""}},
+            {"$unset": {f"documents.{document_id}": ""}, "$set": {"updated_at": datetime.now(UTC)}},
         )
         return result.modified_count == 1
 
     async def submit(self, claim_id: str, event: ClaimSubmitted) -> bool:
         """Draft (or returned) → submitted, its event in the outbox; False when it was not editable."""
         update = pending_update((Topic.CLAIM_SUBMITTED, event))
-        update["$set"] |= {"status": "submitted", "submitted_event_id": event.event_id}
+        update["$set"] |= {"status": "submitted", "submitted_event_id": event.event_id, "updated_at": datetime.now(UTC)}
         result = await self.collection.update_one({"_id": claim_id, "status": {"$in": EDITABLE}}, update)
         return result.modified_count == 1
 
@@ -79,7 +88,7 @@ class ClaimsRepository:
         document = {
             "_id": event.claim_id, "owner": owner, "status": "submitted",
             "form": event.claim.model_dump(mode="json"), "reference": event.claim.reference,
-            "created_at": datetime.now(UTC), "timeline": {},
+            "created_at": (now := datetime.now(UTC)), "updated_at": now, "timeline": {},
             "documents": {d.document_id: d.model_dump() for d in event.documents},
             "submitted_event_id": event.event_id,
         }
@@ -105,12 +114,14 @@ class ClaimsRepository:
         it may follow, and only on the event's first delivery (a returned claim resubmitted stays submitted).
         False when there is no such claim."""
         entry_path = f"timeline.{entry['event_id']}"
+        touched = {"updated_at": datetime.fromisoformat(entry["at"])}  # the event's time: a redelivery moves nothing
         moved = status and (await self.collection.update_one(
             {"_id": claim_id, "status": {"$in": STATUS_MAY_FOLLOW[status]}, entry_path: {"$exists": False}},
-            {"$set": {entry_path: entry, "status": status}},
+            {"$set": {entry_path: entry, "status": status}, "$max": touched},
         )).matched_count
         if not moved:
-            found = await self.collection.update_one({"_id": claim_id}, {"$set": {entry_path: entry}})
+            found = await self.collection.update_one({"_id": claim_id},
+                                                     {"$set": {entry_path: entry}, "$max": touched})
             if not found.matched_count:
                 return False
         if closes:

@@ -5,6 +5,7 @@ from fastapi import FastAPI
 from contracts import DocumentsIncomplete, DocumentsVerified, Topic
 from services.documents.adapters.antivirus import NoScanner, scanner_for
 from services.documents.adapters.quarantine import expire_quarantine
+from services.documents.api import documents_router
 from services.documents.config import DocumentsSettings
 from services.documents.handlers import register
 from services.documents.inspection import Limits
@@ -29,4 +30,4 @@ def create_app(settings: DocumentsSettings) -> FastAPI:
         lambda: runtime.store.ensure_buckets(settings.documents_bucket, settings.quarantine_bucket))
     runtime.startup_steps.append(
         lambda: expire_quarantine(runtime.store, settings.quarantine_bucket, settings.quarantine_expiry_days))
-    return runtime.http_app()
+    return runtime.http_app(documents_router(review))

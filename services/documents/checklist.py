@@ -2,6 +2,7 @@
 
 from contracts import ClaimForm
 from contracts import DocumentType as Doc
+from contracts.documents import DOCUMENT_LABELS
 
 _BY_ROLE: dict[str, tuple[Doc, ...]] = {
     "spouse": (Doc.IDENTITY_CARD, Doc.MARRIAGE_CERTIFICATE, Doc.HEIRSHIP_DEED),
@@ -41,3 +42,9 @@ def _children_documents(form: ClaimForm) -> list[Doc]:
 
 def missing_documents(form: ClaimForm, present: set[str]) -> list[str]:
     return [doc.value for doc in required_documents(form) if doc.value not in present]
+
+
+def checklist(form: ClaimForm) -> list[dict[str, str]]:
+    """The documents the claimant is asked for, in order, each named in French and Arabic."""
+    return [{"doc_type": doc.value, "label_fr": DOCUMENT_LABELS[doc][0], "label_ar": DOCUMENT_LABELS[doc][1]}
+            for doc in required_documents(form)]

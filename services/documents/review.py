@@ -61,14 +61,21 @@ class DocumentReview:
             return Rejected("not_found", "the file is not among the claim's uploads"), None
         if rejected := size_rejection(data, self.limits.max_file_bytes) or over_claim_limit(used, self.max_claim_bytes):
             return rejected, None
-        scan = await self.scanner.scan(data)  # ScannerError propagates: the message is retried
-        if scan.signature:
-            return Rejected("infected", scan.signature), scan.scanned_by
-        result = await asyncio.to_thread(inspect_scan, data, self.limits)
+        result, scanned_by = await self.inspect(data)  # ScannerError propagates: the message is retried
         if isinstance(result, Accepted):  # the very bytes checked, not whatever the quarantine key holds now
             key = storage_key(claim_id, ref.document_id, result.extension)
             await self.store.put_bytes(self.buckets.documents, key, data, result.content_type)
-        return result, scan.scanned_by
+        return result, scanned_by
+
+    async def inspect(self, data: bytes) -> tuple[Accepted | Rejected, str | None]:
+        """The checks of one file's bytes, wherever they come from: size, antivirus, then content (in a thread).
+        Also who scanned it (None: nobody). Raises ScannerError when the antivirus gives no verdict."""
+        if rejected := size_rejection(data, self.limits.max_file_bytes):
+            return rejected, None
+        scan = await self.scanner.scan(data)
+        if scan.signature:
+            return Rejected("infected", scan.signature), scan.scanned_by
+        return await asyncio.to_thread(inspect_scan, data, self.limits), scan.scanned_by
 
     async def _read(self, claim_id: str, ref: DocumentRef) -> bytes | None:
         """From quarantine; once the lifecycle rule emptied it, a resubmitted claim's earlier accepted files are

@@ -5,12 +5,14 @@ import json
 from fastapi import FastAPI
 
 from contracts import ClaimDecided, Topic
+from services.eligibility.api import eligibility_router
 from services.eligibility.config import EligibilitySettings
 from services.eligibility.handlers import register
 from services.eligibility.inspection import InspectionSettings
 from services.eligibility.registry import InsuredRegistry
 from services.eligibility.repository import DecisionsRepository
 from services.eligibility.rules import load_revaluation_table
+from services.runtime.auth import IdentitySettings, LocalKey, TokenVerifier, caller_dependency
 from services.runtime.service import ServiceRuntime
 
 
@@ -24,6 +26,9 @@ def create_app(settings: EligibilitySettings) -> FastAPI:
     )
     revaluation = load_revaluation_table(json.loads(settings.revaluation_rates_file.read_text()))
     repository = DecisionsRepository(decisions, runtime.database["refusals"])
-    register(runtime.broker, InsuredRegistry(runtime.database["insured"]), repository, runtime.relay_for(decisions),
-             revaluation, inspection)
-    return runtime.http_app()
+    registry = InsuredRegistry(runtime.database["insured"])
+    register(runtime.broker, registry, repository, runtime.relay_for(decisions), revaluation, inspection)
+    local = (LocalKey(settings.jwt_verification_key, settings.jwt_issuer, settings.jwt_audience)
+             if settings.jwt_verification_key else None)
+    verifier = TokenVerifier(IdentitySettings(), local)
+    return runtime.http_app(eligibility_router(registry, revaluation, caller_dependency(verifier)))

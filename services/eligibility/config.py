@@ -14,3 +14,8 @@ class EligibilitySettings(InfraSettings):
     revaluation_rates_file: Path = HERE / "revaluation_rates.json"
     inspection_rules_file: Path = HERE / "inspection_rules.json"
     inspection_secret: str = "local-inspection-draw-secret"
+    # A local key for tokens the tests and the local run sign themselves (the claims service's `issue_token`); unset,
+    # only the identity provider's RS256 tokens (OIDC_*) are accepted. Never set in production.
+    jwt_verification_key: str | None = None
+    jwt_issuer: str = "https://idp.macnss.ma"
+    jwt_audience: str = "taawidaty"

@@ -1,5 +1,6 @@
 """From a claim whose documents are verified to the decision event: the case, the rules, the selection."""
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -18,11 +19,7 @@ PRODUCER = "eligibility"
 
 
 def case_for(claim: ClaimDetails, career: dict[str, Any]) -> Case:
-    """The rules' case from the claim form and the registry's career facts (the registry wins on the date
-    activity ceased; the form's declaration fills in when the registry has none)."""
-    insured = dict(career)
-    if insured.get("ceased_activity_on") is None and claim.ceased_activity_on is not None:
-        insured["ceased_activity_on"] = claim.ceased_activity_on.isoformat()
+    """The rules' case from the claim form and the registry's career facts."""
     beneficiaries = [
         {
             key: value
@@ -31,13 +28,25 @@ def case_for(claim: ClaimDetails, career: dict[str, Any]) -> Case:
         }
         for b in claim.beneficiaries
     ]
+    return case_from(career, filed_on=claim.filed_on, claimant=claim.claimant_type,
+                     force_majeure=claim.force_majeure, declared_ceased_on=claim.ceased_activity_on,
+                     beneficiaries=beneficiaries if claim.claimant_type == "survivors" else [])
+
+
+def case_from(career: dict[str, Any], *, filed_on: date, claimant: str = "insured", force_majeure: bool = False,
+              declared_ceased_on: date | None = None, beneficiaries: list[dict[str, Any]] | None = None) -> Case:
+    """A case from the registry's career facts and what the claimant declares (the registry wins on the date
+    activity ceased; the declaration fills in when the registry has none)."""
+    insured = dict(career)
+    if insured.get("ceased_activity_on") is None and declared_ceased_on is not None:
+        insured["ceased_activity_on"] = declared_ceased_on.isoformat()
     return Case.model_validate(
         {
-            "filed_on": claim.filed_on.isoformat(),
-            "claimant": claim.claimant_type,
-            "force_majeure": claim.force_majeure,
+            "filed_on": filed_on.isoformat(),
+            "claimant": claimant,
+            "force_majeure": force_majeure,
             "insured": insured,
-            "beneficiaries": beneficiaries if claim.claimant_type == "survivors" else [],
+            "beneficiaries": beneficiaries or [],
         }
     )
 
@@ -47,7 +56,7 @@ def summary_of(decision: Decision) -> DecisionSummary:
     return DecisionSummary.model_validate(
         {
             **decision.to_section9_json(),
-        "explanations": [{"code": code.value, **explain(code)} for code in decision.reasons],
+            "explanations": [{"code": code.value, **explain(code)} for code in decision.reasons],
             "amount": data["amount"] or "0.00",
             "undistributed": data["undistributed"] or "0.00",
             "breakdown": data["breakdown"],

@@ -106,7 +106,8 @@ class OidcClient:
         assert self._keys is not None
         try:
             key = await asyncio.to_thread(self._keys.get_signing_key_from_jwt, id_token)
-            return jwt.decode(id_token, key.key, algorithms=["RS256"], audience=self.client_id, issuer=self.issuer,
+            return jwt.decode(id_token, key.key, algorithms=["RS256"], audience=self.client_id,
+                              issuer=(await self.metadata())["issuer"],  # as browsers see it (compose: localhost)
                               options={"require": ["exp", "iat", "iss", "aud", "sub"]})
         except jwt.PyJWTError as error:
             raise SignInFailed(f"ID token refused: {error}") from error

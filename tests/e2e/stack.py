@@ -13,15 +13,20 @@ from pathlib import Path
 
 import httpx
 
+from services.claims.config import ClaimsSettings
 from services.runtime.faults import CRASH_EXIT_CODE
 from tests.conftest import OUTPUT, ROOT
 
 SERVICES = ("claims", "documents", "eligibility", "receipts", "notifications")
+# The portal is a sixth process, started only when asked for (`stack.start("portal")`): `start()` without names, the
+# scaling and kill tests go on starting the five above. It serves pages, no Kafka: it is waited for on /health/live.
+PROCESSES = (*SERVICES, "portal")
+HEALTH_PATH = {"portal": "/health/live"}
 BASE_PORT = int(os.environ.get("TAAWIDATY_TEST_BASE_PORT", "28080"))
 
 
 def port_of(service: str, instance: int = 0) -> int:
-    return BASE_PORT + 10 * instance + SERVICES.index(service)
+    return BASE_PORT + 10 * instance + PROCESSES.index(service)
 
 
 @dataclass
@@ -52,7 +57,8 @@ class Stack:
             if self.processes[name, instance].poll() is not None:
                 raise RuntimeError(f"{name} exited; see {self.logs}/{name}-{instance}.log")
             try:
-                if httpx.get(f"{self.url(name, instance)}/health/ready", timeout=2).status_code == 200:
+                health = HEALTH_PATH.get(name, "/health/ready")
+                if httpx.get(f"{self.url(name, instance)}{health}", timeout=2).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass
@@ -92,6 +98,10 @@ class Stack:
 def stack_environment(servers: dict[str, str], run_id: str) -> dict[str, str]:
     env = {**os.environ, **servers, "TAAWIDATY_DATABASE_PREFIX": run_id, "PYTHONUNBUFFERED": "1"}
     env["NOTIFICATIONS_DELIVERY_REPORT_URL"] = f"http://127.0.0.1:{port_of('notifications')}/delivery-reports"
+    env["CLAIMS_DOCUMENTS_URL"] = f"http://127.0.0.1:{port_of('documents')}"
+    local = ClaimsSettings()  # eligibility also takes the tests' own tokens (issue_token), signed with this key
+    env |= {"ELIGIBILITY_JWT_VERIFICATION_KEY": local.jwt_verification_key,
+            "ELIGIBILITY_JWT_ISSUER": local.jwt_issuer, "ELIGIBILITY_JWT_AUDIENCE": local.jwt_audience}
     # An SMS a kill left unsent goes out again within a test's patience (a minute without progress), after Kannel's
     # delivery-report retries (about 60 s when the service is down, a few seconds across a restart).
     env.setdefault("NOTIFICATIONS_UNCONFIRMED_AFTER_S", "40")
@@ -99,10 +109,22 @@ def stack_environment(servers: dict[str, str], run_id: str) -> dict[str, str]:
     return env
 
 
+def portal_environment(identity: dict[str, str]) -> dict[str, str]:
+    """The portal's settings in a test stack (this stack's services, the local Keycloak's `taawidaty-portal` client)
+    and the identity provider's OIDC_* variables (`identity`: the `identity_provider` fixture), with which the claims
+    and eligibility services verify the RS256 tokens the portal sends on behalf of the signed-in person."""
+    backends = {f"PORTAL_{name.upper()}_URL": f"http://127.0.0.1:{port_of(name)}"
+                for name in ("claims", "documents", "eligibility", "receipts")}
+    return {**identity, **backends, "PORTAL_OIDC_ISSUER": identity["OIDC_ISSUER"],
+            "PORTAL_OIDC_CLIENT_ID": "taawidaty-portal",
+            "PORTAL_OIDC_CLIENT_SECRET": os.environ.get("PORTAL_OIDC_CLIENT_SECRET", "taawidaty-portal-local-secret"),
+            "PORTAL_PUBLIC_URL": f"http://127.0.0.1:{port_of('portal')}", "PORTAL_SECURE_COOKIES": "false"}
+
+
 @contextmanager
-def running_stack(servers: dict[str, str], run_id: str) -> Iterator[Stack]:
+def running_stack(servers: dict[str, str], run_id: str, extra_env: dict[str, str] | None = None) -> Iterator[Stack]:
     """The five services on a fresh database prefix, the sample insured of deploy/local/fixtures loaded."""
-    env = stack_environment(servers, run_id)
+    env = stack_environment(servers, run_id) | (extra_env or {})
     subprocess.run([sys.executable, "-m", "services.eligibility", "load-registry",
                     str(ROOT / "deploy/local/fixtures/insured.json")], env=env, check=True, cwd=ROOT,
                    capture_output=True)

@@ -1,14 +1,20 @@
-"""Uploads stream to the quarantine bucket, never through Kafka; the documents service checks them there and files
-only the good ones in the documents bucket, under keys it generates."""
+"""Each upload is checked by the documents service's own checks before the claims API keeps it: a refused file is
+answered at once with its reason and never stored. Accepted uploads stream to the quarantine bucket, never through
+Kafka; after submission the documents service checks them again there and files only the good ones in the
+documents bucket, under keys it generates."""
 
 import hashlib
+import io
+import urllib.parse
+import uuid
 
 import httpx
 import pytest
 from minio import Minio
 
+from contracts import ClaimForm, DocumentRef, SubmitClaim, Topic
 from services.documents.adapters.quarantine import RULE_ID
-from tests.e2e.flow import insured_form, submit_claim, wait_for_status
+from tests.e2e.flow import client_for, insured_form, submit_claim, wait_for_status
 from tests.e2e.samples import pdf_scan, png_scan
 from tests.unit.documents.hostile_files import (
     PHP_SHELL,
@@ -39,21 +45,68 @@ def upload(api: httpx.Client, claim_id: str, doc_type: str, content, file_name: 
     ("identity.jpg", truncated_jpeg(), "image_truncated"),
     ("identity.png", png_declaring(60_000, 60_000), "image_too_large"),
 ], ids=["php-renamed-pdf", "pdf-wrong-magic", "zip-bomb-renamed-png", "truncated-jpeg", "pixel-bomb-png"])
-async def test_a_hostile_upload_is_rejected_with_its_reason_in_the_timeline_and_only_good_files_are_filed(
-        api, insured, minio, file_name, content, code):
+def test_a_hostile_upload_is_refused_at_once_with_its_reason_and_nothing_is_kept(api, insured, minio, file_name,
+                                                                                  content, code):
     claim_id = api.post("/claims", json=insured_form(insured)).raise_for_status().json()["claim_id"]
-    assert upload(api, claim_id, "identity_card", content, file_name).status_code == 201
-    good_id = upload(api, claim_id, "bank_details", png_scan(), "rib.png").raise_for_status().json()["document_id"]
-    assert api.post(f"/claims/{claim_id}/submit").status_code == 202
+    response = upload(api, claim_id, "identity_card", content, file_name)
+    assert response.status_code == 422
+    assert response.json()["detail"]["code"] == code
+    assert len(response.json()["detail"]["reason"]) > 10  # a message the portal can show beside the file
+    assert api.get(f"/claims/{claim_id}").json()["documents"] == []
+    assert stored(minio, "quarantine", claim_id) == set()
+
+
+async def test_a_hostile_file_a_portal_put_in_quarantine_itself_is_still_rejected_after_submission(
+        api, insured, minio, producer):
+    """Portals may publish SubmitClaim with their own uploads: the documents service checks every file again."""
+    claim_id = str(uuid.uuid4())
+    refs = tuple(quarantined(minio, claim_id, doc_type, content)
+                 for doc_type, content in (("identity_card", PHP_SHELL), ("bank_details", png_scan())))
+    command = SubmitClaim(claim_id=claim_id, correlation_id="portal-upload", producer="portal", submitted_by=insured,
+                          form=ClaimForm.model_validate(insured_form(insured)),
+                          documents=refs)
+    await producer.send_and_wait(Topic.CLAIM_INTAKE, command.model_dump_json().encode(), key=claim_id.encode())
 
     claim = await wait_for_status(api, claim_id, "documents_incomplete")
     detail = next(e for e in claim["timeline"] if e["status"] == "documents_incomplete")["detail"]
-    assert [(r["doc_type"], r["reason"].split(": ", 1)[0]) for r in detail["rejected"]] == [("identity_card", code)]
-    assert len(detail["rejected"][0]["reason"]) > len(code) + 10  # a message the portal can show, after the code
+    assert [(r["doc_type"], r["reason"].split(": ", 1)[0]) for r in detail["rejected"]] == [
+        ("identity_card", "not_allowed_type")]
     assert [missing["doc_type"] for missing in detail["missing"]] == ["identity_card"]
     assert claim["status"] == "returned"
-    assert stored(minio, "documents", claim_id) == {f"{claim_id}/{good_id}.png"}
-    assert len(stored(minio, "quarantine", claim_id)) == 2  # the rejected file stays there, only there
+    assert stored(minio, "documents", claim_id) == {f"{refs[1].object_key}.png"}
+
+
+def quarantined(minio: Minio, claim_id: str, doc_type: str, content: bytes) -> DocumentRef:
+    key = f"{claim_id}/{uuid.uuid4()}"
+    minio.put_object("quarantine", key, io.BytesIO(content), len(content))
+    return DocumentRef(document_id=key.split("/")[1], doc_type=doc_type, bucket="quarantine", object_key=key,
+                       size=len(content))
+
+
+def test_an_uploads_own_name_is_shown_back_and_the_check_tells_its_real_type(api, insured):
+    claim_id = api.post("/claims", json=insured_form(insured)).raise_for_status().json()["claim_id"]
+    response = api.put(f"/claims/{claim_id}/documents/identity_card", content=pdf_scan(pages=2),
+                       headers={"X-File-Name": urllib.parse.quote("C:\\scans\\بطاقة وطنية.pdf")})
+    assert response.status_code == 201
+    assert {k: response.json()[k] for k in ("doc_type", "content_type", "pages")} == {
+        "doc_type": "identity_card", "content_type": "application/pdf", "pages": 2}
+    document, = api.get(f"/claims/{claim_id}").json()["documents"]
+    assert (document["document_id"], document["file_name"]) == (response.json()["document_id"], "بطاقة وطنية.pdf")
+
+
+def test_an_upload_the_documents_service_cannot_check_is_refused_with_503_and_nothing_is_kept(
+        stack, insured, minio):
+    """A claims instance whose documents service is out of reach: the claimant is told to try again."""
+    stack.start("claims", instance=1, extra_env={"CLAIMS_DOCUMENTS_URL": "http://127.0.0.1:9"})
+    try:
+        with client_for(stack.url("claims", instance=1), insured) as api:
+            claim_id = api.post("/claims", json=insured_form(insured)).raise_for_status().json()["claim_id"]
+            response = upload(api, claim_id, "identity_card", pdf_scan(), "identity.pdf")
+            assert response.status_code == 503 and "send it again" in response.json()["detail"]
+            assert api.get(f"/claims/{claim_id}").json()["documents"] == []
+    finally:
+        stack.stop("claims", instance=1)
+    assert stored(minio, "quarantine", claim_id) == set()
 
 
 def test_an_empty_upload_is_refused_by_the_api_and_nothing_is_stored(api, insured, minio):

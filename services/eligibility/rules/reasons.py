@@ -92,6 +92,74 @@ _EXPLANATIONS: dict[ReasonCode, tuple[str, str]] = {
 }
 
 
+# The conditions of DOMAIN.md section 3 judged on an insured's own claim, in listing order (the survivors' ones,
+# the third-party accident and the eligible beneficiary, are left out), and their wording once met.
+INSURED_CONDITIONS = (
+    ReasonCode.AGE_NOT_REACHED,
+    ReasonCode.STILL_EMPLOYED,
+    ReasonCode.PENSION_RIGHTS,
+    ReasonCode.HAS_PENSION,
+    ReasonCode.OTHER_SCHEME,
+    ReasonCode.ALREADY_REFUNDED,
+    ReasonCode.EVENT_BEFORE_2000,
+    ReasonCode.DEADLINE_PASSED,
+)
+
+_MET: dict[ReasonCode, tuple[str, str]] = {
+    ReasonCode.AGE_NOT_REACHED: (
+        "L'âge requis (60 ans, ou 55 ans pour un mineur justifiant de 5 années de travail au fond) est atteint.",
+        "بلغ المؤمن له السن المطلوبة (60 سنة، أو 55 سنة بالنسبة للعامل في المناجم الذي قضى 5 سنوات "
+        "من العمل في باطن الأرض).",
+    ),
+    ReasonCode.STILL_EMPLOYED: (
+        "L'assuré a cessé toute activité salariée.",
+        "توقف المؤمن له عن مزاولة كل نشاط مأجور.",
+    ),
+    ReasonCode.PENSION_RIGHTS: (
+        "Les jours de cotisation restent sous le seuil de la période : pas de pension, le remboursement est possible.",
+        "أيام الاشتراك دون الحد المطلوب في الفترة: لا حق في المعاش، ويمكن استرجاع الاشتراكات.",
+    ),
+    ReasonCode.HAS_PENSION: (
+        "L'assuré ne bénéficie d'aucune pension d'invalidité ou de vieillesse et n'y a pas droit.",
+        "لا يستفيد المؤمن له من معاش الزمانة أو معاش الشيخوخة وليس له الحق فيهما.",
+    ),
+    ReasonCode.THIRD_PARTY_ACCIDENT: (
+        "Aucune pension de survivants n'est due à la suite d'un accident causé par un tiers.",
+        "لا يستحق أي معاش للمتوفى عنهم على إثر حادثة تسبب فيها الغير.",
+    ),
+    ReasonCode.OTHER_SCHEME: (
+        "L'assuré n'a de droits dans aucun autre régime de retraite de base, ni à une pension par coordination "
+        "ou totalisation.",
+        "ليس للمؤمن له أي حق في نظام أساسي آخر للتقاعد، ولا في معاش عن طريق التنسيق أو تجميع الفترات.",
+    ),
+    ReasonCode.ALREADY_REFUNDED: (
+        "Aucun remboursement n'a encore été versé pour cet assuré.",
+        "لم يسبق صرف استرجاع الاشتراكات لهذا المؤمن له.",
+    ),
+    ReasonCode.NO_ELIGIBLE_BENEFICIARY: (
+        "Au moins un ayant droit listé remplit les conditions à la date du décès.",
+        "يستوفي واحد على الأقل من ذوي الحقوق المذكورين الشروط في تاريخ الوفاة.",
+    ),
+    ReasonCode.EVENT_BEFORE_2000: (
+        "L'événement (âge de la retraite ou décès) date du 1er janvier 2000 ou après.",
+        "وقع الحدث (بلوغ سن التقاعد أو الوفاة) في فاتح يناير 2000 أو بعده.",
+    ),
+    ReasonCode.DEADLINE_PASSED: (
+        "La date limite de dépôt n'est pas dépassée.",
+        "لم ينقض أجل تقديم الطلب.",
+    ),
+}
+
+
+def describe_condition(code: ReasonCode | str, met: bool) -> dict[str, str]:
+    """A condition in plain words, met or not: `{"fr": ..., "ar": ...}`. A review reason (force majeure, unknown
+    insured, missing data) is never met: asking for it met raises KeyError."""
+    if not met:
+        return explain(code)
+    french, arabic = _MET[ReasonCode(code)]
+    return {"fr": french, "ar": arabic}
+
+
 def explain(code: ReasonCode | str) -> dict[str, str]:
     """The explanation of a reason code: `{"fr": ..., "ar": ...}`. Raises ValueError for an unknown code."""
     french, arabic = _EXPLANATIONS[ReasonCode(code)]

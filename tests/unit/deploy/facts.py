@@ -14,7 +14,9 @@ DEPLOY = ROOT / "deploy"
 COMPOSE_FILE = DEPLOY / "docker-compose.yml"
 K8S = DEPLOY / "k8s"
 DOCKER = DEPLOY / "docker"
-SERVICES = ("claims", "documents", "eligibility", "receipts", "notifications")
+SERVICES = ("claims", "documents", "eligibility", "receipts", "notifications", "portal")
+# The services that consume Kafka topics (the portal only calls the others' HTTP APIs).
+CONSUMERS = ("claims", "documents", "eligibility", "receipts", "notifications")
 GROUP_ID = re.compile(r"""group_id\s*=\s*f?["']([^"']+)["']""")
 
 
@@ -27,8 +29,16 @@ def settings_class(service: str) -> type[BaseSettings]:
 
 
 def variables_read(service: str) -> set[str]:
-    """The environment variables the service's settings class reads: an alias, or prefix + field name."""
-    cls = settings_class(service)
+    """The environment variables the service reads: those of its settings class and, when its app verifies the
+    identity provider's tokens, those of services/runtime/auth.py's IdentitySettings."""
+    names = variables_of(settings_class(service))
+    if "IdentitySettings" in (ROOT / "services" / service / "app.py").read_text():
+        names |= variables_of(importlib.import_module("services.runtime.auth").IdentitySettings)
+    return names
+
+
+def variables_of(cls: type[BaseSettings]) -> set[str]:
+    """The environment variables a settings class reads: an alias, or prefix + field name."""
     prefix = cls.model_config.get("env_prefix", "")
     names: set[str] = set()
     for name, field in cls.model_fields.items():

@@ -8,6 +8,7 @@ import yaml
 from contracts import Topic
 from tests.unit.deploy.facts import (
     COMPOSE_FILE,
+    CONSUMERS,
     DOCKER,
     K8S,
     SERVICES,
@@ -138,9 +139,9 @@ def test_receipts_gets_more_cpu_and_memory_than_any_other_service_and_one_render
     assert float(container_env("receipts")["RECEIPTS_RENDER_WORKERS"]["value"]) == limits("receipts")[0]
 
 
-def test_the_api_and_the_delivery_report_callback_have_services_and_the_callback_url_reaches_notifications():
+def test_every_service_has_a_kubernetes_service_and_the_callback_url_reaches_notifications():
     services = k8s_objects("Service")
-    assert sorted(services) == ["claims", "notifications"]
+    assert sorted(services) == sorted(SERVICES)
     for name, service in services.items():
         assert service["spec"]["selector"] == k8s_objects("Deployment")[name]["spec"]["selector"]["matchLabels"]
     url = urlsplit(container_env("notifications")["NOTIFICATIONS_DELIVERY_REPORT_URL"]["value"])
@@ -148,6 +149,33 @@ def test_the_api_and_the_delivery_report_callback_have_services_and_the_callback
     assert url.hostname.split(".")[0] == "notifications" and url.hostname.split(".")[1] == "taawidaty"
     assert url.port == port["port"] and url.path == "/delivery-reports"
     assert port["targetPort"] in ("http", default_port("notifications"))
+
+
+def test_every_in_cluster_url_a_deployment_is_given_reaches_a_service_of_ours_on_its_port():
+    services = k8s_objects("Service")
+    urls = {(service, name): variable["value"] for service in SERVICES
+            for name, variable in container_env(service).items() if name.endswith("_URL") and "value" in variable}
+    urls |= {(config, key): value for config, data in ((name, config["data"]) for name, config in
+                                                       k8s_objects("ConfigMap").items())
+             for key, value in data.items() if key.endswith("_URL") and ".taawidaty" in value}
+    assert {key for _, key in urls} >= {"CLAIMS_DOCUMENTS_URL", "PORTAL_CLAIMS_URL", "PORTAL_DOCUMENTS_URL",
+                                        "PORTAL_ELIGIBILITY_URL", "PORTAL_RECEIPTS_URL"}
+    for where, value in urls.items():
+        url = urlsplit(value)
+        name, namespace = url.hostname.split(".")[:2]
+        assert namespace == "taawidaty" and name in services, where
+        (port,) = services[name]["spec"]["ports"]
+        assert url.port == port["port"] == default_port(name), where
+
+
+def test_the_portal_gets_its_client_secret_from_the_secret_and_the_apis_trust_the_same_issuer():
+    portal = container_env("portal")
+    assert portal["PORTAL_OIDC_CLIENT_SECRET"]["valueFrom"]["secretKeyRef"]["name"] == "taawidaty-secrets"
+    assert config_value("PORTAL_OIDC_ISSUER") == config_value("OIDC_ISSUER")
+    assert config_value("OIDC_ISSUER").startswith("https://")
+    assert config_value("PORTAL_SECURE_COOKIES") == "true"
+    for service in ("claims", "eligibility"):
+        assert {"OIDC_ISSUER", "OIDC_JWKS_URL", "OIDC_AUDIENCE"} <= names_set_in(service), service
 
 
 def test_the_topic_job_creates_every_topic_and_its_dead_letters_replicated_three_times():
@@ -168,7 +196,7 @@ def test_the_topic_job_creates_every_topic_and_its_dead_letters_replicated_three
 def test_scaled_objects_scale_a_deployment_on_kafka_lag_within_the_partition_count():
     partitions = int(config_value("KAFKA_TOPIC_PARTITIONS"))
     scaled = k8s_objects("ScaledObject")
-    assert sorted(scaled) == sorted(SERVICES)
+    assert sorted(scaled) == sorted(CONSUMERS)
     for name, scaled_object in scaled.items():
         spec = scaled_object["spec"]
         assert spec["scaleTargetRef"]["name"] == name
@@ -181,7 +209,17 @@ def test_scaled_objects_scale_a_deployment_on_kafka_lag_within_the_partition_cou
             assert int(trigger["metadata"]["lagThreshold"]) > 0
 
 
-@pytest.mark.parametrize("service", SERVICES)
+def test_the_services_that_read_no_topic_scale_on_cpu():
+    autoscalers = k8s_objects("HorizontalPodAutoscaler")
+    assert sorted(autoscalers) == sorted(set(SERVICES) - set(CONSUMERS))
+    for name, autoscaler in autoscalers.items():
+        spec = autoscaler["spec"]
+        assert spec["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": name}
+        assert 2 <= spec["minReplicas"] <= spec["maxReplicas"]
+        assert [metric["resource"]["name"] for metric in spec["metrics"]] == ["cpu"]
+
+
+@pytest.mark.parametrize("service", CONSUMERS)
 def test_scaled_objects_watch_every_consumer_group_of_their_service_on_its_topics(service):
     triggers = [trigger["metadata"] for trigger in k8s_objects("ScaledObject")[service]["spec"]["triggers"]]
     groups = [trigger["consumerGroup"] for trigger in triggers]
@@ -235,9 +273,10 @@ def test_compose_services_start_once_the_servers_are_healthy_and_the_topics_exis
     services = compose()["services"]
     for name, spec in compose_services_running_code().items():
         conditions = {server: rule["condition"] for server, rule in spec["depends_on"].items()}
-        assert conditions.items() >= {("kafka", "service_healthy"), ("mongo", "service_healthy"),
-                                      ("minio", "service_healthy"),
-                                      ("kafka-init", "service_completed_successfully")}, name
+        needed = {("kafka", "service_healthy"), ("mongo", "service_healthy"), ("minio", "service_healthy"),
+                  ("kafka-init", "service_completed_successfully")} if name in CONSUMERS else {
+                  ("mongo", "service_healthy"), ("keycloak", "service_healthy"), ("claims", "service_healthy")}
+        assert conditions.items() >= needed, name
         for server, condition in conditions.items():
             assert condition != "service_healthy" or "healthcheck" in services[server], server
     assert services["notifications"]["depends_on"]["kannel"]["condition"] == "service_healthy"
@@ -249,7 +288,8 @@ def test_compose_kafka_init_creates_every_topic_and_its_dead_letters_with_the_se
     topics, body = topics_created_by(script)
     assert topics == ALL_TOPICS
     assert '"$$topic.dlq"' in body and "--if-not-exists" in body
-    for spec in compose_services_running_code().values():
+    for service in CONSUMERS:
+        spec = compose_services_running_code()[service]
         assert option(body, "--partitions") == spec["environment"]["KAFKA_TOPIC_PARTITIONS"]
         assert option(body, "--replication-factor") == spec["environment"]["KAFKA_TOPIC_REPLICATION"] == "1"
 
@@ -265,6 +305,30 @@ def test_compose_notifications_sends_through_kannel_and_gets_its_reports_back_by
     kannel = compose()["services"]["kannel"]["environment"]
     assert (environment["KANNEL_USERNAME"], environment["KANNEL_PASSWORD"]) == (
         kannel["KANNEL_USERNAME"], kannel["KANNEL_PASSWORD"])
+
+
+def test_compose_keycloak_imports_the_realm_file_and_the_services_trust_the_issuer_browsers_see():
+    services = compose()["services"]
+    keycloak = services["keycloak"]
+    assert keycloak["image"].startswith("quay.io/keycloak/keycloak:")
+    assert "./keycloak/taawidaty-realm.json:/opt/keycloak/data/import/taawidaty-realm.json:ro" in keycloak["volumes"]
+    assert "--import-realm" in keycloak["command"]
+    (published,) = keycloak["ports"]
+    host_port, container_port = published.split(":")
+    hostname = next(arg.split("=", 1)[1] for arg in keycloak["command"] if arg.startswith("--hostname="))
+    assert urlsplit(hostname).port == int(host_port)
+    for name in ("claims", "eligibility"):
+        environment = services[name]["environment"]
+        assert environment["OIDC_ISSUER"] == f"{hostname}/realms/taawidaty", name
+        jwks = urlsplit(environment["OIDC_JWKS_URL"])
+        assert (jwks.hostname, jwks.port) == ("keycloak", int(container_port)), name
+    portal = services["portal"]["environment"]
+    issuer = urlsplit(portal["PORTAL_OIDC_ISSUER"])
+    assert (issuer.hostname, issuer.port, issuer.path) == ("keycloak", int(container_port), "/realms/taawidaty")
+    assert services["portal"]["ports"] == [f"{default_port('portal')}:{default_port('portal')}"]
+    for name, port in (("CLAIMS", "claims"), ("DOCUMENTS", "documents"), ("ELIGIBILITY", "eligibility"),
+                       ("RECEIPTS", "receipts")):
+        assert portal[f"PORTAL_{name}_URL"] == f"http://{port}:{default_port(port)}"
 
 
 def test_every_yaml_document_parses():

@@ -1,0 +1,48 @@
+"""Read-only HTTP API of the eligibility service: the estimate a signed-in insured sees before filing, from their
+own registry record, by the same rules as their claim."""
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, status
+
+from services.eligibility.estimate import EstimateRequest, estimate
+from services.eligibility.registry import InsuredRegistry
+from services.eligibility.rules import ReasonCode, RevaluationTable
+from services.runtime.auth import INSURED_ROLE, Caller
+
+
+def _today() -> date:
+    return datetime.now(UTC).date()
+
+
+def eligibility_router(registry: InsuredRegistry, revaluation: RevaluationTable, current_caller: Any,
+                       today: Callable[[], date] = _today) -> APIRouter:
+    router = APIRouter(tags=["eligibility"])
+
+    @router.post("/estimate")
+    async def estimate_for_caller(request: EstimateRequest,
+                                  caller: Annotated[Caller, Depends(current_caller)]) -> dict[str, Any]:
+        """The decision a claim filed today would get (the DecisionSummary of `claim.decided`), each condition met
+        or not in French and Arabic (`conditions`), and the registry's facts it starts from (`registry`)."""
+        number = whose_record(request, caller)
+        career = await registry.find(number)
+        if career is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, ReasonCode.INSURED_UNKNOWN.value)
+        return estimate(career, request, today(), revaluation)
+
+    return router
+
+
+def whose_record(request: EstimateRequest, caller: Caller) -> str:
+    """An insured sees only their own record; an agent names the insured."""
+    if caller.is_agent:
+        if request.registration_number is None:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "registration_number: required for an agent")
+        return request.registration_number
+    if INSURED_ROLE not in caller.roles:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "the insured role is required")
+    if request.registration_number not in (None, caller.subject):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "an insured sees only their own record")
+    return caller.subject

@@ -1,0 +1,131 @@
+"""Bearer tokens of the identity provider, verified the same way by every service with an HTTP API.
+
+The key is chosen by the token's `alg` header, never both for one token: RS256 against the provider's published
+keys (JWKS, when `OIDC_JWKS_URL` is set), the service's local key for its own algorithm (HS256 by default; the
+claims service has one for the local run and the tests). Any other algorithm, `none` included, is refused.
+"""
+
+import asyncio
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import jwt
+from fastapi import Depends, HTTPException, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+AGENT_ROLE = "agent"
+INSURED_ROLE = "insured"
+_REQUIRED = ["exp", "iat", "iss", "aud"]
+
+
+@dataclass(frozen=True)
+class Caller:
+    subject: str  # the registration number of an insured, or an agent's id
+    is_agent: bool
+    roles: frozenset[str] = frozenset()
+
+    def may_access(self, owner: str) -> bool:
+        return self.is_agent or owner == self.subject
+
+
+class IdentitySettings(BaseSettings):
+    """The identity provider every service trusts (no prefix: a shared server, like Kafka)."""
+
+    model_config = SettingsConfigDict(extra="ignore")
+
+    issuer: str | None = Field(None, validation_alias="OIDC_ISSUER")
+    audience: str = Field("taawidaty", validation_alias="OIDC_AUDIENCE")
+    jwks_url: str | None = Field(None, validation_alias="OIDC_JWKS_URL")
+    subject_claim: str = Field("preferred_username", validation_alias="OIDC_SUBJECT_CLAIM")
+    jwks_timeout_s: float = Field(5.0, validation_alias="OIDC_JWKS_TIMEOUT_S")
+    jwks_cache_s: float = Field(300.0, validation_alias="OIDC_JWKS_CACHE_S")
+
+
+@dataclass(frozen=True)
+class LocalKey:
+    """A service's own verification key (the local run and tests' tokens), subject in `sub`."""
+
+    key: str
+    issuer: str
+    audience: str
+    algorithm: str = "HS256"
+
+
+class TokenVerifier:
+    def __init__(self, identity: IdentitySettings, local: LocalKey | None = None) -> None:
+        self.identity, self.local = identity, local
+        self.jwks = None
+        if identity.jwks_url:
+            if not identity.issuer:
+                raise ValueError("OIDC_JWKS_URL is set without OIDC_ISSUER")
+            # the key set is cached for `jwks_cache_s`, not single keys forever: a key the provider withdraws stops
+            # being trusted within that time
+            self.jwks = jwt.PyJWKClient(identity.jwks_url, lifespan=identity.jwks_cache_s,
+                                        timeout=identity.jwks_timeout_s)
+
+    async def verify(self, token: str) -> Caller:
+        """The caller a token names; HTTP 401 when it is not valid, 503 when the provider's keys are out of reach."""
+        try:
+            algorithm = jwt.get_unverified_header(token).get("alg")
+        except jwt.InvalidTokenError as error:
+            raise _unauthorized(f"invalid token: {error}") from error
+        if algorithm == "RS256" and self.jwks is not None:
+            subject_claim = self.identity.subject_claim
+            claims = await self._verified_by_provider(token)
+        elif self.local is not None and algorithm == self.local.algorithm:
+            subject_claim = "sub"
+            claims = _decoded(token, self.local.key, algorithm, self.local.audience, self.local.issuer, subject_claim)
+        else:
+            raise _unauthorized(f"invalid token: tokens signed with {algorithm!r} are not accepted here")
+        subject = claims[subject_claim]
+        if not isinstance(subject, str) or not subject:
+            raise _unauthorized(f"invalid token: {subject_claim!r} is not a name")
+        roles = _roles(claims)
+        return Caller(subject=subject, is_agent=AGENT_ROLE in roles, roles=roles)
+
+    async def _verified_by_provider(self, token: str) -> dict[str, Any]:
+        assert self.jwks is not None and self.identity.issuer is not None
+        try:  # the key set is cached; a fetch (first token, rotation) runs in a thread, not on the event loop
+            key = await asyncio.to_thread(self.jwks.get_signing_key_from_jwt, token)
+        except jwt.PyJWKClientConnectionError as error:
+            raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE,
+                                "the identity provider's keys cannot be read; try again shortly") from error
+        except (jwt.PyJWKClientError, jwt.InvalidTokenError) as error:
+            raise _unauthorized(f"invalid token: {error}") from error
+        return _decoded(token, key.key, "RS256", self.identity.audience, self.identity.issuer,
+                        self.identity.subject_claim)
+
+
+def caller_dependency(verifier: TokenVerifier):
+    """A FastAPI dependency giving the verified caller of a request (401 without a bearer token)."""
+    bearer = HTTPBearer(auto_error=False)
+
+    async def current_caller(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Caller:
+        if credentials is None:
+            raise _unauthorized("bearer token required")
+        return await verifier.verify(credentials.credentials)
+
+    return current_caller
+
+
+def _decoded(token: str, key: Any, algorithm: str, audience: str, issuer: str, subject_claim: str) -> dict[str, Any]:
+    try:
+        return jwt.decode(token, key, algorithms=[algorithm], audience=audience, issuer=issuer,
+                          options={"require": [*_REQUIRED, subject_claim]})
+    except jwt.ExpiredSignatureError as error:
+        raise _unauthorized("token expired") from error
+    except jwt.InvalidTokenError as error:
+        raise _unauthorized(f"invalid token: {error}") from error
+
+
+def _roles(claims: dict[str, Any]) -> frozenset[str]:
+    """Keycloak's realm roles (`realm_access.roles`) and a plain top-level `roles` list."""
+    realm = claims.get("realm_access")
+    lists = (realm.get("roles") if isinstance(realm, dict) else None, claims.get("roles"))
+    return frozenset(role for roles in lists if isinstance(roles, list) for role in roles if isinstance(role, str))
+
+
+def _unauthorized(detail: str) -> HTTPException:
+    return HTTPException(status.HTTP_401_UNAUTHORIZED, detail, headers={"WWW-Authenticate": "Bearer"})

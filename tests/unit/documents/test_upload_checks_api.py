@@ -1,0 +1,78 @@
+"""The documents service's HTTP routes: one upload checked by the review's own checks (antivirus included), and
+the checklist of a claimant's situation with its labels, types and size limit."""
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from services.documents.adapters.antivirus import ClamdScanner
+from services.documents.api import documents_router
+from tests.e2e.samples import pdf_scan, png_scan
+from tests.unit.documents.fake_clamd import SIGNATURE
+from tests.unit.documents.hostile_files import EICAR, PHP_SHELL, truncated_jpeg
+from tests.unit.documents.test_review import LIMITS, MemoryStore, reviewer
+
+FORM = {"claimant_type": "insured", "registration_number": "123456789", "applicant_name": "A",
+        "phone": "+212612345678"}
+
+
+def client(scanner=None) -> tuple[TestClient, MemoryStore]:
+    store = MemoryStore()
+    app = FastAPI()
+    app.include_router(documents_router(reviewer(store, scanner)))
+    return TestClient(app), store
+
+
+def test_a_good_scan_is_accepted_with_its_real_type_and_pages_and_nothing_is_stored():
+    api, store = client()
+    assert api.post("/checks", content=pdf_scan(pages=3)).json() == {
+        "accepted": True, "content_type": "application/pdf", "pages": 3}
+    assert api.post("/checks", content=png_scan()).json() == {"accepted": True, "content_type": "image/png",
+                                                              "pages": 1}
+    assert store.objects == {}
+
+
+@pytest.mark.parametrize("content, code", [
+    (PHP_SHELL, "not_allowed_type"), (truncated_jpeg(), "image_truncated"), (b"", "empty_file"),
+], ids=["php-script", "truncated-jpeg", "empty"])
+def test_a_bad_file_is_refused_with_the_code_and_the_message_of_the_review(content, code):
+    answer = client()[0].post("/checks", content=content).json()
+    assert (answer["accepted"], answer["code"]) == (False, code)
+    assert len(answer["reason"]) > 10 and not answer["reason"].startswith(code)
+
+
+def test_a_file_over_the_limit_is_a_413_even_without_a_declared_length():
+    api, _ = client()
+    body = b"%PDF-" + b"0" * LIMITS.max_file_bytes
+    assert api.post("/checks", content=body).status_code == 413
+    assert api.post("/checks", content=iter([body[:1000], body[1000:]])).status_code == 413
+
+
+def test_the_antivirus_scans_before_the_content_is_read(clamd):
+    api, _ = client(ClamdScanner(clamd.socket_path, timeout_s=5))
+    assert api.post("/checks", content=EICAR).json() == {"accepted": False, "code": "infected", "reason": SIGNATURE}
+    assert api.post("/checks", content=pdf_scan()).json()["accepted"] is True
+    assert clamd.streams[-1] == pdf_scan()
+
+
+def test_an_antivirus_without_a_verdict_is_a_503_the_caller_retries(clamd):
+    clamd.reply = b"stream: Can't allocate memory ERROR\0"
+    api, _ = client(ClamdScanner(clamd.socket_path, timeout_s=5))
+    assert api.post("/checks", content=png_scan()).status_code == 503
+
+
+def test_the_checklist_of_an_insured_miner_names_the_underground_certificate_in_french_and_arabic():
+    answer = client()[0].post("/checklist", json=FORM | {"mining_activity": True}).json()
+    assert [d["doc_type"] for d in answer["documents"]] == [
+        "identity_card", "bank_details", "underground_work_certificate"]
+    assert answer["documents"][2] == {"doc_type": "underground_work_certificate",
+                                      "label_fr": "Attestation de 5 ans de travail au fond",
+                                      "label_ar": "شهادة العمل في باطن الأرض لمدة 5 سنوات"}
+    assert answer["accepted_types"] == ["application/pdf", "image/jpeg", "image/png"]
+    assert answer["max_file_bytes"] == LIMITS.max_file_bytes
+
+
+def test_a_checklist_of_an_incomplete_form_names_the_missing_field():
+    response = client()[0].post("/checklist", json={"claimant_type": "insured"})
+    assert response.status_code == 422
+    assert ["body", "registration_number"] in [error["loc"] for error in response.json()["detail"]]
