@@ -1,6 +1,7 @@
 """The claim form as the page posts it, turned into the claims API's JSON, and the API's refusals turned back
 into a message next to each field. No rule here: the claims API checks the form."""
 
+import re
 from typing import Any
 
 BENEFICIARY_FIELDS = ("full_name", "relation", "birth_date", "orphan_of", "in_school", "apprentice", "sick",
@@ -19,12 +20,29 @@ FIELD_MESSAGES = {
     "applicant_name": N_("Saisissez votre nom complet."),
     "phone": N_("Saisissez un numéro de mobile marocain, par exemple 06 12 34 56 78."),
     "language": N_("Choisissez la langue des SMS."),
-    "ceased_activity_on": N_("Saisissez une date valide, par exemple 2025-12-31."),
+    "ceased_activity_on": N_("Saisissez une date valide, par exemple 31/12/2025."),
     "full_name": N_("Saisissez le nom de l'ayant droit."),
     "relation": N_("Choisissez le lien avec l'assuré."),
-    "birth_date": N_("Saisissez une date de naissance valide, par exemple 2010-05-21."),
+    "birth_date": N_("Saisissez une date de naissance valide, par exemple 21/05/2010."),
     "orphan_of": N_("Indiquez si l'enfant est orphelin d'un parent ou des deux."),
 }
+
+
+_DAY_FIRST = re.compile(r"^\s*(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})\s*$")
+
+
+def iso_date(typed: str) -> str:
+    """A date as people type it in Morocco (31/12/2025) or as ISO (2025-12-31), in ISO for the API; anything else
+    is passed on as typed, for the API to name the field."""
+    if match := _DAY_FIRST.match(typed or ""):
+        day, month, year = match.groups()
+        return f"{year}-{int(month):02d}-{int(day):02d}"
+    return (typed or "").strip()
+
+
+def shown_date(iso: str | None) -> str:
+    parts = (iso or "").split("-")
+    return f"{parts[2]}/{parts[1]}/{parts[0]}" if len(parts) == 3 else (iso or "")
 
 
 def beneficiaries_from(posted: dict[str, Any]) -> list[dict[str, Any]]:
@@ -63,9 +81,10 @@ def api_form(state: dict[str, Any]) -> dict[str, Any]:
     """The claims API's form from the page's state (empty fields left out, so the API names what is missing)."""
     form = {key: state[key] for key in ("claimant_type", "applicant_role", "registration_number", "applicant_name",
                                         "phone", "language", "mining_activity", "force_majeure")}
-    form["ceased_activity_on"] = state["ceased_activity_on"] or None
+    form["ceased_activity_on"] = iso_date(state["ceased_activity_on"]) or None
     form["beneficiaries"] = [
-        {key: value for key, value in row.items() if value not in ("", None)} | {"id": f"b{index + 1}"}
+        {key: value for key, value in row.items() if value not in ("", None)}
+        | {"id": f"b{index + 1}", "birth_date": iso_date(row["birth_date"]) or None}
         for index, row in enumerate(state["beneficiaries"])
     ]
     if state["claimant_type"] == "insured":
@@ -76,8 +95,8 @@ def api_form(state: dict[str, Any]) -> dict[str, Any]:
 def state_from_claim(form: dict[str, Any]) -> dict[str, Any]:
     """The page's state from a form the API keeps (to change it)."""
     rows = [{field: row.get(field) or ("" if field not in _FLAGS else False) for field in BENEFICIARY_FIELDS}
-            for row in form.get("beneficiaries", ())]
-    return {**form, "ceased_activity_on": form.get("ceased_activity_on") or "", "beneficiaries": rows,
+            | {"birth_date": shown_date(row.get("birth_date"))} for row in form.get("beneficiaries", ())]
+    return {**form, "ceased_activity_on": shown_date(form.get("ceased_activity_on")), "beneficiaries": rows,
             "phone": _national(form.get("phone", ""))}
 
 

@@ -70,4 +70,5 @@ def written_amount(value: Decimal | str | None) -> str:
     if value in (None, ""):
         return ""
     number = format_decimal(Decimal(str(value)), format="#,##0.00", locale=_BABEL_LOCALE[current_language.get()])
-    return f"{number} {gettext('MAD')}"
+    currency = gettext("MAD")
+    return f"{number} {currency}"

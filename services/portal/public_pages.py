@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from services.portal.backend import Backend, BackendError
-from services.portal.forms import N_
+from services.portal.forms import N_, iso_date
 from services.portal.i18n import LANGUAGES
 from services.portal.web import LANGUAGE_COOKIE, Portal, safe_next
 
@@ -48,7 +48,10 @@ def public_router(portal: Portal, backend: Backend) -> APIRouter:
             try:
                 estimate = await backend.estimate(token, what_if)
             except BackendError as refusal:
-                problem = "unknown_insured" if refusal.status == 404 else "refused"
+                if refusal.status == 422:  # the rules refused one of the "what if" values
+                    errors["underground_mining_years"] = N_("Vérifiez ce champ.")
+                else:
+                    problem = "unknown_insured" if refusal.status == 404 else "refused"
         fields = {"ceased_activity_on": ceased_activity_on, "underground_mining_years": underground_mining_years,
                   "force_majeure": force_majeure}
         return portal.render(request, "eligibility.html.j2", estimate=estimate, errors=errors, fields=fields,
@@ -63,15 +66,15 @@ def what_if_from(ceased: str, mining_years: str, force_majeure: bool) -> tuple[d
     errors: dict[str, str] = {}
     if ceased.strip():
         try:
-            what_if["ceased_activity_on"] = date.fromisoformat(ceased.strip()).isoformat()
+            what_if["ceased_activity_on"] = date.fromisoformat(iso_date(ceased)).isoformat()
         except ValueError:
-            errors["ceased_activity_on"] = N_("Saisissez une date valide, par exemple 2025-12-31.")
+            errors["ceased_activity_on"] = N_("Saisissez une date valide, par exemple 31/12/2025.")
     if mining_years.strip():
         try:
             years = float(mining_years.replace(",", "."))
             if not 0 <= years <= 60:
                 raise ValueError
-            what_if["underground_mining_years"] = years
+            what_if["underground_mining_years"] = int(years) if years.is_integer() else years
         except ValueError:
-            errors["underground_mining_years"] = N_("Saisissez un nombre d'années entre 0 et 60, par exemple 5 ou 4,5.")
+            errors["underground_mining_years"] = N_("Saisissez un nombre d'années entre 0 et 60, par exemple 5.")
     return what_if, errors

@@ -8,7 +8,7 @@ POSTED = {"applicant_role": "spouse", "registration_number": "345678912", "appli
           "phone": "0612345678", "language": "ar",
           "beneficiaries-0-full_name": "Amina", "beneficiaries-0-relation": "spouse",
           "beneficiaries-1-full_name": "Youssef", "beneficiaries-1-relation": "child",
-          "beneficiaries-1-birth_date": "2012-03-04", "beneficiaries-1-orphan_of": "one_parent",
+          "beneficiaries-1-birth_date": "4/3/2012", "beneficiaries-1-orphan_of": "one_parent",
           "beneficiaries-1-in_school": "on"}
 
 
@@ -16,8 +16,8 @@ def test_a_survivors_form_becomes_the_apis_form_with_numbered_beneficiaries():
     form = forms.api_form(forms.form_state(POSTED, "survivors", "111111111"))
     assert form["registration_number"] == "345678912" and form["applicant_role"] == "spouse"
     assert form["beneficiaries"] == [
-        {"id": "b1", "full_name": "Amina", "relation": "spouse", "in_school": False, "apprentice": False,
-         "sick": False, "disabled": False},
+        {"id": "b1", "full_name": "Amina", "relation": "spouse", "birth_date": None, "in_school": False,
+         "apprentice": False, "sick": False, "disabled": False},
         {"id": "b2", "full_name": "Youssef", "relation": "child", "birth_date": "2012-03-04",
          "orphan_of": "one_parent", "in_school": True, "apprentice": False, "sick": False, "disabled": False},
     ]
@@ -58,3 +58,10 @@ def test_after_sign_in_the_portal_goes_only_to_its_own_pages():
     assert safe_next("/claims/1/review") == "/claims/1/review"
     for hostile in ("https://evil.example/", "//evil.example/", "/\\evil.example", "", None, "javascript:x"):
         assert safe_next(hostile) == "/"
+
+
+def test_dates_are_taken_as_people_type_them_and_shown_back_day_first():
+    assert forms.iso_date("31/12/2025") == "2025-12-31" and forms.iso_date("1.2.2020") == "2020-02-01"
+    assert forms.iso_date("2025-12-31") == "2025-12-31"
+    assert forms.iso_date("yesterday") == "yesterday"  # the API names the field
+    assert forms.shown_date("2025-12-31") == "31/12/2025" and forms.shown_date(None) == ""
