@@ -66,6 +66,12 @@ def written_date(value: date | str | None) -> str:
     return format_date(value, "long", locale=locale)
 
 
+def written_factor(value: Decimal | str | None) -> str:
+    if value in (None, ""):
+        return ""
+    return format_decimal(Decimal(str(value)), format="0.0000", locale=_BABEL_LOCALE[current_language.get()])
+
+
 def written_amount(value: Decimal | str | None) -> str:
     if value in (None, ""):
         return ""

@@ -47,7 +47,7 @@ def templates() -> Environment:
                               autoescape=select_autoescape(default=True), extensions=["jinja2.ext.i18n"],
                               trim_blocks=True, lstrip_blocks=True)
     environment.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
-    environment.filters.update(date=i18n.written_date, amount=i18n.written_amount)
+    environment.filters.update(date=i18n.written_date, amount=i18n.written_amount, factor=i18n.written_factor)
     environment.globals.update(status_words=words.CLAIM_STATUS, timeline_words=words.TIMELINE_EVENT,
                                outcome_words=words.DECISION_OUTCOME, refusal_words=words.FILE_REFUSAL,
                                refusal_default=words.FILE_REFUSED, role_words=words.APPLICANT_ROLE)

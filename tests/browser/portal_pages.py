@@ -14,7 +14,7 @@ from tests.e2e.samples import pdf_scan, png_scan
 
 DISGUISED_EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + bytes(2048)
 PDF, PNG = pdf_scan(), png_scan()
-_LATIN_WORD = re.compile(r"[A-Za-zÀ-ÿ]{4,}")
+_LATIN_WORD = re.compile(r"(?<![\w-])[A-Za-zÀ-ÿ']{4,}(?![\w-])")  # a word, not part of a code like RCS-…-BDFD4D16
 NAMES_AND_CODES = {"CNSS", "JPEG", "cnss", "RCS", "scan", "recto", "verso"}  # brand, formats, the tests' file names
 
 

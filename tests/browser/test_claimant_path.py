@@ -50,7 +50,8 @@ async def file_a_claim(page: Page, account: Account, arabic: bool = False) -> st
     await expect(page.locator("#error-summary")).to_be_visible()  # a wrong phone, named next to its field
     await expect(page.locator("#phone-error")).to_be_visible()
     await check_page(page, "claim-form-errors")
-    await fill_insured_form(page, phone_of(account.username).replace("+212", "0"))
+    await fill_insured_form(page, phone_of(account.username).replace("+212", "0"),
+                            "فاطمة الزهراء العمراني" if arabic else "Fatima Zahra El Amrani")
     await check_page(page, "claim-form")
     await page.get_by_role("button", name=words["save"]).last.click()
 
@@ -105,7 +106,7 @@ async def follow_to_the_sms(page: Page, reference: str, arabic: bool, tmp_path) 
     await expect(page.locator(".panel-confirmation")).to_contain_text(reference)
     await check_page(page, "verification")
 
-    await page.get_by_role("link", name=words["my_claims"]).click()
+    await page.get_by_role("link", name=words["my_claims"], exact=True).click()
     await check_page(page, "my-claims")
     await page.get_by_role("link", name=re.compile(reference)).click()
     await wait_for_text(page, "#timeline", words["sms"])

@@ -2,8 +2,10 @@
 // receipt exists, announcing the change to screen readers without moving the keyboard focus.
 (function () {
   "use strict";
+  document.documentElement.classList.add("js");  // the file inputs are replaced by their labelled buttons
   document.querySelectorAll(".file-input").forEach(function (input) {
     var shown = input.parentElement.querySelector(".file-chosen");
+    shown.textContent = shown.dataset.none;
     input.addEventListener("change", function () {
       var names = Array.prototype.map.call(input.files, function (file) { return file.name; });
       shown.textContent = names.length ? names.join(", ") : shown.dataset.none;
