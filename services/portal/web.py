@@ -1,6 +1,7 @@
 """What every page shares: the visitor's session and language, the anti-forgery checks, the security headers and
 the rendering of a template in the visitor's language."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from time import time
@@ -9,7 +10,7 @@ from urllib.parse import urlsplit
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
 from services.portal import i18n, words
@@ -47,11 +48,23 @@ def templates() -> Environment:
                               autoescape=select_autoescape(default=True), extensions=["jinja2.ext.i18n"],
                               trim_blocks=True, lstrip_blocks=True)
     environment.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
-    environment.filters.update(date=i18n.written_date, amount=i18n.written_amount, factor=i18n.written_factor)
+    environment.filters.update(date=_per_render(i18n.written_date), amount=_per_render(i18n.written_amount),
+                               factor=_per_render(i18n.written_factor))
     environment.globals.update(status_words=words.CLAIM_STATUS, timeline_words=words.TIMELINE_EVENT,
                                outcome_words=words.DECISION_OUTCOME, refusal_words=words.FILE_REFUSAL,
                                refusal_default=words.FILE_REFUSED, role_words=words.APPLICANT_ROLE)
     return environment
+
+
+def _per_render(written: Callable[[Any], str]) -> Callable[..., str]:
+    """A filter Jinja must call at each render: given a constant (a date in a template), it would otherwise compute
+    it once, when compiling, in the language of the first page that used it."""
+
+    @pass_context
+    def in_the_pages_language(_: Any, value: Any) -> str:
+        return written(value)
+
+    return in_the_pages_language
 
 
 class Portal:

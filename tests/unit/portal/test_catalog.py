@@ -75,6 +75,16 @@ def test_every_page_template_renders(language):
         i18n.current_language.reset(token)
 
 
+def test_a_date_written_in_a_template_follows_each_pages_language():
+    template = templates().from_string('{{ "2026-03-05" | date }}')
+    rendered = {}
+    for language in ("fr", "ar", "fr"):
+        token = i18n.current_language.set(language)
+        rendered.setdefault(language, set()).add(template.render())
+        i18n.current_language.reset(token)
+    assert rendered == {"fr": {"5 mars 2026"}, "ar": {"5 مارس 2026"}}
+
+
 def _sample_context(language: str) -> dict:
     claim = {"claim_id": "c1", "reference": "RCS-20261201-ABCDEF12", "status": "submitted",
              "form": {"claimant_type": "insured", "applicant_role": "insured", "registration_number": "123456789",
