@@ -16,14 +16,15 @@ bash "$here/start.sh"
 "$root/.venv/bin/python" -m services.eligibility load-registry "$here/fixtures/insured.json"
 bash "$here/services.sh" start
 "$root/.venv/bin/python" "$here/sample_claim.py"
-if [[ ${1:-} != --once ]]; then
-  cat <<EOF
+cat <<EOF
 TAAWIDATY is running.
-  Portal:     $PORTAL_PUBLIC_URL  (sign in as 123456789 / Taawidaty-2026, an insured with a registry record;
-              111111111 / Taawidaty-2026 files for survivors)
+  Portal:     $PORTAL_PUBLIC_URL
+              sign in as 123456789 / Taawidaty-2026 (an insured with a registry record), or as
+              111111111 / Taawidaty-2026 to file for the survivors of the deceased insured 345678912
   Claims API: http://127.0.0.1:18080/docs
-  Keycloak:   $TAAWIDATY_KEYCLOAK_URL/admin ($TAAWIDATY_KEYCLOAK_ADMIN_USER / $TAAWIDATY_KEYCLOAK_ADMIN_PASSWORD)
-Ctrl-C stops everything.
+  Keycloak:   $TAAWIDATY_KEYCLOAK_URL/admin/ ($TAAWIDATY_KEYCLOAK_ADMIN_USER / $TAAWIDATY_KEYCLOAK_ADMIN_PASSWORD)
 EOF
+if [[ ${1:-} != --once ]]; then
+  echo "Ctrl-C stops everything."
   while true; do sleep 3600; done
 fi

@@ -109,6 +109,7 @@ async def test_a_claim_returned_for_documents_is_completed_and_sent_again(portal
     await upload(page, "bank_details", ("rib.pdf", "application/pdf", PDF))
     await page.get_by_role("link", name="Continuer : vérifier vos réponses").click()
     await page.get_by_role("button", name="Valider").click()
-    await wait_for_text(page, "#status", "Acceptée")
+    await wait_for_text(page, "#timeline", "Documents vérifiés")  # then accepted, or drawn for an inspection
     await expect(page.locator("#timeline")).to_contain_text("Documents manquants ou refusés")
+    await expect(page.locator("#receipt-download")).to_be_visible(timeout=60_000)
     await check_page(page, "claim-sent-again")

@@ -2,10 +2,14 @@
 session's token, a guessed password (ten wrong ones lock the account), inline scripts; and what it keeps to itself."""
 
 import asyncio
+import base64
+import json
 import threading
 from collections.abc import Iterator
+from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import httpx
 import pytest
 from playwright.async_api import expect
 
@@ -119,3 +123,20 @@ async def test_pages_forbid_inline_scripts_and_keep_the_session_out_of_scripts(p
     await page.get_by_role("button", name="Se déconnecter").click()  # out of the identity provider too
     await page.goto("/claims")
     await expect(page.locator("#username")).to_be_visible()
+
+
+async def test_the_apis_take_the_providers_tokens_and_refuse_altered_ones(portal, new_insured):
+    token = (await asyncio.to_thread(identity.password_token, new_insured.username, new_insured.password))[
+        "access_token"]
+    header, payload, signature = token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    claims["preferred_username"] = "123456789"  # someone else's registration number, same signature
+    forged_payload = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+    async with httpx.AsyncClient(timeout=30) as client:
+        for service, path in (("claims", "/claims"), ("eligibility", "/estimate")):
+            url = f"{portal.stack.url(service)}{path}"
+            method = client.get if service == "claims" else partial(client.post, json={})
+            genuine = await method(url, headers={"Authorization": f"Bearer {token}"})
+            assert genuine.status_code == 200, (service, genuine.text)
+            forged = await method(url, headers={"Authorization": f"Bearer {header}.{forged_payload}.{signature}"})
+            assert forged.status_code == 401, (service, forged.text)
