@@ -26,5 +26,5 @@ TAAWIDATY is running.
 EOF
 if [[ ${1:-} != --once ]]; then
   echo "Ctrl-C stops everything."
-  while true; do sleep 3600; done
+  while true; do sleep 3600 & wait $!; done  # wait: a TERM or INT stops everything at once
 fi

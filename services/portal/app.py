@@ -18,7 +18,7 @@ from services.portal.auth_pages import auth_router
 from services.portal.backend import Backend, BackendError, ServiceUnavailable, ServiceUrls
 from services.portal.claim_pages import claim_router
 from services.portal.config import PortalSettings
-from services.portal.form_pages import form_router
+from services.portal.form_pages import ClaimNoLongerOpen, form_router
 from services.portal.oidc import OidcClient
 from services.portal.public_pages import public_router
 from services.portal.sessions import SessionStore
@@ -73,6 +73,10 @@ def _answer_problems(app: FastAPI, portal: Portal) -> None:
             return portal.render(request, "error.html.j2", status_code=401, problem="signed_out")
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return portal.redirect(f"/login?{urlencode({'next': target})}")
+
+    @app.exception_handler(ClaimNoLongerOpen)
+    async def validated(_: Request, error: ClaimNoLongerOpen) -> Response:
+        return portal.redirect(f"/claims/{error.claim_id}")
 
     @app.exception_handler(ForgedForm)
     async def forged(request: Request, error: ForgedForm) -> Response:

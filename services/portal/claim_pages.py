@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
 from services.portal.backend import Backend, BackendError
-from services.portal.form_pages import OPEN_STATUSES
+from services.portal.form_pages import OPEN_STATUSES, open_claim
 from services.portal.web import Portal
 
 MAX_FILES_PER_UPLOAD = 10
@@ -34,9 +34,7 @@ def claim_router(portal: Portal, backend: Backend, max_upload_bytes: int) -> API
     @router.get("/claims/{claim_id}/documents")
     async def documents(request: Request, claim_id: str) -> Response:
         token = await portal.access_token(request)
-        claim = await backend.claim(token, claim_id)
-        if claim["status"] not in OPEN_STATUSES:
-            return portal.redirect(f"/claims/{claim_id}")
+        claim = await open_claim(backend, token, claim_id)
         flash = request.state.session.data.pop("flash", None)
         if flash:
             await portal.sessions.save(request.state.session)
@@ -82,9 +80,7 @@ def claim_router(portal: Portal, backend: Backend, max_upload_bytes: int) -> API
     @router.get("/claims/{claim_id}/review")
     async def review(request: Request, claim_id: str) -> Response:
         token = await portal.access_token(request)
-        claim = await backend.claim(token, claim_id)
-        if claim["status"] not in OPEN_STATUSES:
-            return portal.redirect(f"/claims/{claim_id}")
+        claim = await open_claim(backend, token, claim_id)
         return portal.render(request, "review.html.j2", claim=claim, **await documents_view(token, claim))
 
     @router.post("/claims/{claim_id}/submit")

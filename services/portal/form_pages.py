@@ -14,6 +14,21 @@ from services.portal.web import Portal, safe_next
 OPEN_STATUSES = ("draft", "returned")
 
 
+class ClaimNoLongerOpen(Exception):
+    """The claim was validated: its form and documents can no longer change; its own page shows where it is."""
+
+    def __init__(self, claim_id: str) -> None:
+        super().__init__(claim_id)
+        self.claim_id = claim_id
+
+
+async def open_claim(backend: Backend, token: str, claim_id: str) -> dict[str, Any]:
+    claim = await backend.claim(token, claim_id)
+    if claim["status"] not in OPEN_STATUSES:
+        raise ClaimNoLongerOpen(claim_id)
+    return claim
+
+
 def form_router(portal: Portal, backend: Backend) -> APIRouter:
     router = APIRouter()
 
@@ -29,9 +44,9 @@ def form_router(portal: Portal, backend: Backend) -> APIRouter:
     @router.get("/claims/new")
     async def new_claim(request: Request, type: str = "") -> Response:  # noqa: A002 - the query's name
         token = await portal.access_token(request)
-        open_claim = next((c for c in await backend.my_claims(token) if c["status"] in OPEN_STATUSES), None)
-        if open_claim is not None:  # a claim being filled is kept: take it up where it was left
-            return portal.redirect(f"/claims/{open_claim['claim_id']}/documents")
+        unfinished = next((c for c in await backend.my_claims(token) if c["status"] in OPEN_STATUSES), None)
+        if unfinished is not None:  # a claim being filled is kept: take it up where it was left
+            return portal.redirect(f"/claims/{unfinished['claim_id']}/documents")
         if type not in ("insured", "survivors"):
             return portal.render(request, "claim_start.html.j2", invalid=bool(request.query_params))
         state = forms.form_state({"applicant_name": request.state.session.user.get("name", "")}, type,
@@ -56,9 +71,7 @@ def form_router(portal: Portal, backend: Backend) -> APIRouter:
 
     @router.get("/claims/{claim_id}/form")
     async def change_form(request: Request, claim_id: str) -> Response:
-        claim = await backend.claim(await portal.access_token(request), claim_id)
-        if claim["status"] not in OPEN_STATUSES:
-            return portal.redirect(f"/claims/{claim_id}")
+        claim = await open_claim(backend, await portal.access_token(request), claim_id)
         return show_form(request, forms.state_from_claim(claim["form"]), claim_id=claim_id)
 
     @router.post("/claims/{claim_id}/form")

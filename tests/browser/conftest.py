@@ -22,14 +22,14 @@ from tests.browser.browsing import SCREENSHOTS, Account, file_name, launch, new_
 from tests.e2e.conftest import mongo, producer  # noqa: F401
 from tests.e2e.flow import enrol_insured
 from tests.e2e.stack import Stack, portal_environment, running_stack
+from tests.running_stacks import RUNNING_STACKS, watch_running_stacks
 
 PASSWORD = "Taawidaty-Browser-2026"
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "browser: in Debian's Chromium through Playwright (tests/browser)")
-    if not config.pluginmanager.is_registered(_live_stacks):
-        config.pluginmanager.register(_live_stacks, "taawidaty-browser-live-stacks")
+    watch_running_stacks(config)
 
 
 _FAILED = pytest.StashKey[bool]()
@@ -79,27 +79,6 @@ async def new_page(browser: Browser, request: pytest.FixtureRequest) -> AsyncIte
         await context.close()
 
 
-class _LiveStacks:
-    """Every `stack` fixture value (tests/e2e, tests/failures) set up in this session and not torn down yet."""
-
-    def __init__(self) -> None:
-        self.stacks: dict[int, Stack] = {}
-
-    @pytest.hookimpl(wrapper=True)
-    def pytest_fixture_setup(self, fixturedef, request):
-        value = yield
-        if fixturedef.argname == "stack" and isinstance(value, Stack):
-            self.stacks[id(fixturedef)] = value
-        return value
-
-    def pytest_fixture_post_finalizer(self, fixturedef, request) -> None:
-        if fixturedef.argname == "stack":
-            self.stacks.pop(id(fixturedef), None)
-
-
-_live_stacks = _LiveStacks()
-
-
 @dataclass(frozen=True)
 class Portal:
     stack: Stack  # the five services too: stack.url("claims"), ...
@@ -114,8 +93,7 @@ def portal(servers: dict[str, str], run_id: str, identity_provider: dict[str, st
     """`python -m services.portal` on the test stack (http://127.0.0.1:28085), signing in through the local Keycloak;
     the claims and eligibility services verify Keycloak's tokens."""
     env = portal_environment(identity_provider)
-    if _live_stacks.stacks:
-        stack = next(iter(_live_stacks.stacks.values()))
+    if (stack := RUNNING_STACKS.any()) is not None:
         stack.env |= env  # the services that verify the person's tokens learn the identity provider
         stack.stop("claims", "eligibility")
         stack.start("claims", "eligibility")

@@ -15,38 +15,17 @@ import pytest
 
 from tests.e2e.conftest import minio, mongo, producer  # noqa: F401
 from tests.e2e.stack import Stack, running_stack
-
-
-class _RunningStacks:
-    """Every `stack` fixture value set up in this session and not torn down yet, whatever folder defined it."""
-
-    def __init__(self) -> None:
-        self.stacks: dict[int, Stack] = {}
-
-    @pytest.hookimpl(wrapper=True)
-    def pytest_fixture_setup(self, fixturedef, request):
-        value = yield
-        if fixturedef.argname == "stack" and isinstance(value, Stack):
-            self.stacks[id(fixturedef)] = value
-        return value
-
-    def pytest_fixture_post_finalizer(self, fixturedef, request) -> None:
-        if fixturedef.argname == "stack":
-            self.stacks.pop(id(fixturedef), None)
-
-
-_running = _RunningStacks()
+from tests.running_stacks import RUNNING_STACKS, watch_running_stacks
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    if not config.pluginmanager.is_registered(_running):
-        config.pluginmanager.register(_running, "taawidaty-running-stacks")
+    watch_running_stacks(config)
 
 
 @pytest.fixture(scope="package")
 def stack(servers: dict[str, str], run_id: str) -> Iterator[Stack]:
-    if _running.stacks:
-        yield next(iter(_running.stacks.values()))
+    if (running := RUNNING_STACKS.any()) is not None:
+        yield running
         return
     with running_stack(servers, run_id) as own:
         yield own
