@@ -89,8 +89,8 @@ def claims_router(settings: ClaimsSettings, repository: ClaimsRepository, store:
         already = sum(document["size"] for document in claim["documents"].values())
         room = min(settings.max_upload_bytes, settings.max_claim_bytes - already)
         if room <= 0:
-            raise HTTPException(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
-                                f"the claim's documents already reach {settings.max_claim_bytes} bytes")
+            reason = f"the claim's documents already reach {settings.max_claim_bytes} bytes"
+            raise HTTPException(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, {"code": "claim_too_large", "reason": reason})
         body, size = await spool_body(request, room)
         document_id = str(uuid4())
         key = f"{claim_id}/{document_id}"

@@ -1,5 +1,5 @@
 """Read-only HTTP API of the eligibility service: the estimate a signed-in insured sees before filing, from their
-own registry record, by the same rules as their claim."""
+own registry record, by the same rules as their claim; and the periods and deadlines those rules apply."""
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -9,7 +9,8 @@ from fastapi import APIRouter, Depends, HTTPException, status
 
 from services.eligibility.estimate import EstimateRequest, estimate
 from services.eligibility.registry import InsuredRegistry
-from services.eligibility.rules import ReasonCode, RevaluationTable
+from services.eligibility.rules import PERIODS, ReasonCode, RevaluationTable
+from services.eligibility.rules.periods import AGE_RULE
 from services.runtime.auth import INSURED_ROLE, Caller
 
 
@@ -20,6 +21,12 @@ def _today() -> date:
 def eligibility_router(registry: InsuredRegistry, revaluation: RevaluationTable, current_caller: Any,
                        today: Callable[[], date] = _today) -> APIRouter:
     router = APIRouter(tags=["eligibility"])
+
+    @router.get("/filing-rules")
+    async def filing_rules() -> dict[str, Any]:
+        """The periods, filing deadlines and pension ages the rules apply (DOMAIN.md section 2), for the pages that
+        tell who can ask and until when; public, as the decree they come from."""
+        return {"periods": [period.model_dump(mode="json") for period in PERIODS], "ages": AGE_RULE.model_dump()}
 
     @router.post("/estimate")
     async def estimate_for_caller(request: EstimateRequest,

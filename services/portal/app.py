@@ -6,20 +6,21 @@ import logging
 from contextlib import asynccontextmanager, suppress
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import httpx
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from services.portal.auth_pages import auth_router
 from services.portal.backend import Backend, BackendError, ServiceUnavailable, ServiceUrls
-from services.portal.claim_pages import claim_router
+from services.portal.claim_pages import MAX_FILES_PER_UPLOAD, claim_router
 from services.portal.config import PortalSettings
 from services.portal.form_pages import ClaimNoLongerOpen, form_router
-from services.portal.oidc import OidcClient
+from services.portal.oidc import OidcClient, ProviderUnavailable
 from services.portal.public_pages import public_router
 from services.portal.sessions import SessionStore
 from services.portal.web import Cookies, ForgedForm, NeedsSignIn, Portal, PortalMiddleware
@@ -37,9 +38,8 @@ def create_app(settings: PortalSettings) -> FastAPI:
                             timedelta(hours=settings.session_max_hours))
     oidc = OidcClient(http, settings.oidc_issuer, settings.oidc_client_id,
                       settings.oidc_client_secret.get_secret_value(), f"{settings.public_url}/auth/callback")
-    issuer = urlsplit(settings.oidc_issuer)
     portal = Portal(sessions, oidc, Cookies(settings.secure_cookies), settings.public_url,
-                    f"{issuer.scheme}://{issuer.netloc}")
+                    max_form_bytes=MAX_FILES_PER_UPLOAD * (settings.max_upload_bytes + 4096) + 65536)
     backend = Backend(http, ServiceUrls(settings.claims_url, settings.documents_url, settings.eligibility_url,
                                         settings.receipts_url))
 
@@ -60,8 +60,8 @@ def create_app(settings: PortalSettings) -> FastAPI:
     for router in (public_router(portal, backend), auth_router(portal), form_router(portal, backend),
                    claim_router(portal, backend, settings.max_upload_bytes)):
         app.include_router(router)
-    app.include_router(health_router({"mongodb": lambda: mongo.admin.command("ping"),
-                                      "identity_provider": oidc.metadata}))
+    # Ready with its sessions' database: the public pages and the receipt check work without the identity provider
+    app.include_router(health_router({"mongodb": lambda: mongo.admin.command("ping")}))
     _answer_problems(app, portal)
     return app
 
@@ -84,15 +84,23 @@ def _answer_problems(app: FastAPI, portal: Portal) -> None:
         return portal.render(request, "error.html.j2", status_code=403, problem="forged")
 
     @app.exception_handler(ServiceUnavailable)
-    async def unavailable(request: Request, error: ServiceUnavailable) -> Response:
+    @app.exception_handler(ProviderUnavailable)
+    async def unavailable(request: Request, error: Exception) -> Response:
         log.error("service unavailable: %s", error)
         return portal.render(request, "error.html.j2", status_code=503, problem="unavailable")
 
     @app.exception_handler(BackendError)
     async def refused(request: Request, error: BackendError) -> Response:
+        if error.status == 401 and request.state.session:  # the APIs no longer take the session's token: sign in again
+            await portal.sign_out_here(request.state.session)
+            return await sign_in_first(request, NeedsSignIn())
         status = error.status if error.status in (403, 404, 409) else 400
         return portal.render(request, "error.html.j2", status_code=status,
                              problem="not_found" if status in (403, 404) else "refused")
+
+    @app.exception_handler(RequestValidationError)
+    async def malformed(request: Request, _: RequestValidationError) -> Response:
+        return portal.render(request, "error.html.j2", status_code=400, problem="refused")
 
     @app.exception_handler(StarletteHTTPException)
     async def http_problem(request: Request, error: StarletteHTTPException) -> Response:

@@ -20,7 +20,7 @@ def auth_router(portal: Portal) -> APIRouter:
         session = await portal.session_for_form(request)
         attempt = LoginRequest.new()
         session.data["login"] = {**vars(attempt), "next": safe_next(next)}
-        await portal.sessions.save(session)
+        await portal.sessions.save(session, "login")
         return portal.redirect(await portal.oidc.authorization_url(attempt, i18n.current_language.get()))
 
     @router.get("/auth/callback")

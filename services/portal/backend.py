@@ -3,6 +3,7 @@ it shows what these answer."""
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -47,39 +48,45 @@ class Backend:
             raise BackendError(response.status_code, detail)
         return response
 
+    def _claim(self, claim_id: str, *rest: str) -> str:
+        """A claim's URL in the claims API; values from the page's path stay one segment each (no `?`, `#`, `/`)."""
+        return "/".join((f"{self.urls.claims}/claims", *(quote(part, safe="") for part in (claim_id, *rest))))
+
     async def my_claims(self, token: str) -> list[dict]:
         return (await self._call("GET", f"{self.urls.claims}/claims", token)).json()["claims"]
 
     async def claim(self, token: str, claim_id: str) -> dict:
-        return (await self._call("GET", f"{self.urls.claims}/claims/{claim_id}", token)).json()
+        return (await self._call("GET", self._claim(claim_id), token)).json()
 
     async def create_claim(self, token: str, form: dict, idempotency_key: str) -> dict:
         return (await self._call("POST", f"{self.urls.claims}/claims", token, json=form,
                                  headers={"Idempotency-Key": idempotency_key})).json()
 
     async def update_form(self, token: str, claim_id: str, form: dict) -> None:
-        await self._call("PUT", f"{self.urls.claims}/claims/{claim_id}/form", token, json=form)
+        await self._call("PUT", self._claim(claim_id, "form"), token, json=form)
 
     async def upload(self, token: str, claim_id: str, doc_type: str, content: bytes, file_name: str) -> dict:
-        headers = {"Content-Type": "application/octet-stream", "X-File-Name": file_name.encode("ascii", "replace")
-                   .decode()[:200]}
-        return (await self._call("PUT", f"{self.urls.claims}/claims/{claim_id}/documents/{doc_type}", token,
+        headers = {"Content-Type": "application/octet-stream", "X-File-Name": quote(file_name, safe="")}
+        return (await self._call("PUT", self._claim(claim_id, "documents", doc_type), token,
                                  content=content, headers=headers)).json()
 
     async def remove_document(self, token: str, claim_id: str, document_id: str) -> None:
-        await self._call("DELETE", f"{self.urls.claims}/claims/{claim_id}/documents/{document_id}", token)
+        await self._call("DELETE", self._claim(claim_id, "documents", document_id), token)
 
     async def submit(self, token: str, claim_id: str) -> None:
-        await self._call("POST", f"{self.urls.claims}/claims/{claim_id}/submit", token)
+        await self._call("POST", self._claim(claim_id, "submit"), token)
 
     async def receipt(self, token: str, claim_id: str) -> bytes:
-        return (await self._call("GET", f"{self.urls.claims}/claims/{claim_id}/receipt", token)).content
+        return (await self._call("GET", self._claim(claim_id, "receipt"), token)).content
 
     async def checklist(self, form: dict) -> dict:
         return (await self._call("POST", f"{self.urls.documents}/checklist", json=form)).json()
 
     async def estimate(self, token: str, what_if: dict) -> dict:
         return (await self._call("POST", f"{self.urls.eligibility}/estimate", token, json=what_if)).json()
+
+    async def filing_rules(self) -> dict:
+        return (await self._call("GET", f"{self.urls.eligibility}/filing-rules", timeout=5)).json()
 
     async def verify_receipt(self, code: str | None, qr_token: str | None) -> dict:
         params = {"t": qr_token} if qr_token else {"code": code or ""}

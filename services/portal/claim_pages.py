@@ -2,17 +2,16 @@
 (confirmation, status and timeline, the receipt) and "Mes demandes"."""
 
 from typing import Any
-from urllib.parse import quote, unquote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
-from services.portal.backend import Backend, BackendError
+from services.portal.backend import Backend, BackendError, ServiceUnavailable
 from services.portal.form_pages import OPEN_STATUSES, open_claim
 from services.portal.web import Portal
 
-MAX_FILES_PER_UPLOAD = 10
+MAX_FILES_PER_UPLOAD = 10  # in one post; more can follow
 
 
 def claim_router(portal: Portal, backend: Backend, max_upload_bytes: int) -> APIRouter:
@@ -20,7 +19,7 @@ def claim_router(portal: Portal, backend: Backend, max_upload_bytes: int) -> API
 
     async def documents_view(token: str, claim: dict[str, Any]) -> dict[str, Any]:
         checklist = await backend.checklist(claim["form"])
-        present = [{**d, "file_name": unquote(d.get("file_name") or "")} for d in claim["documents"]]
+        present = claim["documents"]
         required = [item["doc_type"] for item in checklist["documents"]]
         return {"checklist": checklist, "files": present,
                 "missing": [t for t in required if not any(d["doc_type"] == t for d in present)],
@@ -37,34 +36,38 @@ def claim_router(portal: Portal, backend: Backend, max_upload_bytes: int) -> API
         claim = await open_claim(backend, token, claim_id)
         flash = request.state.session.data.pop("flash", None)
         if flash:
-            await portal.sessions.save(request.state.session)
+            await portal.sessions.save(request.state.session, "flash")
         return portal.render(request, "documents.html.j2", claim=claim, flash=flash, max_bytes=max_upload_bytes,
                              **await documents_view(token, claim))
 
+    async def send_one(token: str, claim_id: str, doc_type: str, upload: UploadFile) -> str | None:
+        """None once the file is attached; else the code of why it is not (the documents service's, mostly)."""
+        content = await upload.read(max_upload_bytes + 1)
+        if len(content) > max_upload_bytes:
+            return "file_too_large"
+        try:
+            await backend.upload(token, claim_id, doc_type, content, upload.filename or "scan")
+        except ServiceUnavailable:
+            return "unavailable"
+        except BackendError as refusal:
+            detail = refusal.detail if isinstance(refusal.detail, dict) else {}
+            return detail.get("code") or ("file_too_large" if refusal.status == 413 else "refused")
+        return None
+
     @router.post("/claims/{claim_id}/documents/{doc_type}")
     async def upload(request: Request, claim_id: str, doc_type: str) -> Response:
-        if int(request.headers.get("content-length") or 0) > MAX_FILES_PER_UPLOAD * (max_upload_bytes + 4096):
-            return portal.render(request, "error.html.j2", status_code=413, problem="too_large")
-        posted = await portal.check_form(request)
+        form = await portal.check_form(request)
         token = await portal.access_token(request)
-        form = await request.form()
         uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
         refused, accepted = [], 0
         for upload in uploads[:MAX_FILES_PER_UPLOAD]:
-            content = await upload.read(max_upload_bytes + 1)
-            if len(content) > max_upload_bytes:
-                refused.append({"file_name": upload.filename, "code": "file_too_large"})
-                continue
-            try:
-                await backend.upload(token, claim_id, doc_type, content, quote(upload.filename or "scan"))
-                accepted += 1
-            except BackendError as refusal:
-                detail = refusal.detail if isinstance(refusal.detail, dict) else {}
-                code = detail.get("code") or ("file_too_large" if refusal.status == 413 else "refused")
+            if code := await send_one(token, claim_id, doc_type, upload):
                 refused.append({"file_name": upload.filename, "code": code})
+            else:
+                accepted += 1
         request.state.session.data["flash"] = {"doc_type": doc_type, "refused": refused, "accepted": accepted,
-                                               "nothing": not uploads and not posted.get("files")}
-        await portal.sessions.save(request.state.session)
+                                               "nothing": not uploads}
+        await portal.sessions.save(request.state.session, "flash")
         return portal.redirect(f"/claims/{claim_id}/documents#doc-{doc_type}")
 
     @router.post("/claims/{claim_id}/documents/{document_id}/remove")

@@ -41,6 +41,13 @@ def form_router(portal: Portal, backend: Backend) -> APIRouter:
                              errors=errors or {}, claim_id=claim_id, form_key=secrets.token_urlsafe(16),
                              problem=problem, next=safe_next(request.query_params.get("next")))
 
+    def show_refusal(request: Request, state: dict[str, Any], refusal: BackendError,
+                     claim_id: str | None = None) -> Response:
+        """The API's refusal next to each field it names; a refusal that names none, above the form."""
+        errors = forms.field_errors(refusal.detail)
+        return show_form(request, state, errors, claim_id=claim_id, status_code=422,
+                         problem=None if errors else "refused")
+
     @router.get("/claims/new")
     async def new_claim(request: Request, type: str = "") -> Response:  # noqa: A002 - the query's name
         token = await portal.access_token(request)
@@ -66,7 +73,7 @@ def form_router(portal: Portal, backend: Backend) -> APIRouter:
         except BackendError as refusal:
             if refusal.status == 409:
                 return show_form(request, state, status_code=409, problem="open_claim")
-            return show_form(request, state, forms.field_errors(refusal.detail), status_code=422)
+            return show_refusal(request, state, refusal)
         return portal.redirect(f"/claims/{created['claim_id']}/documents")
 
     @router.get("/claims/{claim_id}/form")
@@ -89,7 +96,7 @@ def form_router(portal: Portal, backend: Backend) -> APIRouter:
         except BackendError as refusal:
             if refusal.status == 409:
                 return portal.redirect(f"/claims/{claim_id}")
-            return show_form(request, state, forms.field_errors(refusal.detail), claim_id=claim_id, status_code=422)
+            return show_refusal(request, state, refusal, claim_id)
         return portal.redirect(safe_next(posted.get("next")) if posted.get("next", "/") != "/"
                                else f"/claims/{claim_id}/documents")
 

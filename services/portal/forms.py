@@ -25,6 +25,7 @@ FIELD_MESSAGES = {
     "relation": N_("Choisissez le lien avec l'assuré."),
     "birth_date": N_("Saisissez une date de naissance valide, par exemple 21/05/2010."),
     "orphan_of": N_("Indiquez si l'enfant est orphelin d'un parent ou des deux."),
+    "underground_mining_years": N_("Saisissez un nombre entier d'années, par exemple 5."),
 }
 
 
@@ -87,8 +88,6 @@ def api_form(state: dict[str, Any]) -> dict[str, Any]:
         | {"id": f"b{index + 1}", "birth_date": iso_date(row["birth_date"]) or None}
         for index, row in enumerate(state["beneficiaries"])
     ]
-    if state["claimant_type"] == "insured":
-        form["mining_activity"] = state["mining_activity"]
     return form
 
 

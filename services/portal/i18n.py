@@ -4,6 +4,7 @@ amounts are written in each, with Babel's Moroccan locales (Latin digits, as Mor
 from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
+from gettext import c2py
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -20,26 +21,40 @@ _MOROCCO = ZoneInfo("Africa/Casablanca")
 current_language: ContextVar[str] = ContextVar("current_language", default=DEFAULT_LANGUAGE)
 
 
-def load_catalog(language: str) -> dict[str, str]:
-    """msgid → translation of a language's .po file (French needs none: the templates are written in French)."""
-    path = _CATALOG_DIR / f"{language}.po"
-    if not path.exists():
-        return {}
-    with path.open("rb") as handle:
-        catalog = read_po(handle)
-    return {message.id: message.string for message in catalog if message.id and message.string
-            and isinstance(message.id, str) and not message.fuzzy}
+class Catalog:
+    """A language's translations from its .po file: msgid → text, and for a message with plurals its forms, chosen
+    by the language's own rule (Arabic has six). French needs none: the templates are written in French."""
+
+    def __init__(self, language: str) -> None:
+        self.texts: dict[str, str] = {}
+        self.plurals: dict[str, tuple[str, ...]] = {}
+        self.plural_index = lambda count: 0 if count == 1 else 1
+        path = _CATALOG_DIR / f"{language}.po"
+        if not path.exists():
+            return
+        with path.open("rb") as handle:
+            catalog = read_po(handle)
+        self.plural_index = c2py(catalog.plural_expr)
+        for message in catalog:
+            if not message.id or message.fuzzy or not message.string:
+                continue
+            if isinstance(message.id, tuple):
+                self.plurals[message.id[0]] = tuple(message.string)
+            else:
+                self.texts[message.id] = message.string
 
 
-_CATALOGS = {language: load_catalog(language) for language in LANGUAGES}
+_CATALOGS = {language: Catalog(language) for language in LANGUAGES}
 
 
 def gettext(message: str) -> str:
-    return _CATALOGS[current_language.get()].get(message, message)
+    return _CATALOGS[current_language.get()].texts.get(message, message)
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:
-    return gettext(singular if count == 1 else plural)
+    catalog = _CATALOGS[current_language.get()]
+    forms = catalog.plurals.get(singular) or (singular, plural)
+    return forms[min(catalog.plural_index(count), len(forms) - 1)]
 
 
 def direction(language: str) -> str:

@@ -7,7 +7,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from time import time
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 import jwt
@@ -15,6 +15,10 @@ import jwt
 
 class SignInFailed(Exception):
     """The provider's answer cannot sign anyone in (refused code, bad ID token, wrong nonce)."""
+
+
+class ProviderUnavailable(Exception):
+    """The identity provider does not answer; the person is asked to try again in a moment."""
 
 
 @dataclass(frozen=True)
@@ -56,10 +60,19 @@ class OidcClient:
         self._metadata: dict | None = None
         self._keys: jwt.PyJWKClient | None = None
 
+    @property
+    def browser_origin(self) -> str:
+        """Where browsers reach the provider (its sign-in page), which may not be where the portal reaches it."""
+        parts = urlsplit((self._metadata or {}).get("authorization_endpoint") or self.issuer)
+        return f"{parts.scheme}://{parts.netloc}"
+
     async def metadata(self) -> dict:
         if self._metadata is None:
-            response = await self.http.get(f"{self.issuer}/.well-known/openid-configuration")
-            response.raise_for_status()
+            try:
+                response = await self.http.get(f"{self.issuer}/.well-known/openid-configuration")
+                response.raise_for_status()
+            except httpx.HTTPError as error:
+                raise ProviderUnavailable(f"discovery: {type(error).__name__}") from error
             self._metadata = response.json()
             self._keys = jwt.PyJWKClient(self._metadata["jwks_uri"], cache_keys=True, lifespan=3600, timeout=10)
         return self._metadata
@@ -77,7 +90,10 @@ class OidcClient:
         claims = await self._verified_id_token(tokens.id_token)
         if claims.get("nonce") != login.nonce:
             raise SignInFailed("the ID token does not answer this sign-in (nonce)")
-        access = jwt.decode(tokens.access_token, options={"verify_signature": False})  # the APIs verify it
+        try:  # straight from the token endpoint, over the portal's own connection; the APIs verify it themselves
+            access = jwt.decode(tokens.access_token, options={"verify_signature": False})
+        except jwt.PyJWTError as error:
+            raise SignInFailed(f"access token unreadable: {error}") from error
         roles = tuple((access.get("realm_access") or {}).get("roles") or ())
         username = str(claims.get("preferred_username") or claims["sub"])
         return tokens, Identity(username, str(claims.get("name") or ""), roles)
@@ -94,10 +110,17 @@ class OidcClient:
 
     async def _token_request(self, form: dict[str, str]) -> Tokens:
         endpoint = (await self.metadata())["token_endpoint"]
-        response = await self.http.post(endpoint, data=form, auth=(self.client_id, self.client_secret))
+        try:
+            response = await self.http.post(endpoint, data=form, auth=(self.client_id, self.client_secret))
+        except httpx.HTTPError as error:
+            raise ProviderUnavailable(f"token endpoint: {type(error).__name__}") from error
+        if response.status_code >= 500:
+            raise ProviderUnavailable(f"token endpoint answered {response.status_code}")
         if response.status_code != 200:
             raise SignInFailed(f"token endpoint answered {response.status_code}")
         body = response.json()
+        if not isinstance(body, dict) or not body.get("access_token"):
+            raise SignInFailed("token endpoint gave no access token")
         return Tokens(body["access_token"], body.get("refresh_token"), body.get("id_token", ""),
                       time() + float(body.get("expires_in", 60)))
 

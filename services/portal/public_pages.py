@@ -2,23 +2,44 @@
 reads the signed-in insured's own registry record."""
 
 from datetime import date
+from time import monotonic
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from services.portal.backend import Backend, BackendError
-from services.portal.forms import N_, iso_date
+from services.portal.backend import Backend, BackendError, ServiceUnavailable
+from services.portal.forms import FIELD_MESSAGES, field_errors, iso_date
 from services.portal.i18n import LANGUAGES
 from services.portal.web import LANGUAGE_COOKIE, Portal, safe_next
 
 
+class FilingRules:
+    """The periods, deadlines and ages of the eligibility service's rules, as the pages show them; read again every
+    ten minutes (they change by decree). None while the service cannot be reached: pages say so."""
+
+    def __init__(self, backend: Backend, max_age_s: float = 600, retry_after_s: float = 30) -> None:
+        self.backend, self.max_age_s, self.retry_after_s = backend, max_age_s, retry_after_s
+        self.rules: dict[str, Any] | None = None
+        self.next_read = 0.0
+
+    async def current(self) -> dict[str, Any] | None:
+        if monotonic() >= self.next_read:
+            try:
+                self.rules = await self.backend.filing_rules()
+                self.next_read = monotonic() + self.max_age_s
+            except (BackendError, ServiceUnavailable):  # the rules read before, if any, meanwhile
+                self.next_read = monotonic() + self.retry_after_s
+        return self.rules
+
+
 def public_router(portal: Portal, backend: Backend) -> APIRouter:
     router = APIRouter()
+    filing_rules = FilingRules(backend)
 
     @router.get("/")
     async def home(request: Request) -> Response:
-        return portal.render(request, "home.html.j2")
+        return portal.render(request, "home.html.j2", rules=await filing_rules.current())
 
     @router.get("/lang/{language}")
     async def switch_language(language: str, next: str = "/") -> Response:  # noqa: A002 - the query's name
@@ -48,14 +69,13 @@ def public_router(portal: Portal, backend: Backend) -> APIRouter:
             try:
                 estimate = await backend.estimate(token, what_if)
             except BackendError as refusal:
-                if refusal.status == 422:  # the rules refused one of the "what if" values
-                    errors["underground_mining_years"] = N_("Vérifiez ce champ.")
-                else:
+                errors = field_errors(refusal.detail) if refusal.status == 422 else {}
+                if not errors:
                     problem = "unknown_insured" if refusal.status == 404 else "refused"
         fields = {"ceased_activity_on": ceased_activity_on, "underground_mining_years": underground_mining_years,
                   "force_majeure": force_majeure}
         return portal.render(request, "eligibility.html.j2", estimate=estimate, errors=errors, fields=fields,
-                             problem=problem, checked=checked)
+                             problem=problem, checked=checked, rules=await filing_rules.current())
 
     return router
 
@@ -68,13 +88,11 @@ def what_if_from(ceased: str, mining_years: str, force_majeure: bool) -> tuple[d
         try:
             what_if["ceased_activity_on"] = date.fromisoformat(iso_date(ceased)).isoformat()
         except ValueError:
-            errors["ceased_activity_on"] = N_("Saisissez une date valide, par exemple 31/12/2025.")
-    if mining_years.strip():
+            errors["ceased_activity_on"] = FIELD_MESSAGES["ceased_activity_on"]
+    if mining_years.strip():  # a number as people type it; what the rules take, the eligibility service says
         try:
             years = float(mining_years.replace(",", "."))
-            if not 0 <= years <= 60:
-                raise ValueError
             what_if["underground_mining_years"] = int(years) if years.is_integer() else years
         except ValueError:
-            errors["underground_mining_years"] = N_("Saisissez un nombre d'années entre 0 et 60, par exemple 5.")
+            errors["underground_mining_years"] = FIELD_MESSAGES["underground_mining_years"]
     return what_if, errors

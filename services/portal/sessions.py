@@ -52,9 +52,14 @@ class SessionStore:
             await self.collection.update_one({"_id": record["_id"]}, {"$set": {"seen_at": now}})
         return Session(session_id, record["csrf_token"], record["created_at"], record.get("data") or {})
 
-    async def save(self, session: Session) -> None:
-        await self.collection.update_one({"_id": _key(session.id)},
-                                         {"$set": {"data": session.data, "seen_at": datetime.now(UTC)}})
+    async def save(self, session: Session, *keys: str) -> None:
+        """Write back the keys of `data` this request changed, and only them: the same person's other requests (a
+        page polling, an upload) may have changed others meanwhile."""
+        changes: dict[str, Any] = {"$set": {"seen_at": datetime.now(UTC)}}
+        changes["$set"] |= {f"data.{key}": session.data[key] for key in keys if key in session.data}
+        if removed := {f"data.{key}": "" for key in keys if key not in session.data}:
+            changes["$unset"] = removed
+        await self.collection.update_one({"_id": _key(session.id)}, changes)
 
     async def delete(self, session_id: str) -> None:
         await self.collection.delete_one({"_id": _key(session_id)})

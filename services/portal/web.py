@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from starlette.datastructures import FormData
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
 from services.portal import i18n, words
@@ -71,9 +72,9 @@ class Portal:
     """The portal's parts, reached from the routes through `request.app.state.portal`."""
 
     def __init__(self, sessions: SessionStore, oidc: OidcClient, cookies: Cookies, public_url: str,
-                 identity_origin: str) -> None:
+                 max_form_bytes: int) -> None:
         self.sessions, self.oidc, self.cookies = sessions, oidc, cookies
-        self.public_url, self.identity_origin = public_url.rstrip("/"), identity_origin
+        self.public_url, self.max_form_bytes = public_url.rstrip("/"), max_form_bytes
         self.templates = templates()
 
     def render(self, request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -92,18 +93,19 @@ class Portal:
             request.state.new_session_id = request.state.session.id
         return request.state.session
 
-    async def check_form(self, request: Request) -> dict[str, Any]:
-        """The posted form, once it is known to come from this portal's own page in this session."""
+    async def check_form(self, request: Request) -> FormData:
+        """The posted form, once it is known to come from this portal's own page in this person's session. The body
+        is read only after the origin and the session are checked."""
         origin = request.headers.get("origin")
-        if origin and origin != _origin(self.public_url):
-            raise ForgedForm(f"origin {origin}")
-        if request.headers.get("sec-fetch-site") == "cross-site":
-            raise ForgedForm("cross-site request")
-        form = await request.form()
+        if (origin and origin != _origin(self.public_url)) or request.headers.get("sec-fetch-site") == "cross-site":
+            raise ForgedForm(f"posted from {origin or 'another site'}")
         session: Session | None = request.state.session
-        if session is None or form.get("csrf_token") != session.csrf_token:
+        if session is None or session.user is None:
+            raise NeedsSignIn()  # the session ended while the page was open: nothing of the form is taken
+        form = await request.form()
+        if form.get("csrf_token") != session.csrf_token:
             raise ForgedForm("missing or wrong anti-forgery token")
-        return dict(form.multi_items())
+        return form
 
     async def access_token(self, request: Request) -> str:
         """The signed-in person's access token, refreshed when it is about to expire."""
@@ -115,12 +117,16 @@ class Portal:
             try:
                 renewed = await self.oidc.refresh(tokens.get("refresh_token") or "")
             except SignInFailed:
-                session.data.pop("user", None)
-                await self.sessions.save(session)
+                await self.sign_out_here(session)
                 raise NeedsSignIn() from None
             session.data["tokens"] = {**vars(renewed), "id_token": renewed.id_token or tokens["id_token"]}
-            await self.sessions.save(session)
+            await self.sessions.save(session, "tokens")
         return session.data["tokens"]["access_token"]
+
+    async def sign_out_here(self, session: Session) -> None:
+        """Forget who the session belongs to (the provider refused to renew it, or the APIs refuse its token)."""
+        session.data.pop("user", None)
+        await self.sessions.save(session, "user")
 
     def redirect(self, path: str) -> RedirectResponse:
         return RedirectResponse(path, status_code=303)
@@ -129,6 +135,12 @@ class Portal:
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def _length_within(request: Request, limit: int) -> bool:
+    """Browsers say how long a form is; a post that does not, or is longer than any page's form, is not read."""
+    length = request.headers.get("content-length", "")
+    return length.isdigit() and int(length) <= limit
 
 
 def safe_next(path: str | None) -> str:
@@ -151,7 +163,10 @@ class PortalMiddleware(BaseHTTPMiddleware):
         request.state.new_session_id = None
         language = i18n.best_language(request.cookies.get(LANGUAGE_COOKIE), request.headers.get("accept-language"))
         i18n.current_language.set(language)
-        response = await call_next(request)
+        if request.method == "POST" and not _length_within(request, self.portal.max_form_bytes):
+            response = self.portal.render(request, "error.html.j2", status_code=413, problem="too_large")
+        else:
+            response = await call_next(request)
         if request.state.new_session_id:
             cookies.set_session(response, request.state.new_session_id)
         elif request.state.session is None and cookies.session in request.cookies:
@@ -163,7 +178,7 @@ class PortalMiddleware(BaseHTTPMiddleware):
         headers = response.headers
         headers.setdefault("Content-Security-Policy", (
             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
-            f"base-uri 'none'; frame-ancestors 'none'; form-action 'self' {self.portal.identity_origin}"))
+            f"base-uri 'none'; frame-ancestors 'none'; form-action 'self' {self.portal.oidc.browser_origin}"))
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "same-origin")
         headers.setdefault("X-Frame-Options", "DENY")

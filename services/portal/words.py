@@ -49,6 +49,7 @@ FILE_REFUSAL = {
     "image_truncated": N_("L'image est incomplète ou endommagée."),
     "image_unreadable": N_("L'image ne peut pas être lue."),
     "infected": N_("Le fichier contient un virus."),
+    "unavailable": N_("Le fichier n'a pas pu être vérifié pour le moment : renvoyez-le dans quelques minutes."),
 }
 FILE_REFUSED = N_("Le fichier a été refusé.")
 

@@ -7,6 +7,7 @@ claims service has one for the local run and the tests). Any other algorithm, `n
 
 import asyncio
 from dataclasses import dataclass
+from time import monotonic
 from typing import Annotated, Any
 
 import jwt
@@ -18,6 +19,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 AGENT_ROLE = "agent"
 INSURED_ROLE = "insured"
 _REQUIRED = ["exp", "iat", "iss", "aud"]
+_CLOCK_SKEW_S = 30  # between the provider's clock and this machine's
+_UNKNOWN_KEY_REFETCH_S = 60  # a token naming a key not in the set fetches the set again at most this often
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ class TokenVerifier:
     def __init__(self, identity: IdentitySettings, local: LocalKey | None = None) -> None:
         self.identity, self.local = identity, local
         self.jwks = None
+        self.refetched_at = -_UNKNOWN_KEY_REFETCH_S
         if identity.jwks_url:
             if not identity.issuer:
                 raise ValueError("OIDC_JWKS_URL is set without OIDC_ISSUER")
@@ -88,7 +92,7 @@ class TokenVerifier:
     async def _verified_by_provider(self, token: str) -> dict[str, Any]:
         assert self.jwks is not None and self.identity.issuer is not None
         try:  # the key set is cached; a fetch (first token, rotation) runs in a thread, not on the event loop
-            key = await asyncio.to_thread(self.jwks.get_signing_key_from_jwt, token)
+            key = await asyncio.to_thread(self._signing_key, token)
         except jwt.PyJWKClientConnectionError as error:
             raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE,
                                 "the identity provider's keys cannot be read; try again shortly") from error
@@ -96,6 +100,21 @@ class TokenVerifier:
             raise _unauthorized(f"invalid token: {error}") from error
         return _decoded(token, key.key, "RS256", self.identity.audience, self.identity.issuer,
                         self.identity.subject_claim)
+
+
+    def _signing_key(self, token: str) -> jwt.PyJWK:
+        """The provider's key the token names. A name not in the cached set fetches the set again (the provider
+        rotated its keys), but at most once a minute: made-up key names cannot make every request a fetch."""
+        assert self.jwks is not None
+        kid = jwt.get_unverified_header(token).get("kid")
+        key_set = self.jwks.get_jwk_set()
+        known = next((key for key in key_set.keys if key.key_id == kid), None)
+        if known is None and monotonic() - self.refetched_at >= _UNKNOWN_KEY_REFETCH_S:
+            self.refetched_at = monotonic()
+            known = next((key for key in self.jwks.get_jwk_set(refresh=True).keys if key.key_id == kid), None)
+        if known is None:
+            raise jwt.PyJWKClientError(f'Unable to find a signing key that matches: "{kid}"')
+        return known
 
 
 def caller_dependency(verifier: TokenVerifier):
@@ -113,7 +132,7 @@ def caller_dependency(verifier: TokenVerifier):
 def _decoded(token: str, key: Any, algorithm: str, audience: str, issuer: str, subject_claim: str) -> dict[str, Any]:
     try:
         return jwt.decode(token, key, algorithms=[algorithm], audience=audience, issuer=issuer,
-                          options={"require": [*_REQUIRED, subject_claim]})
+                          leeway=_CLOCK_SKEW_S, options={"require": [*_REQUIRED, subject_claim]})
     except jwt.ExpiredSignatureError as error:
         raise _unauthorized("token expired") from error
     except jwt.InvalidTokenError as error:

@@ -4,10 +4,12 @@ session's token, a guessed password (ten wrong ones lock the account), inline sc
 import asyncio
 import base64
 import json
+import os
 import threading
 from collections.abc import Iterator
 from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import httpx
 import pytest
@@ -85,6 +87,12 @@ async def test_a_form_posted_from_another_site_is_refused(portal, new_page, new_
     same_site_without_token = await page.request.post(f"{portal.url}/claims/{claim_id}/submit", form={"x": "1"})
     assert same_site_without_token.status == 403
     await page.goto(f"/claims/{claim_id}/review")
+    token = await page.locator("input[name=csrf_token]").first.get_attribute("value")
+    from_elsewhere = await page.request.post(  # the session's cookie and token, but sent by another site's page
+        f"{portal.url}/claims/{claim_id}/submit", form={"csrf_token": token},
+        headers={"Origin": "http://localhost:9", "Sec-Fetch-Site": "cross-site"})
+    assert from_elsewhere.status == 403
+    await page.goto(f"/claims/{claim_id}/review")
     await expect(page.locator("h1")).to_have_text("Vérifiez vos réponses avant de valider")  # still a draft
     await expect(page.locator("main")).not_to_contain_text("Pirate")
 
@@ -98,6 +106,8 @@ async def test_ten_wrong_passwords_lock_the_account_for_a_while(portal, new_page
         await page.locator("#kc-login").click()
         await expect(page.locator("#input-error, .kc-feedback-text, [id*=error]").first).to_be_visible()
     assert await asyncio.to_thread(identity.is_locked, new_insured.username)
+    keycloak_log = Path(os.environ.get("TAAWIDATY_RUN", "/tmp/taawidaty-run")) / "logs" / "keycloak.log"
+    assert new_insured.username not in keycloak_log.read_text(errors="replace")  # failed sign-ins are not logged
     await page.locator("#username").fill(new_insured.username)
     await page.locator("#password").fill(new_insured.password)
     await page.locator("#kc-login").click()

@@ -127,3 +127,14 @@ def test_the_route_answers_the_estimate_and_404_for_an_insured_the_registry_does
     assert (answer.status_code, answer.json()["outcome"]) == (200, "eligible")
     unknown = caller_named("987654321").post("/estimate", json={})
     assert (unknown.status_code, unknown.json()) == (404, {"detail": "INSURED_UNKNOWN"})
+
+
+def test_the_filing_rules_are_the_periods_and_ages_the_rules_apply_and_need_no_sign_in():
+    app = FastAPI()
+    app.include_router(eligibility_router(Registry(), DEFAULT_REVALUATION, lambda: None))
+    rules = TestClient(app).get("/filing-rules").json()
+    assert [period["code"] for period in rules["periods"]] == ["P1", "P2", "P3", "P4"]
+    assert rules["periods"][0]["deadline_on"] == "2016-07-31"
+    assert rules["periods"][3] | {"ends_on": None} == rules["periods"][3]  # the last one has no end
+    assert rules["periods"][1]["deadline_years_after_retirement"] == 5
+    assert rules["ages"] == {"normal_age": 60, "miner_age": 55, "miner_min_underground_years": 5}

