@@ -33,7 +33,7 @@ def estimate(career: dict[str, Any], request: EstimateRequest, today: date,
     decision = decide(case, revaluation)
     return {
         **summary_of(decision).model_dump(mode="json"),
-        "conditions": conditions(decision.reasons),
+        "conditions": conditions(decision.reasons, period_known=decision.period is not None),
         "registry": {name: career.get(name) for name in REGISTRY_FIELDS},
     }
 
@@ -48,12 +48,17 @@ def what_if(career: dict[str, Any], request: EstimateRequest) -> dict[str, Any]:
     return changed
 
 
-def conditions(reasons: tuple[ReasonCode, ...]) -> list[dict[str, Any]]:
+_JUDGED_BY_PERIOD = frozenset({ReasonCode.PENSION_RIGHTS, ReasonCode.DEADLINE_PASSED})
+
+
+def conditions(reasons: tuple[ReasonCode, ...], period_known: bool = True) -> list[dict[str, Any]]:
     """Every condition of an insured's claim, met or not, in listing order; any other failing one after them. A late
-    claim sent to an agent for force majeure has missed its deadline all the same."""
+    claim sent to an agent for force majeure has missed its deadline all the same. Without a period (an event before
+    2000) the threshold and the deadline are not judged: they are left out rather than shown as met."""
     failing = set(reasons) - REVIEW_REASONS
     if ReasonCode.FORCE_MAJEURE_REVIEW in reasons:
         failing.add(ReasonCode.DEADLINE_PASSED)
-    codes = [*INSURED_CONDITIONS, *(code for code in in_listing_order(failing) if code not in INSURED_CONDITIONS)]
+    judged = [code for code in INSURED_CONDITIONS if period_known or code not in _JUDGED_BY_PERIOD or code in failing]
+    codes = [*judged, *(code for code in in_listing_order(failing) if code not in INSURED_CONDITIONS)]
     return [{"code": code.value, "met": code not in failing, **describe_condition(code, code not in failing)}
             for code in codes]

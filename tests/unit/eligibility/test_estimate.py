@@ -138,3 +138,11 @@ def test_the_filing_rules_are_the_periods_and_ages_the_rules_apply_and_need_no_s
     assert rules["periods"][3] | {"ends_on": None} == rules["periods"][3]  # the last one has no end
     assert rules["periods"][1]["deadline_years_after_retirement"] == 5
     assert rules["ages"] == {"normal_age": 60, "miner_age": 55, "miner_min_underground_years": 5}
+
+
+def test_without_a_period_the_threshold_and_the_deadline_are_left_out_not_shown_as_met():
+    answer = estimated({"birth_date": "1935-05-01", "ceased_activity_on": "1994-12-31"})  # 60 in 1995
+    assert answer["outcome"] == "ineligible" and answer["period"] is None
+    codes = [condition["code"] for condition in answer["conditions"]]
+    assert "PENSION_RIGHTS" not in codes and "DEADLINE_PASSED" not in codes
+    assert "EVENT_BEFORE_2000" in failing(answer)
