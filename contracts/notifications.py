@@ -4,7 +4,7 @@ from typing import Literal
 
 from contracts.envelope import Event
 
-NotificationKind = Literal["acceptance", "inspection", "missing_documents"]
+NotificationKind = Literal["acceptance", "inspection", "missing_documents", "refusal"]
 NotificationStatus = Literal["queued", "sent", "delivered", "failed"]
 
 

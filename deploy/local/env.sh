@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Defaults for the local real servers (Kafka, FerretDB, MinIO, Kannel, Keycloak) on 127.0.0.1.
+# Defaults for the local real servers (Kafka, FerretDB, MinIO, Kannel, Keycloak, clamd) on 127.0.0.1.
 # Source it: `. deploy/local/env.sh`. A variable already set in the environment wins.
 
 : "${TAAWIDATY_CACHE:=${XDG_CACHE_HOME:-$HOME/.cache}/taawidaty}"; export TAAWIDATY_CACHE
@@ -31,6 +31,11 @@
 : "${PORTAL_OIDC_CLIENT_SECRET:=taawidaty-portal-local-secret}"; export PORTAL_OIDC_CLIENT_SECRET
 : "${PORTAL_PUBLIC_URL:=http://127.0.0.1:18085}"; export PORTAL_PUBLIC_URL
 : "${PORTAL_SECURE_COOKIES:=false}"; export PORTAL_SECURE_COOKIES
+
+# The virus scanner (start.sh clamd): the documents service scans every upload with it and, locally and in the tests,
+# refuses to start without it.
+: "${DOCUMENTS_CLAMD_SOCKET:=$TAAWIDATY_RUN/clamd.sock}"; export DOCUMENTS_CLAMD_SOCKET
+: "${DOCUMENTS_ANTIVIRUS_REQUIRED:=true}"; export DOCUMENTS_ANTIVIRUS_REQUIRED
 
 # Versions of what install.sh builds (override to pin something else).
 : "${TAAWIDATY_KAFKA_VERSION:=4.1.1}"; export TAAWIDATY_KAFKA_VERSION

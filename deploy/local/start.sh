@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Start the local real servers on 127.0.0.1 in the background and wait until they are healthy.
-#   deploy/local/start.sh                 # kafka ferretdb minio kannel keycloak
+#   deploy/local/start.sh                 # kafka ferretdb minio kannel keycloak clamd
 #   deploy/local/start.sh kafka minio     # only these
 # Logs: $TAAWIDATY_RUN/logs, pid files: $TAAWIDATY_RUN/pids, data: $TAAWIDATY_RUN/<server> (fresh per start).
 # A server that is already running (live pid file) is left alone and only health-checked.
@@ -31,6 +31,7 @@ keycloak_realm_file=$root/deploy/keycloak/taawidaty-realm.json
 # Keycloak's JVM (JAVA_OPTS_KC_HEAP overrides): a smaller heap than its own default (-Xmx512m) and the C1 compiler
 # only; ~430 MB resident instead of ~580 MB, a sign-in ~110 ms instead of ~60 ms (figures in deploy/local/README.md).
 keycloak_java_opts="-Xms64m -Xmx384m -XX:TieredStopAtLevel=1"
+clamd_signatures=$root/deploy/clamav/taawidaty-test.hdb
 
 die() { echo "start.sh: $*" >&2; exit 1; }
 
@@ -69,8 +70,8 @@ wait_healthy() {
 is_running() {
   case $1 in
     kannel) running bearerbox && running smsbox && running fakesmsc ;;
-    kafka | ferretdb | minio | bearerbox | keycloak) running "$1" ;;
-    *) die "unknown server '$1' (use: kafka ferretdb minio kannel keycloak)" ;;
+    kafka | ferretdb | minio | bearerbox | keycloak | clamd) running "$1" ;;
+    *) die "unknown server '$1' (use: kafka ferretdb minio kannel keycloak clamd)" ;;
   esac
 }
 
@@ -245,11 +246,46 @@ start_keycloak() {
 keycloak_log_level="info,org.keycloak.events:error"
 keycloak_healthy() { curl -fsS "$TAAWIDATY_KEYCLOAK_URL/realms/taawidaty/.well-known/openid-configuration"; }
 
+# clamd (Debian's clamav-daemon) on a Unix socket, with only the repository's test signatures (no network for
+# freshclam; the EICAR test file is enough to exercise the documents service's scan for real, and a few MB of memory
+# instead of ~1 GB with the official database). The documents service finds it at DOCUMENTS_CLAMD_SOCKET (env.sh).
+start_clamd() {
+  need /usr/sbin/clamd
+  need "$clamd_signatures"
+  ! clamd_ping >/dev/null 2>&1 || die "clamd: $DOCUMENTS_CLAMD_SOCKET is already served by another process"
+  local dir=$TAAWIDATY_RUN/clamd
+  rm -rf "$dir" "$DOCUMENTS_CLAMD_SOCKET" && mkdir -p "$dir/db" "$dir/tmp" "$(dirname "$DOCUMENTS_CLAMD_SOCKET")"
+  cp "$clamd_signatures" "$dir/db/"
+  # StreamMaxLength above the largest upload (DOCUMENTS_MAX_FILE_BYTES, 10 MiB); no periodic database check, no
+  # bytecode, a few threads.
+  cat >"$dir/clamd.conf" <<EOF
+Foreground yes
+LocalSocket $DOCUMENTS_CLAMD_SOCKET
+LocalSocketMode 600
+DatabaseDirectory $dir/db
+TemporaryDirectory $dir/tmp
+LogTime yes
+SelfCheck 0
+Bytecode no
+ConcurrentDatabaseReload no
+MaxThreads 4
+StreamMaxLength 16M
+EOF
+  : >"$logs/clamd.log"
+  launch clamd "$logs/clamd.log" /usr/sbin/clamd --config-file="$dir/clamd.conf"
+}
+# zPING over the Unix socket (bash has no Unix sockets): healthy when clamd answers PONG.
+clamd_ping() {
+  python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX); s.settimeout(5); s.connect(sys.argv[1]); s.sendall(b"zPING\0")
+sys.exit(s.recv(16) != b"PONG\0")' "$DOCUMENTS_CLAMD_SOCKET"
+}
+
 ferretdb_healthy() { grep -q 'Listening on' "$logs/ferretdb.log" && tcp_open "${mongo_addr%:*}" "${mongo_addr##*:}"; }
 minio_healthy() { curl -fsS "http://$MINIO_ENDPOINT/minio/health/live"; }
 
 mkdir -p "$logs" "$pids"
-(($#)) || set -- kafka ferretdb minio kannel keycloak
+(($#)) || set -- kafka ferretdb minio kannel keycloak clamd
 t0=$SECONDS
 for name in "$@"; do
   if is_running "$name"; then echo "$name: already running"; continue; fi
@@ -269,6 +305,8 @@ for name in "$@"; do
       echo "kannel: up, sendsms on $KANNEL_SENDSMS_URL, fake SMSC log $FAKESMSC_LOG" ;;
     keycloak) wait_healthy keycloak "$logs/keycloak.log" keycloak_healthy
       echo "keycloak: up, realm $TAAWIDATY_KEYCLOAK_URL/realms/taawidaty (admin console $TAAWIDATY_KEYCLOAK_URL/admin/)" ;;
+    clamd) wait_healthy clamd "$logs/clamd.log" clamd_ping
+      echo "clamd: up on $DOCUMENTS_CLAMD_SOCKET" ;;
   esac
 done
 echo "start.sh: ${*} ready in $((SECONDS - t0))s (logs: $logs)"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Stop the local servers started by start.sh (all, or only those named: kafka ferretdb minio kannel keycloak).
+# Stop the local servers started by start.sh (all, or only those named: kafka ferretdb minio kannel keycloak clamd).
 # TERM to each server's process group, KILL after a grace period. Idempotent.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -36,11 +36,11 @@ stop_one() {
   rm -f "$pids/$name.pid"
 }
 
-(($#)) || set -- keycloak kannel minio ferretdb kafka
+(($#)) || set -- clamd keycloak kannel minio ferretdb kafka
 for name in "$@"; do
   case $name in
-    kafka | ferretdb | minio | kannel | keycloak) ;;
-    *) echo "stop.sh: unknown server '$name' (use: kafka ferretdb minio kannel keycloak)" >&2; exit 1 ;;
+    kafka | ferretdb | minio | kannel | keycloak | clamd) ;;
+    *) echo "stop.sh: unknown server '$name' (use: kafka ferretdb minio kannel keycloak clamd)" >&2; exit 1 ;;
   esac
 done
 # The servers stop in parallel; Kannel's boxes one after the other.

@@ -11,10 +11,10 @@ bash "$here/setup.sh"
 bash "$here/install.sh"
 if docker info >/dev/null 2>&1; then
   export TAAWIDATY_SERVERS=testcontainers   # Kafka, MongoDB and MinIO from the official images
-  servers=(kannel keycloak)
+  servers=(kannel keycloak clamd)
 else
   export TAAWIDATY_SERVERS=local
-  servers=(kafka ferretdb minio kannel keycloak)
+  servers=(kafka ferretdb minio kannel keycloak clamd)
 fi
 trap 'bash "$here/stop.sh"' EXIT
 bash "$here/start.sh" "${servers[@]}"

@@ -39,6 +39,43 @@ def missing_documents(language: Language, reference: str, doc_types: list[str]) 
     return f"CNSS: demande {reference} incomplète. Documents manquants: {names}."
 
 
+# The main reason of a refusal in a few plain words, by reason code (DOMAIN.md section 3): (French, Arabic). The
+# French ones keep to the GSM-7 alphabet (no â, ê, ô, ç: not even "dépôt"), so the French SMS fits in one part.
+REFUSAL_REASONS: dict[str, tuple[str, str]] = {
+    "AGE_NOT_REACHED": ("60 ans (55 si mineur) non atteints", "السن المطلوبة غير مبلوغة"),
+    "STILL_EMPLOYED": ("activité salariée pas encore cessée", "النشاط المأجور لم يتوقف"),
+    "PENSION_RIGHTS": ("jours cotisés suffisants: droit à une pension", "أيام الاشتراك تخول الحق في معاش"),
+    "HAS_PENSION": ("une pension est déjà servie ou due", "معاش مصروف أو مستحق"),
+    "THIRD_PARTY_ACCIDENT": ("pension due après un accident causé par un tiers", "معاش مستحق إثر حادثة سببها الغير"),
+    "OTHER_SCHEME": ("droits dans un autre régime de retraite", "حقوق في نظام تقاعد آخر"),
+    "ALREADY_REFUNDED": ("remboursement déjà versé une fois", "سبق صرف الاسترجاع"),
+    "NO_ELIGIBLE_BENEFICIARY": ("aucun ayant droit ne remplit les conditions", "لا أحد من ذوي الحقوق يستوفي الشروط"),
+    "EVENT_BEFORE_2000": ("retraite ou décès avant l'an 2000", "التقاعد أو الوفاة قبل سنة 2000"),
+    "DEADLINE_PASSED": ("demande déposée après la date limite", "قدم الطلب بعد انقضاء الأجل"),
+    "FORCE_MAJEURE_REVIEW": ("cas de force majeure non retenu", "حالة القوة القاهرة غير مقبولة"),
+    "INSURED_UNKNOWN": ("numéro d'immatriculation inconnu", "رقم التسجيل غير معروف"),
+    "REGISTRY_DATA_MISSING": ("données de carrière incomplètes", "معطيات المسار المهني ناقصة"),
+}
+_UNLISTED_REASON = ("conditions non remplies", "الشروط غير مستوفاة")
+
+
+def refusal(language: Language, reference: str, reason: str | None, explanation: str = "") -> str:
+    """The refusal SMS: its main reason in a few words (a code without a short wording: the decision's own
+    explanation, else "conditions not met") and where to ask about it."""
+    index = 1 if language == "ar" else 0
+    if reason in REFUSAL_REASONS:
+        words = REFUSAL_REASONS[reason][index]
+    elif explanation := explanation.strip().rstrip("."):
+        words = explanation[:1].lower() + explanation[1:]
+    else:
+        words = _UNLISTED_REASON[index]
+    if language == "ar":
+        return (f"الضمان الاجتماعي: رفض طلبكم {reference}. السبب: {words}. "
+                f"للاستفسار: وكالة الضمان الاجتماعي مع وصل الإيداع أو 080 20 20 109.")
+    return (f"CNSS: demande {reference} refusée: {words}. "
+            f"Infos: agence CNSS avec votre accusé, ou 080 20 20 109.")
+
+
 def needs_ucs2(text: str) -> bool:
     return any(ch not in GSM7_BASIC and ch not in GSM7_EXTENDED for ch in text)
 

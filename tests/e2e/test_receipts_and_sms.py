@@ -8,8 +8,18 @@ import httpx
 import pytest
 
 from contracts import Topic
+from services.notifications.messages import count_parts
 from tests.conftest import ROOT
-from tests.e2e.flow import client_for, insured_form, submit_claim, wait_for_sms, wait_for_status
+from tests.e2e.flow import (
+    ELIGIBLE_CAREER,
+    client_for,
+    enrol_insured,
+    insured_form,
+    phone_of,
+    submit_claim,
+    wait_for_sms,
+    wait_for_status,
+)
 from tests.e2e.kafka_reading import events_of
 from tests.e2e.samples import smsc_messages
 
@@ -62,6 +72,37 @@ async def test_a_redelivered_event_with_two_instances_running_sends_no_second_sm
     finally:
         stack.stop("notifications", instance=1)
     assert len([m for m in smsc_messages() if created["reference"] in m.text]) == 1
+
+
+@pytest.mark.parametrize("language, reason_words", [("ar", "أيام الاشتراك تخول الحق في معاش"),
+                                                    ("fr", "jours cotisés suffisants: droit à une pension")])
+async def test_a_refused_claimant_gets_one_refusal_sms_in_their_language_and_a_redelivery_sends_nothing_more(
+        stack, servers, producer, mongo, run_id, language, reason_words):
+    owed_a_pension = {**ELIGIBLE_CAREER, "contribution_days": 3500}
+    number = await enrol_insured(producer, mongo[f"{run_id}_eligibility"]["insured"], owed_a_pension)
+    with client_for(stack.url("claims"), number) as api:
+        created = submit_claim(api, insured_form(number, language=language))
+        claim = await wait_for_sms(api, created["claim_id"], "refusal")
+        decided = next(e for e in claim["timeline"] if e["status"] == "decided")
+        assert (decided["detail"]["outcome"], decided["detail"]["reasons"]) == ("ineligible", ["PENSION_RIGHTS"])
+
+        events = await events_of(servers, Topic.RECEIPT_ISSUED, created["claim_id"])
+        assert len(events) == 1
+        for _ in range(3):
+            await producer.send_and_wait(Topic.RECEIPT_ISSUED, events[0], key=created["claim_id"].encode())
+        await asyncio.sleep(5)
+        claim = api.get(f"/claims/{created['claim_id']}").raise_for_status().json()
+
+    assert claim["status"] == "refused"
+    sms = [e["detail"]["kind"] for e in claim["timeline"] if e["status"] == "sms_delivered"]
+    assert sms == ["refusal"]
+    text = (await mongo[f"{run_id}_notifications"]["notifications"].find_one(
+        {"claim_id": created["claim_id"]}))["text"]
+    parts = [m for m in smsc_messages() if m.receiver == phone_of(number).lstrip("+")]
+    assert len(parts) == count_parts(text) and len([m for m in parts if created["reference"] in m.text]) == 1
+    received = "".join(m.text for m in parts)
+    assert reason_words in received and "080 20 20 109" in received
+    assert ("الضمان الاجتماعي" if language == "ar" else "CNSS: demande") in received
 
 
 async def test_an_sms_is_sent_once_the_gateway_is_back_after_an_outage(api, insured):

@@ -13,7 +13,7 @@ from packaging.requirements import Requirement
 from tests.unit.deploy.facts import DEPLOY, DOCKER, ROOT, SERVICES, default_port
 
 DOCKERFILE = (DOCKER / "Dockerfile").read_text()
-TEST_ONLY_PACKAGES = {"poppler-utils", "zbar-tools", "chromium"}
+TEST_ONLY_PACKAGES = {"poppler-utils", "zbar-tools", "chromium", "clamav-daemon", "clamav"}
 
 
 def instructions(dockerfile: str) -> list[tuple[str, str]]:
