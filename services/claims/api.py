@@ -153,15 +153,16 @@ def claims_router(settings: ClaimsSettings, repository: ClaimsRepository, store:
                 responses={200: {"content": {"application/pdf": {}}, "description": "the receipt PDF"}})
     async def get_receipt(claim_id: ClaimId, caller: CallerDep, link: bool = False) -> Response | dict[str, str]:
         """Step 5: the deposit receipt, as the PDF or (`link=true`) as a link valid a few minutes."""
-        location = domain.receipt_location((await claim_of(claim_id, caller)).get("timeline", {}))
+        claim = await claim_of(claim_id, caller)
+        location = domain.receipt_location(claim.get("timeline", {}))
         if location is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, "no receipt yet")
         if link:
             url = await store.presigned_url(*location, expires=timedelta(seconds=settings.receipt_link_ttl_s))
             return {"url": url, "expires_in_s": str(settings.receipt_link_ttl_s)}
         pdf = await store.get_bytes(*location, limit=settings.max_upload_bytes)
-        return Response(pdf, media_type="application/pdf",
-                        headers={"Content-Disposition": f'attachment; filename="{claim_id}-accuse-de-depot.pdf"'})
+        disposition = f'attachment; filename="accuse-de-depot-{claim["reference"]}.pdf"'
+        return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": disposition})
 
     @router.post("/{claim_id}/inspection", status_code=status.HTTP_202_ACCEPTED, tags=["agents"])
     async def record_inspection(claim_id: ClaimId, outcome: domain.InspectionOutcome,

@@ -76,8 +76,9 @@ class Backend:
     async def submit(self, token: str, claim_id: str) -> None:
         await self._call("POST", self._claim(claim_id, "submit"), token)
 
-    async def receipt(self, token: str, claim_id: str) -> bytes:
-        return (await self._call("GET", self._claim(claim_id, "receipt"), token)).content
+    async def receipt(self, token: str, claim_id: str) -> httpx.Response:
+        """The PDF as the claims API serves it, with its file name (Content-Disposition)."""
+        return await self._call("GET", self._claim(claim_id, "receipt"), token)
 
     async def checklist(self, form: dict) -> dict:
         return (await self._call("POST", f"{self.urls.documents}/checklist", json=form)).json()

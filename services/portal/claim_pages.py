@@ -109,10 +109,8 @@ def claim_router(portal: Portal, backend: Backend, max_upload_bytes: int) -> API
 
     @router.get("/claims/{claim_id}/receipt")
     async def receipt(request: Request, claim_id: str) -> Response:
-        token = await portal.access_token(request)
-        pdf = await backend.receipt(token, claim_id)
-        reference = (await backend.claim(token, claim_id))["reference"]
-        return Response(pdf, media_type="application/pdf",
-                        headers={"Content-Disposition": f'attachment; filename="accuse-de-depot-{reference}.pdf"'})
+        pdf = await backend.receipt(await portal.access_token(request), claim_id)
+        return Response(pdf.content, media_type="application/pdf",
+                        headers={"Content-Disposition": pdf.headers["content-disposition"]})
 
     return router

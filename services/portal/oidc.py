@@ -13,6 +13,11 @@ import httpx
 import jwt
 
 
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 class SignInFailed(Exception):
     """The provider's answer cannot sign anyone in (refused code, bad ID token, wrong nonce)."""
 
@@ -63,8 +68,7 @@ class OidcClient:
     @property
     def browser_origin(self) -> str:
         """Where browsers reach the provider (its sign-in page), which may not be where the portal reaches it."""
-        parts = urlsplit((self._metadata or {}).get("authorization_endpoint") or self.issuer)
-        return f"{parts.scheme}://{parts.netloc}"
+        return origin_of((self._metadata or {}).get("authorization_endpoint") or self.issuer)
 
     async def metadata(self) -> dict:
         if self._metadata is None:

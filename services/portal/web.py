@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from time import time
 from typing import Any
-from urllib.parse import urlsplit
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -15,7 +14,7 @@ from starlette.datastructures import FormData
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
 from services.portal import i18n, words
-from services.portal.oidc import OidcClient, SignInFailed
+from services.portal.oidc import OidcClient, SignInFailed, origin_of
 from services.portal.sessions import Session, SessionStore
 
 LANGUAGE_COOKIE = "lang"
@@ -97,7 +96,7 @@ class Portal:
         """The posted form, once it is known to come from this portal's own page in this person's session. The body
         is read only after the origin and the session are checked."""
         origin = request.headers.get("origin")
-        if (origin and origin != _origin(self.public_url)) or request.headers.get("sec-fetch-site") == "cross-site":
+        if (origin and origin != origin_of(self.public_url)) or request.headers.get("sec-fetch-site") == "cross-site":
             raise ForgedForm(f"posted from {origin or 'another site'}")
         session: Session | None = request.state.session
         if session is None or session.user is None:
@@ -130,11 +129,6 @@ class Portal:
 
     def redirect(self, path: str) -> RedirectResponse:
         return RedirectResponse(path, status_code=303)
-
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _length_within(request: Request, limit: int) -> bool:
