@@ -1,5 +1,6 @@
 """TAAWIDATY event catalogue: frozen pydantic models, topic names and the envelope. No behaviour."""
 
+from contracts.agents import ClaimRefused, ReviewApproved, ReviewDecided
 from contracts.claims import (
     Beneficiary,
     ClaimDetails,
@@ -33,6 +34,9 @@ from contracts.topics import Topic
 __all__ = [
     "CareerRecord",
     "ClaimAccepted",
+    "ClaimRefused",
+    "ReviewApproved",
+    "ReviewDecided",
     "InspectionCompleted",
     "InsuredRecordUpdated",
     "ReasonExplanation",

@@ -48,6 +48,7 @@ class ClaimForm(Contract):
     mining_activity: bool = False
     ceased_activity_on: date | None = None
     force_majeure: bool = False
+    agency: str | None = Field(default=None, max_length=64, description="the agency chosen for an inspection")
     beneficiaries: tuple[Beneficiary, ...] = ()
 
 

@@ -62,12 +62,15 @@ class InspectionCompleted(Event):
     type: Literal["inspection.completed"] = "inspection.completed"
     passed: bool
     agent_id: str = Field(min_length=1, max_length=64)
+    agency: str | None = Field(default=None, max_length=64)
+    reason: str | None = Field(default=None, max_length=64, description="why it failed (contracts.agents codes)")
     notes: str = Field(default="", max_length=1000)
 
 
 class ClaimAccepted(Event):
-    """The refund is granted: eligible and, when selected, inspected with success."""
+    """The refund is granted: eligible (or accepted by agents) and, when selected, inspected with success."""
 
     type: Literal["claim.accepted"] = "claim.accepted"
     claim: ClaimDetails
     amount: Decimal
+    agent_id: str | None = Field(default=None, max_length=64, description="the agent whose action accepted it")

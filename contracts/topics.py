@@ -10,7 +10,9 @@ class Topic(StrEnum):
     DOCUMENTS_INCOMPLETE = "documents.incomplete.v1"
     CLAIM_DECIDED = "eligibility.decided.v1"
     CLAIM_ACCEPTED = "eligibility.accepted.v1"
+    CLAIM_REFUSED = "eligibility.refused.v1"
     INSPECTION_COMPLETED = "inspections.completed.v1"
+    REVIEWS = "reviews.v1"  # ReviewDecided then ReviewApproved: one topic, so a claim's are read in order
     INSURED_RECORD_UPDATED = "registry.insured.v1"
     RECEIPT_ISSUED = "receipts.issued.v1"
     NOTIFICATION_STATUS = "notifications.status.v1"

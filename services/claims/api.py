@@ -8,7 +8,7 @@ from uuid import uuid4
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Path, Request, Response, status
 
-from contracts import DocumentRef, DocumentType, Topic
+from contracts import DocumentRef, DocumentType
 from services.claims import domain
 from services.claims.adapters.document_checks import CheckOutcome, ChecksUnavailable, DocumentChecks
 from services.claims.auth import Caller
@@ -163,19 +163,5 @@ def claims_router(settings: ClaimsSettings, repository: ClaimsRepository, store:
         pdf = await store.get_bytes(*location, limit=settings.max_upload_bytes)
         disposition = f'attachment; filename="accuse-de-depot-{claim["reference"]}.pdf"'
         return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": disposition})
-
-    @router.post("/{claim_id}/inspection", status_code=status.HTTP_202_ACCEPTED, tags=["agents"])
-    async def record_inspection(claim_id: ClaimId, outcome: domain.InspectionOutcome,
-                                caller: CallerDep) -> dict[str, str]:
-        """Agents: the outcome of the physical inspection of a claim selected for one."""
-        if not caller.is_agent:
-            raise HTTPException(status.HTTP_403_FORBIDDEN, "agents only")
-        claim = await claim_of(claim_id, caller)
-        if claim["status"] != "under_inspection":
-            raise HTTPException(status.HTTP_409_CONFLICT, f"claim is {claim['status']}, not under inspection")
-        event = domain.inspection_event(claim_id, str(uuid4()), outcome.passed, caller.subject, outcome.notes)
-        await repository.queue_event(claim_id, Topic.INSPECTION_COMPLETED, event)
-        await relay.publish_pending(claim_id)
-        return {"claim_id": claim_id, "inspection": "passed" if outcome.passed else "failed"}
 
     return router

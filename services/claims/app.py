@@ -2,13 +2,14 @@
 
 from fastapi import FastAPI
 
-from contracts import ClaimSubmitted, InspectionCompleted, Topic
+from contracts import ClaimSubmitted, InspectionCompleted, ReviewApproved, ReviewDecided, Topic
 from services.claims.adapters.document_checks import DocumentChecks
+from services.claims.agent_api import agents_router
 from services.claims.api import claims_router
 from services.claims.auth import local_key
 from services.claims.config import ClaimsSettings
 from services.claims.handlers import register
-from services.claims.repository import ClaimsRepository
+from services.claims.repository import QUEUE_INDEXES, AuditTrail, ClaimsRepository
 from services.runtime.auth import IdentitySettings, TokenVerifier, caller_dependency
 from services.runtime.service import ServiceRuntime
 
@@ -17,15 +18,23 @@ def create_app(settings: ClaimsSettings) -> FastAPI:
     runtime = ServiceRuntime("claims", settings)
     runtime.publishes(Topic.CLAIM_SUBMITTED, ClaimSubmitted)
     runtime.publishes(Topic.INSPECTION_COMPLETED, InspectionCompleted)
+    runtime.publishes(Topic.REVIEWS, ReviewDecided | ReviewApproved)
     repository = ClaimsRepository(runtime.database)
+    audit = AuditTrail(runtime.database["audit"])
     runtime.index(repository.open_claims, "claim_id")
     runtime.index(repository.collection, "owner")
+    for fields in QUEUE_INDEXES:
+        runtime.index(repository.collection, *fields)
+    for fields in AuditTrail.INDEXES:
+        runtime.index(audit.collection, *fields)
     relay = runtime.relay_for(repository.collection)
     register(runtime.broker, repository, relay)
     checks = DocumentChecks(settings.documents_url, settings.documents_timeout_s)
     runtime.startup_steps.append(lambda: runtime.store.ensure_buckets(settings.quarantine_bucket))
     runtime.shutdown_steps.append(checks.close)
     verifier = TokenVerifier(IdentitySettings(), local_key(settings))
+    current_caller = caller_dependency(verifier)
     return runtime.http_app(
-        claims_router(settings, repository, runtime.store, relay, checks, caller_dependency(verifier))
+        claims_router(settings, repository, runtime.store, relay, checks, current_caller),
+        agents_router(settings, repository, audit, runtime.store, relay, current_caller),
     )

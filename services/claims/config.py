@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from pydantic_settings import SettingsConfigDict
 
 from services.runtime.settings import InfraSettings
@@ -13,6 +15,10 @@ class ClaimsSettings(InfraSettings):
     receipt_link_ttl_s: int = 300
     documents_url: str = "http://127.0.0.1:18081"  # the documents service, whose checks judge each upload at once
     documents_timeout_s: float = 30.0
+    # The back office: an agent's acceptance above this amount (MAD) needs a second agent's approval; claims returned
+    # to the claimant for documents show in the agents' queue after this many days.
+    approval_above_amount: Decimal = Decimal("50000.00")
+    returned_after_days: int = 15
     jwt_algorithm: str = "HS256"
     jwt_verification_key: str = "local-only-jwt-secret-change-me-in-production"
     jwt_issuer: str = "https://idp.macnss.ma"

@@ -4,15 +4,18 @@ import re
 import unicodedata
 import urllib.parse
 from datetime import date, datetime
-from typing import Any
+from decimal import Decimal
+from typing import Any, Literal
+from uuid import uuid4
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from contracts import (
     ClaimAccepted,
     ClaimDecided,
     ClaimDetails,
     ClaimForm,
+    ClaimRefused,
     ClaimSubmitted,
     DocumentRef,
     DocumentsIncomplete,
@@ -21,18 +24,54 @@ from contracts import (
     InspectionCompleted,
     NotificationStatusChanged,
     ReceiptIssued,
+    ReviewApproved,
+    ReviewDecided,
 )
+from contracts.agents import INSPECTION_FAILURE_REASONS, REVIEW_REFUSAL_REASONS
 from contracts.documents import DOCUMENT_LABELS
 
 PRODUCER = "claims"
 FILE_NAME_CHARS = 200
+MIN_JUSTIFICATION_CHARS = 10
+# A manual-review decision whose amount the rules could not compute: an agent can only refuse it.
+UNDECIDABLE_REASONS = frozenset({"INSURED_UNKNOWN", "REGISTRY_DATA_MISSING"})
 _DECISION_FIELDS = {"outcome", "reasons", "explanations", "period", "event_date", "deadline", "refund_basis",
                     "amount", "breakdown", "shares", "undistributed"}
 
 
 class InspectionOutcome(BaseModel):
     passed: bool
+    reason: str | None = Field(default=None, description="why it failed: one of contracts.agents' codes")
     notes: str = Field(default="", max_length=1000)
+
+    @model_validator(mode="after")
+    def _failure_has_a_reason(self) -> "InspectionOutcome":
+        if not self.passed and self.reason not in INSPECTION_FAILURE_REASONS:
+            raise ValueError(f"a failed inspection needs a reason, one of {', '.join(INSPECTION_FAILURE_REASONS)}")
+        if self.passed and self.reason is not None:
+            raise ValueError("a passed inspection has no failure reason")
+        return self
+
+
+class ReviewInput(BaseModel):
+    """An agent's decision on a claim in manual review."""
+
+    outcome: Literal["accept", "refuse"]
+    reasons: tuple[str, ...] = Field(default=(), max_length=10)
+    justification: str = Field(default="", max_length=2000)
+
+    @model_validator(mode="after")
+    def _refusal_is_explained(self) -> "ReviewInput":
+        if self.outcome == "refuse":
+            unknown = [code for code in self.reasons if code not in REVIEW_REFUSAL_REASONS]
+            if not self.reasons or unknown:
+                raise ValueError(f"a refusal needs reason codes among {', '.join(REVIEW_REFUSAL_REASONS)}")
+            if len(self.justification.strip()) < MIN_JUSTIFICATION_CHARS:
+                raise ValueError(f"a refusal needs a written justification of {MIN_JUSTIFICATION_CHARS} characters "
+                                 f"or more")
+        elif self.reasons:
+            raise ValueError("an acceptance has no refusal reasons")
+        return self
 
 
 def reference_for(claim_id: str, created: date) -> str:
@@ -72,10 +111,38 @@ def file_name_of(header: str | None) -> str | None:
     return name[:FILE_NAME_CHARS] or None
 
 
-def inspection_event(claim_id: str, correlation_id: str, passed: bool, agent_id: str,
-                     notes: str) -> InspectionCompleted:
-    return InspectionCompleted(claim_id=claim_id, correlation_id=correlation_id, producer=PRODUCER,
-                               passed=passed, agent_id=agent_id, notes=notes)
+def inspection_event(claim_id: str, outcome: InspectionOutcome, agent_id: str,
+                     agency: str | None) -> InspectionCompleted:
+    return InspectionCompleted(claim_id=claim_id, correlation_id=str(uuid4()), producer=PRODUCER,
+                               passed=outcome.passed, reason=outcome.reason, notes=outcome.notes,
+                               agent_id=agent_id, agency=agency)
+
+
+def review_event(claim_id: str, review: ReviewInput, agent_id: str, agency: str | None, *, needs_approval: bool,
+                 inspection_pending: bool) -> ReviewDecided:
+    return ReviewDecided(claim_id=claim_id, correlation_id=str(uuid4()), producer=PRODUCER, agent_id=agent_id,
+                         agency=agency, outcome=review.outcome, reasons=review.reasons,
+                         justification=review.justification.strip(), needs_approval=needs_approval,
+                         inspection_pending=inspection_pending)
+
+
+def approval_event(claim_id: str, review_event_id: str, agent_id: str, agency: str | None,
+                   inspection_pending: bool) -> ReviewApproved:
+    return ReviewApproved(claim_id=claim_id, correlation_id=str(uuid4()), producer=PRODUCER, agent_id=agent_id,
+                          agency=agency, review_event_id=review_event_id, inspection_pending=inspection_pending)
+
+
+def facts_of(event: Event) -> dict[str, Any]:
+    """What an event brings to the claim beyond its timeline, for the agents' queues and the claim's file: the
+    latest decision with its inspection selection, and the documents the checks accepted (where they are kept)."""
+    match event:
+        case ClaimDecided():
+            return {"decision": {**event.decision.model_dump(mode="json"), "selected": event.inspection.selected,
+                                 "inspection_reasons": list(event.inspection.reasons)}}
+        case DocumentsVerified() | DocumentsIncomplete():
+            return {f"verified_documents.{document.document_id}": document.model_dump(mode="json")
+                    for document in event.documents}
+    return {}
 
 
 def timeline_entry(event: Event) -> dict[str, Any]:
@@ -90,10 +157,24 @@ def timeline_entry(event: Event) -> dict[str, Any]:
 STATUS_MAY_FOLLOW: dict[str, tuple[str, ...]] = {
     "returned": ("submitted",),
     "decided": ("submitted",),
-    "under_inspection": ("submitted",),
-    "accepted": ("submitted", "decided", "under_inspection"),
-    "refused": ("submitted", "decided", "under_inspection"),
+    "manual_review": ("submitted",),
+    "awaiting_approval": ("manual_review",),
+    "under_inspection": ("submitted", "manual_review", "awaiting_approval"),
+    "accepted": ("submitted", "decided", "manual_review", "awaiting_approval", "under_inspection"),
+    "refused": ("submitted", "decided", "manual_review", "awaiting_approval", "under_inspection"),
 }
+# What moves a claim on from each status that is not final: the only way out of "manual_review" and
+# "awaiting_approval", and out of "under_inspection", is an agent's action (tests/unit/claims check every status).
+NEXT_STEP: dict[str, str] = {
+    "draft": "the claimant validates it",
+    "returned": "the claimant completes it and validates it again",
+    "submitted": "the documents service checks its documents, then the eligibility service decides",
+    "decided": "the eligibility service accepts it (eligible, not selected for inspection)",
+    "manual_review": "an agent accepts or refuses it (back office, manual review queue)",
+    "awaiting_approval": "a second agent approves the acceptance (back office, approval queue)",
+    "under_inspection": "an agent records the inspection outcome (back office, inspection queue)",
+}
+FINAL_STATUSES = ("accepted", "refused")
 
 
 def claim_status_after(event: Event) -> tuple[str | None, bool]:
@@ -103,9 +184,19 @@ def claim_status_after(event: Event) -> tuple[str | None, bool]:
             return "returned", False
         case ClaimDecided() if event.decision.outcome == "ineligible":
             return "refused", True
+        case ClaimDecided() if event.decision.outcome == "manual_review":
+            return "manual_review", False
         case ClaimDecided():
             return "under_inspection" if event.inspection.selected else "decided", False
+        case ReviewDecided() if event.outcome == "refuse":
+            return "refused", True
+        case ReviewDecided() if event.needs_approval:
+            return "awaiting_approval", False
+        case ReviewDecided() | ReviewApproved():
+            return ("under_inspection", False) if event.inspection_pending else (None, False)
         case InspectionCompleted() if not event.passed:
+            return "refused", True
+        case ClaimRefused():
             return "refused", True
         case ClaimAccepted():
             return "accepted", True
@@ -133,9 +224,19 @@ def _status_of(event: Event) -> tuple[str, dict[str, Any]]:
             return "receipt_issued", {"bucket": event.receipt.bucket, "object_key": event.receipt.object_key,
                                       "verification_code": event.receipt.verification_code}
         case InspectionCompleted():
-            return "inspection_passed" if event.passed else "inspection_failed", {"agent_id": event.agent_id}
+            return "inspection_passed" if event.passed else "inspection_failed", {
+                "agent_id": event.agent_id, "agency": event.agency, "reason": event.reason, "notes": event.notes}
+        case ReviewDecided():
+            return "review_accepted" if event.outcome == "accept" else "review_refused", {
+                "agent_id": event.agent_id, "agency": event.agency, "reasons": list(event.reasons),
+                "justification": event.justification, "needs_approval": event.needs_approval}
+        case ReviewApproved():
+            return "review_approved", {"agent_id": event.agent_id, "agency": event.agency}
+        case ClaimRefused():
+            return "refused", {"agent_id": event.agent_id, "reasons": list(event.reasons),
+                               "explanations": [e.model_dump() for e in event.explanations]}
         case ClaimAccepted():
-            return "accepted", {"amount": str(event.amount)}
+            return "accepted", {"amount": str(event.amount), "agent_id": event.agent_id}
         case NotificationStatusChanged():
             return f"sms_{event.status}", {"kind": event.kind, "detail": event.detail}
     return event.type, {}
@@ -154,3 +255,73 @@ def receipt_location(timeline: dict[str, dict[str, Any]]) -> tuple[str, str] | N
 def _labelled(doc_type: str) -> dict[str, str]:
     french, arabic = DOCUMENT_LABELS.get(doc_type, (doc_type, doc_type))
     return {"doc_type": doc_type, "fr": french, "ar": arabic}
+
+
+def acceptable(decision: dict[str, Any]) -> bool:
+    """Whether an agent may accept a claim in manual review: the rules computed what it pays."""
+    return decision.get("outcome") == "manual_review" and not UNDECIDABLE_REASONS & set(decision.get("reasons", ()))
+
+
+def needs_approval(decision: dict[str, Any], approval_above: Decimal) -> bool:
+    """Four eyes: an acceptance above the configured amount needs a second agent."""
+    return Decimal(decision.get("amount") or "0") > approval_above
+
+
+def _iso(value: datetime | str | None) -> str | None:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def queued(queue: str, claim: dict[str, Any]) -> dict[str, Any]:
+    """One line of an agents' work queue."""
+    decision = claim.get("decision") or {}
+    reasons = {"manual_review": decision.get("reasons", []),
+               "inspection": decision.get("inspection_reasons", [])}.get(queue, [])
+    return {"claim_id": claim["_id"], "reference": claim["reference"], "status": claim["status"],
+            "since": _iso(claim.get("status_since")), "claimant_type": claim["form"]["claimant_type"],
+            "agency": claim["form"].get("agency"), "reasons": list(reasons), "amount": decision.get("amount"),
+            "proposed_by": (claim.get("review") or {}).get("agent_id") if queue == "approval" else None}
+
+
+def agent_actions(claim: dict[str, Any], agent_id: str) -> tuple[list[str], str | None]:
+    """What this agent may do to the claim now, and why an expected action is withheld (None: nothing is)."""
+    review = claim.get("review") or {}
+    match claim["status"]:
+        case "under_inspection" if not claim.get("inspection_recorded"):
+            return ["record_inspection"], None
+        case "manual_review" if not review:
+            acceptable_now = acceptable(claim.get("decision") or {})
+            return (["accept", "refuse"], None) if acceptable_now else (["refuse"], "no_amount")
+        case "awaiting_approval" if review.get("needs_approval") and not review.get("approved_by"):
+            return ([], "own_decision") if review.get("agent_id") == agent_id else (["approve"], None)
+    return [], None
+
+
+def claim_file(claim: dict[str, Any], agent_id: str, approval_above: Decimal) -> dict[str, Any]:
+    """The claim's file as an agent sees it: the form, the documents with what the checks found, the decision,
+    the inspection selection, the review, the actions open to this agent, and the timeline."""
+    verified = claim.get("verified_documents", {})
+    documents = [{"document_id": document_id, "doc_type": uploaded["doc_type"],
+                  "file_name": uploaded.get("file_name"), "size": uploaded["size"],
+                  "content_type": verified.get(document_id, uploaded).get("content_type"),
+                  "pages": verified.get(document_id, uploaded).get("pages"),
+                  "flags": verified.get(document_id, {}).get("flags", []), "verified": document_id in verified}
+                 for document_id, uploaded in claim.get("documents", {}).items()]
+    decision = dict(claim.get("decision") or {}) or None
+    inspection = None
+    if decision:
+        inspection = {"selected": decision.pop("selected"), "reasons": decision.pop("inspection_reasons")}
+    review = claim.get("review")
+    if review:
+        review = {**review, "at": _iso(review.get("at")), "approved_at": _iso(review.get("approved_at")),
+                  "approved_by": review.get("approved_by")}
+    actions, blocked = agent_actions(claim, agent_id)
+    return {"claim_id": claim["_id"], "reference": claim["reference"], "status": claim["status"],
+            "since": _iso(claim.get("status_since")), "form": claim["form"], "documents": documents,
+            "decision": decision, "inspection": inspection, "review": review, "actions": actions,
+            "blocked": blocked, "approval_above": f"{approval_above:.2f}",
+            "timeline": sorted_timeline(claim.get("timeline", {}))}
+
+
+def audit_entry(entry: dict[str, Any]) -> dict[str, Any]:
+    return {"at": _iso(entry["at"]), "agent_id": entry["agent_id"], "agency": entry.get("agency"),
+            "action": entry["action"], "claim_id": entry["claim_id"], "detail": entry.get("detail", {})}

@@ -4,6 +4,7 @@ import phonenumbers
 from pydantic import ConfigDict, field_validator
 
 from contracts import ClaimForm
+from contracts.agents import AGENCIES
 
 
 def normalise_moroccan_mobile(raw: str) -> str:
@@ -30,3 +31,10 @@ class ClaimFormInput(ClaimForm):
         if not isinstance(value, str):
             raise ValueError("must be a string")
         return normalise_moroccan_mobile(value)
+
+    @field_validator("agency")
+    @classmethod
+    def _known_agency(cls, value: str | None) -> str | None:
+        if value is not None and value not in AGENCIES:
+            raise ValueError(f"unknown agency; one of {', '.join(AGENCIES)}")
+        return value

@@ -9,12 +9,15 @@ from pydantic import Field, TypeAdapter
 from contracts import (
     ClaimAccepted,
     ClaimDecided,
+    ClaimRefused,
     ClaimSubmitted,
     DocumentsIncomplete,
     DocumentsVerified,
     InspectionCompleted,
     NotificationStatusChanged,
     ReceiptIssued,
+    ReviewApproved,
+    ReviewDecided,
     SubmitClaim,
     Topic,
 )
@@ -26,10 +29,12 @@ from services.runtime.kafka import subscriber
 from services.runtime.outbox import OutboxRelay
 
 TIMELINE_TOPICS = (Topic.CLAIM_SUBMITTED, Topic.DOCUMENTS_VERIFIED, Topic.DOCUMENTS_INCOMPLETE, Topic.CLAIM_DECIDED,
-                   Topic.RECEIPT_ISSUED, Topic.NOTIFICATION_STATUS, Topic.INSPECTION_COMPLETED, Topic.CLAIM_ACCEPTED)
+                   Topic.RECEIPT_ISSUED, Topic.NOTIFICATION_STATUS, Topic.INSPECTION_COMPLETED, Topic.REVIEWS,
+                   Topic.CLAIM_ACCEPTED, Topic.CLAIM_REFUSED)
 ClaimEvent = Annotated[
     ClaimSubmitted | DocumentsVerified | DocumentsIncomplete | ClaimDecided | ReceiptIssued
-    | NotificationStatusChanged | InspectionCompleted | ClaimAccepted,
+    | NotificationStatusChanged | InspectionCompleted | ReviewDecided | ReviewApproved | ClaimAccepted
+    | ClaimRefused,
     Field(discriminator="type"),
 ]
 _claim_event = TypeAdapter(ClaimEvent)
@@ -56,5 +61,6 @@ def register(broker: KafkaBroker, repository: ClaimsRepository, relay: OutboxRel
     async def on_claim_event(body: dict) -> None:
         event = _claim_event.validate_python(body)
         status, closes = domain.claim_status_after(event)
-        if not await repository.record_timeline(event.claim_id, domain.timeline_entry(event), status, closes):
+        if not await repository.record_timeline(event.claim_id, domain.timeline_entry(event), status, closes,
+                                                domain.facts_of(event)):
             raise PermanentError(f"claim_id: no claim {event.claim_id} here")

@@ -1,10 +1,12 @@
 """The claims collection (one document per claim: form, documents, timeline, outbox), the open claim of each
-insured (at most one), and the idempotency keys of claim creations."""
+insured (at most one), the idempotency keys of claim creations, and the agents' audit trail."""
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from uuid import uuid4
 
-from pymongo import DESCENDING
+from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
@@ -15,6 +17,16 @@ from services.runtime.outbox import pending_update, with_outbox
 
 EDITABLE = ("draft", "returned")
 LISTED_FIELDS = {"_id": 1, "reference": 1, "status": 1, "created_at": 1, "updated_at": 1, "form.claimant_type": 1}
+QUEUED_FIELDS = {"_id": 1, "reference": 1, "status": 1, "status_since": 1, "form.claimant_type": 1, "form.agency": 1,
+                 "decision.reasons": 1, "decision.amount": 1, "decision.inspection_reasons": 1, "review.agent_id": 1}
+# The indexes the agents' queues need: by status, oldest first; the inspection queue by agency too.
+QUEUE_INDEXES = (("status", "status_since"), ("status", "form.agency", "status_since"))
+
+
+@dataclass(frozen=True)
+class Page:
+    count: int
+    items: list[dict[str, Any]]
 
 
 class OpenClaimExists(Exception):
@@ -41,7 +53,8 @@ class ClaimsRepository:
             await self.idempotency.insert_one({"_id": f"{owner}:{idempotency_key}", "claim_id": claim_id})
         await self.collection.insert_one({
             "_id": claim_id, "owner": owner, "status": "draft", "form": form, "reference": reference,
-            "created_at": (now := datetime.now(UTC)), "updated_at": now, "documents": {}, "timeline": {},
+            "created_at": (now := datetime.now(UTC)), "updated_at": now, "status_since": now, "documents": {},
+            "timeline": {},
         })
 
     async def get(self, claim_id: str) -> dict[str, Any] | None:
@@ -76,7 +89,9 @@ class ClaimsRepository:
     async def submit(self, claim_id: str, event: ClaimSubmitted) -> bool:
         """Draft (or returned) → submitted, its event in the outbox; False when it was not editable."""
         update = pending_update((Topic.CLAIM_SUBMITTED, event))
-        update["$set"] |= {"status": "submitted", "submitted_event_id": event.event_id, "updated_at": datetime.now(UTC)}
+        now = datetime.now(UTC)
+        update["$set"] |= {"status": "submitted", "submitted_event_id": event.event_id, "updated_at": now,
+                           "status_since": now}
         result = await self.collection.update_one({"_id": claim_id, "status": {"$in": EDITABLE}}, update)
         return result.modified_count == 1
 
@@ -88,7 +103,7 @@ class ClaimsRepository:
         document = {
             "_id": event.claim_id, "owner": owner, "status": "submitted",
             "form": event.claim.model_dump(mode="json"), "reference": event.claim.reference,
-            "created_at": (now := datetime.now(UTC)), "updated_at": now, "timeline": {},
+            "created_at": (now := datetime.now(UTC)), "updated_at": now, "status_since": now, "timeline": {},
             "documents": {d.document_id: d.model_dump() for d in event.documents},
             "submitted_event_id": event.event_id,
         }
@@ -108,22 +123,68 @@ class ClaimsRepository:
             if existing is None or existing["claim_id"] != claim_id:
                 raise OpenClaimExists(existing["claim_id"] if existing else "") from None
 
-    async def record_timeline(self, claim_id: str, entry: dict[str, Any], status: str | None,
-                              closes: bool) -> bool:
+    async def record_timeline(self, claim_id: str, entry: dict[str, Any], status: str | None, closes: bool,
+                              facts: dict[str, Any] | None = None) -> bool:
         """Keyed by event id, so a redelivered event leaves the timeline as it was. The status changes only from one
         it may follow, and only on the event's first delivery (a returned claim resubmitted stays submitted).
-        False when there is no such claim."""
+        `facts`: fields the event brings to the claim (its decision, its accepted documents). False when there is no
+        such claim."""
         entry_path = f"timeline.{entry['event_id']}"
-        touched = {"updated_at": datetime.fromisoformat(entry["at"])}  # the event's time: a redelivery moves nothing
+        at = datetime.fromisoformat(entry["at"])
+        touched = {"updated_at": at}  # the event's time: a redelivery moves nothing
+        kept = {entry_path: entry, **(facts or {})}
         moved = status and (await self.collection.update_one(
             {"_id": claim_id, "status": {"$in": STATUS_MAY_FOLLOW[status]}, entry_path: {"$exists": False}},
-            {"$set": {entry_path: entry, "status": status}, "$max": touched},
+            {"$set": {**kept, "status": status, "status_since": at}, "$max": touched},
         )).matched_count
         if not moved:
-            found = await self.collection.update_one({"_id": claim_id},
-                                                     {"$set": {entry_path: entry}, "$max": touched})
+            found = await self.collection.update_one({"_id": claim_id}, {"$set": kept, "$max": touched})
             if not found.matched_count:
                 return False
         if closes:
             await self.open_claims.delete_one({"claim_id": claim_id})
         return True
+
+    async def queue(self, status: str, *, agency: str | None = None, before: datetime | None = None, skip: int = 0,
+                    limit: int = 20) -> Page:
+        """Claims in `status` (of `agency`, in it since before `before`), oldest first, from the queue indexes."""
+        query: dict[str, Any] = {"status": status}
+        if agency:
+            query["form.agency"] = agency
+        if before:
+            query["status_since"] = {"$lt": before}
+        count = await self.collection.count_documents(query)
+        cursor = self.collection.find(query, QUEUED_FIELDS).sort("status_since", ASCENDING).skip(skip).limit(limit)
+        return Page(count, await cursor.to_list())
+
+    async def record_action(self, claim_id: str, condition: dict[str, Any], fields: dict[str, Any],
+                            topic: str, event: Event) -> bool:
+        """An agent's action: its fields and its event in the outbox, in one update, only if `condition` holds
+        (so two clicks, or two agents, make one event); False otherwise."""
+        update = pending_update((topic, event))
+        update["$set"] |= fields | {"updated_at": datetime.now(UTC)}
+        result = await self.collection.update_one({"_id": claim_id, **condition}, update)
+        return result.modified_count == 1
+
+
+class AuditTrail:
+    """Who did what to which claim, and when: every agent action and every opening of a claim's file or document.
+    Kept (never updated nor removed), listed per claim and per agent, newest first."""
+
+    INDEXES = (("claim_id", "at"), ("agent_id", "at"))
+
+    def __init__(self, collection: AsyncCollection) -> None:
+        self.collection = collection
+
+    async def record(self, agent_id: str, agency: str | None, action: str, claim_id: str,
+                     detail: dict[str, Any] | None = None) -> None:
+        await self.collection.insert_one({"_id": str(uuid4()), "at": datetime.now(UTC), "agent_id": agent_id,
+                                          "agency": agency, "action": action, "claim_id": claim_id,
+                                          "detail": detail or {}})
+
+    async def entries(self, *, claim_id: str | None = None, agent_id: str | None = None, skip: int = 0,
+                      limit: int = 50) -> Page:
+        query = {"claim_id": claim_id} if claim_id else {"agent_id": agent_id}
+        count = await self.collection.count_documents(query)
+        cursor = self.collection.find(query).sort("at", DESCENDING).skip(skip).limit(limit)
+        return Page(count, await cursor.to_list())

@@ -4,7 +4,7 @@ import json
 
 from fastapi import FastAPI
 
-from contracts import ClaimDecided, Topic
+from contracts import ClaimAccepted, ClaimDecided, ClaimRefused, Topic
 from services.eligibility.api import eligibility_router
 from services.eligibility.config import EligibilitySettings
 from services.eligibility.handlers import register
@@ -19,6 +19,8 @@ from services.runtime.service import ServiceRuntime
 def create_app(settings: EligibilitySettings) -> FastAPI:
     runtime = ServiceRuntime("eligibility", settings)
     runtime.publishes(Topic.CLAIM_DECIDED, ClaimDecided)
+    runtime.publishes(Topic.CLAIM_ACCEPTED, ClaimAccepted)
+    runtime.publishes(Topic.CLAIM_REFUSED, ClaimRefused)
     decisions = runtime.database["decisions"]
     runtime.index(decisions, "claim_id")
     inspection = InspectionSettings.from_rules_document(

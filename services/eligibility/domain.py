@@ -8,12 +8,15 @@ from contracts import (
     ClaimAccepted,
     ClaimDecided,
     ClaimDetails,
+    ClaimRefused,
     DecisionSummary,
     DocumentsVerified,
     InspectionSelection,
+    ReasonExplanation,
 )
+from contracts.agents import AGENT_REFUSAL_REASONS
 from services.eligibility.inspection import Selection
-from services.eligibility.rules import Case, Decision, explain
+from services.eligibility.rules import Case, Decision, ReasonCode, explain
 
 PRODUCER = "eligibility"
 
@@ -79,9 +82,24 @@ def decided_event(source: DocumentsVerified, summary: DecisionSummary, inspectio
     )
 
 
-def accepted_event(claim_id: str, correlation_id: str, claim: ClaimDetails, amount: Decimal) -> ClaimAccepted:
+def accepted_event(claim_id: str, correlation_id: str, claim: ClaimDetails, amount: Decimal,
+                   agent_id: str | None = None) -> ClaimAccepted:
     return ClaimAccepted(claim_id=claim_id, correlation_id=correlation_id, producer=PRODUCER, claim=claim,
-                         amount=amount)
+                         amount=amount, agent_id=agent_id)
+
+
+def refused_event(claim_id: str, correlation_id: str, claim: ClaimDetails, reasons: tuple[str, ...],
+                  agent_id: str) -> ClaimRefused:
+    """A refusal by an agent, each reason explained in French and Arabic (the rules' words, or the agents')."""
+    return ClaimRefused(claim_id=claim_id, correlation_id=correlation_id, producer=PRODUCER, claim=claim,
+                        reasons=reasons, explanations=tuple(_explained(code) for code in reasons), agent_id=agent_id)
+
+
+def _explained(code: str) -> ReasonExplanation:
+    if code in AGENT_REFUSAL_REASONS:
+        french, arabic = AGENT_REFUSAL_REASONS[code]
+        return ReasonExplanation(code=code, fr=french, ar=arabic)
+    return ReasonExplanation(code=code, **explain(ReasonCode(code)))
 
 
 def accepted_at_decision(decided: ClaimDecided) -> ClaimAccepted | None:

@@ -1,13 +1,14 @@
-"""Decide each claim whose documents are verified and draw it for inspection; accept a selected claim once an
-agent recorded a passed inspection; keep the insured registry up to date."""
+"""Decide each claim whose documents are verified and draw it for inspection; apply the agents' actions (inspection
+outcomes, manual-review decisions and their approval); keep the insured registry up to date."""
 
-import logging
-from decimal import Decimal
+from typing import Annotated
 
 from faststream.kafka import KafkaBroker
+from pydantic import Field, TypeAdapter
 
-from contracts import DocumentsVerified, InspectionCompleted, InsuredRecordUpdated, Topic
+from contracts import DocumentsVerified, InspectionCompleted, InsuredRecordUpdated, ReviewApproved, ReviewDecided, Topic
 from services.eligibility import domain
+from services.eligibility.agent_decisions import AgentDecisions
 from services.eligibility.inspection import InspectionSettings, facts_from_case, select_for_inspection
 from services.eligibility.registry import InsuredRegistry
 from services.eligibility.repository import DecisionsRepository
@@ -15,7 +16,7 @@ from services.eligibility.rules import Insured, ReasonCode, RevaluationTable, de
 from services.runtime.kafka import subscriber
 from services.runtime.outbox import OutboxRelay
 
-log = logging.getLogger(__name__)
+_review_event = TypeAdapter(Annotated[ReviewDecided | ReviewApproved, Field(discriminator="type")])
 
 
 def register(broker: KafkaBroker, registry: InsuredRegistry, decisions: DecisionsRepository, relay: OutboxRelay,
@@ -41,19 +42,19 @@ def register(broker: KafkaBroker, registry: InsuredRegistry, decisions: Decision
             await decisions.record(verified.event_id, decided, domain.accepted_at_decision(decided))
         await relay.publish_pending(verified.event_id)
 
+    agents = AgentDecisions(decisions)
+
     @subscriber(broker, Topic.INSPECTION_COMPLETED, group_id="eligibility-inspections")
     async def on_inspection_completed(completed: InspectionCompleted) -> None:
-        decision = await decisions.awaiting_inspection(completed.claim_id)
-        if decision is None:  # not selected, or already recorded (the outbox sweep publishes what is pending)
-            log.warning("inspection outcome for a claim not awaiting one", extra={"claim_id": completed.claim_id})
-            return
-        accepted = None
-        if completed.passed:
-            claim = domain.ClaimDetails.model_validate(decision["claim"])
-            accepted = domain.accepted_event(completed.claim_id, completed.correlation_id, claim,
-                                             Decimal(decision["decision"]["amount"]))
-        await decisions.record_inspection(decision["_id"], completed, accepted)
-        await relay.publish_pending(decision["_id"])
+        if decision_id := await agents.inspection_completed(completed):
+            await relay.publish_pending(decision_id)
+
+    @subscriber(broker, Topic.REVIEWS, group_id="eligibility-reviews")
+    async def on_review(body: dict) -> None:
+        event = _review_event.validate_python(body)
+        applied = (agents.review_decided(event) if isinstance(event, ReviewDecided) else agents.review_approved(event))
+        if decision_id := await applied:
+            await relay.publish_pending(decision_id)
 
     @subscriber(broker, Topic.INSURED_RECORD_UPDATED, group_id="eligibility-registry")
     async def on_insured_record_updated(updated: InsuredRecordUpdated) -> None:

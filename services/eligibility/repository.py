@@ -9,7 +9,7 @@ from pymongo import DESCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
-from contracts import ClaimAccepted, ClaimDecided, InspectionCompleted, Topic
+from contracts import ClaimAccepted, ClaimDecided, Event, Topic
 from services.runtime.outbox import pending_update, with_outbox
 
 
@@ -41,16 +41,34 @@ class DecisionsRepository:
             await self.collection.insert_one(with_outbox(document, *events))
 
     async def awaiting_inspection(self, claim_id: str) -> dict[str, Any] | None:
-        """The claim's latest decision if it is eligible, selected and not yet inspected."""
+        """The claim's latest decision if it is selected, not yet inspected, and eligible or accepted by agents."""
         return await self.collection.find_one(
-            {"claim_id": claim_id, "outcome": "eligible", "selected_for_inspection": True,
-             "inspection_event_id": {"$exists": False}},
+            {"claim_id": claim_id, "selected_for_inspection": True, "inspection_event_id": {"$exists": False},
+             "$or": [{"outcome": "eligible"}, {"review_accepted": True}]},
             sort=[("decided_at", DESCENDING)],
         )
 
-    async def record_inspection(self, decision_id: str, inspection: InspectionCompleted,
-                                accepted: ClaimAccepted | None) -> None:
-        update = pending_update((Topic.CLAIM_ACCEPTED, accepted)) if accepted else {"$set": {}}
-        update["$set"] |= {"inspection_event_id": inspection.event_id, "inspection_passed": inspection.passed,
-                           "accepted": accepted is not None}
-        await self.collection.update_one({"_id": decision_id, "inspection_event_id": {"$exists": False}}, update)
+    async def awaiting_review(self, claim_id: str) -> dict[str, Any] | None:
+        """The claim's latest decision if it went to manual review and no agent decided it yet."""
+        return await self.collection.find_one(
+            {"claim_id": claim_id, "outcome": "manual_review", "review_event_id": {"$exists": False}},
+            sort=[("decided_at", DESCENDING)],
+        )
+
+    async def awaiting_approval(self, claim_id: str, review_event_id: str) -> dict[str, Any] | None:
+        return await self.collection.find_one(
+            {"claim_id": claim_id, "review_event_id": review_event_id, "review_needs_approval": True,
+             "approved_by": {"$exists": False}},
+        )
+
+    async def settle(self, decision: dict[str, Any], awaited: str, fields: dict[str, Any],
+                     event: tuple[str, Event] | None) -> None:
+        """Record what an agent's action did to a decision, and the event it calls for, once: only while the
+        decision still has no `awaited` field (a replayed action changes nothing). A refusal is remembered by the
+        insured's registration number first, like the rules' refusals."""
+        if event and event[0] == Topic.CLAIM_REFUSED:
+            await self.refusals.update_one({"_id": decision["registration_number"]},
+                                           {"$addToSet": {"claim_ids": decision["claim_id"]}}, upsert=True)
+        update = pending_update(event) if event else {"$set": {}}
+        update["$set"] |= fields
+        await self.collection.update_one({"_id": decision["_id"], awaited: {"$exists": False}}, update)

@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from contracts import ClaimAccepted, DocumentsIncomplete, NotificationStatusChanged, ReceiptIssued
+from contracts import ClaimAccepted, ClaimRefused, DocumentsIncomplete, NotificationStatusChanged, ReceiptIssued
+from contracts.eligibility import ReasonExplanation
 from contracts.notifications import NotificationKind, NotificationStatus
 from services.notifications import messages
 
@@ -22,16 +23,25 @@ class Sms:
     text: str
 
 
-def sms_for(event: ReceiptIssued | DocumentsIncomplete | ClaimAccepted, max_parts: int) -> Sms | None:
-    """The SMS this event calls for, keyed by the event (so it is sent once), or None. The inspection and
-    refusal SMS wait for the receipt (one per decision), which the claimant brings to the agency."""
+SmsEvent = ReceiptIssued | DocumentsIncomplete | ClaimAccepted | ClaimRefused
+
+
+def sms_for(event: SmsEvent, max_parts: int) -> Sms | None:
+    """The SMS this event calls for, keyed by the event (so it is sent once), or None. The inspection SMS and the
+    rules' refusal wait for the receipt (one per decision), which the claimant brings to the agency; an agent's
+    refusal (review or inspection) is its own event."""
     claim = event.claim
     match event:
         case DocumentsIncomplete():
             doc_types = list(event.missing) + [rejected.doc_type for rejected in event.rejected]
             kind, text = "missing_documents", messages.missing_documents(claim.language, claim.reference, doc_types)
         case ReceiptIssued() if event.decision.outcome == "ineligible":
-            kind, text = "refusal", messages.refusal(claim.language, claim.reference, *_main_reason(event))
+            kind, text = "refusal", messages.refusal(claim.language, claim.reference,
+                                                     *_main_reason(event.decision.reasons,
+                                                                   event.decision.explanations, claim.language))
+        case ClaimRefused():
+            kind, text = "refusal", messages.refusal(claim.language, claim.reference,
+                                                     *_main_reason(event.reasons, event.explanations, claim.language))
         case ReceiptIssued() if event.inspection.selected:
             kind, text = "inspection", messages.inspection(claim.language, claim.reference)
         case ClaimAccepted():
@@ -42,11 +52,12 @@ def sms_for(event: ReceiptIssued | DocumentsIncomplete | ClaimAccepted, max_part
                messages.fit_to_parts(text, max_parts))
 
 
-def _main_reason(event: ReceiptIssued) -> tuple[str | None, str]:
-    """The first reason code in listing order, and the decision's explanation of it in the claimant's language."""
-    reason = event.decision.reasons[0] if event.decision.reasons else None
-    explained = next((e for e in event.decision.explanations if e.code == reason), None)
-    return reason, (getattr(explained, event.claim.language) if explained else "")
+def _main_reason(reasons: tuple[str, ...], explanations: tuple[ReasonExplanation, ...],
+                 language: str) -> tuple[str | None, str]:
+    """The first reason code (in listing order), and its explanation in the claimant's language."""
+    reason = reasons[0] if reasons else None
+    explained = next((e for e in explanations if e.code == reason), None)
+    return reason, (getattr(explained, language) if explained else "")
 
 
 def status_of_report(report_type: int) -> NotificationStatus | None:

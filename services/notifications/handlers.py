@@ -3,15 +3,15 @@
 from fastapi import APIRouter, Query, Response
 from faststream.kafka import KafkaBroker
 
-from contracts import ClaimAccepted, DocumentsIncomplete, ReceiptIssued, Topic
+from contracts import ClaimAccepted, ClaimRefused, DocumentsIncomplete, ReceiptIssued, Topic
 from services.notifications.config import NotificationsSettings
-from services.notifications.domain import sms_for, status_of_report
+from services.notifications.domain import SmsEvent, sms_for, status_of_report
 from services.notifications.sending import SmsSender
 from services.runtime.kafka import subscriber
 
 
 def register(broker: KafkaBroker, settings: NotificationsSettings, sender: SmsSender) -> APIRouter:
-    async def notify(event: ReceiptIssued | DocumentsIncomplete | ClaimAccepted) -> None:
+    async def notify(event: SmsEvent) -> None:
         if sms := sms_for(event, settings.max_parts):
             await sender.send_once(sms)
 
@@ -25,6 +25,10 @@ def register(broker: KafkaBroker, settings: NotificationsSettings, sender: SmsSe
 
     @subscriber(broker, Topic.CLAIM_ACCEPTED, group_id="notifications-acceptances")
     async def on_claim_accepted(event: ClaimAccepted) -> None:
+        await notify(event)
+
+    @subscriber(broker, Topic.CLAIM_REFUSED, group_id="notifications-refusals")
+    async def on_claim_refused(event: ClaimRefused) -> None:
         await notify(event)
 
     router = APIRouter(tags=["delivery reports"])

@@ -55,6 +55,11 @@ REFUSAL_REASONS: dict[str, tuple[str, str]] = {
     "FORCE_MAJEURE_REVIEW": ("cas de force majeure non retenu", "حالة القوة القاهرة غير مقبولة"),
     "INSURED_UNKNOWN": ("numéro d'immatriculation inconnu", "رقم التسجيل غير معروف"),
     "REGISTRY_DATA_MISSING": ("données de carrière incomplètes", "معطيات المسار المهني ناقصة"),
+    # an agent's reasons (contracts.agents)
+    "IDENTITY_NOT_CONFIRMED": ("identité non confirmée", "تعذر التأكد من الهوية"),
+    "DOCUMENTS_NOT_AUTHENTIC": ("documents non authentiques", "وثائق غير صحيحة"),
+    "DECLARATION_INACCURATE": ("déclaration inexacte", "تصريح غير مطابق للواقع"),
+    "INSPECTION_NOT_ATTENDED": ("absence au rendez-vous en agence", "عدم الحضور إلى المراقبة الحضورية"),
 }
 _UNLISTED_REASON = ("conditions non remplies", "الشروط غير مستوفاة")
 

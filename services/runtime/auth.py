@@ -28,6 +28,7 @@ class Caller:
     subject: str  # the registration number of an insured, or an agent's id
     is_agent: bool
     roles: frozenset[str] = frozenset()
+    agency: str | None = None  # an agent's agency (the token's `agency` claim)
 
     def may_access(self, owner: str) -> bool:
         return self.is_agent or owner == self.subject
@@ -87,7 +88,9 @@ class TokenVerifier:
         if not isinstance(subject, str) or not subject:
             raise _unauthorized(f"invalid token: {subject_claim!r} is not a name")
         roles = _roles(claims)
-        return Caller(subject=subject, is_agent=AGENT_ROLE in roles, roles=roles)
+        agency = claims.get("agency")
+        return Caller(subject=subject, is_agent=AGENT_ROLE in roles, roles=roles,
+                      agency=agency if isinstance(agency, str) and agency else None)
 
     async def _verified_by_provider(self, token: str) -> dict[str, Any]:
         assert self.jwks is not None and self.identity.issuer is not None
