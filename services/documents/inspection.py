@@ -127,7 +127,7 @@ def _check_pdf(data: bytes, max_pages: int) -> tuple[int, tuple[str, ...]] | Rej
 def _check_image(data: bytes, image_format: str, max_pixels: int) -> tuple[int, tuple[str, ...]] | Rejected:
     too_large = Rejected("image_too_large", f"the image declares more than {max_pixels:,} pixels")
     try:
-        with warnings.catch_warnings(), _truncation_is_an_error():
+        with warnings.catch_warnings(), truncation_is_an_error():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data), formats=[image_format]) as image:
                 width, height = image.size  # from the header: checked before a single pixel is decoded
@@ -146,7 +146,7 @@ def _check_image(data: bytes, image_format: str, max_pixels: int) -> tuple[int, 
 
 
 @contextmanager
-def _truncation_is_an_error() -> Iterator[None]:
+def truncation_is_an_error() -> Iterator[None]:
     """Pillow's tolerance of truncated images is process-wide, and WeasyPrint turns it on when imported."""
     tolerant, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:

@@ -1,5 +1,6 @@
 """Check every scan of a submitted claim: where it is, its size, the antivirus, then its content; file the good
-ones in the documents bucket under a generated key. Rejected files stay in quarantine only."""
+ones in the documents bucket under a generated key, images re-encoded (no metadata, nothing appended). Rejected
+files stay in quarantine only."""
 
 import asyncio
 import logging
@@ -10,6 +11,7 @@ from contracts import ClaimSubmitted, DocumentRef
 from services.documents.adapters.antivirus import VirusScanner
 from services.documents.domain import misplaced, over_claim_limit, storage_key
 from services.documents.inspection import Accepted, Limits, Rejected, inspect_scan, size_rejection
+from services.documents.reencoding import NotReencodable, as_filed, reencoded
 from services.runtime.object_store import ObjectMissing
 
 log = logging.getLogger(__name__)
@@ -62,10 +64,19 @@ class DocumentReview:
         if rejected := size_rejection(data, self.limits.max_file_bytes) or over_claim_limit(used, self.max_claim_bytes):
             return rejected, None
         result, scanned_by = await self.inspect(data)  # ScannerError propagates: the message is retried
-        if isinstance(result, Accepted):  # the very bytes checked, not whatever the quarantine key holds now
-            key = storage_key(claim_id, ref.document_id, result.extension)
-            await self.store.put_bytes(self.buckets.documents, key, data, result.content_type)
+        if isinstance(result, Accepted):  # made from the very bytes checked, not what the quarantine key holds now
+            result = await self._file(claim_id, ref, data, result)
         return result, scanned_by
+
+    async def _file(self, claim_id: str, ref: DocumentRef, data: bytes, result: Accepted) -> Accepted | Rejected:
+        """Files the copy agents will see (an image re-encoded, a PDF as it is); the result then describes it."""
+        try:
+            filed = await asyncio.to_thread(reencoded, data, result.content_type, self.limits.max_image_pixels)
+        except NotReencodable as error:
+            return Rejected("image_unreadable", f"the image could not be re-encoded ({error})")
+        key = storage_key(claim_id, ref.document_id, result.extension)
+        await self.store.put_bytes(self.buckets.documents, key, filed, result.content_type)
+        return as_filed(result, filed)
 
     async def inspect(self, data: bytes) -> tuple[Accepted | Rejected, str | None]:
         """The checks of one file's bytes, wherever they come from: size, antivirus, then content (in a thread).
