@@ -15,8 +15,9 @@ def main(argv: list[str]) -> int:
         parser = argparse.ArgumentParser(prog="python -m services.claims issue-token")
         parser.add_argument("subject", help="registration number (9 digits) or agent id")
         parser.add_argument("--agent", action="store_true", help="give the token the agent role")
+        parser.add_argument("--agency", help="the agent's agency code (contracts/agents.py)")
         arguments = parser.parse_args(argv[1:])
-        print(issue_token(settings, arguments.subject, agent=arguments.agent))
+        print(issue_token(settings, arguments.subject, agent=arguments.agent, agency=arguments.agency))
         return 0
     from services.claims.app import create_app
     from services.runtime.http import run_service

@@ -22,8 +22,8 @@ ENROLLED: list[str] = []  # every registration number the tests made, so the log
 INSURED_DOCUMENTS = (("identity_card", pdf_scan(pages=2)), ("bank_details", png_scan()))
 
 
-def client_for(base_url: str, subject: str, agent: bool = False) -> httpx.Client:
-    token = issue_token(ClaimsSettings(), subject, agent=agent)
+def client_for(base_url: str, subject: str, agent: bool = False, agency: str | None = None) -> httpx.Client:
+    token = issue_token(ClaimsSettings(), subject, agent=agent, agency=agency)
     return httpx.Client(base_url=base_url, timeout=30, headers={"Authorization": f"Bearer {token}"})
 
 

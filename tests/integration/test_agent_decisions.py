@@ -1,0 +1,95 @@
+"""The agents' actions applied to decisions on the real MongoDB-compatible server: each once, four eyes, and an
+inspection outcome that comes before the review it depends on is retried, not dropped."""
+
+import uuid
+from decimal import Decimal
+
+import pytest
+from pymongo import AsyncMongoClient
+
+from contracts import (
+    ClaimDecided,
+    ClaimDetails,
+    DecisionSummary,
+    InspectionCompleted,
+    InspectionSelection,
+    ReviewApproved,
+    ReviewDecided,
+    Topic,
+)
+from services.eligibility.agent_decisions import ActionNotYetApplicable, AgentDecisions
+from services.eligibility.repository import DecisionsRepository
+from services.runtime.dead_letters import PermanentError
+
+pytestmark = pytest.mark.integration
+CLAIM = ClaimDetails(reference="RCS-20261201-AAAA0000", filed_on="2026-12-01", claimant_type="insured",
+                     registration_number="123456789", applicant_name="A", phone="+212612345678", force_majeure=True)
+
+
+@pytest.fixture
+async def decisions(servers, run_id):
+    client: AsyncMongoClient = AsyncMongoClient(servers["MONGODB_URL"])
+    database = client[f"{run_id}_agent_decisions"]
+    yield DecisionsRepository(database["decisions"], database["refusals"])
+    await client.close()
+
+
+async def in_manual_review(decisions: DecisionsRepository, selected: bool) -> str:
+    claim_id = str(uuid.uuid4())
+    decided = ClaimDecided(claim_id=claim_id, correlation_id="k", producer="test", claim=CLAIM, documents=(),
+                           decision=DecisionSummary(outcome="manual_review", reasons=("FORCE_MAJEURE_REVIEW",),
+                                                    amount=Decimal("60000.00")),
+                           inspection=InspectionSelection(selected=selected, reasons=("FORCE_MAJEURE",) * selected))
+    await decisions.record(str(uuid.uuid4()), decided, None)
+    return claim_id
+
+
+def review(claim_id: str, outcome: str, **fields) -> ReviewDecided:
+    return ReviewDecided(claim_id=claim_id, correlation_id="k", producer="test", agent_id="a1", outcome=outcome,
+                         **fields)
+
+
+async def outbox_topics(decisions: DecisionsRepository, claim_id: str) -> list[str]:
+    found = await decisions.collection.find_one({"claim_id": claim_id})
+    return sorted(entry["topic"] for entry in found["outbox"].values())
+
+
+async def test_a_refusal_is_applied_once_and_remembered_for_the_insureds_next_claim(decisions):
+    claim_id = await in_manual_review(decisions, selected=False)
+    agents = AgentDecisions(decisions)
+    refusal = review(claim_id, "refuse", reasons=("FORCE_MAJEURE_REVIEW",), justification="Aucune preuve fournie.")
+    assert await agents.review_decided(refusal)
+    assert await agents.review_decided(refusal) is None  # replayed
+    assert await agents.review_decided(review(claim_id, "accept")) is None  # a later, contrary one
+    assert await outbox_topics(decisions, claim_id) == [Topic.CLAIM_DECIDED, Topic.CLAIM_REFUSED]
+    assert await decisions.refused_before(CLAIM.registration_number, "another-claim")
+
+
+async def test_an_acceptance_above_the_limit_waits_for_a_second_agent_then_for_the_inspection(decisions):
+    claim_id = await in_manual_review(decisions, selected=True)
+    agents = AgentDecisions(decisions)
+    passed = InspectionCompleted(claim_id=claim_id, correlation_id="k", producer="test", passed=True, agent_id="a2")
+    with pytest.raises(ActionNotYetApplicable):
+        await agents.inspection_completed(passed)
+    accepted = review(claim_id, "accept", needs_approval=True, inspection_pending=True)
+    await agents.review_decided(accepted)
+    assert await outbox_topics(decisions, claim_id) == [Topic.CLAIM_DECIDED]
+    own = ReviewApproved(claim_id=claim_id, correlation_id="k", producer="test", agent_id="a1",
+                         review_event_id=accepted.event_id, inspection_pending=True)
+    with pytest.raises(PermanentError):
+        await agents.review_approved(own)
+    approved = own.model_copy(update={"agent_id": "a2", "event_id": str(uuid.uuid4())})
+    assert await agents.review_approved(approved)
+    assert await agents.review_approved(approved) is None  # replayed
+    assert await outbox_topics(decisions, claim_id) == [Topic.CLAIM_DECIDED]  # the inspection comes first
+    assert await agents.inspection_completed(passed)
+    assert await agents.inspection_completed(passed) is None
+    assert await outbox_topics(decisions, claim_id) == [Topic.CLAIM_ACCEPTED, Topic.CLAIM_DECIDED]
+
+
+async def test_an_acceptance_within_the_limit_of_a_claim_not_selected_is_accepted_at_once(decisions):
+    claim_id = await in_manual_review(decisions, selected=False)
+    assert await AgentDecisions(decisions).review_decided(review(claim_id, "accept"))
+    found = await decisions.collection.find_one({"claim_id": claim_id})
+    accepted = next(e for e in found["outbox"].values() if e["topic"] == Topic.CLAIM_ACCEPTED)
+    assert '"amount":"60000.00"' in accepted["value"] and '"agent_id":"a1"' in accepted["value"]
