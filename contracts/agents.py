@@ -20,8 +20,16 @@ AGENCIES: dict[str, tuple[str, str]] = {
     "OUJDA-CENTRE": ("Oujda Centre", "وجدة المركز"),
 }
 
-# Why an agent refuses a claim, for reasons the rules do not name: (fr, ar), plain words for the claimant.
+# Why an agent refuses a claim, in plain words for the claimant: (fr, ar). The rules' codes an agent confirms get
+# a refusal's wording here (the rules' own explanations say the claim goes to an agent).
 AGENT_REFUSAL_REASONS: dict[str, tuple[str, str]] = {
+    "FORCE_MAJEURE_REVIEW": ("Le cas de force majeure invoqué pour le retard n'a pas été retenu.",
+                             "لم تُقبل حالة القوة القاهرة المصرح بها لتبرير التأخر."),
+    "INSURED_UNKNOWN": ("Le numéro d'immatriculation ne correspond à aucun assuré connu.",
+                        "رقم التسجيل لا يطابق أي مؤمن له معروف."),
+    "REGISTRY_DATA_MISSING": ("Les données de carrière nécessaires manquent dans le registre.",
+                              "معطيات المسار المهني اللازمة غير متوفرة في السجل."),
+    "DEADLINE_PASSED": ("La demande a été déposée après la date limite.", "قُدّم الطلب بعد انقضاء الأجل المحدد."),
     "IDENTITY_NOT_CONFIRMED": ("L'identité du demandeur n'a pas pu être confirmée.",
                                "تعذر التأكد من هوية مقدم الطلب."),
     "DOCUMENTS_NOT_AUTHENTIC": ("Les documents présentés ne sont pas authentiques.",

@@ -57,12 +57,16 @@ def user_id(username: str) -> str | None:
     return found[0]["id"] if found else None
 
 
-def create_user(username: str, password: str, roles: tuple[str, ...] = ("insured",)) -> None:
-    """Create the user with this password and exactly these realm roles (besides what they imply). An existing
-    user gets the password again, is unlocked and has the roles added."""
+def create_user(username: str, password: str, roles: tuple[str, ...] = ("insured",),
+                attributes: dict[str, str] | None = None, first_name: str = "", last_name: str = "") -> None:
+    """Create the user with this password and exactly these realm roles (besides what they imply), and these user
+    attributes (an agent's `agency`, which the realm puts in the tokens). An existing user gets the password and
+    the attributes again, is unlocked and has the roles added."""
     credentials = [{"type": "password", "value": password, "temporary": False}]
+    profile: dict = {"attributes": {name: [value] for name, value in (attributes or {}).items()}}
+    profile |= {key: value for key, value in (("firstName", first_name), ("lastName", last_name)) if value}
     response = httpx.post(f"{ADMIN_URL}/users", timeout=TIMEOUT, headers={"Authorization": f"Bearer {admin_token()}"},
-                          json={"username": username, "enabled": True, "credentials": credentials})
+                          json={"username": username, "enabled": True, "credentials": credentials, **profile})
     if response.status_code != 409:
         response.raise_for_status()
     uid = user_id(username)
@@ -70,6 +74,10 @@ def create_user(username: str, password: str, roles: tuple[str, ...] = ("insured
     if response.status_code == 409:
         _admin_call("PUT", f"/users/{uid}/reset-password", json=credentials[0])
         _admin_call("DELETE", f"/attack-detection/brute-force/users/{uid}")
+        if attributes or first_name or last_name:
+            current = _admin_call("GET", f"/users/{uid}").json()
+            _admin_call("PUT", f"/users/{uid}", json={
+                **current, **profile, "attributes": {**(current.get("attributes") or {}), **profile["attributes"]}})
     wanted = [_admin_call("GET", f"/roles/{name}").json() for name in roles]
     _admin_call("POST", f"/users/{uid}/role-mappings/realm", json=wanted)
     if "insured" not in roles:  # a new user gets `insured` through the realm's default roles

@@ -20,8 +20,11 @@ from services.runtime.outbox import OutboxRelay
 PAGE_SIZE = 20
 AUDIT_PAGE_SIZE = 50
 # A document is shown as data, never run: its exact type, no sniffing, and a sandbox with nothing allowed to load.
-DOCUMENT_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store",
-                    "Content-Security-Policy": "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"}
+DOCUMENT_HEADERS = {
+    "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store",
+    "Content-Security-Policy": "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; "
+                               "frame-ancestors 'self'",
+}
 Queue = Literal["inspection", "manual_review", "approval", "returned"]
 QUEUE_STATUS: dict[str, str] = {"inspection": "under_inspection", "manual_review": "manual_review",
                                 "approval": "awaiting_approval", "returned": "returned"}
@@ -76,7 +79,7 @@ def agents_router(settings: ClaimsSettings, repository: ClaimsRepository, audit:
     async def claim_file(claim_id: ClaimId, agent: AgentDep) -> dict[str, Any]:
         """Everything an agent needs to act on a claim, and what they may do now."""
         claim = await claim_for(claim_id)
-        await audit.record(agent.subject, agent.agency, "claim_viewed", claim_id)
+        await audit.record(agent, "claim_viewed", claim)
         return domain.claim_file(claim, agent.subject, settings.approval_above_amount)
 
     @router.get("/claims/{claim_id}/documents/{document_id}", response_class=Response,
@@ -87,19 +90,20 @@ def agents_router(settings: ClaimsSettings, repository: ClaimsRepository, audit:
         stored = claim.get("verified_documents", {}).get(document_id)
         if stored is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, "no accepted document with this id")
-        await audit.record(agent.subject, agent.agency, "document_viewed", claim_id,
-                           {"document_id": document_id, "doc_type": stored["doc_type"]})
+        await audit.record(agent, "document_viewed", claim, {"document_id": document_id,
+                                                             "doc_type": stored["doc_type"]})
         content = await store.get_bytes(stored["bucket"], stored["object_key"], limit=settings.max_upload_bytes)
         extension = stored["object_key"].rsplit(".", 1)[-1]
         disposition = f'inline; filename="{stored["doc_type"]}-{document_id[:8]}.{extension}"'
         return Response(content, media_type=stored["content_type"],
                         headers=DOCUMENT_HEADERS | {"Content-Disposition": disposition})
 
-    async def act(claim_id: str, agent: Caller, action: str, condition: dict[str, Any], fields: dict[str, Any],
+    async def act(claim: dict, agent: Caller, action: str, condition: dict[str, Any], fields: dict[str, Any],
                   topic: str, event: Any, detail: dict[str, Any]) -> bool:
+        claim_id = claim["_id"]
         if not await repository.record_action(claim_id, condition, fields, topic, event):
             return False
-        await audit.record(agent.subject, agent.agency, action, claim_id, detail | {"event_id": event.event_id})
+        await audit.record(agent, action, claim, detail | {"event_id": event.event_id})
         log.info("agent action %s", action, extra={"claim_id": claim_id})
         await relay.publish_pending(claim_id)
         return True
@@ -111,7 +115,7 @@ def agents_router(settings: ClaimsSettings, repository: ClaimsRepository, audit:
         claim = await claim_for(claim_id)
         event = domain.inspection_event(claim_id, outcome, agent.subject, agent.agency)
         recorded = {"agent_id": agent.subject, "passed": outcome.passed, "at": event.occurred_at}
-        if not await act(claim_id, agent, "inspection_recorded",
+        if not await act(claim, agent, "inspection_recorded",
                          {"status": "under_inspection", "inspection_recorded": {"$exists": False}},
                          {"inspection_recorded": recorded}, Topic.INSPECTION_COMPLETED, event,
                          {"passed": outcome.passed, "reason": outcome.reason}):
@@ -136,7 +140,7 @@ def agents_router(settings: ClaimsSettings, repository: ClaimsRepository, audit:
                     "justification": event.justification, "agent_id": agent.subject, "agency": agent.agency,
                     "at": event.occurred_at, "needs_approval": needs_approval,
                     "inspection_pending": event.inspection_pending}
-        if not await act(claim_id, agent, "review_decided", {"status": "manual_review", "review": {"$exists": False}},
+        if not await act(claim, agent, "review_decided", {"status": "manual_review", "review": {"$exists": False}},
                          {"review": recorded}, Topic.REVIEWS, event,
                          {"outcome": review.outcome, "reasons": list(review.reasons)}):
             raise conflict("already_decided", "another decision on this claim was recorded first")
@@ -153,7 +157,7 @@ def agents_router(settings: ClaimsSettings, repository: ClaimsRepository, audit:
             raise conflict("own_decision", "the agent who accepted a claim cannot approve that acceptance")
         event = domain.approval_event(claim_id, review["event_id"], agent.subject, agent.agency,
                                       review["inspection_pending"])
-        if not await act(claim_id, agent, "review_approved",
+        if not await act(claim, agent, "review_approved",
                          {"review.event_id": review["event_id"], "review.approved_by": {"$exists": False},
                           "review.agent_id": {"$ne": agent.subject}},
                          {"review.approved_by": agent.subject, "review.approved_at": event.occurred_at},

@@ -324,4 +324,5 @@ def claim_file(claim: dict[str, Any], agent_id: str, approval_above: Decimal) ->
 
 def audit_entry(entry: dict[str, Any]) -> dict[str, Any]:
     return {"at": _iso(entry["at"]), "agent_id": entry["agent_id"], "agency": entry.get("agency"),
-            "action": entry["action"], "claim_id": entry["claim_id"], "detail": entry.get("detail", {})}
+            "action": entry["action"], "claim_id": entry["claim_id"], "reference": entry.get("reference"),
+            "detail": entry.get("detail", {})}

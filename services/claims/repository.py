@@ -13,6 +13,7 @@ from pymongo.errors import DuplicateKeyError
 
 from contracts import ClaimSubmitted, DocumentRef, Event, Topic
 from services.claims.domain import STATUS_MAY_FOLLOW
+from services.runtime.auth import Caller
 from services.runtime.outbox import pending_update, with_outbox
 
 EDITABLE = ("draft", "returned")
@@ -176,11 +177,11 @@ class AuditTrail:
     def __init__(self, collection: AsyncCollection) -> None:
         self.collection = collection
 
-    async def record(self, agent_id: str, agency: str | None, action: str, claim_id: str,
+    async def record(self, agent: Caller, action: str, claim: dict[str, Any],
                      detail: dict[str, Any] | None = None) -> None:
-        await self.collection.insert_one({"_id": str(uuid4()), "at": datetime.now(UTC), "agent_id": agent_id,
-                                          "agency": agency, "action": action, "claim_id": claim_id,
-                                          "detail": detail or {}})
+        await self.collection.insert_one({"_id": str(uuid4()), "at": datetime.now(UTC), "agent_id": agent.subject,
+                                          "agency": agent.agency, "action": action, "claim_id": claim["_id"],
+                                          "reference": claim["reference"], "detail": detail or {}})
 
     async def entries(self, *, claim_id: str | None = None, agent_id: str | None = None, skip: int = 0,
                       limit: int = 50) -> Page:

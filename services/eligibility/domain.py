@@ -16,7 +16,7 @@ from contracts import (
 )
 from contracts.agents import AGENT_REFUSAL_REASONS
 from services.eligibility.inspection import Selection
-from services.eligibility.rules import Case, Decision, ReasonCode, explain
+from services.eligibility.rules import Case, Decision, explain
 
 PRODUCER = "eligibility"
 
@@ -90,16 +90,14 @@ def accepted_event(claim_id: str, correlation_id: str, claim: ClaimDetails, amou
 
 def refused_event(claim_id: str, correlation_id: str, claim: ClaimDetails, reasons: tuple[str, ...],
                   agent_id: str) -> ClaimRefused:
-    """A refusal by an agent, each reason explained in French and Arabic (the rules' words, or the agents')."""
+    """A refusal by an agent, each reason explained in French and Arabic (contracts.agents)."""
     return ClaimRefused(claim_id=claim_id, correlation_id=correlation_id, producer=PRODUCER, claim=claim,
                         reasons=reasons, explanations=tuple(_explained(code) for code in reasons), agent_id=agent_id)
 
 
 def _explained(code: str) -> ReasonExplanation:
-    if code in AGENT_REFUSAL_REASONS:
-        french, arabic = AGENT_REFUSAL_REASONS[code]
-        return ReasonExplanation(code=code, fr=french, ar=arabic)
-    return ReasonExplanation(code=code, **explain(ReasonCode(code)))
+    french, arabic = AGENT_REFUSAL_REASONS[code]
+    return ReasonExplanation(code=code, fr=french, ar=arabic)
 
 
 def accepted_at_decision(decided: ClaimDecided) -> ClaimAccepted | None:

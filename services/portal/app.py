@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from services.portal.agent_pages import agent_router
 from services.portal.auth_pages import auth_router
 from services.portal.backend import Backend, BackendError, ServiceUnavailable, ServiceUrls
 from services.portal.claim_pages import MAX_FILES_PER_UPLOAD, claim_router
@@ -23,7 +24,7 @@ from services.portal.form_pages import ClaimNoLongerOpen, form_router
 from services.portal.oidc import OidcClient, ProviderUnavailable
 from services.portal.public_pages import public_router
 from services.portal.sessions import SessionStore
-from services.portal.web import Cookies, ForgedForm, NeedsSignIn, Portal, PortalMiddleware
+from services.portal.web import Cookies, ForgedForm, NeedsSignIn, NotAnAgent, Portal, PortalMiddleware
 from services.runtime.http import health_router
 from services.runtime.mongo import open_database
 
@@ -58,7 +59,7 @@ def create_app(settings: PortalSettings) -> FastAPI:
     app.add_middleware(PortalMiddleware, portal=portal)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in (public_router(portal, backend), auth_router(portal), form_router(portal, backend),
-                   claim_router(portal, backend, settings.max_upload_bytes)):
+                   claim_router(portal, backend, settings.max_upload_bytes), agent_router(portal, backend)):
         app.include_router(router)
     # Ready with its sessions' database: the public pages and the receipt check work without the identity provider
     app.include_router(health_router({"mongodb": lambda: mongo.admin.command("ping")}))
@@ -77,6 +78,10 @@ def _answer_problems(app: FastAPI, portal: Portal) -> None:
     @app.exception_handler(ClaimNoLongerOpen)
     async def validated(_: Request, error: ClaimNoLongerOpen) -> Response:
         return portal.redirect(f"/claims/{error.claim_id}")
+
+    @app.exception_handler(NotAnAgent)
+    async def agents_only(request: Request, _: NotAnAgent) -> Response:
+        return portal.render(request, "error.html.j2", status_code=403, problem="agents_only")
 
     @app.exception_handler(ForgedForm)
     async def forged(request: Request, error: ForgedForm) -> Response:

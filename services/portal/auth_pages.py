@@ -7,7 +7,7 @@ from fastapi.responses import Response
 
 from services.portal import i18n
 from services.portal.oidc import LoginRequest, SignInFailed
-from services.portal.web import Portal, safe_next
+from services.portal.web import AGENT_ROLE, Portal, safe_next
 
 log = logging.getLogger(__name__)
 
@@ -38,11 +38,15 @@ def auth_router(portal: Portal) -> APIRouter:
             return portal.render(request, "error.html.j2", status_code=400, problem="sign_in")
         await portal.sessions.delete(session.id)  # a new id once signed in: a planted session id is worth nothing
         request.state.session = await portal.sessions.new({
-            "user": {"username": identity.username, "name": identity.name, "roles": list(identity.roles)},
+            "user": {"username": identity.username, "name": identity.name, "roles": list(identity.roles),
+                     "agency": identity.agency},
             "tokens": vars(tokens)})
         request.state.new_session_id = request.state.session.id
         log.info("signed in", extra={"roles": identity.roles})
-        return portal.redirect(pending.get("next") or "/")
+        target = pending.get("next") or "/"
+        if target == "/" and AGENT_ROLE in identity.roles:  # an agent signing in from the home page: the back office
+            target = "/agent"
+        return portal.redirect(target)
 
     @router.post("/logout")
     async def logout(request: Request) -> Response:

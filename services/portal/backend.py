@@ -26,6 +26,18 @@ class ServiceUrls:
     receipts: str
 
 
+def _raise_for_status(response: httpx.Response, method: str, url: str) -> None:
+    if response.status_code >= 500:
+        raise ServiceUnavailable(f"{method} {url}: {response.status_code}")
+    if response.status_code >= 400:
+        try:
+            body = response.json()
+            detail = body.get("detail") if isinstance(body, dict) else body
+        except ValueError:
+            detail = response.text[:200]
+        raise BackendError(response.status_code, detail)
+
+
 class Backend:
     def __init__(self, http: httpx.AsyncClient, urls: ServiceUrls) -> None:
         self.http, self.urls = http, urls
@@ -38,14 +50,7 @@ class Backend:
             response = await self.http.request(method, url, headers=headers, **kwargs)
         except httpx.HTTPError as error:
             raise ServiceUnavailable(f"{method} {url}: {type(error).__name__}") from error
-        if response.status_code >= 500:
-            raise ServiceUnavailable(f"{method} {url}: {response.status_code}")
-        if response.status_code >= 400:
-            try:
-                detail = response.json().get("detail")
-            except ValueError:
-                detail = response.text[:200]
-            raise BackendError(response.status_code, detail)
+        _raise_for_status(response, method, url)
         return response
 
     def _claim(self, claim_id: str, *rest: str) -> str:
@@ -92,3 +97,53 @@ class Backend:
     async def verify_receipt(self, code: str | None, qr_token: str | None) -> dict:
         params = {"t": qr_token} if qr_token else {"code": code or ""}
         return (await self._call("GET", f"{self.urls.receipts}/verification", params=params)).json()
+
+    # The back office: the agents' queues, a claim's file and documents, their actions and the audit trail
+    def _agent(self, *parts: str) -> str:
+        return "/".join((f"{self.urls.claims}/agent", *(quote(part, safe="") for part in parts)))
+
+    async def agent_queues(self, token: str, agency: str | None = None) -> dict:
+        params = {"agency": agency} if agency else {}
+        return (await self._call("GET", self._agent("queues"), token, params=params)).json()
+
+    async def agent_queue(self, token: str, queue: str, page: int = 1, agency: str | None = None) -> dict:
+        params: dict[str, Any] = {"page": page} | ({"agency": agency} if agency else {})
+        return (await self._call("GET", self._agent("queues", queue), token, params=params)).json()
+
+    async def claim_file(self, token: str, claim_id: str) -> dict:
+        return (await self._call("GET", self._claim(claim_id, "file"), token)).json()
+
+    async def open_document(self, token: str, claim_id: str, document_id: str) -> httpx.Response:
+        """A claim's document as the claims API serves it to an agent, not read yet: the caller streams its body
+        (`aiter_bytes`) and closes it (`aclose`)."""
+        url = self._claim(claim_id, "documents", document_id)
+        request = self.http.build_request("GET", url, headers={"Authorization": f"Bearer {token}"})
+        try:
+            response = await self.http.send(request, stream=True)
+        except httpx.HTTPError as error:
+            raise ServiceUnavailable(f"GET {url}: {type(error).__name__}") from error
+        if response.status_code >= 400:
+            try:
+                await response.aread()
+            finally:
+                await response.aclose()
+            _raise_for_status(response, "GET", url)
+        return response
+
+    async def record_inspection(self, token: str, claim_id: str, passed: bool, reason: str | None,
+                                notes: str) -> dict:
+        body = {"passed": passed, "reason": reason, "notes": notes}
+        return (await self._call("POST", self._claim(claim_id, "inspection"), token, json=body)).json()
+
+    async def review_claim(self, token: str, claim_id: str, outcome: str, reasons: list[str],
+                           justification: str) -> dict:
+        body = {"outcome": outcome, "reasons": reasons, "justification": justification}
+        return (await self._call("POST", self._claim(claim_id, "review"), token, json=body)).json()
+
+    async def approve_review(self, token: str, claim_id: str) -> dict:
+        return (await self._call("POST", self._claim(claim_id, "review", "approval"), token, json={})).json()
+
+    async def audit(self, token: str, claim_id: str | None = None, agent_id: str | None = None,
+                    page: int = 1) -> dict:
+        params: dict[str, Any] = {"page": page} | ({"claim_id": claim_id} if claim_id else {"agent_id": agent_id})
+        return (await self._call("GET", self._agent("audit"), token, params=params)).json()

@@ -26,6 +26,7 @@ FIELD_MESSAGES = {
     "birth_date": N_("Saisissez une date de naissance valide, par exemple 21/05/2010."),
     "orphan_of": N_("Indiquez si l'enfant est orphelin d'un parent ou des deux."),
     "underground_mining_years": N_("Saisissez un nombre entier d'années, par exemple 5."),
+    "agency": N_("Choisissez une agence de la liste, ou aucune."),
 }
 
 
@@ -66,6 +67,7 @@ def form_state(posted: dict[str, Any], claimant_type: str, username: str) -> dic
         "applicant_name": posted.get("applicant_name", ""), "phone": posted.get("phone", ""),
         "language": posted.get("language", "fr"), "mining_activity": bool(posted.get("mining_activity")),
         "ceased_activity_on": posted.get("ceased_activity_on", ""), "force_majeure": bool(posted.get("force_majeure")),
+        "agency": posted.get("agency", ""),
         "beneficiaries": beneficiaries_from(posted) if claimant_type == "survivors" else [],
     }
     action = posted.get("action", "")
@@ -83,6 +85,8 @@ def api_form(state: dict[str, Any]) -> dict[str, Any]:
     form = {key: state[key] for key in ("claimant_type", "applicant_role", "registration_number", "applicant_name",
                                         "phone", "language", "mining_activity", "force_majeure")}
     form["ceased_activity_on"] = iso_date(state["ceased_activity_on"]) or None
+    if state.get("agency"):  # the agency chosen for an inspection, if any (the API knows the codes)
+        form["agency"] = state["agency"]
     form["beneficiaries"] = [
         {key: value for key, value in row.items() if value not in ("", None)}
         | {"id": f"b{index + 1}", "birth_date": iso_date(row["birth_date"]) or None}
@@ -96,7 +100,7 @@ def state_from_claim(form: dict[str, Any]) -> dict[str, Any]:
     rows = [{field: row.get(field) or ("" if field not in _FLAGS else False) for field in BENEFICIARY_FIELDS}
             | {"birth_date": shown_date(row.get("birth_date"))} for row in form.get("beneficiaries", ())]
     return {**form, "ceased_activity_on": shown_date(form.get("ceased_activity_on")), "beneficiaries": rows,
-            "phone": _national(form.get("phone", ""))}
+            "phone": _national(form.get("phone", "")), "agency": form.get("agency") or ""}
 
 
 def _national(phone: str) -> str:

@@ -57,6 +57,16 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return forms[min(catalog.plural_index(count), len(forms) - 1)]
 
 
+def babel_locale() -> str:
+    """Babel's locale of the page's language (fr_MA, ar_MA: Latin digits)."""
+    return _BABEL_LOCALE[current_language.get()]
+
+
+def comma() -> str:
+    """What separates the items of a list in the page's language (Arabic has its own comma)."""
+    return "، " if current_language.get() == "ar" else ", "
+
+
 def direction(language: str) -> str:
     return "rtl" if language == "ar" else "ltr"
 
@@ -79,6 +89,14 @@ def written_date(value: date | str | None) -> str:
     if isinstance(value, datetime):
         return format_datetime(value.astimezone(_MOROCCO), "d MMMM y, HH:mm", locale=locale)
     return format_date(value, "long", locale=locale)
+
+
+def written_moment(value: datetime | str | None) -> str:
+    """A date and time to the second, in Morocco's time (the audit trail: several actions a minute)."""
+    if not value:
+        return ""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return format_datetime(moment.astimezone(_MOROCCO), "d MMMM y, HH:mm:ss", locale=babel_locale())
 
 
 def written_factor(value: Decimal | str | None) -> str:

@@ -55,6 +55,7 @@ class Identity:
     username: str
     name: str
     roles: tuple[str, ...]
+    agency: str | None = None  # an agent's CNSS agency (the `agency` claim, a code of contracts.agents.AGENCIES)
 
 
 class OidcClient:
@@ -100,7 +101,9 @@ class OidcClient:
             raise SignInFailed(f"access token unreadable: {error}") from error
         roles = tuple((access.get("realm_access") or {}).get("roles") or ())
         username = str(claims.get("preferred_username") or claims["sub"])
-        return tokens, Identity(username, str(claims.get("name") or ""), roles)
+        agency = claims.get("agency") or access.get("agency")
+        return tokens, Identity(username, str(claims.get("name") or ""), roles,
+                                agency if isinstance(agency, str) and agency else None)
 
     async def refresh(self, refresh_token: str) -> Tokens:
         return await self._token_request({"grant_type": "refresh_token", "refresh_token": refresh_token})

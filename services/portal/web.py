@@ -13,15 +13,24 @@ from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescap
 from starlette.datastructures import FormData
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
-from services.portal import i18n, words
+from services.portal import back_office, i18n, words
 from services.portal.oidc import OidcClient, SignInFailed, origin_of
 from services.portal.sessions import Session, SessionStore
 
 LANGUAGE_COOKIE = "lang"
+AGENT_ROLE = "agent"  # the identity provider's realm role of CNSS agents (the back office, /agent)
 
 
 class NeedsSignIn(Exception):
     """The page is for signed-in people; the visitor is sent to the identity provider, then back here."""
+
+
+class NotAnAgent(Exception):
+    """A signed-in person without the agent role asked for a page of the back office."""
+
+
+def is_agent(user: dict[str, Any] | None) -> bool:
+    return bool(user) and AGENT_ROLE in (user or {}).get("roles", ())
 
 
 class ForgedForm(Exception):
@@ -48,11 +57,21 @@ def templates() -> Environment:
                               autoescape=select_autoescape(default=True), extensions=["jinja2.ext.i18n"],
                               trim_blocks=True, lstrip_blocks=True)
     environment.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
-    environment.filters.update(date=_per_render(i18n.written_date), amount=_per_render(i18n.written_amount),
+    environment.filters.update(date=_per_render(i18n.written_date), moment=_per_render(i18n.written_moment),
+                               amount=_per_render(i18n.written_amount),
                                factor=_per_render(i18n.written_factor))
     environment.globals.update(status_words=words.CLAIM_STATUS, timeline_words=words.TIMELINE_EVENT,
                                outcome_words=words.DECISION_OUTCOME, refusal_words=words.FILE_REFUSAL,
-                               refusal_default=words.FILE_REFUSED, role_words=words.APPLICANT_ROLE)
+                               refusal_default=words.FILE_REFUSED, role_words=words.APPLICANT_ROLE,
+                               queue_words=words.QUEUE, queue_hints=words.QUEUE_HINT, flag_words=words.DOCUMENT_FLAG,
+                               audit_words=words.AUDIT_ACTION, agency_name=back_office.agency_name,
+                               agencies=back_office.agencies, inspection_reason=back_office.inspection_reason,
+                               refusal_reason=back_office.refusal_reason, audit_detail=back_office.audit_detail,
+                               failure_reasons=back_office.inspection_failure_reasons,
+                               review_reasons=back_office.review_refusal_reasons, queues=back_office.QUEUES,
+                               all_agencies=back_office.ALL_AGENCIES, document_label=back_office.document_label,
+                               review_reason=back_office.review_reason, comma=i18n.comma,
+                               refusal_reasons_of=back_office.refusal_reasons_of)
     return environment
 
 
@@ -82,6 +101,7 @@ class Portal:
         page = self.templates.get_template(template).render(
             lang=language, dir=i18n.direction(language), request=request, path=request.url.path,
             query=request.url.query, user=session.user if session else None,
+            is_agent=is_agent(session.user if session else None),
             csrf_token=session.csrf_token if session else "", **context)
         return HTMLResponse(page, status_code=status_code)
 
@@ -105,6 +125,15 @@ class Portal:
         if form.get("csrf_token") != session.csrf_token:
             raise ForgedForm("missing or wrong anti-forgery token")
         return form
+
+    def agent(self, request: Request) -> dict[str, Any]:
+        """The signed-in agent (username, name, roles, agency); the back office is for them only."""
+        session: Session | None = request.state.session
+        if session is None or session.user is None:
+            raise NeedsSignIn()
+        if not is_agent(session.user):
+            raise NotAnAgent()
+        return session.user
 
     async def access_token(self, request: Request) -> str:
         """The signed-in person's access token, refreshed when it is about to expire."""

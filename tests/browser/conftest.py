@@ -11,6 +11,7 @@ same ports (a whole-suite run takes tests/browser first).
 
 import asyncio
 import contextlib
+import random
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 
@@ -120,6 +121,23 @@ async def enrol_account(portal: Portal, producer, mongo, run_id: str) -> EnrolAc
         number = await enrol_insured(producer, mongo[f"{run_id}_eligibility"]["insured"], career)
         await asyncio.to_thread(identity.create_user, number, PASSWORD, roles)
         return Account(number, PASSWORD)
+
+    return enrol
+
+
+EnrolAgent = Callable[..., Awaitable[Account]]
+
+
+@pytest.fixture
+async def enrol_agent() -> EnrolAgent:
+    """`await enrol_agent(agency="CASA-ANFA")`: a fresh CNSS agent who can sign in (Keycloak role `agent`, the
+    `agency` attribute the realm puts in the tokens; a 9-digit user name, as the realm's user profile wants)."""
+
+    async def enrol(agency: str = "CASA-ANFA") -> Account:
+        username = f"9{random.randrange(10**7, 10**8)}"
+        await asyncio.to_thread(identity.create_user, username, PASSWORD, ("agent",), {"agency": agency},
+                                "Agent", agency.title())
+        return Account(username, PASSWORD)
 
     return enrol
 
