@@ -15,12 +15,6 @@ from tests.e2e.samples import pdf_scan
 # Eligible, with an amount above the inspection rule's 100,000.00: selected for a physical inspection
 RICH_CAREER = {"birth_date": "1965-04-10", "contribution_days": 900, "ceased_activity_on": "2025-12-31",
                "contributions": [{"year": 2018, "salary_share": "110000.00", "employer_share": "4200.00"}]}
-# The deadline passed in 2016: late, so force majeure sends the claim to an agent (2,100.00)
-LATE_CAREER = {"birth_date": "1950-04-10", "contribution_days": 900, "ceased_activity_on": "2012-12-31",
-               "contributions": [{"year": 2010, "salary_share": "2100.00", "employer_share": "4200.00"}]}
-# 60,000.00: above the 50,000.00 an agent's acceptance takes without a second agent's approval
-LATE_RICH_CAREER = {**LATE_CAREER,
-                    "contributions": [{"year": 2010, "salary_share": "60000.00", "employer_share": "1.00"}]}
 
 
 def visible_scan(title: str, file_format: str) -> bytes:

@@ -7,9 +7,8 @@ import re
 import pytest
 from playwright.async_api import Page, expect
 
+from contracts.agents import AGENT_REFUSAL_REASONS
 from tests.browser.back_office import (
-    LATE_CAREER,
-    LATE_RICH_CAREER,
     RICH_CAREER,
     claims_api,
     csrf_token,
@@ -22,8 +21,10 @@ from tests.browser.back_office import (
 from tests.browser.browsing import Account, screenshot, sign_in
 from tests.browser.portal_pages import check_page, fill_insured_form, upload, wait_for_text
 from tests.browser.test_keyboard_and_drafts import tab_to
-from tests.e2e.flow import phone_of
+from tests.e2e.flow import LATE_CAREER, LATE_RICH_CAREER, phone_of
 from tests.e2e.samples import smsc_messages
+
+FORCE_MAJEURE_REFUSED = AGENT_REFUSAL_REASONS["FORCE_MAJEURE_REVIEW"][0]
 
 pytestmark = pytest.mark.browser
 
@@ -248,7 +249,7 @@ async def test_an_agent_refuses_a_claim_by_keyboard_without_javascript_and_the_c
     await page.keyboard.press("Enter")
     await expect(page.locator("#flash")).to_contain_text("Votre refus est enregistré")
     await wait_for_text(page, "#status", "Refusée")
-    await expect(page.locator("#review")).to_contain_text("Le cas de force majeure invoqué n'est pas retenu.")
+    await expect(page.locator("#review")).to_contain_text(FORCE_MAJEURE_REFUSED)
     await check_page(page, "agent-claim-refused")
 
     claimant = await new_page(base_url=portal.url)
@@ -257,7 +258,7 @@ async def test_an_agent_refuses_a_claim_by_keyboard_without_javascript_and_the_c
     await expect(claimant.locator("#status")).to_have_text("Refusée")
     await wait_for_text(claimant, "#timeline", "SMS reçu sur votre téléphone")
     await expect(claimant.locator("#timeline")).to_contain_text("Demande refusée")
-    await expect(claimant.locator("#refusal-reasons")).to_have_text("Le cas de force majeure invoqué n'est pas retenu.")
+    await expect(claimant.locator("#refusal-reasons")).to_have_text(FORCE_MAJEURE_REFUSED)
     await expect(claimant.locator("#inspection-notice")).to_have_count(0)  # refused: no inspection to go to
     await check_page(claimant, "claim-refused-by-an-agent")
 

@@ -18,6 +18,12 @@ ELIGIBLE_CAREER = {
     "birth_date": "1965-04-10", "contribution_days": 900, "ceased_activity_on": "2025-12-31",
     "contributions": [{"year": 2018, "salary_share": "2100.00", "employer_share": "4200.00"}],
 }
+LATE_CAREER = {  # the deadline passed in 2016: late, so force majeure sends the claim to an agent (2,100.00)
+    "birth_date": "1950-04-10", "contribution_days": 900, "ceased_activity_on": "2012-12-31",
+    "contributions": [{"year": 2010, "salary_share": "2100.00", "employer_share": "4200.00"}],
+}
+LATE_RICH_CAREER = {**LATE_CAREER,  # 60,000.00: above the 50,000.00 an agent's acceptance takes without approval
+                    "contributions": [{"year": 2010, "salary_share": "60000.00", "employer_share": "1.00"}]}
 ENROLLED: list[str] = []  # every registration number the tests made, so the log check can look for them
 INSURED_DOCUMENTS = (("identity_card", pdf_scan(pages=2)), ("bank_details", png_scan()))
 

@@ -8,6 +8,8 @@ import pytest
 from contracts import Topic
 from tests.e2e.flow import (
     INSURED_DOCUMENTS,
+    LATE_CAREER,
+    LATE_RICH_CAREER,
     client_for,
     enrol_insured,
     insured_form,
@@ -16,13 +18,6 @@ from tests.e2e.flow import (
     wait_for_status,
 )
 from tests.e2e.samples import pdf_scan, smsc_messages
-
-LATE_CAREER = {  # deadline passed in 2016: late, so force majeure sends it to an agent (amount 2,100.00)
-    "birth_date": "1950-04-10", "contribution_days": 900, "ceased_activity_on": "2012-12-31",
-    "contributions": [{"year": 2010, "salary_share": "2100.00", "employer_share": "4200.00"}],
-}
-LATE_RICH_CAREER = {**LATE_CAREER,  # 60,000.00: above the 50,000.00 an acceptance takes without approval
-                    "contributions": [{"year": 2010, "salary_share": "60000.00", "employer_share": "1.00"}]}
 
 
 @pytest.fixture

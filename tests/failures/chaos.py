@@ -18,6 +18,7 @@ from aiokafka.protocol.admin import DescribeGroupsRequest_v2
 from aiokafka.protocol.api import Request
 
 from contracts import DeadLetter, Topic
+from services.claims.handlers import TIMELINE_TOPICS
 from tests.e2e.stack import Stack
 
 log = logging.getLogger(__name__)
@@ -26,17 +27,17 @@ RUN_DIR = Path(os.environ.get("TAAWIDATY_RUN", "/tmp/taawidaty-run"))
 # Every consumer group of the stack, with the topics it reads and the name its dead letters carry.
 GROUPS: dict[str, tuple[str, tuple[Topic, ...]]] = {
     "claims": ("claims", (Topic.CLAIM_INTAKE,)),
-    "claims-timeline": ("claims", (Topic.CLAIM_SUBMITTED, Topic.DOCUMENTS_VERIFIED, Topic.DOCUMENTS_INCOMPLETE,
-                                   Topic.CLAIM_DECIDED, Topic.RECEIPT_ISSUED, Topic.NOTIFICATION_STATUS,
-                                   Topic.INSPECTION_COMPLETED, Topic.CLAIM_ACCEPTED)),
+    "claims-timeline": ("claims", TIMELINE_TOPICS),
     "documents": ("documents", (Topic.CLAIM_SUBMITTED,)),
     "eligibility": ("eligibility", (Topic.DOCUMENTS_VERIFIED,)),
     "eligibility-inspections": ("eligibility", (Topic.INSPECTION_COMPLETED,)),
+    "eligibility-reviews": ("eligibility", (Topic.REVIEWS,)),
     "eligibility-registry": ("eligibility", (Topic.INSURED_RECORD_UPDATED,)),
     "receipts": ("receipts", (Topic.CLAIM_DECIDED,)),
     "notifications-receipts": ("notifications", (Topic.RECEIPT_ISSUED,)),
     "notifications-incomplete": ("notifications", (Topic.DOCUMENTS_INCOMPLETE,)),
     "notifications-acceptances": ("notifications", (Topic.CLAIM_ACCEPTED,)),
+    "notifications-refusals": ("notifications", (Topic.CLAIM_REFUSED,)),
 }
 DEAD_LETTER_TOPICS = tuple(topic.dead_letters for topic in Topic)
 

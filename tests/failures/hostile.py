@@ -7,9 +7,9 @@ import string
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from contracts import (
     CareerRecord,
@@ -17,6 +17,7 @@ from contracts import (
     ClaimDecided,
     ClaimDetails,
     ClaimForm,
+    ClaimRefused,
     ClaimSubmitted,
     DecisionSummary,
     DocumentRef,
@@ -27,20 +28,21 @@ from contracts import (
     InsuredRecordUpdated,
     NotificationStatusChanged,
     ReceiptIssued,
+    ReviewDecided,
     SubmitClaim,
     Topic,
     VerifiedDocument,
 )
 from contracts.receipts import ReceiptRef
+from services.claims.handlers import ClaimEvent
 
 Headers = list[tuple[str, bytes]]
-TIMELINE = TypeAdapter(Annotated[
-    ClaimSubmitted | DocumentsVerified | DocumentsIncomplete | ClaimDecided | ReceiptIssued
-    | NotificationStatusChanged | InspectionCompleted | ClaimAccepted, Field(discriminator="type")])
+TIMELINE = TypeAdapter(ClaimEvent)
 MODELS: dict[Topic, type[BaseModel]] = {
     Topic.CLAIM_INTAKE: SubmitClaim, Topic.CLAIM_SUBMITTED: ClaimSubmitted,
     Topic.DOCUMENTS_VERIFIED: DocumentsVerified, Topic.DOCUMENTS_INCOMPLETE: DocumentsIncomplete,
     Topic.CLAIM_DECIDED: ClaimDecided, Topic.CLAIM_ACCEPTED: ClaimAccepted,
+    Topic.CLAIM_REFUSED: ClaimRefused, Topic.REVIEWS: ReviewDecided,
     Topic.INSPECTION_COMPLETED: InspectionCompleted, Topic.INSURED_RECORD_UPDATED: InsuredRecordUpdated,
     Topic.RECEIPT_ISSUED: ReceiptIssued, Topic.NOTIFICATION_STATUS: NotificationStatusChanged,
 }
@@ -66,6 +68,9 @@ def sample(topic: Topic, claim_id: str = "0b6a6f3e-hostile") -> dict[str, Any]:
         Topic.CLAIM_DECIDED: ClaimDecided(**envelope, claim=claim, documents=(document,), decision=decision,
                                           inspection=inspection),
         Topic.CLAIM_ACCEPTED: ClaimAccepted(**envelope, claim=claim, amount=Decimal("10.00")),
+        Topic.CLAIM_REFUSED: ClaimRefused(**envelope, claim=claim, reasons=("DEADLINE_PASSED",), agent_id="agent"),
+        Topic.REVIEWS: ReviewDecided(**envelope, agent_id="agent", outcome="refuse", reasons=("DEADLINE_PASSED",),
+                                     justification="Déposée après la date limite."),
         Topic.INSPECTION_COMPLETED: InspectionCompleted(**envelope, passed=True, agent_id="agent"),
         Topic.INSURED_RECORD_UPDATED: InsuredRecordUpdated(
             correlation_id="hostile", producer="hostile-tests", registration_number="123456789",
