@@ -57,6 +57,7 @@ def percentile(values: list[float], fraction: float) -> float:
 
 # --- /proc -------------------------------------------------------------------------------------------------------
 
+
 def tree(pid: int) -> list[int]:
     found, todo = [], [pid]
     while todo:
@@ -103,16 +104,22 @@ def server_pids() -> dict[str, int]:
 
 # --- the run -------------------------------------------------------------------------------------------------------
 
+
 def progress(done: int, total: int, started: float, label: str) -> None:
     width = 40
     filled = width * done // max(1, total)
     rate = done / max(1e-9, time.monotonic() - started)
-    print(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} {rate:5.1f}/s",
-          end="", file=sys.stderr, flush=True)
+    print(
+        f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} {rate:5.1f}/s",
+        end="",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
-async def push_claims(load: ClaimLoad, insured: list[str], in_flight: int, workers: int,
-                      time_limit_s: float) -> tuple[float, float]:
+async def push_claims(
+    load: ClaimLoad, insured: list[str], in_flight: int, workers: int, time_limit_s: float
+) -> tuple[float, float]:
     """File every claim, at most `in_flight` of them not yet at the SMSC, no new one after `time_limit_s`;
     (first submission, last SMS) times."""
     waiting = list(reversed(insured))
@@ -194,8 +201,10 @@ def stage_table(rows: list[dict[str, datetime]]) -> list[str]:
     for label, start, end in STAGES:
         values = [(row[end] - row[start]).total_seconds() * 1000 for row in rows if start in row and end in row]
         if values:
-            lines.append(f"{label:36} {len(values):5d} {percentile(values, .5):9.0f} {percentile(values, .95):9.0f} "
-                         f"{percentile(values, .99):9.0f} {max(values):9.0f}")
+            lines.append(
+                f"{label:36} {len(values):5d} {percentile(values, 0.5):9.0f} {percentile(values, 0.95):9.0f} "
+                f"{percentile(values, 0.99):9.0f} {max(values):9.0f}"
+            )
     return lines
 
 
@@ -218,8 +227,9 @@ async def bare_kafka(bootstrap: str, count: int, size: int) -> float:
     await admin.start()
     await admin.create_topics([NewTopic(topic, 3, 1)])
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=topic, auto_offset_reset="earliest",
-                                enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=bootstrap, group_id=topic, auto_offset_reset="earliest", enable_auto_commit=False
+    )
     await producer.start()
     await consumer.start()
     payload = b"x" * size
@@ -275,16 +285,23 @@ def snapshot(stack: Stack, servers: dict[str, int]) -> dict[str, float]:
 
 
 async def main(claims: int, in_flight: int, workers: int, time_limit_s: float) -> None:
-    servers_env = {name: os.environ[name] for name in ("KAFKA_BOOTSTRAP_SERVERS", "MONGODB_URL", "MINIO_ENDPOINT",
-                                                        "MINIO_ACCESS_KEY", "MINIO_SECRET_KEY") if name in os.environ}
+    servers_env = {
+        name: os.environ[name]
+        for name in ("KAFKA_BOOTSTRAP_SERVERS", "MONGODB_URL", "MINIO_ENDPOINT", "MINIO_ACCESS_KEY", "MINIO_SECRET_KEY")
+        if name in os.environ
+    }
     bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092")
     run_id = f"bench{uuid.uuid4().hex[:8]}"
     stack = Stack(stack_environment(servers_env, run_id), OUTPUT / "logs" / run_id)
-    mongo: AsyncMongoClient = AsyncMongoClient(os.environ.get("MONGODB_URL", "mongodb://127.0.0.1:27018/"),
-                                               tz_aware=True)
+    mongo: AsyncMongoClient = AsyncMongoClient(
+        os.environ.get("MONGODB_URL", "mongodb://127.0.0.1:27018/"), tz_aware=True
+    )
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
-    print(f"run {run_id}: {claims} claims, at most {in_flight} in flight, {workers} API workers; "
-          f"load average {os.getloadavg()[0]:.2f}; logs {stack.logs.relative_to(ROOT)}", file=sys.stderr)
+    print(
+        f"run {run_id}: {claims} claims, at most {in_flight} in flight, {workers} API workers; "
+        f"load average {os.getloadavg()[0]:.2f}; logs {stack.logs.relative_to(ROOT)}",
+        file=sys.stderr,
+    )
     await asyncio.to_thread(stack.start)
     await producer.start()
     try:
@@ -311,19 +328,32 @@ async def main(claims: int, in_flight: int, workers: int, time_limit_s: float) -
     print(f"the claims service's timeline consumer caught up {lag_s:.0f}s after the last SMS")
 
 
-def report(claims: int, in_flight: int, rows: list[dict[str, datetime]], wall_s: float, claims_per_s: float,
-           deciles: str, cost_lines: Iterable[str], bare: float, size: int) -> None:
+def report(
+    claims: int,
+    in_flight: int,
+    rows: list[dict[str, datetime]],
+    wall_s: float,
+    claims_per_s: float,
+    deciles: str,
+    cost_lines: Iterable[str],
+    bare: float,
+    size: int,
+) -> None:
     done = sum(1 for row in rows if "done" in row)
-    print(f"\n{claims} claims, {done} with receipt and SMS delivered, {wall_s:.0f}s from first submission to "
-          f"last SMS, {in_flight} in flight")
+    print(
+        f"\n{claims} claims, {done} with receipt and SMS delivered, {wall_s:.0f}s from first submission to "
+        f"last SMS, {in_flight} in flight"
+    )
     print(f"sustained: {claims_per_s:.2f} claims/s (SMS delivered per second); per tenth of the run: {deciles}")
     print()
     print("\n".join(stage_table(rows)))
     print()
     print("\n".join(cost_lines))
     print()
-    print(f"bare aiokafka loop, {claims} messages of {size} B (send_and_wait acks=all + getone/commit): "
-          f"{bare:.0f} msg/s; ratio bare messages/s : claims/s = {bare / max(1e-9, claims_per_s):.0f} : 1")
+    print(
+        f"bare aiokafka loop, {claims} messages of {size} B (send_and_wait acks=all + getone/commit): "
+        f"{bare:.0f} msg/s; ratio bare messages/s : claims/s = {bare / max(1e-9, claims_per_s):.0f} : 1"
+    )
 
 
 if __name__ == "__main__":
@@ -331,7 +361,11 @@ if __name__ == "__main__":
     parser.add_argument("--claims", type=int, default=200)
     parser.add_argument("--in-flight", type=int, default=16, help="claims between submission and SMS, at most")
     parser.add_argument("--workers", type=int, default=4, help="threads filing claims through the API")
-    parser.add_argument("--time-limit", type=float, default=float("inf"),
-                        help="seconds after which no new claim is filed (the report covers those filed)")
+    parser.add_argument(
+        "--time-limit",
+        type=float,
+        default=float("inf"),
+        help="seconds after which no new claim is filed (the report covers those filed)",
+    )
     arguments = parser.parse_args()
     asyncio.run(main(arguments.claims, arguments.in_flight, arguments.workers, arguments.time_limit))

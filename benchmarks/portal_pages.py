@@ -37,7 +37,8 @@ async def open_claim(page: Page, portal: str) -> str:
         await page.locator("#ceased_activity_on").fill("31/12/2025")
         await page.get_by_role("button", name="Enregistrer et continuer").last.click()
         await page.locator("#file-identity_card").set_input_files(
-            [{"name": "cni.pdf", "mimeType": "application/pdf", "buffer": pdf_scan()}])
+            [{"name": "cni.pdf", "mimeType": "application/pdf", "buffer": pdf_scan()}]
+        )
         await page.locator("#doc-identity_card form.upload-form button[type=submit]").click()
     return page.url.split(portal, 1)[1].split("#")[0].removesuffix("/documents")
 
@@ -52,9 +53,16 @@ async def measure(portal: str, username: str, password: str, rounds: int) -> Non
         await page.locator("#kc-login").click()
         await page.wait_for_url(f"{portal}/claims")
         claim = await open_claim(page, portal)
-        pages = {"home": "/", "eligibility (estimate)": "/eligibility", "my claims": "/claims",
-                 "claim form": f"{claim}/form", "documents (claim + checklist)": f"{claim}/documents",
-                 "check your answers": f"{claim}/review", "claim status": claim, "verification": "/verification"}
+        pages = {
+            "home": "/",
+            "eligibility (estimate)": "/eligibility",
+            "my claims": "/claims",
+            "claim form": f"{claim}/form",
+            "documents (claim + checklist)": f"{claim}/documents",
+            "check your answers": f"{claim}/review",
+            "claim status": claim,
+            "verification": "/verification",
+        }
         figures: dict[str, list[tuple[float, float, int]]] = {name: [] for name in pages}
         for _ in range(rounds):
             for name, path in pages.items():
@@ -64,9 +72,11 @@ async def measure(portal: str, username: str, password: str, rounds: int) -> Non
     print(f"{'page':<32}{'first byte p50/p95 (ms)':>26}{'usable p50/p95 (ms)':>24}{'HTML (KB)':>11}")
     for name, samples in figures.items():
         first, usable = [s[0] for s in samples], [s[1] for s in samples]
-        print(f"{name:<32}{statistics.median(first):>15.1f} / {percentile(first, 0.95):>6.1f}"
-              f"{statistics.median(usable):>15.1f} / {percentile(usable, 0.95):>6.1f}"
-              f"{statistics.median(s[2] for s in samples) / 1024:>11.1f}")
+        print(
+            f"{name:<32}{statistics.median(first):>15.1f} / {percentile(first, 0.95):>6.1f}"
+            f"{statistics.median(usable):>15.1f} / {percentile(usable, 0.95):>6.1f}"
+            f"{statistics.median(s[2] for s in samples) / 1024:>11.1f}"
+        )
 
 
 def main() -> None:

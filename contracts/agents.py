@@ -23,28 +23,44 @@ AGENCIES: dict[str, tuple[str, str]] = {
 # Why an agent refuses a claim, in plain words for the claimant: (fr, ar). The rules' codes an agent confirms get
 # a refusal's wording here (the rules' own explanations say the claim goes to an agent).
 AGENT_REFUSAL_REASONS: dict[str, tuple[str, str]] = {
-    "FORCE_MAJEURE_REVIEW": ("Le cas de force majeure invoqué pour le retard n'a pas été retenu.",
-                             "لم تُقبل حالة القوة القاهرة المصرح بها لتبرير التأخر."),
-    "INSURED_UNKNOWN": ("Le numéro d'immatriculation ne correspond à aucun assuré connu.",
-                        "رقم التسجيل لا يطابق أي مؤمن له معروف."),
-    "REGISTRY_DATA_MISSING": ("Les données de carrière nécessaires manquent dans le registre.",
-                              "معطيات المسار المهني اللازمة غير متوفرة في السجل."),
+    "FORCE_MAJEURE_REVIEW": (
+        "Le cas de force majeure invoqué pour le retard n'a pas été retenu.",
+        "لم تُقبل حالة القوة القاهرة المصرح بها لتبرير التأخر.",
+    ),
+    "INSURED_UNKNOWN": (
+        "Le numéro d'immatriculation ne correspond à aucun assuré connu.",
+        "رقم التسجيل لا يطابق أي مؤمن له معروف.",
+    ),
+    "REGISTRY_DATA_MISSING": (
+        "Les données de carrière nécessaires manquent dans le registre.",
+        "معطيات المسار المهني اللازمة غير متوفرة في السجل.",
+    ),
     "DEADLINE_PASSED": ("La demande a été déposée après la date limite.", "قُدّم الطلب بعد انقضاء الأجل المحدد."),
-    "IDENTITY_NOT_CONFIRMED": ("L'identité du demandeur n'a pas pu être confirmée.",
-                               "تعذر التأكد من هوية مقدم الطلب."),
-    "DOCUMENTS_NOT_AUTHENTIC": ("Les documents présentés ne sont pas authentiques.",
-                                "الوثائق المقدمة غير صحيحة."),
-    "DECLARATION_INACCURATE": ("Les informations déclarées ne correspondent pas à la réalité.",
-                               "المعلومات المصرح بها لا تطابق الواقع."),
-    "INSPECTION_NOT_ATTENDED": ("Le demandeur ne s'est pas présenté au contrôle physique.",
-                                "لم يحضر مقدم الطلب إلى المراقبة الحضورية."),
+    "IDENTITY_NOT_CONFIRMED": ("L'identité du demandeur n'a pas pu être confirmée.", "تعذر التأكد من هوية مقدم الطلب."),
+    "DOCUMENTS_NOT_AUTHENTIC": ("Les documents présentés ne sont pas authentiques.", "الوثائق المقدمة غير صحيحة."),
+    "DECLARATION_INACCURATE": (
+        "Les informations déclarées ne correspondent pas à la réalité.",
+        "المعلومات المصرح بها لا تطابق الواقع.",
+    ),
+    "INSPECTION_NOT_ATTENDED": (
+        "Le demandeur ne s'est pas présenté au contrôle physique.",
+        "لم يحضر مقدم الطلب إلى المراقبة الحضورية.",
+    ),
 }
 # Codes of the rules an agent may confirm when refusing a claim in manual review (DOMAIN.md section 3).
 RULE_REFUSAL_REASONS = ("FORCE_MAJEURE_REVIEW", "INSURED_UNKNOWN", "REGISTRY_DATA_MISSING", "DEADLINE_PASSED")
-INSPECTION_FAILURE_REASONS = ("IDENTITY_NOT_CONFIRMED", "DOCUMENTS_NOT_AUTHENTIC", "DECLARATION_INACCURATE",
-                              "INSPECTION_NOT_ATTENDED")
-REVIEW_REFUSAL_REASONS = (*RULE_REFUSAL_REASONS, "IDENTITY_NOT_CONFIRMED", "DOCUMENTS_NOT_AUTHENTIC",
-                          "DECLARATION_INACCURATE")
+INSPECTION_FAILURE_REASONS = (
+    "IDENTITY_NOT_CONFIRMED",
+    "DOCUMENTS_NOT_AUTHENTIC",
+    "DECLARATION_INACCURATE",
+    "INSPECTION_NOT_ATTENDED",
+)
+REVIEW_REFUSAL_REASONS = (
+    *RULE_REFUSAL_REASONS,
+    "IDENTITY_NOT_CONFIRMED",
+    "DOCUMENTS_NOT_AUTHENTIC",
+    "DECLARATION_INACCURATE",
+)
 
 AgentId = str  # the agent's username at the identity provider
 

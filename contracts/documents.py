@@ -67,7 +67,9 @@ DOCUMENT_LABELS: dict[str, tuple[str, str]] = {
     DocumentType.IDENTITY_CARD: ("Copie de la CNI ou du titre de séjour", "نسخة من البطاقة الوطنية أو بطاقة الإقامة"),
     DocumentType.BANK_DETAILS: ("RIB ou chèque barré", "شهادة التعريف البنكي أو شيك مسطر"),
     DocumentType.UNDERGROUND_WORK_CERTIFICATE: (
-        "Attestation de 5 ans de travail au fond", "شهادة العمل في باطن الأرض لمدة 5 سنوات"),
+        "Attestation de 5 ans de travail au fond",
+        "شهادة العمل في باطن الأرض لمدة 5 سنوات",
+    ),
     DocumentType.SURVIVORS_REQUEST_FORM: ("Formulaire de demande des ayants droit", "مطبوع طلب ذوي الحقوق"),
     DocumentType.MARRIAGE_CERTIFICATE: ("Acte de mariage", "عقد الزواج"),
     DocumentType.HEIRSHIP_DEED: ("Acte d'hérédité", "رسم الإراثة"),

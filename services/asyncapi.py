@@ -25,13 +25,19 @@ DOCUMENT = Path(__file__).resolve().parent.parent / "contracts" / "asyncapi.json
 
 def generate() -> str:
     servers = {"KAFKA_BOOTSTRAP_SERVERS": "kafka:9092"}  # the document names the broker, whatever this shell's is
-    apps = [claims_app(ClaimsSettings(**servers)), documents_app(DocumentsSettings(**servers)),
-            eligibility_app(EligibilitySettings(**servers)), receipts_app(ReceiptsSettings(**servers)),
-            notifications_app(NotificationsSettings(**servers))]
+    apps = [
+        claims_app(ClaimsSettings(**servers)),
+        documents_app(DocumentsSettings(**servers)),
+        eligibility_app(EligibilitySettings(**servers)),
+        receipts_app(ReceiptsSettings(**servers)),
+        notifications_app(NotificationsSettings(**servers)),
+    ]
     specification = AsyncAPI(
-        *(app.state.broker for app in apps), title="TAAWIDATY events", version="1.0.0",
+        *(app.state.broker for app in apps),
+        title="TAAWIDATY events",
+        version="1.0.0",
         description="Events of the CNSS refund-of-salary-contributions claims platform; every topic is keyed by "
-                    "claim id and has a `<topic>.dlq` dead-letter companion.",
+        "claim id and has a `<topic>.dlq` dead-letter companion.",
     ).to_specification()
     return json.dumps(specification.to_jsonable(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 

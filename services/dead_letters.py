@@ -58,15 +58,19 @@ async def read_letters(bootstrap: str, topics: list[str], limit: int):
 async def list_letters(bootstrap: str, topic: str | None, limit: int) -> int:
     topics = [f"{topic}.dlq"] if topic else [t.dead_letters for t in Topic]
     async for record, letter in read_letters(bootstrap, topics, limit):
-        print(f"{record.topic}:{record.partition}:{record.offset}  from {letter.source_topic}[{letter.partition}]"
-              f"@{letter.offset}  consumer={letter.consumer}  attempts={letter.attempts}  "
-              f"at={letter.failed_at:%Y-%m-%d %H:%M:%S}  {letter.reason}")
+        print(
+            f"{record.topic}:{record.partition}:{record.offset}  from {letter.source_topic}[{letter.partition}]"
+            f"@{letter.offset}  consumer={letter.consumer}  attempts={letter.attempts}  "
+            f"at={letter.failed_at:%Y-%m-%d %H:%M:%S}  {letter.reason}"
+        )
     return 0
 
 
 async def replay(bootstrap: str, references: list[str]) -> int:
-    wanted = {(topic, int(partition), int(offset)) for topic, partition, offset in
-              (reference.rsplit(":", 2) for reference in references)}
+    wanted = {
+        (topic, int(partition), int(offset))
+        for topic, partition, offset in (reference.rsplit(":", 2) for reference in references)
+    }
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
     await producer.start()
     replayed = 0
@@ -75,8 +79,11 @@ async def replay(bootstrap: str, references: list[str]) -> int:
             if (record.topic, record.partition, record.offset) in wanted:
                 original = base64.b64decode(letter.original_value_b64)
                 if letter.original_size > len(original):
-                    print(f"{record.topic}:{record.partition}:{record.offset} was cut ({letter.original_size} bytes):"
-                          " it cannot be replayed", file=sys.stderr)
+                    print(
+                        f"{record.topic}:{record.partition}:{record.offset} was cut ({letter.original_size} bytes):"
+                        " it cannot be replayed",
+                        file=sys.stderr,
+                    )
                     continue
                 headers = [(k, v.encode()) for k, v in letter.original_headers.items()]
                 await producer.send_and_wait(letter.source_topic, original, key=record.key, headers=headers)

@@ -38,8 +38,11 @@ def _local_servers() -> dict[str, str]:
         "MINIO_SECRET_KEY": os.environ.get("MINIO_SECRET_KEY", "taawidaty-local-secret"),
     }
     mongo = env["MONGODB_URL"].split("//", 1)[1].rstrip("/")
-    for name, address in (("Kafka", env["KAFKA_BOOTSTRAP_SERVERS"]), ("MongoDB", mongo),
-                          ("MinIO", env["MINIO_ENDPOINT"])):
+    for name, address in (
+        ("Kafka", env["KAFKA_BOOTSTRAP_SERVERS"]),
+        ("MongoDB", mongo),
+        ("MinIO", env["MINIO_ENDPOINT"]),
+    ):
         if not _reachable(address):
             pytest.fail(f"{name} is not reachable at {address}: run the tests with deploy/local/test.sh")
     return env
@@ -55,8 +58,11 @@ def servers() -> Iterator[dict[str, str]]:
     from testcontainers.minio import MinioContainer
     from testcontainers.mongodb import MongoDbContainer
 
-    with KafkaContainer("apache/kafka:4.1.1").with_kraft() as kafka, MongoDbContainer("mongo:7") as mongo, \
-            MinioContainer() as minio:
+    with (
+        KafkaContainer("apache/kafka:4.1.1").with_kraft() as kafka,
+        MongoDbContainer("mongo:7") as mongo,
+        MinioContainer() as minio,
+    ):
         config = minio.get_config()
         yield {
             "KAFKA_BOOTSTRAP_SERVERS": kafka.get_bootstrap_server(),
@@ -75,8 +81,10 @@ def identity_provider() -> dict[str, str]:
         response = httpx.get(f"{identity.ISSUER}/.well-known/openid-configuration", timeout=5)
         response.raise_for_status()
     except httpx.HTTPError as error:
-        pytest.fail(f"Keycloak is not reachable at {identity.ISSUER} ({error}): run the tests with "
-                    "deploy/local/test.sh, or start it with deploy/local/start.sh keycloak")
+        pytest.fail(
+            f"Keycloak is not reachable at {identity.ISSUER} ({error}): run the tests with "
+            "deploy/local/test.sh, or start it with deploy/local/start.sh keycloak"
+        )
     discovery = response.json()
     return {
         "OIDC_ISSUER": discovery["issuer"],

@@ -37,8 +37,11 @@ def admin_token() -> str:
     """An access token of the bootstrap admin (master realm, admin-cli), reused until shortly before it expires."""
     if time.monotonic() < float(_admin["expires"]):
         return str(_admin["token"])
-    response = httpx.post(f"{BASE_URL}/realms/master/protocol/openid-connect/token", timeout=TIMEOUT, data={
-        "grant_type": "password", "client_id": "admin-cli", "username": ADMIN_USER, "password": ADMIN_PASSWORD})
+    response = httpx.post(
+        f"{BASE_URL}/realms/master/protocol/openid-connect/token",
+        timeout=TIMEOUT,
+        data={"grant_type": "password", "client_id": "admin-cli", "username": ADMIN_USER, "password": ADMIN_PASSWORD},
+    )
     response.raise_for_status()
     body = response.json()
     _admin.update(token=body["access_token"], expires=time.monotonic() + body["expires_in"] - 10)
@@ -46,8 +49,9 @@ def admin_token() -> str:
 
 
 def _admin_call(method: str, path: str, **kwargs) -> httpx.Response:
-    response = httpx.request(method, f"{ADMIN_URL}{path}", timeout=TIMEOUT,
-                             headers={"Authorization": f"Bearer {admin_token()}"}, **kwargs)
+    response = httpx.request(
+        method, f"{ADMIN_URL}{path}", timeout=TIMEOUT, headers={"Authorization": f"Bearer {admin_token()}"}, **kwargs
+    )
     response.raise_for_status()
     return response
 
@@ -57,16 +61,26 @@ def user_id(username: str) -> str | None:
     return found[0]["id"] if found else None
 
 
-def create_user(username: str, password: str, roles: tuple[str, ...] = ("insured",),
-                attributes: dict[str, str] | None = None, first_name: str = "", last_name: str = "") -> None:
+def create_user(
+    username: str,
+    password: str,
+    roles: tuple[str, ...] = ("insured",),
+    attributes: dict[str, str] | None = None,
+    first_name: str = "",
+    last_name: str = "",
+) -> None:
     """Create the user with this password and exactly these realm roles (besides what they imply), and these user
     attributes (an agent's `agency`, which the realm puts in the tokens). An existing user gets the password and
     the attributes again, is unlocked and has the roles added."""
     credentials = [{"type": "password", "value": password, "temporary": False}]
     profile: dict = {"attributes": {name: [value] for name, value in (attributes or {}).items()}}
     profile |= {key: value for key, value in (("firstName", first_name), ("lastName", last_name)) if value}
-    response = httpx.post(f"{ADMIN_URL}/users", timeout=TIMEOUT, headers={"Authorization": f"Bearer {admin_token()}"},
-                          json={"username": username, "enabled": True, "credentials": credentials, **profile})
+    response = httpx.post(
+        f"{ADMIN_URL}/users",
+        timeout=TIMEOUT,
+        headers={"Authorization": f"Bearer {admin_token()}"},
+        json={"username": username, "enabled": True, "credentials": credentials, **profile},
+    )
     if response.status_code != 409:
         response.raise_for_status()
     uid = user_id(username)
@@ -76,8 +90,15 @@ def create_user(username: str, password: str, roles: tuple[str, ...] = ("insured
         _admin_call("DELETE", f"/attack-detection/brute-force/users/{uid}")
         if attributes or first_name or last_name:
             current = _admin_call("GET", f"/users/{uid}").json()
-            _admin_call("PUT", f"/users/{uid}", json={
-                **current, **profile, "attributes": {**(current.get("attributes") or {}), **profile["attributes"]}})
+            _admin_call(
+                "PUT",
+                f"/users/{uid}",
+                json={
+                    **current,
+                    **profile,
+                    "attributes": {**(current.get("attributes") or {}), **profile["attributes"]},
+                },
+            )
     wanted = [_admin_call("GET", f"/roles/{name}").json() for name in roles]
     _admin_call("POST", f"/users/{uid}/role-mappings/realm", json=wanted)
     if "insured" not in roles:  # a new user gets `insured` through the realm's default roles
@@ -88,9 +109,18 @@ def create_user(username: str, password: str, roles: tuple[str, ...] = ("insured
 def password_token(username: str, password: str) -> dict:
     """The token response (access_token, id_token, refresh_token, ...) of a password grant through the local
     tools client; raises TokenRefused when the provider refuses it."""
-    response = httpx.post(TOKEN_URL, timeout=TIMEOUT, data={
-        "grant_type": "password", "client_id": TOOLS_CLIENT_ID, "client_secret": TOOLS_CLIENT_SECRET,
-        "username": username, "password": password, "scope": "openid"})
+    response = httpx.post(
+        TOKEN_URL,
+        timeout=TIMEOUT,
+        data={
+            "grant_type": "password",
+            "client_id": TOOLS_CLIENT_ID,
+            "client_secret": TOOLS_CLIENT_SECRET,
+            "username": username,
+            "password": password,
+            "scope": "openid",
+        },
+    )
     if response.status_code != 200:
         raise TokenRefused(response.status_code, response.json())
     return response.json()

@@ -26,9 +26,11 @@ def http_port(service: str) -> int:
     """<PREFIX>HTTP_PORT from the environment, else the settings class's default (without building the settings,
     which may require variables a health check has no use for)."""
     config = importlib.import_module(f"services.{service}.config")
-    settings = next(value for value in vars(config).values()
-                    if isinstance(value, type) and issubclass(value, BaseSettings)
-                    and value.__module__ == config.__name__)
+    settings = next(
+        value
+        for value in vars(config).values()
+        if isinstance(value, type) and issubclass(value, BaseSettings) and value.__module__ == config.__name__
+    )
     variable = f"{settings.model_config.get('env_prefix', '')}HTTP_PORT".upper()
     return int(os.environ.get(variable, settings.model_fields["http_port"].default))
 

@@ -37,19 +37,25 @@ def main() -> int:
     with client_for(API, SAMPLE_FORM["registration_number"]) as client:
         created = submit_claim(client, SAMPLE_FORM)
         claim_id = created["claim_id"]
-        print(f"claim {claim_id} submitted by insured ******{SAMPLE_FORM['registration_number'][-3:]}, "
-              f"reference {created['reference']}")
+        print(
+            f"claim {claim_id} submitted by insured ******{SAMPLE_FORM['registration_number'][-3:]}, "
+            f"reference {created['reference']}"
+        )
         claim = wait_for_sms(client, claim_id)
     for entry in claim["timeline"]:
         print(f"  {entry['at']}  {entry['status']:<24} {str(entry['detail'])[:150]}")
     receipt = next(e for e in claim["timeline"] if e["status"] == "receipt_issued")["detail"]
-    minio = Minio(os.environ["MINIO_ENDPOINT"], os.environ["MINIO_ACCESS_KEY"], os.environ["MINIO_SECRET_KEY"],
-                  secure=os.environ.get("MINIO_SECURE", "false") == "true")
+    minio = Minio(
+        os.environ["MINIO_ENDPOINT"],
+        os.environ["MINIO_ACCESS_KEY"],
+        os.environ["MINIO_SECRET_KEY"],
+        secure=os.environ.get("MINIO_SECURE", "false") == "true",
+    )
     link = minio.presigned_get_object("receipts", receipt["object_key"], expires=timedelta(hours=1))
     print(f"receipt PDF: s3://receipts/{receipt['object_key']}\n  download (1 h): {link}")
     messages = smsc_messages()
     first = next(i for i, message in enumerate(messages) if claim["reference"] in message.text)
-    parts = [m for m in messages[first:first + 4] if m.receiver == messages[first].receiver]
+    parts = [m for m in messages[first : first + 4] if m.receiver == messages[first].receiver]
     print(f"SMS at the SMSC for +{parts[0].receiver} ({parts[0].coding}): {''.join(m.text for m in parts)}")
     print("sample claim reached: SMS sent")
     return 0

@@ -20,4 +20,5 @@ trap 'bash "$here/stop.sh"' EXIT
 bash "$here/start.sh" "${servers[@]}"
 cd "$root"
 .venv/bin/ruff check .
+.venv/bin/ruff format --check .
 .venv/bin/python -m pytest "$@"

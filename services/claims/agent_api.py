@@ -21,13 +21,18 @@ PAGE_SIZE = 20
 AUDIT_PAGE_SIZE = 50
 # A document is shown as data, never run: its exact type, no sniffing, and a sandbox with nothing allowed to load.
 DOCUMENT_HEADERS = {
-    "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
     "Content-Security-Policy": "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; "
-                               "frame-ancestors 'self'",
+    "frame-ancestors 'self'",
 }
 Queue = Literal["inspection", "manual_review", "approval", "returned"]
-QUEUE_STATUS: dict[str, str] = {"inspection": "under_inspection", "manual_review": "manual_review",
-                                "approval": "awaiting_approval", "returned": "returned"}
+QUEUE_STATUS: dict[str, str] = {
+    "inspection": "under_inspection",
+    "manual_review": "manual_review",
+    "approval": "awaiting_approval",
+    "returned": "returned",
+}
 log = logging.getLogger(__name__)
 
 
@@ -35,8 +40,14 @@ def conflict(code: str, reason: str) -> HTTPException:
     return HTTPException(status.HTTP_409_CONFLICT, {"code": code, "reason": reason})
 
 
-def agents_router(settings: ClaimsSettings, repository: ClaimsRepository, audit: AuditTrail, store: ObjectStore,
-                  relay: OutboxRelay, current_caller: Any) -> APIRouter:
+def agents_router(
+    settings: ClaimsSettings,
+    repository: ClaimsRepository,
+    audit: AuditTrail,
+    store: ObjectStore,
+    relay: OutboxRelay,
+    current_caller: Any,
+) -> APIRouter:
     router = APIRouter(tags=["agents"])
 
     async def current_agent(caller: Annotated[Caller, Depends(current_caller)]) -> Caller:
@@ -56,9 +67,13 @@ def agents_router(settings: ClaimsSettings, repository: ClaimsRepository, audit:
         return datetime.now(UTC) - timedelta(days=settings.returned_after_days)
 
     async def queue_page(queue: str, agency: str | None, page: int) -> Page:
-        return await repository.queue(QUEUE_STATUS[queue], agency=agency if queue == "inspection" else None,
-                                      before=returned_before() if queue == "returned" else None,
-                                      skip=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+        return await repository.queue(
+            QUEUE_STATUS[queue],
+            agency=agency if queue == "inspection" else None,
+            before=returned_before() if queue == "returned" else None,
+            skip=(page - 1) * PAGE_SIZE,
+            limit=PAGE_SIZE,
+        )
 
     @router.get("/agent/queues")
     async def queues(_: AgentDep, agency: Annotated[str | None, Query(max_length=64)] = None) -> dict[str, Any]:
@@ -67,13 +82,23 @@ def agents_router(settings: ClaimsSettings, repository: ClaimsRepository, audit:
         return {"queues": counts, "returned_after_days": settings.returned_after_days}
 
     @router.get("/agent/queues/{queue}")
-    async def queue(queue: Queue, _: AgentDep, page: Annotated[int, Query(ge=1, le=10_000)] = 1,
-                    agency: Annotated[str | None, Query(max_length=64)] = None) -> dict[str, Any]:
+    async def queue(
+        queue: Queue,
+        _: AgentDep,
+        page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+        agency: Annotated[str | None, Query(max_length=64)] = None,
+    ) -> dict[str, Any]:
         """One queue, oldest first, a page at a time."""
         found = await queue_page(queue, agency, page)
-        return {"queue": queue, "count": found.count, "page": page, "pages": max(1, -(-found.count // PAGE_SIZE)),
-                "page_size": PAGE_SIZE, "returned_after_days": settings.returned_after_days,
-                "claims": [domain.queued(queue, claim) for claim in found.items]}
+        return {
+            "queue": queue,
+            "count": found.count,
+            "page": page,
+            "pages": max(1, -(-found.count // PAGE_SIZE)),
+            "page_size": PAGE_SIZE,
+            "returned_after_days": settings.returned_after_days,
+            "claims": [domain.queued(queue, claim) for claim in found.items],
+        }
 
     @router.get("/claims/{claim_id}/file")
     async def claim_file(claim_id: ClaimId, agent: AgentDep) -> dict[str, Any]:
@@ -82,24 +107,37 @@ def agents_router(settings: ClaimsSettings, repository: ClaimsRepository, audit:
         await audit.record(agent, "claim_viewed", claim)
         return domain.claim_file(claim, agent.subject, settings.approval_above_amount)
 
-    @router.get("/claims/{claim_id}/documents/{document_id}", response_class=Response,
-                responses={200: {"content": {"application/pdf": {}, "image/jpeg": {}, "image/png": {}}}})
+    @router.get(
+        "/claims/{claim_id}/documents/{document_id}",
+        response_class=Response,
+        responses={200: {"content": {"application/pdf": {}, "image/jpeg": {}, "image/png": {}}}},
+    )
     async def document(claim_id: ClaimId, document_id: ClaimId, agent: AgentDep) -> Response:
         """An accepted document's stored bytes, served so that a browser shows them and never runs them."""
         claim = await claim_for(claim_id)
         stored = claim.get("verified_documents", {}).get(document_id)
         if stored is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, "no accepted document with this id")
-        await audit.record(agent, "document_viewed", claim, {"document_id": document_id,
-                                                             "doc_type": stored["doc_type"]})
+        await audit.record(
+            agent, "document_viewed", claim, {"document_id": document_id, "doc_type": stored["doc_type"]}
+        )
         content = await store.get_bytes(stored["bucket"], stored["object_key"], limit=settings.max_upload_bytes)
         extension = stored["object_key"].rsplit(".", 1)[-1]
         disposition = f'inline; filename="{stored["doc_type"]}-{document_id[:8]}.{extension}"'
-        return Response(content, media_type=stored["content_type"],
-                        headers=DOCUMENT_HEADERS | {"Content-Disposition": disposition})
+        return Response(
+            content, media_type=stored["content_type"], headers=DOCUMENT_HEADERS | {"Content-Disposition": disposition}
+        )
 
-    async def act(claim: dict, agent: Caller, action: str, condition: dict[str, Any], fields: dict[str, Any],
-                  topic: str, event: Any, detail: dict[str, Any]) -> bool:
+    async def act(
+        claim: dict,
+        agent: Caller,
+        action: str,
+        condition: dict[str, Any],
+        fields: dict[str, Any],
+        topic: str,
+        event: Any,
+        detail: dict[str, Any],
+    ) -> bool:
         claim_id = claim["_id"]
         if not await repository.record_action(claim_id, condition, fields, topic, event):
             return False
@@ -109,16 +147,23 @@ def agents_router(settings: ClaimsSettings, repository: ClaimsRepository, audit:
         return True
 
     @router.post("/claims/{claim_id}/inspection", status_code=status.HTTP_202_ACCEPTED)
-    async def record_inspection(claim_id: ClaimId, outcome: domain.InspectionOutcome,
-                                agent: AgentDep) -> dict[str, str]:
+    async def record_inspection(
+        claim_id: ClaimId, outcome: domain.InspectionOutcome, agent: AgentDep
+    ) -> dict[str, str]:
         """The outcome of the physical inspection of a claim selected for one."""
         claim = await claim_for(claim_id)
         event = domain.inspection_event(claim_id, outcome, agent.subject, agent.agency)
         recorded = {"agent_id": agent.subject, "passed": outcome.passed, "at": event.occurred_at}
-        if not await act(claim, agent, "inspection_recorded",
-                         {"status": "under_inspection", "inspection_recorded": {"$exists": False}},
-                         {"inspection_recorded": recorded}, Topic.INSPECTION_COMPLETED, event,
-                         {"passed": outcome.passed, "reason": outcome.reason}):
+        if not await act(
+            claim,
+            agent,
+            "inspection_recorded",
+            {"status": "under_inspection", "inspection_recorded": {"$exists": False}},
+            {"inspection_recorded": recorded},
+            Topic.INSPECTION_COMPLETED,
+            event,
+            {"passed": outcome.passed, "reason": outcome.reason},
+        ):
             raise conflict("not_under_inspection", f"claim is {claim['status']}, not waiting for an inspection")
         return {"claim_id": claim_id, "inspection": "passed" if outcome.passed else "failed"}
 
@@ -129,20 +174,42 @@ def agents_router(settings: ClaimsSettings, repository: ClaimsRepository, audit:
         claim = await claim_for(claim_id)
         decision = claim.get("decision") or {}
         if claim["status"] != "manual_review" or claim.get("review"):
-            raise conflict("already_decided" if claim.get("review") else "not_in_review",
-                           f"claim is {claim['status']}, not waiting for a manual decision")
+            raise conflict(
+                "already_decided" if claim.get("review") else "not_in_review",
+                f"claim is {claim['status']}, not waiting for a manual decision",
+            )
         if review.outcome == "accept" and not domain.acceptable(decision):
             raise conflict("no_amount", "the rules computed no amount for this claim: it can only be refused")
         needs_approval = review.outcome == "accept" and domain.needs_approval(decision, settings.approval_above_amount)
-        event = domain.review_event(claim_id, review, agent.subject, agent.agency, needs_approval=needs_approval,
-                                    inspection_pending=review.outcome == "accept" and bool(decision.get("selected")))
-        recorded = {"event_id": event.event_id, "outcome": review.outcome, "reasons": list(review.reasons),
-                    "justification": event.justification, "agent_id": agent.subject, "agency": agent.agency,
-                    "at": event.occurred_at, "needs_approval": needs_approval,
-                    "inspection_pending": event.inspection_pending}
-        if not await act(claim, agent, "review_decided", {"status": "manual_review", "review": {"$exists": False}},
-                         {"review": recorded}, Topic.REVIEWS, event,
-                         {"outcome": review.outcome, "reasons": list(review.reasons)}):
+        event = domain.review_event(
+            claim_id,
+            review,
+            agent.subject,
+            agent.agency,
+            needs_approval=needs_approval,
+            inspection_pending=review.outcome == "accept" and bool(decision.get("selected")),
+        )
+        recorded = {
+            "event_id": event.event_id,
+            "outcome": review.outcome,
+            "reasons": list(review.reasons),
+            "justification": event.justification,
+            "agent_id": agent.subject,
+            "agency": agent.agency,
+            "at": event.occurred_at,
+            "needs_approval": needs_approval,
+            "inspection_pending": event.inspection_pending,
+        }
+        if not await act(
+            claim,
+            agent,
+            "review_decided",
+            {"status": "manual_review", "review": {"$exists": False}},
+            {"review": recorded},
+            Topic.REVIEWS,
+            event,
+            {"outcome": review.outcome, "reasons": list(review.reasons)},
+        ):
             raise conflict("already_decided", "another decision on this claim was recorded first")
         return {"claim_id": claim_id, "review": review.outcome, "needs_approval": needs_approval}
 
@@ -155,28 +222,45 @@ def agents_router(settings: ClaimsSettings, repository: ClaimsRepository, audit:
             raise conflict("nothing_to_approve", "this claim has no acceptance waiting for approval")
         if review["agent_id"] == agent.subject:
             raise conflict("own_decision", "the agent who accepted a claim cannot approve that acceptance")
-        event = domain.approval_event(claim_id, review["event_id"], agent.subject, agent.agency,
-                                      review["inspection_pending"])
-        if not await act(claim, agent, "review_approved",
-                         {"review.event_id": review["event_id"], "review.approved_by": {"$exists": False},
-                          "review.agent_id": {"$ne": agent.subject}},
-                         {"review.approved_by": agent.subject, "review.approved_at": event.occurred_at},
-                         Topic.REVIEWS, event, {"review_event_id": review["event_id"]}):
+        event = domain.approval_event(
+            claim_id, review["event_id"], agent.subject, agent.agency, review["inspection_pending"]
+        )
+        if not await act(
+            claim,
+            agent,
+            "review_approved",
+            {
+                "review.event_id": review["event_id"],
+                "review.approved_by": {"$exists": False},
+                "review.agent_id": {"$ne": agent.subject},
+            },
+            {"review.approved_by": agent.subject, "review.approved_at": event.occurred_at},
+            Topic.REVIEWS,
+            event,
+            {"review_event_id": review["event_id"]},
+        ):
             raise conflict("nothing_to_approve", "another agent approved this acceptance first")
         return {"claim_id": claim_id, "approved": True}
 
     @router.get("/agent/audit")
-    async def audit_trail(_: AgentDep, claim_id: Annotated[str | None, Query(max_length=64)] = None,
-                          agent_id: Annotated[str | None, Query(max_length=64)] = None,
-                          page: Annotated[int, Query(ge=1, le=10_000)] = 1) -> dict[str, Any]:
+    async def audit_trail(
+        _: AgentDep,
+        claim_id: Annotated[str | None, Query(max_length=64)] = None,
+        agent_id: Annotated[str | None, Query(max_length=64)] = None,
+        page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    ) -> dict[str, Any]:
         """Who did what and when, for one claim or one agent, newest first."""
         if bool(claim_id) == bool(agent_id):
             raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "give either claim_id or agent_id")
-        found = await audit.entries(claim_id=claim_id, agent_id=agent_id, skip=(page - 1) * AUDIT_PAGE_SIZE,
-                                    limit=AUDIT_PAGE_SIZE)
-        return {"count": found.count, "page": page, "pages": max(1, -(-found.count // AUDIT_PAGE_SIZE)),
-                "page_size": AUDIT_PAGE_SIZE,
-                "entries": [domain.audit_entry(entry) for entry in found.items]}
+        found = await audit.entries(
+            claim_id=claim_id, agent_id=agent_id, skip=(page - 1) * AUDIT_PAGE_SIZE, limit=AUDIT_PAGE_SIZE
+        )
+        return {
+            "count": found.count,
+            "page": page,
+            "pages": max(1, -(-found.count // AUDIT_PAGE_SIZE)),
+            "page_size": AUDIT_PAGE_SIZE,
+            "entries": [domain.audit_entry(entry) for entry in found.items],
+        }
 
     return router
-

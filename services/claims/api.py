@@ -24,8 +24,14 @@ LISTED_CLAIMS = 100
 log = logging.getLogger(__name__)
 
 
-def claims_router(settings: ClaimsSettings, repository: ClaimsRepository, store: ObjectStore,
-                  relay: OutboxRelay, checks: DocumentChecks, current_caller: Any) -> APIRouter:
+def claims_router(
+    settings: ClaimsSettings,
+    repository: ClaimsRepository,
+    store: ObjectStore,
+    relay: OutboxRelay,
+    checks: DocumentChecks,
+    current_caller: Any,
+) -> APIRouter:
     router = APIRouter(prefix="/claims", tags=["claims"])
     CallerDep = Annotated[Caller, Depends(current_caller)]
 
@@ -49,8 +55,12 @@ def claims_router(settings: ClaimsSettings, repository: ClaimsRepository, store:
         return {"claims": [domain.listed(claim) for claim in await repository.owned_by(caller.subject, LISTED_CLAIMS)]}
 
     @router.post("", status_code=status.HTTP_201_CREATED)
-    async def create_claim(form: ClaimFormInput, caller: CallerDep, response: Response,
-                           idempotency_key: Annotated[str | None, Header(max_length=128)] = None) -> dict[str, str]:
+    async def create_claim(
+        form: ClaimFormInput,
+        caller: CallerDep,
+        response: Response,
+        idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
+    ) -> dict[str, str]:
         """Step 2 and 3 of the portal: a new request with its form. Retried with the same `Idempotency-Key`,
         it answers the claim the first call made."""
         files_for_themself(form, caller)
@@ -61,11 +71,13 @@ def claims_router(settings: ClaimsSettings, repository: ClaimsRepository, store:
         claim_id = str(uuid4())
         reference = domain.reference_for(claim_id, datetime.now(UTC).date())
         try:
-            await repository.create_draft(claim_id, caller.subject, form.model_dump(mode="json"), reference,
-                                          idempotency_key)
+            await repository.create_draft(
+                claim_id, caller.subject, form.model_dump(mode="json"), reference, idempotency_key
+            )
         except OpenClaimExists as error:
-            raise HTTPException(status.HTTP_409_CONFLICT,
-                                f"this insured already has a claim in progress: {error.claim_id}") from None
+            raise HTTPException(
+                status.HTTP_409_CONFLICT, f"this insured already has a claim in progress: {error.claim_id}"
+            ) from None
         return {"claim_id": claim_id, "reference": reference, "status": "draft"}
 
     @router.put("/{claim_id}/form")
@@ -78,10 +90,18 @@ def claims_router(settings: ClaimsSettings, repository: ClaimsRepository, store:
         await repository.update_form(claim_id, form.model_dump(mode="json"))
         return {"claim_id": claim_id, "status": claim["status"]}
 
-    @router.put("/{claim_id}/documents/{doc_type}", status_code=status.HTTP_201_CREATED,
-                openapi_extra={"requestBody": {"content": {"application/octet-stream": {}}, "required": True}})
-    async def attach_document(claim_id: ClaimId, doc_type: DocumentType, request: Request, caller: CallerDep,
-                              x_file_name: Annotated[str | None, Header(max_length=2000)] = None) -> dict[str, Any]:
+    @router.put(
+        "/{claim_id}/documents/{doc_type}",
+        status_code=status.HTTP_201_CREATED,
+        openapi_extra={"requestBody": {"content": {"application/octet-stream": {}}, "required": True}},
+    )
+    async def attach_document(
+        claim_id: ClaimId,
+        doc_type: DocumentType,
+        request: Request,
+        caller: CallerDep,
+        x_file_name: Annotated[str | None, Header(max_length=2000)] = None,
+    ) -> dict[str, Any]:
         """Step 4: one scan (PDF, JPEG or PNG) as the request body. The documents service checks it first: a refused
         file is not kept (422 with its code and reason); an accepted one is streamed to quarantine and attached."""
         claim = await claim_of(claim_id, caller)
@@ -98,23 +118,33 @@ def claims_router(settings: ClaimsSettings, repository: ClaimsRepository, store:
             checked = await checked_upload(body, size)
             body.seek(0)
             await store.put_stream(settings.quarantine_bucket, key, body, size, "application/octet-stream")
-        ref = DocumentRef(document_id=document_id, doc_type=doc_type, bucket=settings.quarantine_bucket,
-                          object_key=key, size=size)
-        about = {"file_name": domain.file_name_of(x_file_name), "content_type": checked.content_type,
-                 "pages": checked.pages}
+        ref = DocumentRef(
+            document_id=document_id, doc_type=doc_type, bucket=settings.quarantine_bucket, object_key=key, size=size
+        )
+        about = {
+            "file_name": domain.file_name_of(x_file_name),
+            "content_type": checked.content_type,
+            "pages": checked.pages,
+        }
         if not await repository.attach_document(claim_id, ref, about):
             raise HTTPException(status.HTTP_409_CONFLICT, "claim can no longer change")
-        return {"document_id": document_id, "doc_type": doc_type, "content_type": checked.content_type,
-                "pages": checked.pages}
+        return {
+            "document_id": document_id,
+            "doc_type": doc_type,
+            "content_type": checked.content_type,
+            "pages": checked.pages,
+        }
 
     async def checked_upload(body: IO[bytes], size: int) -> CheckOutcome:
         try:
             checked = await checks.check(body, size)
         except ChecksUnavailable as error:
             log.warning("the documents service's checks are out of reach: %s", error)
-            raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE,
-                                "the file cannot be checked right now; nothing was kept, send it again shortly",
-                                headers={"Retry-After": "5"}) from error
+            raise HTTPException(
+                status.HTTP_503_SERVICE_UNAVAILABLE,
+                "the file cannot be checked right now; nothing was kept, send it again shortly",
+                headers={"Retry-After": "5"},
+            ) from error
         if not checked.accepted:
             raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, {"code": checked.code, "reason": checked.reason})
         return checked
@@ -126,13 +156,15 @@ def claims_router(settings: ClaimsSettings, repository: ClaimsRepository, store:
             raise HTTPException(status.HTTP_404_NOT_FOUND, "document not found")
 
     @router.post("/{claim_id}/submit", status_code=status.HTTP_202_ACCEPTED)
-    async def submit_claim(claim_id: ClaimId, caller: CallerDep,
-                           x_correlation_id: Annotated[str | None, Header(max_length=64)] = None) -> dict[str, str]:
+    async def submit_claim(
+        claim_id: ClaimId, caller: CallerDep, x_correlation_id: Annotated[str | None, Header(max_length=64)] = None
+    ) -> dict[str, str]:
         """Step 5: validate. Submitting again a claim already submitted changes nothing."""
         claim = await claim_of(claim_id, caller)
         if claim["status"] in ("draft", "returned"):
-            details = domain.claim_details(ClaimFormInput.model_validate(claim["form"]), claim["reference"],
-                                           datetime.now(UTC).date())
+            details = domain.claim_details(
+                ClaimFormInput.model_validate(claim["form"]), claim["reference"], datetime.now(UTC).date()
+            )
             documents = tuple(DocumentRef.model_validate(d) for d in claim["documents"].values())
             event = domain.submitted_event(claim_id, details, documents, x_correlation_id or str(uuid4()))
             await repository.submit(claim_id, event)
@@ -144,13 +176,19 @@ def claims_router(settings: ClaimsSettings, repository: ClaimsRepository, store:
         """The claim, its documents and its status timeline, in one call."""
         claim = await claim_of(claim_id, caller)
         return {
-            "claim_id": claim_id, "reference": claim["reference"], "status": claim["status"], "form": claim["form"],
+            "claim_id": claim_id,
+            "reference": claim["reference"],
+            "status": claim["status"],
+            "form": claim["form"],
             "documents": list(claim["documents"].values()),
             "timeline": domain.sorted_timeline(claim.get("timeline", {})),
         }
 
-    @router.get("/{claim_id}/receipt", response_model=None,
-                responses={200: {"content": {"application/pdf": {}}, "description": "the receipt PDF"}})
+    @router.get(
+        "/{claim_id}/receipt",
+        response_model=None,
+        responses={200: {"content": {"application/pdf": {}}, "description": "the receipt PDF"}},
+    )
     async def get_receipt(claim_id: ClaimId, caller: CallerDep, link: bool = False) -> Response | dict[str, str]:
         """Step 5: the deposit receipt, as the PDF or (`link=true`) as a link valid a few minutes."""
         claim = await claim_of(claim_id, caller)

@@ -13,16 +13,32 @@ __all__ = ["Caller", "issue_token", "local_key"]
 
 
 def local_key(settings: ClaimsSettings) -> LocalKey:
-    return LocalKey(key=settings.jwt_verification_key, issuer=settings.jwt_issuer, audience=settings.jwt_audience,
-                    algorithm=settings.jwt_algorithm)
+    return LocalKey(
+        key=settings.jwt_verification_key,
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        algorithm=settings.jwt_algorithm,
+    )
 
 
-def issue_token(settings: ClaimsSettings, subject: str, agent: bool = False, ttl: timedelta = timedelta(hours=8),
-                signing_key: str | None = None, agency: str | None = None) -> str:
+def issue_token(
+    settings: ClaimsSettings,
+    subject: str,
+    agent: bool = False,
+    ttl: timedelta = timedelta(hours=8),
+    signing_key: str | None = None,
+    agency: str | None = None,
+) -> str:
     """A token as the identity provider would issue it (local run and tests; signed with the local key)."""
     now = datetime.now(UTC)
-    payload: dict[str, Any] = {"sub": subject, "iss": settings.jwt_issuer, "aud": settings.jwt_audience,
-                               "iat": now, "exp": now + ttl, "roles": [AGENT_ROLE if agent else INSURED_ROLE]}
+    payload: dict[str, Any] = {
+        "sub": subject,
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+        "iat": now,
+        "exp": now + ttl,
+        "roles": [AGENT_ROLE if agent else INSURED_ROLE],
+    }
     if agency:
         payload["agency"] = agency
     return jwt.encode(payload, signing_key or settings.jwt_verification_key, algorithm=settings.jwt_algorithm)

@@ -35,8 +35,19 @@ FILE_NAME_CHARS = 200
 MIN_JUSTIFICATION_CHARS = 10
 # A manual-review decision whose amount the rules could not compute: an agent can only refuse it.
 UNDECIDABLE_REASONS = frozenset({"INSURED_UNKNOWN", "REGISTRY_DATA_MISSING"})
-_DECISION_FIELDS = {"outcome", "reasons", "explanations", "period", "event_date", "deadline", "refund_basis",
-                    "amount", "breakdown", "shares", "undistributed"}
+_DECISION_FIELDS = {
+    "outcome",
+    "reasons",
+    "explanations",
+    "period",
+    "event_date",
+    "deadline",
+    "refund_basis",
+    "amount",
+    "breakdown",
+    "shares",
+    "undistributed",
+}
 
 
 class InspectionOutcome(BaseModel):
@@ -67,8 +78,9 @@ class ReviewInput(BaseModel):
             if not self.reasons or unknown:
                 raise ValueError(f"a refusal needs reason codes among {', '.join(REVIEW_REFUSAL_REASONS)}")
             if len(self.justification.strip()) < MIN_JUSTIFICATION_CHARS:
-                raise ValueError(f"a refusal needs a written justification of {MIN_JUSTIFICATION_CHARS} characters "
-                                 f"or more")
+                raise ValueError(
+                    f"a refusal needs a written justification of {MIN_JUSTIFICATION_CHARS} characters or more"
+                )
         elif self.reasons:
             raise ValueError("an acceptance has no refusal reasons")
         return self
@@ -83,18 +95,28 @@ def claim_details(form: ClaimForm, reference: str, filed_on: date) -> ClaimDetai
     return ClaimDetails(reference=reference, filed_on=filed_on, **form.model_dump())
 
 
-def submitted_event(claim_id: str, details: ClaimDetails, documents: tuple[DocumentRef, ...],
-                    correlation_id: str) -> ClaimSubmitted:
+def submitted_event(
+    claim_id: str, details: ClaimDetails, documents: tuple[DocumentRef, ...], correlation_id: str
+) -> ClaimSubmitted:
     return ClaimSubmitted(
-        claim_id=claim_id, correlation_id=correlation_id, producer=PRODUCER, claim=details, documents=documents,
+        claim_id=claim_id,
+        correlation_id=correlation_id,
+        producer=PRODUCER,
+        claim=details,
+        documents=documents,
     )
 
 
 def listed(claim: dict[str, Any]) -> dict[str, Any]:
     """One line of the claimant's list of claims."""
-    return {"claim_id": claim["_id"], "reference": claim["reference"], "status": claim["status"],
-            "created_at": claim["created_at"], "updated_at": claim.get("updated_at") or claim["created_at"],
-            "claimant_type": claim["form"]["claimant_type"]}
+    return {
+        "claim_id": claim["_id"],
+        "reference": claim["reference"],
+        "status": claim["status"],
+        "created_at": claim["created_at"],
+        "updated_at": claim.get("updated_at") or claim["created_at"],
+        "claimant_type": claim["form"]["claimant_type"],
+    }
 
 
 def file_name_of(header: str | None) -> str | None:
@@ -111,25 +133,56 @@ def file_name_of(header: str | None) -> str | None:
     return name[:FILE_NAME_CHARS] or None
 
 
-def inspection_event(claim_id: str, outcome: InspectionOutcome, agent_id: str,
-                     agency: str | None) -> InspectionCompleted:
-    return InspectionCompleted(claim_id=claim_id, correlation_id=str(uuid4()), producer=PRODUCER,
-                               passed=outcome.passed, reason=outcome.reason, notes=outcome.notes,
-                               agent_id=agent_id, agency=agency)
+def inspection_event(
+    claim_id: str, outcome: InspectionOutcome, agent_id: str, agency: str | None
+) -> InspectionCompleted:
+    return InspectionCompleted(
+        claim_id=claim_id,
+        correlation_id=str(uuid4()),
+        producer=PRODUCER,
+        passed=outcome.passed,
+        reason=outcome.reason,
+        notes=outcome.notes,
+        agent_id=agent_id,
+        agency=agency,
+    )
 
 
-def review_event(claim_id: str, review: ReviewInput, agent_id: str, agency: str | None, *, needs_approval: bool,
-                 inspection_pending: bool) -> ReviewDecided:
-    return ReviewDecided(claim_id=claim_id, correlation_id=str(uuid4()), producer=PRODUCER, agent_id=agent_id,
-                         agency=agency, outcome=review.outcome, reasons=review.reasons,
-                         justification=review.justification.strip(), needs_approval=needs_approval,
-                         inspection_pending=inspection_pending)
+def review_event(
+    claim_id: str,
+    review: ReviewInput,
+    agent_id: str,
+    agency: str | None,
+    *,
+    needs_approval: bool,
+    inspection_pending: bool,
+) -> ReviewDecided:
+    return ReviewDecided(
+        claim_id=claim_id,
+        correlation_id=str(uuid4()),
+        producer=PRODUCER,
+        agent_id=agent_id,
+        agency=agency,
+        outcome=review.outcome,
+        reasons=review.reasons,
+        justification=review.justification.strip(),
+        needs_approval=needs_approval,
+        inspection_pending=inspection_pending,
+    )
 
 
-def approval_event(claim_id: str, review_event_id: str, agent_id: str, agency: str | None,
-                   inspection_pending: bool) -> ReviewApproved:
-    return ReviewApproved(claim_id=claim_id, correlation_id=str(uuid4()), producer=PRODUCER, agent_id=agent_id,
-                          agency=agency, review_event_id=review_event_id, inspection_pending=inspection_pending)
+def approval_event(
+    claim_id: str, review_event_id: str, agent_id: str, agency: str | None, inspection_pending: bool
+) -> ReviewApproved:
+    return ReviewApproved(
+        claim_id=claim_id,
+        correlation_id=str(uuid4()),
+        producer=PRODUCER,
+        agent_id=agent_id,
+        agency=agency,
+        review_event_id=review_event_id,
+        inspection_pending=inspection_pending,
+    )
 
 
 def facts_of(event: Event) -> dict[str, Any]:
@@ -137,19 +190,31 @@ def facts_of(event: Event) -> dict[str, Any]:
     latest decision with its inspection selection, and the documents the checks accepted (where they are kept)."""
     match event:
         case ClaimDecided():
-            return {"decision": {**event.decision.model_dump(mode="json"), "selected": event.inspection.selected,
-                                 "inspection_reasons": list(event.inspection.reasons)}}
+            return {
+                "decision": {
+                    **event.decision.model_dump(mode="json"),
+                    "selected": event.inspection.selected,
+                    "inspection_reasons": list(event.inspection.reasons),
+                }
+            }
         case DocumentsVerified() | DocumentsIncomplete():
-            return {f"verified_documents.{document.document_id}": document.model_dump(mode="json")
-                    for document in event.documents}
+            return {
+                f"verified_documents.{document.document_id}": document.model_dump(mode="json")
+                for document in event.documents
+            }
     return {}
 
 
 def timeline_entry(event: Event) -> dict[str, Any]:
     """What the portal shows for one event of the claim; `at` keeps microseconds as an ISO string."""
     status, detail = _status_of(event)
-    return {"event_id": event.event_id, "type": event.type, "status": status,
-            "at": event.occurred_at.isoformat(), "detail": detail}
+    return {
+        "event_id": event.event_id,
+        "type": event.type,
+        "status": status,
+        "at": event.occurred_at.isoformat(),
+        "detail": detail,
+    }
 
 
 # The status each status may follow. The timeline's topics are read in no order between them (ClaimAccepted may be
@@ -221,20 +286,34 @@ def _status_of(event: Event) -> tuple[str, dict[str, Any]]:
                 "inspection_reasons": list(event.inspection.reasons),
             }
         case ReceiptIssued():
-            return "receipt_issued", {"bucket": event.receipt.bucket, "object_key": event.receipt.object_key,
-                                      "verification_code": event.receipt.verification_code}
+            return "receipt_issued", {
+                "bucket": event.receipt.bucket,
+                "object_key": event.receipt.object_key,
+                "verification_code": event.receipt.verification_code,
+            }
         case InspectionCompleted():
             return "inspection_passed" if event.passed else "inspection_failed", {
-                "agent_id": event.agent_id, "agency": event.agency, "reason": event.reason, "notes": event.notes}
+                "agent_id": event.agent_id,
+                "agency": event.agency,
+                "reason": event.reason,
+                "notes": event.notes,
+            }
         case ReviewDecided():
             return "review_accepted" if event.outcome == "accept" else "review_refused", {
-                "agent_id": event.agent_id, "agency": event.agency, "reasons": list(event.reasons),
-                "justification": event.justification, "needs_approval": event.needs_approval}
+                "agent_id": event.agent_id,
+                "agency": event.agency,
+                "reasons": list(event.reasons),
+                "justification": event.justification,
+                "needs_approval": event.needs_approval,
+            }
         case ReviewApproved():
             return "review_approved", {"agent_id": event.agent_id, "agency": event.agency}
         case ClaimRefused():
-            return "refused", {"agent_id": event.agent_id, "reasons": list(event.reasons),
-                               "explanations": [e.model_dump() for e in event.explanations]}
+            return "refused", {
+                "agent_id": event.agent_id,
+                "reasons": list(event.reasons),
+                "explanations": [e.model_dump() for e in event.explanations],
+            }
         case ClaimAccepted():
             return "accepted", {"amount": str(event.amount), "agent_id": event.agent_id}
         case NotificationStatusChanged():
@@ -274,12 +353,20 @@ def _iso(value: datetime | str | None) -> str | None:
 def queued(queue: str, claim: dict[str, Any]) -> dict[str, Any]:
     """One line of an agents' work queue."""
     decision = claim.get("decision") or {}
-    reasons = {"manual_review": decision.get("reasons", []),
-               "inspection": decision.get("inspection_reasons", [])}.get(queue, [])
-    return {"claim_id": claim["_id"], "reference": claim["reference"], "status": claim["status"],
-            "since": _iso(claim.get("status_since")), "claimant_type": claim["form"]["claimant_type"],
-            "agency": claim["form"].get("agency"), "reasons": list(reasons), "amount": decision.get("amount"),
-            "proposed_by": (claim.get("review") or {}).get("agent_id") if queue == "approval" else None}
+    reasons = {"manual_review": decision.get("reasons", []), "inspection": decision.get("inspection_reasons", [])}.get(
+        queue, []
+    )
+    return {
+        "claim_id": claim["_id"],
+        "reference": claim["reference"],
+        "status": claim["status"],
+        "since": _iso(claim.get("status_since")),
+        "claimant_type": claim["form"]["claimant_type"],
+        "agency": claim["form"].get("agency"),
+        "reasons": list(reasons),
+        "amount": decision.get("amount"),
+        "proposed_by": (claim.get("review") or {}).get("agent_id") if queue == "approval" else None,
+    }
 
 
 def agent_actions(claim: dict[str, Any], agent_id: str) -> tuple[list[str], str | None]:
@@ -300,29 +387,56 @@ def claim_file(claim: dict[str, Any], agent_id: str, approval_above: Decimal) ->
     """The claim's file as an agent sees it: the form, the documents with what the checks found, the decision,
     the inspection selection, the review, the actions open to this agent, and the timeline."""
     verified = claim.get("verified_documents", {})
-    documents = [{"document_id": document_id, "doc_type": uploaded["doc_type"],
-                  "file_name": uploaded.get("file_name"), "size": uploaded["size"],
-                  "content_type": verified.get(document_id, uploaded).get("content_type"),
-                  "pages": verified.get(document_id, uploaded).get("pages"),
-                  "flags": verified.get(document_id, {}).get("flags", []), "verified": document_id in verified}
-                 for document_id, uploaded in claim.get("documents", {}).items()]
+    documents = [
+        {
+            "document_id": document_id,
+            "doc_type": uploaded["doc_type"],
+            "file_name": uploaded.get("file_name"),
+            "size": uploaded["size"],
+            "content_type": verified.get(document_id, uploaded).get("content_type"),
+            "pages": verified.get(document_id, uploaded).get("pages"),
+            "flags": verified.get(document_id, {}).get("flags", []),
+            "verified": document_id in verified,
+        }
+        for document_id, uploaded in claim.get("documents", {}).items()
+    ]
     decision = dict(claim.get("decision") or {}) or None
     inspection = None
     if decision:
         inspection = {"selected": decision.pop("selected"), "reasons": decision.pop("inspection_reasons")}
     review = claim.get("review")
     if review:
-        review = {**review, "at": _iso(review.get("at")), "approved_at": _iso(review.get("approved_at")),
-                  "approved_by": review.get("approved_by")}
+        review = {
+            **review,
+            "at": _iso(review.get("at")),
+            "approved_at": _iso(review.get("approved_at")),
+            "approved_by": review.get("approved_by"),
+        }
     actions, blocked = agent_actions(claim, agent_id)
-    return {"claim_id": claim["_id"], "reference": claim["reference"], "status": claim["status"],
-            "since": _iso(claim.get("status_since")), "form": claim["form"], "documents": documents,
-            "decision": decision, "inspection": inspection, "review": review, "actions": actions,
-            "blocked": blocked, "approval_above": f"{approval_above:.2f}",
-            "timeline": sorted_timeline(claim.get("timeline", {}))}
+    return {
+        "claim_id": claim["_id"],
+        "reference": claim["reference"],
+        "status": claim["status"],
+        "since": _iso(claim.get("status_since")),
+        "form": claim["form"],
+        "documents": documents,
+        "decision": decision,
+        "inspection": inspection,
+        "review": review,
+        "actions": actions,
+        "blocked": blocked,
+        "approval_above": f"{approval_above:.2f}",
+        "timeline": sorted_timeline(claim.get("timeline", {})),
+    }
 
 
 def audit_entry(entry: dict[str, Any]) -> dict[str, Any]:
-    return {"at": _iso(entry["at"]), "agent_id": entry["agent_id"], "agency": entry.get("agency"),
-            "action": entry["action"], "claim_id": entry["claim_id"], "reference": entry.get("reference"),
-            "detail": entry.get("detail", {})}
+    return {
+        "at": _iso(entry["at"]),
+        "agent_id": entry["agent_id"],
+        "agency": entry.get("agency"),
+        "action": entry["action"],
+        "claim_id": entry["claim_id"],
+        "reference": entry.get("reference"),
+        "detail": entry.get("detail", {}),
+    }

@@ -28,12 +28,29 @@ from services.runtime.dead_letters import PermanentError
 from services.runtime.kafka import subscriber
 from services.runtime.outbox import OutboxRelay
 
-TIMELINE_TOPICS = (Topic.CLAIM_SUBMITTED, Topic.DOCUMENTS_VERIFIED, Topic.DOCUMENTS_INCOMPLETE, Topic.CLAIM_DECIDED,
-                   Topic.RECEIPT_ISSUED, Topic.NOTIFICATION_STATUS, Topic.INSPECTION_COMPLETED, Topic.REVIEWS,
-                   Topic.CLAIM_ACCEPTED, Topic.CLAIM_REFUSED)
+TIMELINE_TOPICS = (
+    Topic.CLAIM_SUBMITTED,
+    Topic.DOCUMENTS_VERIFIED,
+    Topic.DOCUMENTS_INCOMPLETE,
+    Topic.CLAIM_DECIDED,
+    Topic.RECEIPT_ISSUED,
+    Topic.NOTIFICATION_STATUS,
+    Topic.INSPECTION_COMPLETED,
+    Topic.REVIEWS,
+    Topic.CLAIM_ACCEPTED,
+    Topic.CLAIM_REFUSED,
+)
 ClaimEvent = Annotated[
-    ClaimSubmitted | DocumentsVerified | DocumentsIncomplete | ClaimDecided | ReceiptIssued
-    | NotificationStatusChanged | InspectionCompleted | ReviewDecided | ReviewApproved | ClaimAccepted
+    ClaimSubmitted
+    | DocumentsVerified
+    | DocumentsIncomplete
+    | ClaimDecided
+    | ReceiptIssued
+    | NotificationStatusChanged
+    | InspectionCompleted
+    | ReviewDecided
+    | ReviewApproved
+    | ClaimAccepted
     | ClaimRefused,
     Field(discriminator="type"),
 ]
@@ -54,13 +71,15 @@ def register(broker: KafkaBroker, repository: ClaimsRepository, relay: OutboxRel
             await repository.insert_submitted(event, command.submitted_by)
         except OpenClaimExists as error:
             raise PermanentError(
-                f"form.registration_number: a claim is already in progress ({error.claim_id})") from error
+                f"form.registration_number: a claim is already in progress ({error.claim_id})"
+            ) from error
         await relay.publish_pending(command.claim_id)
 
     @subscriber(broker, *TIMELINE_TOPICS, group_id="claims-timeline")
     async def on_claim_event(body: dict) -> None:
         event = _claim_event.validate_python(body)
         status, closes = domain.claim_status_after(event)
-        if not await repository.record_timeline(event.claim_id, domain.timeline_entry(event), status, closes,
-                                                domain.facts_of(event)):
+        if not await repository.record_timeline(
+            event.claim_id, domain.timeline_entry(event), status, closes, domain.facts_of(event)
+        ):
             raise PermanentError(f"claim_id: no claim {event.claim_id} here")

@@ -18,8 +18,18 @@ from services.runtime.outbox import pending_update, with_outbox
 
 EDITABLE = ("draft", "returned")
 LISTED_FIELDS = {"_id": 1, "reference": 1, "status": 1, "created_at": 1, "updated_at": 1, "form.claimant_type": 1}
-QUEUED_FIELDS = {"_id": 1, "reference": 1, "status": 1, "status_since": 1, "form.claimant_type": 1, "form.agency": 1,
-                 "decision.reasons": 1, "decision.amount": 1, "decision.inspection_reasons": 1, "review.agent_id": 1}
+QUEUED_FIELDS = {
+    "_id": 1,
+    "reference": 1,
+    "status": 1,
+    "status_since": 1,
+    "form.claimant_type": 1,
+    "form.agency": 1,
+    "decision.reasons": 1,
+    "decision.amount": 1,
+    "decision.inspection_reasons": 1,
+    "review.agent_id": 1,
+}
 # The indexes the agents' queues need: by status, oldest first; the inspection queue by agency too.
 QUEUE_INDEXES = (("status", "status_since"), ("status", "form.agency", "status_since"))
 
@@ -46,17 +56,27 @@ class ClaimsRepository:
         found = await self.idempotency.find_one({"_id": f"{owner}:{key}"})
         return found["claim_id"] if found else None
 
-    async def create_draft(self, claim_id: str, owner: str, form: dict[str, Any], reference: str,
-                           idempotency_key: str | None) -> None:
+    async def create_draft(
+        self, claim_id: str, owner: str, form: dict[str, Any], reference: str, idempotency_key: str | None
+    ) -> None:
         """Raises OpenClaimExists when the insured concerned already has a claim in progress."""
         await self._reserve(form["registration_number"], claim_id)
         if idempotency_key:
             await self.idempotency.insert_one({"_id": f"{owner}:{idempotency_key}", "claim_id": claim_id})
-        await self.collection.insert_one({
-            "_id": claim_id, "owner": owner, "status": "draft", "form": form, "reference": reference,
-            "created_at": (now := datetime.now(UTC)), "updated_at": now, "status_since": now, "documents": {},
-            "timeline": {},
-        })
+        await self.collection.insert_one(
+            {
+                "_id": claim_id,
+                "owner": owner,
+                "status": "draft",
+                "form": form,
+                "reference": reference,
+                "created_at": (now := datetime.now(UTC)),
+                "updated_at": now,
+                "status_since": now,
+                "documents": {},
+                "timeline": {},
+            }
+        )
 
     async def get(self, claim_id: str) -> dict[str, Any] | None:
         return await self.collection.find_one({"_id": claim_id}, {"outbox": 0})
@@ -67,16 +87,21 @@ class ClaimsRepository:
         return await cursor.to_list()
 
     async def update_form(self, claim_id: str, form: dict[str, Any]) -> bool:
-        result = await self.collection.update_one({"_id": claim_id, "status": {"$in": EDITABLE}},
-                                                  {"$set": {"form": form, "updated_at": datetime.now(UTC)}})
+        result = await self.collection.update_one(
+            {"_id": claim_id, "status": {"$in": EDITABLE}}, {"$set": {"form": form, "updated_at": datetime.now(UTC)}}
+        )
         return result.matched_count == 1
 
     async def attach_document(self, claim_id: str, document: DocumentRef, about: dict[str, Any]) -> bool:
         """The reference the documents service reads, with what the upload's check found (`about`) beside it."""
         result = await self.collection.update_one(
             {"_id": claim_id, "status": {"$in": EDITABLE}},
-            {"$set": {f"documents.{document.document_id}": {**about, **document.model_dump()},
-                      "updated_at": datetime.now(UTC)}},
+            {
+                "$set": {
+                    f"documents.{document.document_id}": {**about, **document.model_dump()},
+                    "updated_at": datetime.now(UTC),
+                }
+            },
         )
         return result.matched_count == 1
 
@@ -91,8 +116,12 @@ class ClaimsRepository:
         """Draft (or returned) → submitted, its event in the outbox; False when it was not editable."""
         update = pending_update((Topic.CLAIM_SUBMITTED, event))
         now = datetime.now(UTC)
-        update["$set"] |= {"status": "submitted", "submitted_event_id": event.event_id, "updated_at": now,
-                           "status_since": now}
+        update["$set"] |= {
+            "status": "submitted",
+            "submitted_event_id": event.event_id,
+            "updated_at": now,
+            "status_since": now,
+        }
         result = await self.collection.update_one({"_id": claim_id, "status": {"$in": EDITABLE}}, update)
         return result.modified_count == 1
 
@@ -102,9 +131,15 @@ class ClaimsRepository:
     async def insert_submitted(self, event: ClaimSubmitted, owner: str) -> bool:
         """A claim a portal submitted directly; False when this claim id was already known."""
         document = {
-            "_id": event.claim_id, "owner": owner, "status": "submitted",
-            "form": event.claim.model_dump(mode="json"), "reference": event.claim.reference,
-            "created_at": (now := datetime.now(UTC)), "updated_at": now, "status_since": now, "timeline": {},
+            "_id": event.claim_id,
+            "owner": owner,
+            "status": "submitted",
+            "form": event.claim.model_dump(mode="json"),
+            "reference": event.claim.reference,
+            "created_at": (now := datetime.now(UTC)),
+            "updated_at": now,
+            "status_since": now,
+            "timeline": {},
             "documents": {d.document_id: d.model_dump() for d in event.documents},
             "submitted_event_id": event.event_id,
         }
@@ -124,8 +159,14 @@ class ClaimsRepository:
             if existing is None or existing["claim_id"] != claim_id:
                 raise OpenClaimExists(existing["claim_id"] if existing else "") from None
 
-    async def record_timeline(self, claim_id: str, entry: dict[str, Any], status: str | None, closes: bool,
-                              facts: dict[str, Any] | None = None) -> bool:
+    async def record_timeline(
+        self,
+        claim_id: str,
+        entry: dict[str, Any],
+        status: str | None,
+        closes: bool,
+        facts: dict[str, Any] | None = None,
+    ) -> bool:
         """Keyed by event id, so a redelivered event leaves the timeline as it was. The status changes only from one
         it may follow, and only on the event's first delivery (a returned claim resubmitted stays submitted).
         `facts`: fields the event brings to the claim (its decision, its accepted documents). False when there is no
@@ -134,10 +175,15 @@ class ClaimsRepository:
         at = datetime.fromisoformat(entry["at"])
         touched = {"updated_at": at}  # the event's time: a redelivery moves nothing
         kept = {entry_path: entry, **(facts or {})}
-        moved = status and (await self.collection.update_one(
-            {"_id": claim_id, "status": {"$in": STATUS_MAY_FOLLOW[status]}, entry_path: {"$exists": False}},
-            {"$set": {**kept, "status": status, "status_since": at}, "$max": touched},
-        )).matched_count
+        moved = (
+            status
+            and (
+                await self.collection.update_one(
+                    {"_id": claim_id, "status": {"$in": STATUS_MAY_FOLLOW[status]}, entry_path: {"$exists": False}},
+                    {"$set": {**kept, "status": status, "status_since": at}, "$max": touched},
+                )
+            ).matched_count
+        )
         if not moved:
             found = await self.collection.update_one({"_id": claim_id}, {"$set": kept, "$max": touched})
             if not found.matched_count:
@@ -146,8 +192,9 @@ class ClaimsRepository:
             await self.open_claims.delete_one({"claim_id": claim_id})
         return True
 
-    async def queue(self, status: str, *, agency: str | None = None, before: datetime | None = None, skip: int = 0,
-                    limit: int = 20) -> Page:
+    async def queue(
+        self, status: str, *, agency: str | None = None, before: datetime | None = None, skip: int = 0, limit: int = 20
+    ) -> Page:
         """Claims in `status` (of `agency`, in it since before `before`), oldest first, from the queue indexes."""
         query: dict[str, Any] = {"status": status}
         if agency:
@@ -158,8 +205,9 @@ class ClaimsRepository:
         cursor = self.collection.find(query, QUEUED_FIELDS).sort("status_since", ASCENDING).skip(skip).limit(limit)
         return Page(count, await cursor.to_list())
 
-    async def record_action(self, claim_id: str, condition: dict[str, Any], fields: dict[str, Any],
-                            topic: str, event: Event) -> bool:
+    async def record_action(
+        self, claim_id: str, condition: dict[str, Any], fields: dict[str, Any], topic: str, event: Event
+    ) -> bool:
         """An agent's action: its fields and its event in the outbox, in one update, only if `condition` holds
         (so two clicks, or two agents, make one event); False otherwise."""
         update = pending_update((topic, event))
@@ -177,14 +225,25 @@ class AuditTrail:
     def __init__(self, collection: AsyncCollection) -> None:
         self.collection = collection
 
-    async def record(self, agent: Caller, action: str, claim: dict[str, Any],
-                     detail: dict[str, Any] | None = None) -> None:
-        await self.collection.insert_one({"_id": str(uuid4()), "at": datetime.now(UTC), "agent_id": agent.subject,
-                                          "agency": agent.agency, "action": action, "claim_id": claim["_id"],
-                                          "reference": claim["reference"], "detail": detail or {}})
+    async def record(
+        self, agent: Caller, action: str, claim: dict[str, Any], detail: dict[str, Any] | None = None
+    ) -> None:
+        await self.collection.insert_one(
+            {
+                "_id": str(uuid4()),
+                "at": datetime.now(UTC),
+                "agent_id": agent.subject,
+                "agency": agent.agency,
+                "action": action,
+                "claim_id": claim["_id"],
+                "reference": claim["reference"],
+                "detail": detail or {},
+            }
+        )
 
-    async def entries(self, *, claim_id: str | None = None, agent_id: str | None = None, skip: int = 0,
-                      limit: int = 50) -> Page:
+    async def entries(
+        self, *, claim_id: str | None = None, agent_id: str | None = None, skip: int = 0, limit: int = 50
+    ) -> Page:
         query = {"claim_id": claim_id} if claim_id else {"agent_id": agent_id}
         count = await self.collection.count_documents(query)
         cursor = self.collection.find(query).sort("at", DESCENDING).skip(skip).limit(limit)

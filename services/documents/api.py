@@ -19,8 +19,9 @@ def documents_router(review: DocumentReview) -> APIRouter:
     router = APIRouter(tags=["documents"])
     max_file_bytes = review.limits.max_file_bytes
 
-    @router.post("/checks", openapi_extra={"requestBody": {"content": {"application/octet-stream": {}},
-                                                            "required": True}})
+    @router.post(
+        "/checks", openapi_extra={"requestBody": {"content": {"application/octet-stream": {}}, "required": True}}
+    )
     async def check_upload(request: Request) -> dict[str, object]:
         """One file as the request body: `{"accepted": true, "content_type", "pages"}` or
         `{"accepted": false, "code", "reason"}`; 413 past the size limit, 503 when the antivirus gives no verdict."""
@@ -40,8 +41,7 @@ def documents_router(review: DocumentReview) -> APIRouter:
     async def checklist_for(form: ClaimForm) -> dict[str, object]:
         """The documents a claim with this form needs (DOMAIN.md section 6), the file types taken and the size
         limit, for the portal to state before the upload."""
-        return {"documents": checklist(form), "accepted_types": list(ACCEPTED_TYPES),
-                "max_file_bytes": max_file_bytes}
+        return {"documents": checklist(form), "accepted_types": list(ACCEPTED_TYPES), "max_file_bytes": max_file_bytes}
 
     return router
 

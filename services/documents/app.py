@@ -27,7 +27,9 @@ def create_app(settings: DocumentsSettings) -> FastAPI:
     collection = runtime.database["reviews"]
     register(runtime.broker, review, ReviewsRepository(collection), runtime.relay_for(collection))
     runtime.startup_steps.append(
-        lambda: runtime.store.ensure_buckets(settings.documents_bucket, settings.quarantine_bucket))
+        lambda: runtime.store.ensure_buckets(settings.documents_bucket, settings.quarantine_bucket)
+    )
     runtime.startup_steps.append(
-        lambda: expire_quarantine(runtime.store, settings.quarantine_bucket, settings.quarantine_expiry_days))
+        lambda: expire_quarantine(runtime.store, settings.quarantine_bucket, settings.quarantine_expiry_days)
+    )
     return runtime.http_app(documents_router(review))

@@ -46,5 +46,7 @@ def missing_documents(form: ClaimForm, present: set[str]) -> list[str]:
 
 def checklist(form: ClaimForm) -> list[dict[str, str]]:
     """The documents the claimant is asked for, in order, each named in French and Arabic."""
-    return [{"doc_type": doc.value, "label_fr": DOCUMENT_LABELS[doc][0], "label_ar": DOCUMENT_LABELS[doc][1]}
-            for doc in required_documents(form)]
+    return [
+        {"doc_type": doc.value, "label_fr": DOCUMENT_LABELS[doc][0], "label_ar": DOCUMENT_LABELS[doc][1]}
+        for doc in required_documents(form)
+    ]

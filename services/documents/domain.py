@@ -33,33 +33,46 @@ def misplaced(claim_id: str, ref: DocumentRef, quarantine_bucket: str) -> Reject
 
 def over_claim_limit(used_bytes: int, max_claim_bytes: int) -> Rejected | None:
     if used_bytes > max_claim_bytes:
-        return Rejected("claim_too_large",
-                        f"the claim's documents together exceed {max_claim_bytes / 1024 / 1024:g} MiB")
+        return Rejected(
+            "claim_too_large", f"the claim's documents together exceed {max_claim_bytes / 1024 / 1024:g} MiB"
+        )
     return None
 
 
 def verified(claim_id: str, ref: DocumentRef, result: Accepted, bucket: str) -> VerifiedDocument:
     return VerifiedDocument(
-        document_id=ref.document_id, doc_type=ref.doc_type, bucket=bucket,
+        document_id=ref.document_id,
+        doc_type=ref.doc_type,
+        bucket=bucket,
         object_key=storage_key(claim_id, ref.document_id, result.extension),
-        content_type=result.content_type, size=result.size, pages=result.pages, sha256=result.sha256,
+        content_type=result.content_type,
+        size=result.size,
+        pages=result.pages,
+        sha256=result.sha256,
         flags=result.flags,
     )
 
 
-def verdict(submitted: ClaimSubmitted, results: dict[str, Accepted | Rejected],
-            bucket: str) -> DocumentsVerified | DocumentsIncomplete:
+def verdict(
+    submitted: ClaimSubmitted, results: dict[str, Accepted | Rejected], bucket: str
+) -> DocumentsVerified | DocumentsIncomplete:
     accepted = tuple(
         verified(submitted.claim_id, ref, results[ref.document_id], bucket)
-        for ref in submitted.documents if isinstance(results[ref.document_id], Accepted)
+        for ref in submitted.documents
+        if isinstance(results[ref.document_id], Accepted)
     )
     rejected = tuple(
         RejectedDocument(document_id=ref.document_id, doc_type=ref.doc_type, reason=result.reason)
-        for ref in submitted.documents if isinstance(result := results[ref.document_id], Rejected)
+        for ref in submitted.documents
+        if isinstance(result := results[ref.document_id], Rejected)
     )
     missing = tuple(missing_documents(submitted.claim, {doc.doc_type for doc in accepted}))
-    envelope = {"claim_id": submitted.claim_id, "correlation_id": submitted.correlation_id,
-                "producer": PRODUCER, "claim": submitted.claim}
+    envelope = {
+        "claim_id": submitted.claim_id,
+        "correlation_id": submitted.correlation_id,
+        "producer": PRODUCER,
+        "claim": submitted.claim,
+    }
     if missing or rejected:
         return DocumentsIncomplete(**envelope, missing=missing, rejected=rejected, documents=accepted)
     return DocumentsVerified(**envelope, documents=accepted)

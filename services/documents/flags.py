@@ -9,9 +9,13 @@ from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
 _PDF_NAMES = {  # raw names anywhere in the file (object streams hide some: the catalog check below covers those)
-    b"/JavaScript": "pdf_javascript", b"/JS": "pdf_javascript", b"/Launch": "pdf_launch_action",
-    b"/EmbeddedFile": "pdf_embedded_file", b"/EmbeddedFiles": "pdf_embedded_file",
-    b"/RichMedia": "pdf_rich_media", b"/XFA": "pdf_xfa_form",
+    b"/JavaScript": "pdf_javascript",
+    b"/JS": "pdf_javascript",
+    b"/Launch": "pdf_launch_action",
+    b"/EmbeddedFile": "pdf_embedded_file",
+    b"/EmbeddedFiles": "pdf_embedded_file",
+    b"/RichMedia": "pdf_rich_media",
+    b"/XFA": "pdf_xfa_form",
 }
 _PDF_NAME = re.compile(rb"/(?:JavaScript|JS|Launch|EmbeddedFiles?|RichMedia|XFA)(?![A-Za-z0-9#])")
 _ACTIONS = {"/JavaScript": "pdf_javascript", "/Launch": "pdf_launch_action"}

@@ -10,8 +10,7 @@ from services.runtime.kafka import subscriber
 from services.runtime.outbox import OutboxRelay
 
 
-def register(broker: KafkaBroker, review: DocumentReview, repository: ReviewsRepository,
-             relay: OutboxRelay) -> None:
+def register(broker: KafkaBroker, review: DocumentReview, repository: ReviewsRepository, relay: OutboxRelay) -> None:
     @subscriber(broker, Topic.CLAIM_SUBMITTED, group_id="documents")
     async def on_claim_submitted(submitted: ClaimSubmitted) -> None:
         if not await repository.already_reviewed(submitted.event_id):

@@ -132,8 +132,9 @@ def _check_image(data: bytes, image_format: str, max_pixels: int) -> tuple[int, 
             with Image.open(io.BytesIO(data), formats=[image_format]) as image:
                 width, height = image.size  # from the header: checked before a single pixel is decoded
                 if width * height > max_pixels:
-                    return Rejected(too_large.code, f"the image declares {width} x {height} pixels, "
-                                                    f"more than {max_pixels:,}")
+                    return Rejected(
+                        too_large.code, f"the image declares {width} x {height} pixels, more than {max_pixels:,}"
+                    )
                 image.load()
                 flags = image_flags(image)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):

@@ -40,8 +40,9 @@ class Review:
 
 
 class DocumentReview:
-    def __init__(self, store: Uploads, scanner: VirusScanner, limits: Limits, max_claim_bytes: int,
-                 buckets: Buckets) -> None:
+    def __init__(
+        self, store: Uploads, scanner: VirusScanner, limits: Limits, max_claim_bytes: int, buckets: Buckets
+    ) -> None:
         self.store, self.scanner, self.limits = store, scanner, limits
         self.max_claim_bytes, self.buckets = max_claim_bytes, buckets
 
@@ -55,8 +56,9 @@ class DocumentReview:
             review.checks.append(self._note(submitted.claim_id, ref, result, scanned_by))
         return review
 
-    async def _check_one(self, claim_id: str, ref: DocumentRef, data: bytes | None,
-                         used: int) -> tuple[Accepted | Rejected, str | None]:
+    async def _check_one(
+        self, claim_id: str, ref: DocumentRef, data: bytes | None, used: int
+    ) -> tuple[Accepted | Rejected, str | None]:
         if rejected := misplaced(claim_id, ref, self.buckets.quarantine):
             return rejected, None
         if data is None:
@@ -110,7 +112,14 @@ class DocumentReview:
         outcome = "accepted" if isinstance(result, Accepted) else result.code
         flags = list(result.flags) if isinstance(result, Accepted) else []
         antivirus = scanned_by or "not scanned"
-        log.log(logging.WARNING if flags else logging.INFO, "document %s (%s): %s, antivirus: %s, flags: %s",
-                ref.document_id, ref.doc_type, outcome, antivirus, ", ".join(flags) or "none",
-                extra={"claim_id": claim_id})
+        log.log(
+            logging.WARNING if flags else logging.INFO,
+            "document %s (%s): %s, antivirus: %s, flags: %s",
+            ref.document_id,
+            ref.doc_type,
+            outcome,
+            antivirus,
+            ", ".join(flags) or "none",
+            extra={"claim_id": claim_id},
+        )
         return {"document_id": ref.document_id, "outcome": outcome, "antivirus": antivirus, "flags": flags}

@@ -18,8 +18,9 @@ def _today() -> date:
     return datetime.now(UTC).date()
 
 
-def eligibility_router(registry: InsuredRegistry, revaluation: RevaluationTable, current_caller: Any,
-                       today: Callable[[], date] = _today) -> APIRouter:
+def eligibility_router(
+    registry: InsuredRegistry, revaluation: RevaluationTable, current_caller: Any, today: Callable[[], date] = _today
+) -> APIRouter:
     router = APIRouter(tags=["eligibility"])
 
     @router.get("/filing-rules")
@@ -29,8 +30,9 @@ def eligibility_router(registry: InsuredRegistry, revaluation: RevaluationTable,
         return {"periods": [period.model_dump(mode="json") for period in PERIODS], "ages": AGE_RULE.model_dump()}
 
     @router.post("/estimate")
-    async def estimate_for_caller(request: EstimateRequest,
-                                  caller: Annotated[Caller, Depends(current_caller)]) -> dict[str, Any]:
+    async def estimate_for_caller(
+        request: EstimateRequest, caller: Annotated[Caller, Depends(current_caller)]
+    ) -> dict[str, Any]:
         """The decision a claim filed today would get (the DecisionSummary of `claim.decided`), each condition met
         or not in French and Arabic (`conditions`), and the registry's facts it starts from (`registry`)."""
         number = whose_record(request, caller)

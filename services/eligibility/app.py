@@ -30,7 +30,10 @@ def create_app(settings: EligibilitySettings) -> FastAPI:
     repository = DecisionsRepository(decisions, runtime.database["refusals"])
     registry = InsuredRegistry(runtime.database["insured"])
     register(runtime.broker, registry, repository, runtime.relay_for(decisions), revaluation, inspection)
-    local = (LocalKey(settings.jwt_verification_key, settings.jwt_issuer, settings.jwt_audience)
-             if settings.jwt_verification_key else None)
+    local = (
+        LocalKey(settings.jwt_verification_key, settings.jwt_issuer, settings.jwt_audience)
+        if settings.jwt_verification_key
+        else None
+    )
     verifier = TokenVerifier(IdentitySettings(), local)
     return runtime.http_app(eligibility_router(registry, revaluation, caller_dependency(verifier)))

@@ -24,20 +24,28 @@ PRODUCER = "eligibility"
 def case_for(claim: ClaimDetails, career: dict[str, Any]) -> Case:
     """The rules' case from the claim form and the registry's career facts."""
     beneficiaries = [
-        {
-            key: value
-            for key, value in b.model_dump(mode="json", exclude={"full_name"}).items()
-            if value is not None
-        }
+        {key: value for key, value in b.model_dump(mode="json", exclude={"full_name"}).items() if value is not None}
         for b in claim.beneficiaries
     ]
-    return case_from(career, filed_on=claim.filed_on, claimant=claim.claimant_type,
-                     force_majeure=claim.force_majeure, declared_ceased_on=claim.ceased_activity_on,
-                     beneficiaries=beneficiaries if claim.claimant_type == "survivors" else [])
+    return case_from(
+        career,
+        filed_on=claim.filed_on,
+        claimant=claim.claimant_type,
+        force_majeure=claim.force_majeure,
+        declared_ceased_on=claim.ceased_activity_on,
+        beneficiaries=beneficiaries if claim.claimant_type == "survivors" else [],
+    )
 
 
-def case_from(career: dict[str, Any], *, filed_on: date, claimant: str = "insured", force_majeure: bool = False,
-              declared_ceased_on: date | None = None, beneficiaries: list[dict[str, Any]] | None = None) -> Case:
+def case_from(
+    career: dict[str, Any],
+    *,
+    filed_on: date,
+    claimant: str = "insured",
+    force_majeure: bool = False,
+    declared_ceased_on: date | None = None,
+    beneficiaries: list[dict[str, Any]] | None = None,
+) -> Case:
     """A case from the registry's career facts and what the claimant declares (the registry wins on the date
     activity ceased; the declaration fills in when the registry has none)."""
     insured = dict(career)
@@ -77,22 +85,42 @@ def selection_of(selection: Selection) -> InspectionSelection:
 
 def decided_event(source: DocumentsVerified, summary: DecisionSummary, inspection: InspectionSelection) -> ClaimDecided:
     return ClaimDecided(
-        claim_id=source.claim_id, correlation_id=source.correlation_id, producer=PRODUCER, claim=source.claim,
-        documents=source.documents, decision=summary, inspection=inspection,
+        claim_id=source.claim_id,
+        correlation_id=source.correlation_id,
+        producer=PRODUCER,
+        claim=source.claim,
+        documents=source.documents,
+        decision=summary,
+        inspection=inspection,
     )
 
 
-def accepted_event(claim_id: str, correlation_id: str, claim: ClaimDetails, amount: Decimal,
-                   agent_id: str | None = None) -> ClaimAccepted:
-    return ClaimAccepted(claim_id=claim_id, correlation_id=correlation_id, producer=PRODUCER, claim=claim,
-                         amount=amount, agent_id=agent_id)
+def accepted_event(
+    claim_id: str, correlation_id: str, claim: ClaimDetails, amount: Decimal, agent_id: str | None = None
+) -> ClaimAccepted:
+    return ClaimAccepted(
+        claim_id=claim_id,
+        correlation_id=correlation_id,
+        producer=PRODUCER,
+        claim=claim,
+        amount=amount,
+        agent_id=agent_id,
+    )
 
 
-def refused_event(claim_id: str, correlation_id: str, claim: ClaimDetails, reasons: tuple[str, ...],
-                  agent_id: str) -> ClaimRefused:
+def refused_event(
+    claim_id: str, correlation_id: str, claim: ClaimDetails, reasons: tuple[str, ...], agent_id: str
+) -> ClaimRefused:
     """A refusal by an agent, each reason explained in French and Arabic (contracts.agents)."""
-    return ClaimRefused(claim_id=claim_id, correlation_id=correlation_id, producer=PRODUCER, claim=claim,
-                        reasons=reasons, explanations=tuple(_explained(code) for code in reasons), agent_id=agent_id)
+    return ClaimRefused(
+        claim_id=claim_id,
+        correlation_id=correlation_id,
+        producer=PRODUCER,
+        claim=claim,
+        reasons=reasons,
+        explanations=tuple(_explained(code) for code in reasons),
+        agent_id=agent_id,
+    )
 
 
 def _explained(code: str) -> ReasonExplanation:

@@ -22,12 +22,14 @@ class EstimateRequest(BaseModel):
     ceased_activity_on: date | None = None
     underground_mining_years: int | None = Field(default=None, ge=0, le=80)
     force_majeure: bool = False
-    registration_number: str | None = Field(default=None, pattern=r"^\d{9}$",
-                                            description="agents only: whose record; an insured's is their own")
+    registration_number: str | None = Field(
+        default=None, pattern=r"^\d{9}$", description="agents only: whose record; an insured's is their own"
+    )
 
 
-def estimate(career: dict[str, Any], request: EstimateRequest, today: date,
-             revaluation: RevaluationTable) -> dict[str, Any]:
+def estimate(
+    career: dict[str, Any], request: EstimateRequest, today: date, revaluation: RevaluationTable
+) -> dict[str, Any]:
     """The decision a claim filed today would get, with each condition in plain words and the registry's facts."""
     case = case_from(what_if(career, request), filed_on=today, force_majeure=request.force_majeure)
     decision = decide(case, revaluation)
@@ -60,5 +62,7 @@ def conditions(reasons: tuple[ReasonCode, ...], period_known: bool = True) -> li
         failing.add(ReasonCode.DEADLINE_PASSED)
     judged = [code for code in INSURED_CONDITIONS if period_known or code not in _JUDGED_BY_PERIOD or code in failing]
     codes = [*judged, *(code for code in in_listing_order(failing) if code not in INSURED_CONDITIONS)]
-    return [{"code": code.value, "met": code not in failing, **describe_condition(code, code not in failing)}
-            for code in codes]
+    return [
+        {"code": code.value, "met": code not in failing, **describe_condition(code, code not in failing)}
+        for code in codes
+    ]

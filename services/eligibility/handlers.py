@@ -19,8 +19,14 @@ from services.runtime.outbox import OutboxRelay
 _review_event = TypeAdapter(Annotated[ReviewDecided | ReviewApproved, Field(discriminator="type")])
 
 
-def register(broker: KafkaBroker, registry: InsuredRegistry, decisions: DecisionsRepository, relay: OutboxRelay,
-             revaluation: RevaluationTable, inspection: InspectionSettings) -> None:
+def register(
+    broker: KafkaBroker,
+    registry: InsuredRegistry,
+    decisions: DecisionsRepository,
+    relay: OutboxRelay,
+    revaluation: RevaluationTable,
+    inspection: InspectionSettings,
+) -> None:
     async def decision_event(verified: DocumentsVerified):
         career = await registry.find(verified.claim.registration_number)
         if career is None:
@@ -29,9 +35,14 @@ def register(broker: KafkaBroker, registry: InsuredRegistry, decisions: Decision
         case = domain.case_for(verified.claim, career)
         decision = decide(case, revaluation)
         refused = await decisions.refused_before(verified.claim.registration_number, verified.claim_id)
-        facts = facts_from_case(verified.claim.reference, case, decision, filed_by=verified.claim.applicant_role,
-                                refused_before=refused,
-                                flagged_documents=sum(1 for document in verified.documents if document.flags))
+        facts = facts_from_case(
+            verified.claim.reference,
+            case,
+            decision,
+            filed_by=verified.claim.applicant_role,
+            refused_before=refused,
+            flagged_documents=sum(1 for document in verified.documents if document.flags),
+        )
         selection = domain.selection_of(select_for_inspection(facts, inspection))
         return domain.decided_event(verified, domain.summary_of(decision), selection)
 
@@ -52,7 +63,7 @@ def register(broker: KafkaBroker, registry: InsuredRegistry, decisions: Decision
     @subscriber(broker, Topic.REVIEWS, group_id="eligibility-reviews")
     async def on_review(body: dict) -> None:
         event = _review_event.validate_python(body)
-        applied = (agents.review_decided(event) if isinstance(event, ReviewDecided) else agents.review_approved(event))
+        applied = agents.review_decided(event) if isinstance(event, ReviewDecided) else agents.review_approved(event)
         if decision_id := await applied:
             await relay.publish_pending(decision_id)
 

@@ -16,10 +16,12 @@ def create_app(settings: NotificationsSettings) -> FastAPI:
     runtime.publishes(Topic.NOTIFICATION_STATUS, NotificationStatusChanged)
     notifications = runtime.database["notifications"]
     runtime.index(notifications, "status", "updated_at")
-    gateway = KannelGateway(settings.kannel_sendsms_url, settings.kannel_username, settings.kannel_password,
-                            settings.sender)
-    sender = SmsSender(gateway, NotificationsRepository(notifications), runtime.relay_for(notifications),
-                       settings.delivery_report_url)
+    gateway = KannelGateway(
+        settings.kannel_sendsms_url, settings.kannel_username, settings.kannel_password, settings.sender
+    )
+    sender = SmsSender(
+        gateway, NotificationsRepository(notifications), runtime.relay_for(notifications), settings.delivery_report_url
+    )
     runtime.every(settings.unsent_sweep_interval_s, lambda: sender.resend_unsent(settings.unconfirmed_after_s))
     runtime.shutdown_steps.append(gateway.close)
     return runtime.http_app(register(runtime.broker, settings, sender))

@@ -36,24 +36,40 @@ def sms_for(event: SmsEvent, max_parts: int) -> Sms | None:
             doc_types = list(event.missing) + [rejected.doc_type for rejected in event.rejected]
             kind, text = "missing_documents", messages.missing_documents(claim.language, claim.reference, doc_types)
         case ReceiptIssued() if event.decision.outcome == "ineligible":
-            kind, text = "refusal", messages.refusal(claim.language, claim.reference,
-                                                     *_main_reason(event.decision.reasons,
-                                                                   event.decision.explanations, claim.language))
+            kind, text = (
+                "refusal",
+                messages.refusal(
+                    claim.language,
+                    claim.reference,
+                    *_main_reason(event.decision.reasons, event.decision.explanations, claim.language),
+                ),
+            )
         case ClaimRefused():
-            kind, text = "refusal", messages.refusal(claim.language, claim.reference,
-                                                     *_main_reason(event.reasons, event.explanations, claim.language))
+            kind, text = (
+                "refusal",
+                messages.refusal(
+                    claim.language, claim.reference, *_main_reason(event.reasons, event.explanations, claim.language)
+                ),
+            )
         case ReceiptIssued() if event.inspection.selected:
             kind, text = "inspection", messages.inspection(claim.language, claim.reference)
         case ClaimAccepted():
             kind, text = "acceptance", messages.acceptance(claim.language, claim.reference, event.amount)
         case _:
             return None
-    return Sms(f"{event.event_id}:{kind}", event.claim_id, event.correlation_id, kind, claim.phone,
-               messages.fit_to_parts(text, max_parts))
+    return Sms(
+        f"{event.event_id}:{kind}",
+        event.claim_id,
+        event.correlation_id,
+        kind,
+        claim.phone,
+        messages.fit_to_parts(text, max_parts),
+    )
 
 
-def _main_reason(reasons: tuple[str, ...], explanations: tuple[ReasonExplanation, ...],
-                 language: str) -> tuple[str | None, str]:
+def _main_reason(
+    reasons: tuple[str, ...], explanations: tuple[ReasonExplanation, ...], language: str
+) -> tuple[str | None, str]:
     """The first reason code (in listing order), and its explanation in the claimant's language."""
     reason = reasons[0] if reasons else None
     explained = next((e for e in explanations if e.code == reason), None)
@@ -67,6 +83,11 @@ def status_of_report(report_type: int) -> NotificationStatus | None:
 def status_event(sms: Sms | dict, status: NotificationStatus, detail: str = "") -> NotificationStatusChanged:
     fields = sms if isinstance(sms, dict) else sms.__dict__
     return NotificationStatusChanged(
-        claim_id=fields["claim_id"], correlation_id=fields["correlation_id"], producer=PRODUCER,
-        notification_id=fields["notification_id"], kind=fields["kind"], status=status, detail=detail,
+        claim_id=fields["claim_id"],
+        correlation_id=fields["correlation_id"],
+        producer=PRODUCER,
+        notification_id=fields["notification_id"],
+        kind=fields["kind"],
+        status=status,
+        detail=detail,
     )

@@ -34,8 +34,9 @@ def register(broker: KafkaBroker, settings: NotificationsSettings, sender: SmsSe
     router = APIRouter(tags=["delivery reports"])
 
     @router.get("/delivery-reports")
-    async def on_delivery_report(response: Response, id: str = Query(max_length=200),
-                                 type: int = Query()) -> dict[str, str]:
+    async def on_delivery_report(
+        response: Response, id: str = Query(max_length=200), type: int = Query()
+    ) -> dict[str, str]:
         """Kannel's dlr-url. The connection is closed after each report: Kannel would otherwise reuse a
         kept-alive connection the server may have closed meanwhile, and that report would be lost."""
         response.headers["Connection"] = "close"

@@ -16,19 +16,23 @@ GSM7_EXTENDED = set("^{}\\[~]|€")
 
 def acceptance(language: Language, reference: str, amount: Decimal) -> str:
     if language == "ar":
-        return (f"الضمان الاجتماعي: تم قبول طلبكم {reference}. المبلغ: {amount:.2f} درهم. "
-                f"المعالجة خلال أسبوع على الأكثر.")
+        return (
+            f"الضمان الاجتماعي: تم قبول طلبكم {reference}. المبلغ: {amount:.2f} درهم. المعالجة خلال أسبوع على الأكثر."
+        )
     money = f"{amount:,.2f}".replace(",", " ").replace(".", ",")
-    return (f"CNSS: votre demande {reference} est acceptée. Montant: {money} MAD. "
-            f"Traitement en une semaine au plus.")
+    return f"CNSS: votre demande {reference} est acceptée. Montant: {money} MAD. Traitement en une semaine au plus."
 
 
 def inspection(language: Language, reference: str) -> str:
     if language == "ar":
-        return (f"الضمان الاجتماعي: طلبكم {reference} خاضع للمراقبة الحضورية. "
-                f"توجهوا إلى وكالة من اختياركم مع ملفكم ووصل الإيداع.")
-    return (f"CNSS: demande {reference} retenue pour contrôle physique. Venez à l'agence de votre choix "
-            f"avec dossier et accusé de dépôt.")
+        return (
+            f"الضمان الاجتماعي: طلبكم {reference} خاضع للمراقبة الحضورية. "
+            f"توجهوا إلى وكالة من اختياركم مع ملفكم ووصل الإيداع."
+        )
+    return (
+        f"CNSS: demande {reference} retenue pour contrôle physique. Venez à l'agence de votre choix "
+        f"avec dossier et accusé de dépôt."
+    )
 
 
 def missing_documents(language: Language, reference: str, doc_types: list[str]) -> str:
@@ -75,10 +79,11 @@ def refusal(language: Language, reference: str, reason: str | None, explanation:
     else:
         words = _UNLISTED_REASON[index]
     if language == "ar":
-        return (f"الضمان الاجتماعي: رفض طلبكم {reference}. السبب: {words}. "
-                f"للاستفسار: وكالة الضمان الاجتماعي مع وصل الإيداع أو 080 20 20 109.")
-    return (f"CNSS: demande {reference} refusée: {words}. "
-            f"Infos: agence CNSS avec votre accusé, ou 080 20 20 109.")
+        return (
+            f"الضمان الاجتماعي: رفض طلبكم {reference}. السبب: {words}. "
+            f"للاستفسار: وكالة الضمان الاجتماعي مع وصل الإيداع أو 080 20 20 109."
+        )
+    return f"CNSS: demande {reference} refusée: {words}. Infos: agence CNSS avec votre accusé, ou 080 20 20 109."
 
 
 def needs_ucs2(text: str) -> bool:

@@ -31,11 +31,20 @@ class NotificationsRepository:
         One left in "sending" (a crash mid-send, another instance sending it) is not: see `reclaim_unsent`."""
         now = datetime.now(UTC)
         try:
-            await self.collection.insert_one({
-                "_id": sms.notification_id, "claim_id": sms.claim_id, "correlation_id": sms.correlation_id,
-                "kind": sms.kind, "to": sms.to, "text": sms.text, "status": "sending", "attempts": 1,
-                "created_at": now, "updated_at": now,
-            })
+            await self.collection.insert_one(
+                {
+                    "_id": sms.notification_id,
+                    "claim_id": sms.claim_id,
+                    "correlation_id": sms.correlation_id,
+                    "kind": sms.kind,
+                    "to": sms.to,
+                    "text": sms.text,
+                    "status": "sending",
+                    "attempts": 1,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
             return True
         except DuplicateKeyError:
             retried = await self.collection.find_one_and_update(
@@ -49,8 +58,10 @@ class NotificationsRepository:
         """Claim for sending those not touched since `older_than` that the gateway never took: in "retry", or left
         in "sending" by a crash, the latter only once (a gateway that took it but whose reports never came back
         would otherwise send it again and again)."""
-        stale = {"updated_at": {"$lt": older_than},
-                 "$or": [{"status": "retry"}, {"status": "sending", "reclaimed_at": {"$exists": False}}]}
+        stale = {
+            "updated_at": {"$lt": older_than},
+            "$or": [{"status": "retry"}, {"status": "sending", "reclaimed_at": {"$exists": False}}],
+        }
         reclaimed = []
         async for record in self.collection.find(stale, {"outbox": 0}).limit(100):
             now = datetime.now(UTC)
@@ -59,8 +70,16 @@ class NotificationsRepository:
                 {"$set": {"status": "sending", "updated_at": now, "reclaimed_at": now}, "$inc": {"attempts": 1}},
             )
             if result.modified_count == 1:
-                reclaimed.append(Sms(record["_id"], record["claim_id"], record["correlation_id"], record["kind"],
-                                     record["to"], record["text"]))
+                reclaimed.append(
+                    Sms(
+                        record["_id"],
+                        record["claim_id"],
+                        record["correlation_id"],
+                        record["kind"],
+                        record["to"],
+                        record["text"],
+                    )
+                )
         return reclaimed
 
     async def mark_retry(self, notification_id: str, reason: str) -> None:
@@ -78,8 +97,11 @@ class NotificationsRepository:
                 return False
             event = status_event({**record, "notification_id": notification_id}, status, detail)
             update = pending_update((Topic.NOTIFICATION_STATUS, event))
-            update["$set"] |= {"status": status, "updated_at": datetime.now(UTC),
-                               f"history.{status}": event.occurred_at}
+            update["$set"] |= {
+                "status": status,
+                "updated_at": datetime.now(UTC),
+                f"history.{status}": event.occurred_at,
+            }
             result = await self.collection.update_one({"_id": notification_id, "status": record["status"]}, update)
             if result.modified_count == 1:
                 return True

@@ -17,8 +17,9 @@ log = logging.getLogger(__name__)
 
 
 class SmsSender:
-    def __init__(self, gateway: SmsGateway, repository: NotificationsRepository, relay: OutboxRelay,
-                 delivery_report_url: str) -> None:
+    def __init__(
+        self, gateway: SmsGateway, repository: NotificationsRepository, relay: OutboxRelay, delivery_report_url: str
+    ) -> None:
         self.gateway = gateway
         self.repository = repository
         self.relay = relay

@@ -35,14 +35,28 @@ STATIC = Path(__file__).parent / "static"
 def create_app(settings: PortalSettings) -> FastAPI:
     http = httpx.AsyncClient(timeout=settings.backend_timeout_s)
     mongo, database = open_database(settings.mongodb_url, settings.database_prefix, "portal")
-    sessions = SessionStore(database["sessions"], timedelta(minutes=settings.session_idle_minutes),
-                            timedelta(hours=settings.session_max_hours))
-    oidc = OidcClient(http, settings.oidc_issuer, settings.oidc_client_id,
-                      settings.oidc_client_secret.get_secret_value(), f"{settings.public_url}/auth/callback")
-    portal = Portal(sessions, oidc, Cookies(settings.secure_cookies), settings.public_url,
-                    max_form_bytes=MAX_FILES_PER_UPLOAD * (settings.max_upload_bytes + 4096) + 65536)
-    backend = Backend(http, ServiceUrls(settings.claims_url, settings.documents_url, settings.eligibility_url,
-                                        settings.receipts_url))
+    sessions = SessionStore(
+        database["sessions"],
+        timedelta(minutes=settings.session_idle_minutes),
+        timedelta(hours=settings.session_max_hours),
+    )
+    oidc = OidcClient(
+        http,
+        settings.oidc_issuer,
+        settings.oidc_client_id,
+        settings.oidc_client_secret.get_secret_value(),
+        f"{settings.public_url}/auth/callback",
+    )
+    portal = Portal(
+        sessions,
+        oidc,
+        Cookies(settings.secure_cookies),
+        settings.public_url,
+        max_form_bytes=MAX_FILES_PER_UPLOAD * (settings.max_upload_bytes + 4096) + 65536,
+    )
+    backend = Backend(
+        http, ServiceUrls(settings.claims_url, settings.documents_url, settings.eligibility_url, settings.receipts_url)
+    )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI):
@@ -58,8 +72,13 @@ def create_app(settings: PortalSettings) -> FastAPI:
     app = FastAPI(title="TAAWIDATY portal", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.add_middleware(PortalMiddleware, portal=portal)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for router in (public_router(portal, backend), auth_router(portal), form_router(portal, backend),
-                   claim_router(portal, backend, settings.max_upload_bytes), agent_router(portal, backend)):
+    for router in (
+        public_router(portal, backend),
+        auth_router(portal),
+        form_router(portal, backend),
+        claim_router(portal, backend, settings.max_upload_bytes),
+        agent_router(portal, backend),
+    ):
         app.include_router(router)
     # Ready with its sessions' database: the public pages and the receipt check work without the identity provider
     app.include_router(health_router({"mongodb": lambda: mongo.admin.command("ping")}))
@@ -100,8 +119,9 @@ def _answer_problems(app: FastAPI, portal: Portal) -> None:
             await portal.sign_out_here(request.state.session)
             return await sign_in_first(request, NeedsSignIn())
         status = error.status if error.status in (403, 404, 409) else 400
-        return portal.render(request, "error.html.j2", status_code=status,
-                             problem="not_found" if status in (403, 404) else "refused")
+        return portal.render(
+            request, "error.html.j2", status_code=status, problem="not_found" if status in (403, 404) else "refused"
+        )
 
     @app.exception_handler(RequestValidationError)
     async def malformed(request: Request, _: RequestValidationError) -> Response:
@@ -109,8 +129,12 @@ def _answer_problems(app: FastAPI, portal: Portal) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_problem(request: Request, error: StarletteHTTPException) -> Response:
-        return portal.render(request, "error.html.j2", status_code=error.status_code,
-                             problem="not_found" if error.status_code == 404 else "refused")
+        return portal.render(
+            request,
+            "error.html.j2",
+            status_code=error.status_code,
+            problem="not_found" if error.status_code == 404 else "refused",
+        )
 
 
 async def _forget_expired_sessions(sessions: SessionStore) -> None:

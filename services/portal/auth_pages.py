@@ -37,10 +37,17 @@ def auth_router(portal: Portal) -> APIRouter:
             log.warning("sign-in refused: %s", failure)
             return portal.render(request, "error.html.j2", status_code=400, problem="sign_in")
         await portal.sessions.delete(session.id)  # a new id once signed in: a planted session id is worth nothing
-        request.state.session = await portal.sessions.new({
-            "user": {"username": identity.username, "name": identity.name, "roles": list(identity.roles),
-                     "agency": identity.agency},
-            "tokens": vars(tokens)})
+        request.state.session = await portal.sessions.new(
+            {
+                "user": {
+                    "username": identity.username,
+                    "name": identity.name,
+                    "roles": list(identity.roles),
+                    "agency": identity.agency,
+                },
+                "tokens": vars(tokens),
+            }
+        )
         request.state.new_session_id = request.state.session.id
         log.info("signed in", extra={"roles": identity.roles})
         target = pending.get("next") or "/"

@@ -112,7 +112,8 @@ def inspection_reason(raw: str) -> str:
         drawn, rate = draw
         return i18n.gettext(words.RANDOM_DRAW) % {
             "drawn": format_decimal(drawn, format="0.000000", locale=locale),
-            "rate": format_percent(rate, format="#,##0.##%", locale=locale)}
+            "rate": format_percent(rate, format="#,##0.##%", locale=locale),
+        }
     if raw in words.INSPECTION_REASON:
         return i18n.gettext(words.INSPECTION_REASON[raw])
     return raw

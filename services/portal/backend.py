@@ -64,16 +64,22 @@ class Backend:
         return (await self._call("GET", self._claim(claim_id), token)).json()
 
     async def create_claim(self, token: str, form: dict, idempotency_key: str) -> dict:
-        return (await self._call("POST", f"{self.urls.claims}/claims", token, json=form,
-                                 headers={"Idempotency-Key": idempotency_key})).json()
+        return (
+            await self._call(
+                "POST", f"{self.urls.claims}/claims", token, json=form, headers={"Idempotency-Key": idempotency_key}
+            )
+        ).json()
 
     async def update_form(self, token: str, claim_id: str, form: dict) -> None:
         await self._call("PUT", self._claim(claim_id, "form"), token, json=form)
 
     async def upload(self, token: str, claim_id: str, doc_type: str, content: bytes, file_name: str) -> dict:
         headers = {"Content-Type": "application/octet-stream", "X-File-Name": quote(file_name, safe="")}
-        return (await self._call("PUT", self._claim(claim_id, "documents", doc_type), token,
-                                 content=content, headers=headers)).json()
+        return (
+            await self._call(
+                "PUT", self._claim(claim_id, "documents", doc_type), token, content=content, headers=headers
+            )
+        ).json()
 
     async def remove_document(self, token: str, claim_id: str, document_id: str) -> None:
         await self._call("DELETE", self._claim(claim_id, "documents", document_id), token)
@@ -130,20 +136,19 @@ class Backend:
             _raise_for_status(response, "GET", url)
         return response
 
-    async def record_inspection(self, token: str, claim_id: str, passed: bool, reason: str | None,
-                                notes: str) -> dict:
+    async def record_inspection(self, token: str, claim_id: str, passed: bool, reason: str | None, notes: str) -> dict:
         body = {"passed": passed, "reason": reason, "notes": notes}
         return (await self._call("POST", self._claim(claim_id, "inspection"), token, json=body)).json()
 
-    async def review_claim(self, token: str, claim_id: str, outcome: str, reasons: list[str],
-                           justification: str) -> dict:
+    async def review_claim(
+        self, token: str, claim_id: str, outcome: str, reasons: list[str], justification: str
+    ) -> dict:
         body = {"outcome": outcome, "reasons": reasons, "justification": justification}
         return (await self._call("POST", self._claim(claim_id, "review"), token, json=body)).json()
 
     async def approve_review(self, token: str, claim_id: str) -> dict:
         return (await self._call("POST", self._claim(claim_id, "review", "approval"), token, json={})).json()
 
-    async def audit(self, token: str, claim_id: str | None = None, agent_id: str | None = None,
-                    page: int = 1) -> dict:
+    async def audit(self, token: str, claim_id: str | None = None, agent_id: str | None = None, page: int = 1) -> dict:
         params: dict[str, Any] = {"page": page} | ({"claim_id": claim_id} if claim_id else {"agent_id": agent_id})
         return (await self._call("GET", self._agent("audit"), token, params=params)).json()

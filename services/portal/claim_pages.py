@@ -21,9 +21,12 @@ def claim_router(portal: Portal, backend: Backend, max_upload_bytes: int) -> API
         checklist = await backend.checklist(claim["form"])
         present = claim["documents"]
         required = [item["doc_type"] for item in checklist["documents"]]
-        return {"checklist": checklist, "files": present,
-                "missing": [t for t in required if not any(d["doc_type"] == t for d in present)],
-                "others": [d for d in present if d["doc_type"] not in required]}
+        return {
+            "checklist": checklist,
+            "files": present,
+            "missing": [t for t in required if not any(d["doc_type"] == t for d in present)],
+            "others": [d for d in present if d["doc_type"] not in required],
+        }
 
     @router.get("/claims")
     async def my_claims(request: Request) -> Response:
@@ -37,8 +40,14 @@ def claim_router(portal: Portal, backend: Backend, max_upload_bytes: int) -> API
         flash = request.state.session.data.pop("flash", None)
         if flash:
             await portal.sessions.save(request.state.session, "flash")
-        return portal.render(request, "documents.html.j2", claim=claim, flash=flash, max_bytes=max_upload_bytes,
-                             **await documents_view(token, claim))
+        return portal.render(
+            request,
+            "documents.html.j2",
+            claim=claim,
+            flash=flash,
+            max_bytes=max_upload_bytes,
+            **await documents_view(token, claim),
+        )
 
     async def send_one(token: str, claim_id: str, doc_type: str, upload: UploadFile) -> str | None:
         """None once the file is attached; else the code of why it is not (the documents service's, mostly)."""
@@ -65,8 +74,12 @@ def claim_router(portal: Portal, backend: Backend, max_upload_bytes: int) -> API
                 refused.append({"file_name": upload.filename, "code": code})
             else:
                 accepted += 1
-        request.state.session.data["flash"] = {"doc_type": doc_type, "refused": refused, "accepted": accepted,
-                                               "nothing": not uploads}
+        request.state.session.data["flash"] = {
+            "doc_type": doc_type,
+            "refused": refused,
+            "accepted": accepted,
+            "nothing": not uploads,
+        }
         await portal.sessions.save(request.state.session, "flash")
         return portal.redirect(f"/claims/{claim_id}/documents#doc-{doc_type}")
 
@@ -103,14 +116,21 @@ def claim_router(portal: Portal, backend: Backend, max_upload_bytes: int) -> API
         claim = await backend.claim(await portal.access_token(request), claim_id)
         by_status = {entry["status"]: entry for entry in claim["timeline"]}
         template = "claim_status.html.j2" if fragment else "claim.html.j2"
-        return portal.render(request, template, claim=claim, events=by_status,
-                             waiting_for_receipt="receipt_issued" not in by_status
-                             and claim["status"] not in OPEN_STATUSES)
+        return portal.render(
+            request,
+            template,
+            claim=claim,
+            events=by_status,
+            waiting_for_receipt="receipt_issued" not in by_status and claim["status"] not in OPEN_STATUSES,
+        )
 
     @router.get("/claims/{claim_id}/receipt")
     async def receipt(request: Request, claim_id: str) -> Response:
         pdf = await backend.receipt(await portal.access_token(request), claim_id)
-        return Response(pdf.content, media_type="application/pdf",
-                        headers={"Content-Disposition": pdf.headers["content-disposition"]})
+        return Response(
+            pdf.content,
+            media_type="application/pdf",
+            headers={"Content-Disposition": pdf.headers["content-disposition"]},
+        )
 
     return router

@@ -35,18 +35,34 @@ def form_router(portal: Portal, backend: Backend) -> APIRouter:
     def username(request: Request) -> str:
         return request.state.session.user["username"]
 
-    def show_form(request: Request, state: dict[str, Any], errors: dict[str, str] | None = None,
-                  claim_id: str | None = None, status_code: int = 200, problem: str | None = None) -> Response:
-        return portal.render(request, "claim_form.html.j2", status_code=status_code, form=state,
-                             errors=errors or {}, claim_id=claim_id, form_key=secrets.token_urlsafe(16),
-                             problem=problem, next=safe_next(request.query_params.get("next")))
+    def show_form(
+        request: Request,
+        state: dict[str, Any],
+        errors: dict[str, str] | None = None,
+        claim_id: str | None = None,
+        status_code: int = 200,
+        problem: str | None = None,
+    ) -> Response:
+        return portal.render(
+            request,
+            "claim_form.html.j2",
+            status_code=status_code,
+            form=state,
+            errors=errors or {},
+            claim_id=claim_id,
+            form_key=secrets.token_urlsafe(16),
+            problem=problem,
+            next=safe_next(request.query_params.get("next")),
+        )
 
-    def show_refusal(request: Request, state: dict[str, Any], refusal: BackendError,
-                     claim_id: str | None = None) -> Response:
+    def show_refusal(
+        request: Request, state: dict[str, Any], refusal: BackendError, claim_id: str | None = None
+    ) -> Response:
         """The API's refusal next to each field it names; a refusal that names none, above the form."""
         errors = forms.field_errors(refusal.detail)
-        return show_form(request, state, errors, claim_id=claim_id, status_code=422,
-                         problem=None if errors else "refused")
+        return show_form(
+            request, state, errors, claim_id=claim_id, status_code=422, problem=None if errors else "refused"
+        )
 
     @router.get("/claims/new")
     async def new_claim(request: Request, type: str = "") -> Response:  # noqa: A002 - the query's name
@@ -56,8 +72,9 @@ def form_router(portal: Portal, backend: Backend) -> APIRouter:
             return portal.redirect(f"/claims/{unfinished['claim_id']}/documents")
         if type not in ("insured", "survivors"):
             return portal.render(request, "claim_start.html.j2", invalid=bool(request.query_params))
-        state = forms.form_state({"applicant_name": request.state.session.user.get("name", "")}, type,
-                                 username(request))
+        state = forms.form_state(
+            {"applicant_name": request.state.session.user.get("name", "")}, type, username(request)
+        )
         return show_form(request, state)
 
     @router.post("/claims/new")
@@ -97,7 +114,8 @@ def form_router(portal: Portal, backend: Backend) -> APIRouter:
             if refusal.status == 409:
                 return portal.redirect(f"/claims/{claim_id}")
             return show_refusal(request, state, refusal, claim_id)
-        return portal.redirect(safe_next(posted.get("next")) if posted.get("next", "/") != "/"
-                               else f"/claims/{claim_id}/documents")
+        return portal.redirect(
+            safe_next(posted.get("next")) if posted.get("next", "/") != "/" else f"/claims/{claim_id}/documents"
+        )
 
     return router

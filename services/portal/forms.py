@@ -4,8 +4,7 @@ into a message next to each field. No rule here: the claims API checks the form.
 import re
 from typing import Any
 
-BENEFICIARY_FIELDS = ("full_name", "relation", "birth_date", "orphan_of", "in_school", "apprentice", "sick",
-                      "disabled")
+BENEFICIARY_FIELDS = ("full_name", "relation", "birth_date", "orphan_of", "in_school", "apprentice", "sick", "disabled")
 _FLAGS = ("in_school", "apprentice", "sick", "disabled")
 MAX_BENEFICIARIES = 12
 
@@ -64,9 +63,12 @@ def form_state(posted: dict[str, Any], claimant_type: str, username: str) -> dic
         "claimant_type": claimant_type,
         "applicant_role": "insured" if claimant_type == "insured" else posted.get("applicant_role", ""),
         "registration_number": username if claimant_type == "insured" else posted.get("registration_number", ""),
-        "applicant_name": posted.get("applicant_name", ""), "phone": posted.get("phone", ""),
-        "language": posted.get("language", "fr"), "mining_activity": bool(posted.get("mining_activity")),
-        "ceased_activity_on": posted.get("ceased_activity_on", ""), "force_majeure": bool(posted.get("force_majeure")),
+        "applicant_name": posted.get("applicant_name", ""),
+        "phone": posted.get("phone", ""),
+        "language": posted.get("language", "fr"),
+        "mining_activity": bool(posted.get("mining_activity")),
+        "ceased_activity_on": posted.get("ceased_activity_on", ""),
+        "force_majeure": bool(posted.get("force_majeure")),
         "agency": posted.get("agency", ""),
         "beneficiaries": beneficiaries_from(posted) if claimant_type == "survivors" else [],
     }
@@ -82,8 +84,19 @@ def form_state(posted: dict[str, Any], claimant_type: str, username: str) -> dic
 
 def api_form(state: dict[str, Any]) -> dict[str, Any]:
     """The claims API's form from the page's state (empty fields left out, so the API names what is missing)."""
-    form = {key: state[key] for key in ("claimant_type", "applicant_role", "registration_number", "applicant_name",
-                                        "phone", "language", "mining_activity", "force_majeure")}
+    form = {
+        key: state[key]
+        for key in (
+            "claimant_type",
+            "applicant_role",
+            "registration_number",
+            "applicant_name",
+            "phone",
+            "language",
+            "mining_activity",
+            "force_majeure",
+        )
+    }
     form["ceased_activity_on"] = iso_date(state["ceased_activity_on"]) or None
     if state.get("agency"):  # the agency chosen for an inspection, if any (the API knows the codes)
         form["agency"] = state["agency"]
@@ -97,10 +110,18 @@ def api_form(state: dict[str, Any]) -> dict[str, Any]:
 
 def state_from_claim(form: dict[str, Any]) -> dict[str, Any]:
     """The page's state from a form the API keeps (to change it)."""
-    rows = [{field: row.get(field) or ("" if field not in _FLAGS else False) for field in BENEFICIARY_FIELDS}
-            | {"birth_date": shown_date(row.get("birth_date"))} for row in form.get("beneficiaries", ())]
-    return {**form, "ceased_activity_on": shown_date(form.get("ceased_activity_on")), "beneficiaries": rows,
-            "phone": _national(form.get("phone", "")), "agency": form.get("agency") or ""}
+    rows = [
+        {field: row.get(field) or ("" if field not in _FLAGS else False) for field in BENEFICIARY_FIELDS}
+        | {"birth_date": shown_date(row.get("birth_date"))}
+        for row in form.get("beneficiaries", ())
+    ]
+    return {
+        **form,
+        "ceased_activity_on": shown_date(form.get("ceased_activity_on")),
+        "beneficiaries": rows,
+        "phone": _national(form.get("phone", "")),
+        "agency": form.get("agency") or "",
+    }
 
 
 def _national(phone: str) -> str:

@@ -59,8 +59,9 @@ class Identity:
 
 
 class OidcClient:
-    def __init__(self, http: httpx.AsyncClient, issuer: str, client_id: str, client_secret: str,
-                 redirect_uri: str) -> None:
+    def __init__(
+        self, http: httpx.AsyncClient, issuer: str, client_id: str, client_secret: str, redirect_uri: str
+    ) -> None:
         self.http, self.issuer = http, issuer.rstrip("/")
         self.client_id, self.client_secret, self.redirect_uri = client_id, client_secret, redirect_uri
         self._metadata: dict | None = None
@@ -83,15 +84,28 @@ class OidcClient:
         return self._metadata
 
     async def authorization_url(self, login: LoginRequest, language: str) -> str:
-        query = {"response_type": "code", "client_id": self.client_id, "redirect_uri": self.redirect_uri,
-                 "scope": "openid profile", "state": login.state, "nonce": login.nonce,
-                 "code_challenge": login.code_challenge, "code_challenge_method": "S256", "ui_locales": language}
+        query = {
+            "response_type": "code",
+            "client_id": self.client_id,
+            "redirect_uri": self.redirect_uri,
+            "scope": "openid profile",
+            "state": login.state,
+            "nonce": login.nonce,
+            "code_challenge": login.code_challenge,
+            "code_challenge_method": "S256",
+            "ui_locales": language,
+        }
         return f"{(await self.metadata())['authorization_endpoint']}?{urlencode(query)}"
 
     async def exchange(self, code: str, login: LoginRequest) -> tuple[Tokens, Identity]:
-        tokens = await self._token_request({"grant_type": "authorization_code", "code": code,
-                                            "redirect_uri": self.redirect_uri,
-                                            "code_verifier": login.code_verifier})
+        tokens = await self._token_request(
+            {
+                "grant_type": "authorization_code",
+                "code": code,
+                "redirect_uri": self.redirect_uri,
+                "code_verifier": login.code_verifier,
+            }
+        )
         claims = await self._verified_id_token(tokens.id_token)
         if claims.get("nonce") != login.nonce:
             raise SignInFailed("the ID token does not answer this sign-in (nonce)")
@@ -102,8 +116,9 @@ class OidcClient:
         roles = tuple((access.get("realm_access") or {}).get("roles") or ())
         username = str(claims.get("preferred_username") or claims["sub"])
         agency = claims.get("agency") or access.get("agency")
-        return tokens, Identity(username, str(claims.get("name") or ""), roles,
-                                agency if isinstance(agency, str) and agency else None)
+        return tokens, Identity(
+            username, str(claims.get("name") or ""), roles, agency if isinstance(agency, str) and agency else None
+        )
 
     async def refresh(self, refresh_token: str) -> Tokens:
         return await self._token_request({"grant_type": "refresh_token", "refresh_token": refresh_token})
@@ -128,16 +143,25 @@ class OidcClient:
         body = response.json()
         if not isinstance(body, dict) or not body.get("access_token"):
             raise SignInFailed("token endpoint gave no access token")
-        return Tokens(body["access_token"], body.get("refresh_token"), body.get("id_token", ""),
-                      time() + float(body.get("expires_in", 60)))
+        return Tokens(
+            body["access_token"],
+            body.get("refresh_token"),
+            body.get("id_token", ""),
+            time() + float(body.get("expires_in", 60)),
+        )
 
     async def _verified_id_token(self, id_token: str) -> dict:
         await self.metadata()
         assert self._keys is not None
         try:
             key = await asyncio.to_thread(self._keys.get_signing_key_from_jwt, id_token)
-            return jwt.decode(id_token, key.key, algorithms=["RS256"], audience=self.client_id,
-                              issuer=(await self.metadata())["issuer"],  # as browsers see it (compose: localhost)
-                              options={"require": ["exp", "iat", "iss", "aud", "sub"]})
+            return jwt.decode(
+                id_token,
+                key.key,
+                algorithms=["RS256"],
+                audience=self.client_id,
+                issuer=(await self.metadata())["issuer"],  # as browsers see it (compose: localhost)
+                options={"require": ["exp", "iat", "iss", "aud", "sub"]},
+            )
         except jwt.PyJWTError as error:
             raise SignInFailed(f"ID token refused: {error}") from error

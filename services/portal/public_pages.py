@@ -45,8 +45,14 @@ def public_router(portal: Portal, backend: Backend) -> APIRouter:
     async def switch_language(language: str, next: str = "/") -> Response:  # noqa: A002 - the query's name
         response = portal.redirect(safe_next(next))
         if language in LANGUAGES:
-            response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, samesite="lax",
-                                secure=portal.cookies.secure, httponly=True)
+            response.set_cookie(
+                LANGUAGE_COOKIE,
+                language,
+                max_age=365 * 24 * 3600,
+                samesite="lax",
+                secure=portal.cookies.secure,
+                httponly=True,
+            )
         return response
 
     @router.get("/verification")
@@ -60,8 +66,13 @@ def public_router(portal: Portal, backend: Backend) -> APIRouter:
         return portal.render(request, "verification.html.j2", code=code[:20], result=result, problem=problem)
 
     @router.get("/eligibility")
-    async def eligibility(request: Request, ceased_activity_on: str = "", underground_mining_years: str = "",
-                          force_majeure: bool = False, checked: bool = False) -> Response:
+    async def eligibility(
+        request: Request,
+        ceased_activity_on: str = "",
+        underground_mining_years: str = "",
+        force_majeure: bool = False,
+        checked: bool = False,
+    ) -> Response:
         token = await portal.access_token(request)
         what_if, errors = what_if_from(ceased_activity_on, underground_mining_years, force_majeure)
         estimate, problem = None, None
@@ -72,10 +83,21 @@ def public_router(portal: Portal, backend: Backend) -> APIRouter:
                 errors = field_errors(refusal.detail) if refusal.status == 422 else {}
                 if not errors:
                     problem = "unknown_insured" if refusal.status == 404 else "refused"
-        fields = {"ceased_activity_on": ceased_activity_on, "underground_mining_years": underground_mining_years,
-                  "force_majeure": force_majeure}
-        return portal.render(request, "eligibility.html.j2", estimate=estimate, errors=errors, fields=fields,
-                             problem=problem, checked=checked, rules=await filing_rules.current())
+        fields = {
+            "ceased_activity_on": ceased_activity_on,
+            "underground_mining_years": underground_mining_years,
+            "force_majeure": force_majeure,
+        }
+        return portal.render(
+            request,
+            "eligibility.html.j2",
+            estimate=estimate,
+            errors=errors,
+            fields=fields,
+            problem=problem,
+            checked=checked,
+            rules=await filing_rules.current(),
+        )
 
     return router
 

@@ -34,8 +34,15 @@ class SessionStore:
     async def new(self, data: dict[str, Any] | None = None) -> Session:
         now = datetime.now(UTC)
         session = Session(secrets.token_urlsafe(32), secrets.token_urlsafe(32), now, data or {})
-        await self.collection.insert_one({"_id": _key(session.id), "csrf_token": session.csrf_token,
-                                          "created_at": now, "seen_at": now, "data": session.data})
+        await self.collection.insert_one(
+            {
+                "_id": _key(session.id),
+                "csrf_token": session.csrf_token,
+                "created_at": now,
+                "seen_at": now,
+                "data": session.data,
+            }
+        )
         return session
 
     async def find(self, session_id: str | None) -> Session | None:
@@ -66,5 +73,6 @@ class SessionStore:
 
     async def forget_expired(self) -> None:
         now = datetime.now(UTC)
-        await self.collection.delete_many({"$or": [{"seen_at": {"$lt": now - self.idle}},
-                                                   {"created_at": {"$lt": now - self.lifetime}}]})
+        await self.collection.delete_many(
+            {"$or": [{"seen_at": {"$lt": now - self.idle}}, {"created_at": {"$lt": now - self.lifetime}}]}
+        )

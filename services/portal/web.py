@@ -53,25 +53,45 @@ class Cookies:
 
 
 def templates() -> Environment:
-    environment = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
-                              autoescape=select_autoescape(default=True), extensions=["jinja2.ext.i18n"],
-                              trim_blocks=True, lstrip_blocks=True)
+    environment = Environment(
+        loader=FileSystemLoader(Path(__file__).parent / "templates"),
+        autoescape=select_autoescape(default=True),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     environment.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
-    environment.filters.update(date=_per_render(i18n.written_date), moment=_per_render(i18n.written_moment),
-                               amount=_per_render(i18n.written_amount),
-                               factor=_per_render(i18n.written_factor))
-    environment.globals.update(status_words=words.CLAIM_STATUS, timeline_words=words.TIMELINE_EVENT,
-                               outcome_words=words.DECISION_OUTCOME, refusal_words=words.FILE_REFUSAL,
-                               refusal_default=words.FILE_REFUSED, role_words=words.APPLICANT_ROLE,
-                               queue_words=words.QUEUE, queue_hints=words.QUEUE_HINT, flag_words=words.DOCUMENT_FLAG,
-                               audit_words=words.AUDIT_ACTION, agency_name=back_office.agency_name,
-                               agencies=back_office.agencies, inspection_reason=back_office.inspection_reason,
-                               refusal_reason=back_office.refusal_reason, audit_detail=back_office.audit_detail,
-                               failure_reasons=back_office.inspection_failure_reasons,
-                               review_reasons=back_office.review_refusal_reasons, queues=back_office.QUEUES,
-                               all_agencies=back_office.ALL_AGENCIES, document_label=back_office.document_label,
-                               review_reason=back_office.review_reason, comma=i18n.comma,
-                               refusal_reasons_of=back_office.refusal_reasons_of)
+    environment.filters.update(
+        date=_per_render(i18n.written_date),
+        moment=_per_render(i18n.written_moment),
+        amount=_per_render(i18n.written_amount),
+        factor=_per_render(i18n.written_factor),
+    )
+    environment.globals.update(
+        status_words=words.CLAIM_STATUS,
+        timeline_words=words.TIMELINE_EVENT,
+        outcome_words=words.DECISION_OUTCOME,
+        refusal_words=words.FILE_REFUSAL,
+        refusal_default=words.FILE_REFUSED,
+        role_words=words.APPLICANT_ROLE,
+        queue_words=words.QUEUE,
+        queue_hints=words.QUEUE_HINT,
+        flag_words=words.DOCUMENT_FLAG,
+        audit_words=words.AUDIT_ACTION,
+        agency_name=back_office.agency_name,
+        agencies=back_office.agencies,
+        inspection_reason=back_office.inspection_reason,
+        refusal_reason=back_office.refusal_reason,
+        audit_detail=back_office.audit_detail,
+        failure_reasons=back_office.inspection_failure_reasons,
+        review_reasons=back_office.review_refusal_reasons,
+        queues=back_office.QUEUES,
+        all_agencies=back_office.ALL_AGENCIES,
+        document_label=back_office.document_label,
+        review_reason=back_office.review_reason,
+        comma=i18n.comma,
+        refusal_reasons_of=back_office.refusal_reasons_of,
+    )
     return environment
 
 
@@ -89,8 +109,9 @@ def _per_render(written: Callable[[Any], str]) -> Callable[..., str]:
 class Portal:
     """The portal's parts, reached from the routes through `request.app.state.portal`."""
 
-    def __init__(self, sessions: SessionStore, oidc: OidcClient, cookies: Cookies, public_url: str,
-                 max_form_bytes: int) -> None:
+    def __init__(
+        self, sessions: SessionStore, oidc: OidcClient, cookies: Cookies, public_url: str, max_form_bytes: int
+    ) -> None:
         self.sessions, self.oidc, self.cookies = sessions, oidc, cookies
         self.public_url, self.max_form_bytes = public_url.rstrip("/"), max_form_bytes
         self.templates = templates()
@@ -99,10 +120,16 @@ class Portal:
         language = i18n.current_language.get()
         session: Session | None = request.state.session
         page = self.templates.get_template(template).render(
-            lang=language, dir=i18n.direction(language), request=request, path=request.url.path,
-            query=request.url.query, user=session.user if session else None,
+            lang=language,
+            dir=i18n.direction(language),
+            request=request,
+            path=request.url.path,
+            query=request.url.query,
+            user=session.user if session else None,
             is_agent=is_agent(session.user if session else None),
-            csrf_token=session.csrf_token if session else "", **context)
+            csrf_token=session.csrf_token if session else "",
+            **context,
+        )
         return HTMLResponse(page, status_code=status_code)
 
     async def session_for_form(self, request: Request) -> Session:
@@ -199,9 +226,13 @@ class PortalMiddleware(BaseHTTPMiddleware):
 
     def _secure(self, response: Response, static: bool) -> None:
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", (
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
-            f"base-uri 'none'; frame-ancestors 'none'; form-action 'self' {self.portal.oidc.browser_origin}"))
+        headers.setdefault(
+            "Content-Security-Policy",
+            (
+                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+                f"base-uri 'none'; frame-ancestors 'none'; form-action 'self' {self.portal.oidc.browser_origin}"
+            ),
+        )
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "same-origin")
         headers.setdefault("X-Frame-Options", "DENY")

@@ -75,8 +75,9 @@ QUEUE = {
     "returned": N_("Dossiers renvoyés pour documents"),
 }
 QUEUE_HINT = {
-    "inspection": N_("Demandes retenues pour un contrôle physique : enregistrez le résultat après le passage "
-                     "du demandeur."),
+    "inspection": N_(
+        "Demandes retenues pour un contrôle physique : enregistrez le résultat après le passage du demandeur."
+    ),
     "manual_review": N_("Demandes que les règles ne tranchent pas : acceptez-les ou refusez-les, motifs à l'appui."),
     "approval": N_("Acceptations d'un collègue au-dessus du seuil : un second agent doit les approuver."),
     "returned": N_("Demandes renvoyées au demandeur pour des documents, sans réponse depuis plus de %(days)s jours."),
@@ -122,13 +123,15 @@ AUDIT_ACTION = {
 
 # The claims API's refusals of an agent's action (409, detail.code)
 ACTION_REFUSAL = {
-    "not_under_inspection": N_("Ce dossier n'attend pas de résultat de contrôle physique : un collègue l'a "
-                               "peut-être déjà enregistré."),
+    "not_under_inspection": N_(
+        "Ce dossier n'attend pas de résultat de contrôle physique : un collègue l'a peut-être déjà enregistré."
+    ),
     "not_in_review": N_("Ce dossier n'est pas à examiner : un collègue l'a peut-être déjà décidé."),
     "already_decided": N_("Ce dossier a déjà été décidé."),
     "no_amount": N_("Aucun montant n'a été calculé pour ce dossier : il ne peut pas être accepté, seulement refusé."),
     "nothing_to_approve": N_("Ce dossier n'a aucune acceptation en attente d'approbation."),
     "own_decision": N_("Vous ne pouvez pas approuver votre propre acceptation : un autre agent doit le faire."),
 }
-ACTION_REFUSED = N_("L'action n'a pas été prise en compte : le dossier a changé entre-temps. Relisez-le puis "
-                    "recommencez.")
+ACTION_REFUSED = N_(
+    "L'action n'a pas été prise en compte : le dossier a changé entre-temps. Relisez-le puis recommencez."
+)

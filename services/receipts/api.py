@@ -22,20 +22,29 @@ def verification_router(key: bytes, repository: ReceiptsRepository) -> APIRouter
                 claims = verify(t, key)
             except InvalidVerificationCode as error:
                 raise HTTPException(status.HTTP_400_BAD_REQUEST, f"not a genuine receipt: {error}") from error
-            return covered(claims["reference"], claims["request_date"], claims["registration_number"],
-                           claims["document_hashes"])
+            return covered(
+                claims["reference"], claims["request_date"], claims["registration_number"], claims["document_hashes"]
+            )
         if code:
             receipt = await repository.by_verification_code(code.strip().upper())
             if receipt is None:
                 raise HTTPException(status.HTTP_404_NOT_FOUND, "no receipt has this code")
-            return covered(receipt["reference"], receipt["request_date"], receipt["registration_number"],
-                           receipt["document_hashes"])
+            return covered(
+                receipt["reference"],
+                receipt["request_date"],
+                receipt["registration_number"],
+                receipt["document_hashes"],
+            )
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "give the QR code's token `t` or the `code`")
 
     return router
 
 
 def covered(reference: str, request_date: str, registration_number: str, hashes: list[str]) -> dict[str, Any]:
-    return {"genuine": True, "reference": reference, "request_date": request_date,
-            "registration_number": "*" * 6 + registration_number[-3:],
-            "documents": [digest[:12] for digest in hashes]}
+    return {
+        "genuine": True,
+        "reference": reference,
+        "request_date": request_date,
+        "registration_number": "*" * 6 + registration_number[-3:],
+        "documents": [digest[:12] for digest in hashes],
+    }

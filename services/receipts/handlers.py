@@ -16,8 +16,14 @@ from services.runtime.object_store import ObjectStore
 from services.runtime.outbox import OutboxRelay
 
 
-def register(broker: KafkaBroker, settings: ReceiptsSettings, renderer: ReceiptRenderer,
-             repository: ReceiptsRepository, store: ObjectStore, relay: OutboxRelay) -> None:
+def register(
+    broker: KafkaBroker,
+    settings: ReceiptsSettings,
+    renderer: ReceiptRenderer,
+    repository: ReceiptsRepository,
+    store: ObjectStore,
+    relay: OutboxRelay,
+) -> None:
     @subscriber(broker, Topic.CLAIM_DECIDED, group_id="receipts")
     async def on_claim_decided(decided: ClaimDecided) -> None:
         if not await repository.already_issued(decided.event_id):
@@ -27,8 +33,14 @@ def register(broker: KafkaBroker, settings: ReceiptsSettings, renderer: ReceiptR
             key = domain.receipt_key(decided.claim_id)
             await store.put_bytes(settings.bucket, key, pdf, "application/pdf")
             RECEIPTS_RENDERED.inc()
-            receipt = ReceiptRef(bucket=settings.bucket, object_key=key, sha256=hashlib.sha256(pdf).hexdigest(),
-                                 size=len(pdf), verification_code=view.verification_code)
-            await repository.record(decided.event_id, domain.issued_event(decided, receipt),
-                                    domain.document_hashes(decided))
+            receipt = ReceiptRef(
+                bucket=settings.bucket,
+                object_key=key,
+                sha256=hashlib.sha256(pdf).hexdigest(),
+                size=len(pdf),
+                verification_code=view.verification_code,
+            )
+            await repository.record(
+                decided.event_id, domain.issued_event(decided, receipt), domain.document_hashes(decided)
+            )
         await relay.publish_pending(decided.event_id)

@@ -21,9 +21,15 @@ class ReceiptsRepository:
         return await self.collection.find_one({"receipt.verification_code": code}, {"outbox": 0})
 
     async def record(self, source_event_id: str, event: ReceiptIssued, document_hashes: list[str]) -> None:
-        document = {"_id": source_event_id, "claim_id": event.claim_id, "receipt": event.receipt.model_dump(),
-                    "reference": event.claim.reference, "request_date": event.claim.filed_on.isoformat(),
-                    "registration_number": event.claim.registration_number, "document_hashes": document_hashes,
-                    "issued_at": datetime.now(UTC)}
+        document = {
+            "_id": source_event_id,
+            "claim_id": event.claim_id,
+            "receipt": event.receipt.model_dump(),
+            "reference": event.claim.reference,
+            "request_date": event.claim.filed_on.isoformat(),
+            "registration_number": event.claim.registration_number,
+            "document_hashes": document_hashes,
+            "issued_at": datetime.now(UTC),
+        }
         with suppress(DuplicateKeyError):
             await self.collection.insert_one(with_outbox(document, (Topic.RECEIPT_ISSUED, event)))

@@ -67,8 +67,9 @@ class TokenVerifier:
                 raise ValueError("OIDC_JWKS_URL is set without OIDC_ISSUER")
             # the key set is cached for `jwks_cache_s`, not single keys forever: a key the provider withdraws stops
             # being trusted within that time
-            self.jwks = jwt.PyJWKClient(identity.jwks_url, lifespan=identity.jwks_cache_s,
-                                        timeout=identity.jwks_timeout_s)
+            self.jwks = jwt.PyJWKClient(
+                identity.jwks_url, lifespan=identity.jwks_cache_s, timeout=identity.jwks_timeout_s
+            )
 
     async def verify(self, token: str) -> Caller:
         """The caller a token names; HTTP 401 when it is not valid, 503 when the provider's keys are out of reach."""
@@ -89,21 +90,26 @@ class TokenVerifier:
             raise _unauthorized(f"invalid token: {subject_claim!r} is not a name")
         roles = _roles(claims)
         agency = claims.get("agency")
-        return Caller(subject=subject, is_agent=AGENT_ROLE in roles, roles=roles,
-                      agency=agency if isinstance(agency, str) and agency else None)
+        return Caller(
+            subject=subject,
+            is_agent=AGENT_ROLE in roles,
+            roles=roles,
+            agency=agency if isinstance(agency, str) and agency else None,
+        )
 
     async def _verified_by_provider(self, token: str) -> dict[str, Any]:
         assert self.jwks is not None and self.identity.issuer is not None
         try:  # the key set is cached; a fetch (first token, rotation) runs in a thread, not on the event loop
             key = await asyncio.to_thread(self._signing_key, token)
         except jwt.PyJWKClientConnectionError as error:
-            raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE,
-                                "the identity provider's keys cannot be read; try again shortly") from error
+            raise HTTPException(
+                status.HTTP_503_SERVICE_UNAVAILABLE, "the identity provider's keys cannot be read; try again shortly"
+            ) from error
         except (jwt.PyJWKClientError, jwt.InvalidTokenError) as error:
             raise _unauthorized(f"invalid token: {error}") from error
-        return _decoded(token, key.key, "RS256", self.identity.audience, self.identity.issuer,
-                        self.identity.subject_claim)
-
+        return _decoded(
+            token, key.key, "RS256", self.identity.audience, self.identity.issuer, self.identity.subject_claim
+        )
 
     def _signing_key(self, token: str) -> jwt.PyJWK:
         """The provider's key the token names. A name not in the cached set fetches the set again (the provider
@@ -134,8 +140,15 @@ def caller_dependency(verifier: TokenVerifier):
 
 def _decoded(token: str, key: Any, algorithm: str, audience: str, issuer: str, subject_claim: str) -> dict[str, Any]:
     try:
-        return jwt.decode(token, key, algorithms=[algorithm], audience=audience, issuer=issuer,
-                          leeway=_CLOCK_SKEW_S, options={"require": [*_REQUIRED, subject_claim]})
+        return jwt.decode(
+            token,
+            key,
+            algorithms=[algorithm],
+            audience=audience,
+            issuer=issuer,
+            leeway=_CLOCK_SKEW_S,
+            options={"require": [*_REQUIRED, subject_claim]},
+        )
     except jwt.ExpiredSignatureError as error:
         raise _unauthorized("token expired") from error
     except jwt.InvalidTokenError as error:

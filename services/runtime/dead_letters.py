@@ -29,16 +29,15 @@ MAX_ORIGINAL_BYTES = 512 * 1024
 
 def describe(error: BaseException) -> str:
     if isinstance(error, ValidationError):
-        fields = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or '(body)'}: {e['msg']}" for e in error.errors()[:10]
-        )
+        fields = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '(body)'}: {e['msg']}" for e in error.errors()[:10])
         return f"invalid event: {fields}"
     return f"{type(error).__name__}: {error}"[:2000]
 
 
 class DeadLetterMiddleware(BaseMiddleware):
-    def __init__(self, msg: Any, /, *, context: Any, broker: Any, consumer: str,
-                 retry_delays_s: tuple[float, ...]) -> None:
+    def __init__(
+        self, msg: Any, /, *, context: Any, broker: Any, consumer: str, retry_delays_s: tuple[float, ...]
+    ) -> None:
         super().__init__(msg, context=context)
         self.broker = broker
         self.consumer = consumer
@@ -56,8 +55,13 @@ class DeadLetterMiddleware(BaseMiddleware):
                 if attempts > len(self.retry_delays_s):
                     return await self._dead_letter(msg, error, attempts)
                 delay = self.retry_delays_s[attempts - 1]
-                log.warning("handler failed (attempt %d), retrying in %.1fs: %s", attempts, delay,
-                            describe(error), extra={"topic": msg.raw_message.topic})
+                log.warning(
+                    "handler failed (attempt %d), retrying in %.1fs: %s",
+                    attempts,
+                    delay,
+                    describe(error),
+                    extra={"topic": msg.raw_message.topic},
+                )
                 await asyncio.sleep(delay)
 
     async def _dead_letter(self, msg: Any, error: BaseException, attempts: int) -> None:
@@ -76,9 +80,19 @@ class DeadLetterMiddleware(BaseMiddleware):
             original_headers={k: v.decode(errors="replace") for k, v in (record.headers or ())},
         )
         await publish(
-            self.broker, letter.model_dump_json().encode(), f"{record.topic}.dlq", key=record.key,
+            self.broker,
+            letter.model_dump_json().encode(),
+            f"{record.topic}.dlq",
+            key=record.key,
             headers={"dead-letter-reason": letter.reason[:200]},
         )
         DEAD_LETTERS.labels(record.topic, self.consumer).inc()
-        log.error("dead-lettered %s[%d]@%d after %d attempt(s): %s", record.topic, record.partition,
-                  record.offset, attempts, letter.reason, extra={"topic": record.topic})
+        log.error(
+            "dead-lettered %s[%d]@%d after %d attempt(s): %s",
+            record.topic,
+            record.partition,
+            record.offset,
+            attempts,
+            letter.reason,
+            extra={"topic": record.topic},
+        )

@@ -30,12 +30,11 @@ def make_broker(bootstrap_servers: str, consumer_name: str, retry_delays_s: tupl
         logger=None,
     )
     broker.add_middleware(
-        functools.partial(
-            DeadLetterMiddleware, broker=broker, consumer=consumer_name, retry_delays_s=retry_delays_s
-        )
+        functools.partial(DeadLetterMiddleware, broker=broker, consumer=consumer_name, retry_delays_s=retry_delays_s)
     )
-    broker.add_middleware(KafkaPrometheusMiddleware(registry=REGISTRY, app_name=consumer_name,
-                                                    metrics_prefix="taawidaty"))
+    broker.add_middleware(
+        KafkaPrometheusMiddleware(registry=REGISTRY, app_name=consumer_name, metrics_prefix="taawidaty")
+    )
     return broker
 
 

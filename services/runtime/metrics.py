@@ -10,10 +10,10 @@ from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Gauge, gen
 
 log = logging.getLogger(__name__)
 
-DEAD_LETTERS = Counter("taawidaty_dead_letters_total", "Messages parked in a dead-letter topic",
-                       ["topic", "consumer"])
-CONSUMER_LAG = Gauge("taawidaty_consumer_lag", "Messages not yet consumed, per assigned partition",
-                     ["group", "topic", "partition"])
+DEAD_LETTERS = Counter("taawidaty_dead_letters_total", "Messages parked in a dead-letter topic", ["topic", "consumer"])
+CONSUMER_LAG = Gauge(
+    "taawidaty_consumer_lag", "Messages not yet consumed, per assigned partition", ["group", "topic", "partition"]
+)
 SMS = Counter("taawidaty_sms_total", "SMS handed to the gateway, by outcome", ["kind", "outcome"])
 RECEIPTS_RENDERED = Counter("taawidaty_receipts_rendered_total", "Receipt PDFs rendered and stored")
 

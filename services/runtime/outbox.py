@@ -20,7 +20,9 @@ def outbox_fields(*pending: tuple[str, Event]) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     for topic, event in pending:
         fields[f"outbox.{event.event_id}"] = {
-            "topic": topic, "key": event.claim_id, "value": serialize(event).decode(),
+            "topic": topic,
+            "key": event.claim_id,
+            "value": serialize(event).decode(),
             "headers": headers_for(event),
         }
     return fields
@@ -62,8 +64,13 @@ class OutboxRelay:
     async def _publish(self, document: dict[str, Any]) -> None:
         for event_id in list(document.get("outbox_pending") or ()):
             entry = document["outbox"][event_id]
-            await publish(self.broker, entry["value"].encode(), entry["topic"], key=entry["key"].encode(),
-                          headers=entry["headers"])
+            await publish(
+                self.broker,
+                entry["value"].encode(),
+                entry["topic"],
+                key=entry["key"].encode(),
+                headers=entry["headers"],
+            )
             await self.collection.update_one(
                 {"_id": document["_id"]},
                 {"$pull": {"outbox_pending": event_id}, "$set": {f"outbox.{event_id}.sent": True}},
@@ -71,9 +78,10 @@ class OutboxRelay:
 
     async def sweep(self) -> int:
         """Publish whatever an earlier crash left pending; returns how many documents it found."""
-        pending = [document["_id"] async for document in self.collection.find(
-            {"outbox_pending.0": {"$exists": True}}, {"_id": 1}
-        )]
+        pending = [
+            document["_id"]
+            async for document in self.collection.find({"outbox_pending.0": {"$exists": True}}, {"_id": 1})
+        ]
         for document_id in pending:
             await self._publish_document(document_id)
         return len(pending)

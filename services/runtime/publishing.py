@@ -23,6 +23,9 @@ async def publish(broker: KafkaBroker, message: bytes, topic: str, **options: An
     try:
         await broker.publish(message, topic, **options)
     except UNUSABLE_PRODUCER as error:
-        log.critical("Kafka will not take this process's publications any more (%s); exiting to be restarted",
-                     type(error).__name__, extra={"topic": topic})
+        log.critical(
+            "Kafka will not take this process's publications any more (%s); exiting to be restarted",
+            type(error).__name__,
+            extra={"topic": topic},
+        )
         os._exit(UNUSABLE_PRODUCER_EXIT_CODE)

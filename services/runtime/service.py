@@ -29,10 +29,14 @@ class ServiceRuntime:
         self.settings = settings
         self.broker = make_broker(settings.kafka_bootstrap_servers, name, settings.handler_retry_delays_s)
         self.mongo, self.database = open_database(settings.mongodb_url, settings.database_prefix, name)
-        self.store = ObjectStore(settings.minio_endpoint, settings.minio_access_key, settings.minio_secret_key,
-                                 settings.minio_secure)
-        self.startup_steps: list[StartupStep] = [lambda: ensure_topics(
-            settings.kafka_bootstrap_servers, settings.kafka_topic_partitions, settings.kafka_topic_replication)]
+        self.store = ObjectStore(
+            settings.minio_endpoint, settings.minio_access_key, settings.minio_secret_key, settings.minio_secure
+        )
+        self.startup_steps: list[StartupStep] = [
+            lambda: ensure_topics(
+                settings.kafka_bootstrap_servers, settings.kafka_topic_partitions, settings.kafka_topic_replication
+            )
+        ]
         self.shutdown_steps: list[StartupStep] = []
         self.periodic_jobs: list[tuple[float, StartupStep]] = []
 
@@ -61,8 +65,10 @@ class ServiceRuntime:
             for step in self.startup_steps:
                 await step()
             await self.broker.start()
-            tasks = [asyncio.create_task(measure_lag_forever(self.broker)),
-                     *(asyncio.create_task(_repeat(seconds, job)) for seconds, job in self.periodic_jobs)]
+            tasks = [
+                asyncio.create_task(measure_lag_forever(self.broker)),
+                *(asyncio.create_task(_repeat(seconds, job)) for seconds, job in self.periodic_jobs),
+            ]
             yield
             for task in tasks:
                 task.cancel()
@@ -76,11 +82,15 @@ class ServiceRuntime:
         app.state.broker = self.broker
         for router in (*routers, metrics_router()):
             app.include_router(router)
-        app.include_router(health_router({
-            "kafka": readiness_check(self.broker),
-            "mongodb": lambda: self.mongo.admin.command("ping"),
-            "minio": self.store.ping,
-        }))
+        app.include_router(
+            health_router(
+                {
+                    "kafka": readiness_check(self.broker),
+                    "mongodb": lambda: self.mongo.admin.command("ping"),
+                    "minio": self.store.ping,
+                }
+            )
+        )
         return app
 
 

@@ -13,8 +13,12 @@ from tests.e2e.flow import INSURED_DOCUMENTS, client_for, insured_form, submit_c
 from tests.e2e.samples import pdf_scan
 
 # Eligible, with an amount above the inspection rule's 100,000.00: selected for a physical inspection
-RICH_CAREER = {"birth_date": "1965-04-10", "contribution_days": 900, "ceased_activity_on": "2025-12-31",
-               "contributions": [{"year": 2018, "salary_share": "110000.00", "employer_share": "4200.00"}]}
+RICH_CAREER = {
+    "birth_date": "1965-04-10",
+    "contribution_days": 900,
+    "ceased_activity_on": "2025-12-31",
+    "contributions": [{"year": 2018, "salary_share": "110000.00", "employer_share": "4200.00"}],
+}
 
 
 def visible_scan(title: str, file_format: str) -> bytes:
@@ -41,8 +45,11 @@ def claims_api(portal, registration_number: str) -> httpx.Client:
 def file_late_claim(api: httpx.Client, registration_number: str, **fields) -> dict:
     """A force-majeure claim filed after its deadline (the registry's date of cessation), with its proof: it goes to
     manual review."""
-    return submit_claim(api, insured_form(registration_number, force_majeure=True, ceased_activity_on=None, **fields),
-                        (*INSURED_DOCUMENTS, ("force_majeure_proof", pdf_scan())))
+    return submit_claim(
+        api,
+        insured_form(registration_number, force_majeure=True, ceased_activity_on=None, **fields),
+        (*INSURED_DOCUMENTS, ("force_majeure_proof", pdf_scan())),
+    )
 
 
 async def status_becomes(api: httpx.Client, claim_id: str, status: str, timeout_s: float = 90) -> dict:
@@ -71,7 +78,8 @@ async def csrf_token(page: Page) -> str:
 async def post_from_the_page(page: Page, action: str, fields: dict[str, str]) -> None:
     """Submit a form the page does not offer (as someone editing the page would), and wait for the answer page."""
     async with page.expect_navigation():
-        await page.evaluate("""([action, fields]) => {
+        await page.evaluate(
+            """([action, fields]) => {
             const form = document.createElement('form');
             form.method = 'post'; form.action = action;
             for (const [name, value] of Object.entries(fields)) {
@@ -79,4 +87,6 @@ async def post_from_the_page(page: Page, action: str, fields: dict[str, str]) ->
                 input.type = 'hidden'; input.name = name; input.value = value; form.appendChild(input);
             }
             document.body.appendChild(form); form.submit();
-        }""", [action, fields])
+        }""",
+            [action, fields],
+        )

@@ -28,8 +28,15 @@ from tests.conftest import OUTPUT
 
 CHROMIUM = os.environ.get("TAAWIDATY_CHROMIUM", "/usr/bin/chromium")
 # headless as root without a sandbox; no calls to Google's services, which this machine's closed network refuses
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 _CACHE = os.environ.get("TAAWIDATY_CACHE") or f"{os.environ.get('XDG_CACHE_HOME') or Path.home() / '.cache'}/taawidaty"
 AXE_JS = Path(os.environ.get("TAAWIDATY_AXE_JS") or f"{_CACHE}/node/node_modules/axe-core/axe.min.js")
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -60,8 +67,9 @@ async def launch(playwright: Playwright) -> Browser:
     return await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
 
 
-async def new_context(browser: Browser, device: str = "desktop", javascript: bool = True, locale: str = "fr-MA",
-                      **options) -> BrowserContext:
+async def new_context(
+    browser: Browser, device: str = "desktop", javascript: bool = True, locale: str = "fr-MA", **options
+) -> BrowserContext:
     """A fresh context (its own cookies): `device` "desktop" (1280x900) or "phone" (360x740, mobile, touch);
     `options` go to Playwright's `browser.new_context` (base_url, color_scheme, ...)."""
     context = await browser.new_context(**DEVICES[device], java_script_enabled=javascript, locale=locale, **options)

@@ -20,9 +20,10 @@ from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
 from tests import identity
 from tests.browser.browsing import SCREENSHOTS, Account, file_name, launch, new_context
-from tests.e2e.conftest import mongo, producer  # noqa: F401
+from tests.e2e.conftest import minio, mongo, producer  # noqa: F401 - fixtures the browser tests share
 from tests.e2e.flow import enrol_insured
 from tests.e2e.stack import Stack, portal_environment, running_stack
+from tests.e2e.test_antivirus import clamd  # noqa: F401 - a fixture: fails, never skips, when no clamd answers
 from tests.running_stacks import RUNNING_STACKS, watch_running_stacks
 
 PASSWORD = "Taawidaty-Browser-2026"
@@ -74,8 +75,9 @@ async def new_page(browser: Browser, request: pytest.FixtureRequest) -> AsyncIte
         pages = [page for context in contexts for page in context.pages]
         for n, page in enumerate(pages):
             with contextlib.suppress(Exception):  # a page that cannot be shot does not hide the failure
-                await page.screenshot(path=SCREENSHOTS / f"FAILED-{file_name(request.node.name)}-{n}.png",
-                                      full_page=True)
+                await page.screenshot(
+                    path=SCREENSHOTS / f"FAILED-{file_name(request.node.name)}-{n}.png", full_page=True
+                )
     for context in contexts:
         await context.close()
 
@@ -135,8 +137,9 @@ async def enrol_agent() -> EnrolAgent:
 
     async def enrol(agency: str = "CASA-ANFA") -> Account:
         username = f"9{random.randrange(10**7, 10**8)}"
-        await asyncio.to_thread(identity.create_user, username, PASSWORD, ("agent",), {"agency": agency},
-                                "Agent", agency.title())
+        await asyncio.to_thread(
+            identity.create_user, username, PASSWORD, ("agent",), {"agency": agency}, "Agent", agency.title()
+        )
         return Account(username, PASSWORD)
 
     return enrol

@@ -49,7 +49,8 @@ async def upload(page: Page, doc_type: str, *files: tuple[str, str, bytes]) -> N
     """Choose files for one item of the documents' checklist and send them."""
     item = page.locator(f"#doc-{doc_type}")
     await item.locator(f"#file-{doc_type}").set_input_files(
-        [{"name": name, "mimeType": mime, "buffer": content} for name, mime, content in files])
+        [{"name": name, "mimeType": mime, "buffer": content} for name, mime, content in files]
+    )
     await item.locator("form.upload-form button[type=submit]").click()
     await page.wait_for_load_state()
 

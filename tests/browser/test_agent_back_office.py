@@ -61,7 +61,8 @@ async def file_through_the_portal(page: Page, account: Account, agency: str) -> 
 
 
 async def test_an_agent_opens_the_documents_and_records_a_passed_inspection_the_claimant_sees_it(
-        portal, new_page, enrol_account, enrol_agent):
+    portal, new_page, enrol_account, enrol_agent
+):
     claimant = await new_page(base_url=portal.url)
     claim_id, reference = await file_through_the_portal(claimant, await enrol_account(RICH_CAREER), "CASA-ANFA")
     await wait_for_text(claimant, "#claim-status", "Casablanca Anfa")  # the agency chosen, on the claim's page
@@ -82,8 +83,10 @@ async def test_an_agent_opens_the_documents_and_records_a_passed_inspection_the_
     await page.goto("/agent/queues/inspection")
     await expect(page.locator("#agency")).to_have_value("CASA-ANFA")  # the agent's own agency first
     await expect(page.locator("#agency option[value=all]")).to_have_text("Toutes les agences")
-    assert await open_from_queue(page, "Contrôles physiques en attente de résultat", reference,
-                                 "agent-queue-inspection") == claim_id
+    assert (
+        await open_from_queue(page, "Contrôles physiques en attente de résultat", reference, "agent-queue-inspection")
+        == claim_id
+    )
     await expect(page.locator("#inspection-reasons")).to_contain_text("Montant au-dessus du plafond")
     await expect(page.locator("#decision-outcome")).to_have_text("Éligible")
     await expect(page.locator("main")).to_contain_text("Détail par année")
@@ -117,8 +120,11 @@ async def test_an_agent_opens_the_documents_and_records_a_passed_inspection_the_
         await check_page(page, f"agent-claim-document-{index}")
     assert kinds == {"pdf", "image"}
     async with page.context.expect_page() as opened:
-        await page.locator(".document-card").first.get_by_role(
-            "link", name=re.compile("Ouvrir dans un nouvel onglet")).click()
+        await (
+            page.locator(".document-card")
+            .first.get_by_role("link", name=re.compile("Ouvrir dans un nouvel onglet"))
+            .click()
+        )
     tab = await opened.value
     await tab.wait_for_load_state()
     await pdf_viewer_shown(tab)
@@ -165,11 +171,13 @@ async def _sms_after_acceptance(page: Page) -> bool:
 
 
 async def test_four_eyes_in_arabic_one_agent_accepts_another_approves_never_the_same(
-        portal, new_page, enrol_account, enrol_agent):
+    portal, new_page, enrol_account, enrol_agent
+):
     insured = await enrol_account(LATE_RICH_CAREER)
     api = claims_api(portal, insured.username)
-    created = file_late_claim(api, insured.username, applicant_name="فاطمة الزهراء العمراني", language="ar",
-                              agency="RABAT-AGDAL")
+    created = file_late_claim(
+        api, insured.username, applicant_name="فاطمة الزهراء العمراني", language="ar", agency="RABAT-AGDAL"
+    )
     await status_becomes(api, created["claim_id"], "manual_review")
     first, second = await enrol_agent("CASA-ANFA"), await enrol_agent("RABAT-AGDAL")
 
@@ -192,14 +200,18 @@ async def test_four_eyes_in_arabic_one_agent_accepts_another_approves_never_the_
     # the approval forced by posting it all the same: the claims API refuses it, the page says why in Arabic
     await post_from_the_page(page, f"/agent/claims/{claim_id}/approval", {"csrf_token": await csrf_token(page)})
     await expect(page.locator("#action-refusal")).to_have_text(
-        "لا يمكنك المصادقة على قبول اتخذته بنفسك: يجب أن يقوم بذلك عون آخر.")
+        "لا يمكنك المصادقة على قبول اتخذته بنفسك: يجب أن يقوم بذلك عون آخر."
+    )
     await check_page(page, "agent-claim-own-approval-refused")
 
     colleague = await new_page(base_url=portal.url, locale="ar-MA", device="phone")
     await colleague.goto("/agent/queues/approval")
     await sign_in(colleague, second.username, second.password)
-    await reload_until(colleague, lambda: colleague.get_by_role("link", name=created["reference"]).is_visible(),
-                       "the claim in the approval queue")
+    await reload_until(
+        colleague,
+        lambda: colleague.get_by_role("link", name=created["reference"]).is_visible(),
+        "the claim in the approval queue",
+    )
     await check_page(colleague, "agent-queue-approval")
     await colleague.goto("/agent/queues/inspection?agency=all")
     await expect(colleague.locator("#agency")).to_have_value("all")
@@ -221,7 +233,8 @@ async def test_four_eyes_in_arabic_one_agent_accepts_another_approves_never_the_
 
 
 async def test_an_agent_refuses_a_claim_by_keyboard_without_javascript_and_the_claimant_is_told(
-        portal, new_page, enrol_account, enrol_agent):
+    portal, new_page, enrol_account, enrol_agent
+):
     insured = await enrol_account(LATE_CAREER)
     api = claims_api(portal, insured.username)
     created = file_late_claim(api, insured.username)
@@ -231,8 +244,11 @@ async def test_an_agent_refuses_a_claim_by_keyboard_without_javascript_and_the_c
     page = await new_page(base_url=portal.url, javascript=False)
     await page.goto("/agent/queues/manual_review")
     await sign_in(page, agent.username, agent.password)
-    await reload_until(page, lambda: page.get_by_role("link", name=created["reference"]).is_visible(),
-                       "the claim in the manual review queue")
+    await reload_until(
+        page,
+        lambda: page.get_by_role("link", name=created["reference"]).is_visible(),
+        "the claim in the manual review queue",
+    )
     await page.get_by_role("link", name=created["reference"]).click()
     await expect(page.locator("#decision-reasons")).to_contain_text("force majeure")
 
@@ -272,8 +288,15 @@ async def test_a_claimant_reaches_no_page_of_the_back_office(portal, new_page, n
     await page.goto("/claims")
     await sign_in(page, new_insured.username, new_insured.password)
     await expect(page.get_by_role("link", name="Espace agents")).to_have_count(0)
-    for path in ("/agent", "/agent/queues/inspection", "/agent/queues/approval?page=2", "/agent/claims/abc",
-                 "/agent/claims/abc/documents/def", "/agent/audit?agent_id=900000001", "/agent/nothing/here"):
+    for path in (
+        "/agent",
+        "/agent/queues/inspection",
+        "/agent/queues/approval?page=2",
+        "/agent/claims/abc",
+        "/agent/claims/abc/documents/def",
+        "/agent/audit?agent_id=900000001",
+        "/agent/nothing/here",
+    ):
         response = await page.goto(path)
         assert response.status == 403, path
         await expect(page.locator("h1")).to_have_text("Page réservée aux agents de la CNSS")
@@ -281,8 +304,9 @@ async def test_a_claimant_reaches_no_page_of_the_back_office(portal, new_page, n
     await page.goto("/")
     token = await csrf_token(page)
     for action in ("inspection", "review", "approval"):
-        posted = await page.request.post(f"{portal.url}/agent/claims/abc/{action}",
-                                         form={"csrf_token": token, "passed": "yes", "outcome": "accept"})
+        posted = await page.request.post(
+            f"{portal.url}/agent/claims/abc/{action}", form={"csrf_token": token, "passed": "yes", "outcome": "accept"}
+        )
         assert posted.status == 403, action
 
     arabic = await new_page(base_url=portal.url, locale="ar-MA", device="phone")

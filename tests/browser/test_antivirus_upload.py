@@ -11,10 +11,8 @@ from playwright.async_api import expect
 from tests.browser.browsing import sign_in
 from tests.browser.portal_pages import check_page, fill_insured_form, upload
 from tests.browser.test_claimant_path import ARABIC, FRENCH
-from tests.e2e.conftest import minio  # noqa: F401
 from tests.e2e.flow import phone_of
 from tests.e2e.stack import Stack
-from tests.e2e.test_antivirus import clamd  # noqa: F401  (fails, never skips, when no clamd answers)
 from tests.unit.documents.hostile_files import EICAR  # built at run time from two halves, never stored whole
 
 pytestmark = pytest.mark.browser
@@ -30,7 +28,14 @@ def stack(portal) -> Stack:
 
 @pytest.mark.parametrize("language, device", [("fr", "desktop"), ("ar", "phone")])
 async def test_the_eicar_file_sent_from_the_documents_page_is_refused_as_infected_and_not_attached(
-        clamd, portal, new_page, new_insured, minio: Minio, language, device):  # noqa: F811
+    clamd,
+    portal,
+    new_page,
+    new_insured,
+    minio: Minio,
+    language,
+    device,
+):
     assert len(EICAR) == 68 and EICAR.endswith(b"EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*")
     words = ARABIC if language == "ar" else FRENCH
     page = await new_page(base_url=portal.url, device=device, locale=f"{language}-MA")

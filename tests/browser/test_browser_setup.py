@@ -34,9 +34,12 @@ BAD = """<!doctype html>
 <html><head><meta charset="utf-8"><title>Mauvaise page</title><link rel="stylesheet" href="/bad.css"></head>
 <body><img src="/scan.png"><input name="q"><p class="faint">contraste trop faible</p></body>
 </html>"""
-PAGES = {"/good": ("text/html; charset=utf-8", GOOD), "/bad": ("text/html; charset=utf-8", BAD),
-         "/page.js": ("text/javascript", "document.body.dataset.javascript = 'ran';"),
-         "/bad.css": ("text/css", ".faint { color: #c8c8c8; background: #fff; }")}
+PAGES = {
+    "/good": ("text/html; charset=utf-8", GOOD),
+    "/bad": ("text/html; charset=utf-8", BAD),
+    "/page.js": ("text/javascript", "document.body.dataset.javascript = 'ran';"),
+    "/bad.css": ("text/css", ".faint { color: #c8c8c8; background: #fff; }"),
+}
 EXPECTED = {"html-has-lang", "image-alt", "label", "color-contrast"}
 
 

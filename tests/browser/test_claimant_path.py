@@ -50,8 +50,11 @@ async def file_a_claim(page: Page, account: Account, arabic: bool = False) -> st
     await expect(page.locator("#error-summary")).to_be_visible()  # a wrong phone, named next to its field
     await expect(page.locator("#phone-error")).to_be_visible()
     await check_page(page, "claim-form-errors")
-    await fill_insured_form(page, phone_of(account.username).replace("+212", "0"),
-                            "فاطمة الزهراء العمراني" if arabic else "Fatima Zahra El Amrani")
+    await fill_insured_form(
+        page,
+        phone_of(account.username).replace("+212", "0"),
+        "فاطمة الزهراء العمراني" if arabic else "Fatima Zahra El Amrani",
+    )
     await check_page(page, "claim-form")
     await page.get_by_role("button", name=words["save"]).last.click()
 
@@ -75,18 +78,42 @@ async def file_a_claim(page: Page, account: Account, arabic: bool = False) -> st
     return reference
 
 
-FRENCH = {"eligibility": "Vérifier mon éligibilité", "eligible": "Éligible", "eligible_exact": "Résultat : Éligible",
-          "recompute": "Recalculer", "continue": "Continuer", "save": "Enregistrer et continuer",
-          "documents": "Vos documents", "not_allowed": "n'est pas un PDF",
-          "to_review": "Continuer : vérifier vos réponses",
-          "review": "Vérifiez vos réponses avant de valider", "validate": "Valider",
-          "download": "Télécharger l'accusé de dépôt", "sms": "SMS reçu sur votre téléphone",
-          "my_claims": "Mes demandes", "sign_out": "Se déconnecter", "sign_in": "Se connecter"}
-ARABIC = {"eligibility": "التحقق من أهليتي", "eligible": "مؤهل", "eligible_exact": "النتيجة : مؤهل",
-          "recompute": "إعادة الحساب", "continue": "متابعة", "save": "حفظ ومتابعة", "documents": "وثائقك",
-          "not_allowed": "ليس PDF", "to_review": "متابعة: التحقق من أجوبتك", "review": "تحقق من أجوبتك قبل التأكيد",
-          "validate": "تأكيد", "download": "تحميل وصل الإيداع", "sms": "وصلت الرسالة النصية إلى هاتفك",
-          "my_claims": "طلباتي", "sign_out": "تسجيل الخروج", "sign_in": "تسجيل الدخول"}
+FRENCH = {
+    "eligibility": "Vérifier mon éligibilité",
+    "eligible": "Éligible",
+    "eligible_exact": "Résultat : Éligible",
+    "recompute": "Recalculer",
+    "continue": "Continuer",
+    "save": "Enregistrer et continuer",
+    "documents": "Vos documents",
+    "not_allowed": "n'est pas un PDF",
+    "to_review": "Continuer : vérifier vos réponses",
+    "review": "Vérifiez vos réponses avant de valider",
+    "validate": "Valider",
+    "download": "Télécharger l'accusé de dépôt",
+    "sms": "SMS reçu sur votre téléphone",
+    "my_claims": "Mes demandes",
+    "sign_out": "Se déconnecter",
+    "sign_in": "Se connecter",
+}
+ARABIC = {
+    "eligibility": "التحقق من أهليتي",
+    "eligible": "مؤهل",
+    "eligible_exact": "النتيجة : مؤهل",
+    "recompute": "إعادة الحساب",
+    "continue": "متابعة",
+    "save": "حفظ ومتابعة",
+    "documents": "وثائقك",
+    "not_allowed": "ليس PDF",
+    "to_review": "متابعة: التحقق من أجوبتك",
+    "review": "تحقق من أجوبتك قبل التأكيد",
+    "validate": "تأكيد",
+    "download": "تحميل وصل الإيداع",
+    "sms": "وصلت الرسالة النصية إلى هاتفك",
+    "my_claims": "طلباتي",
+    "sign_out": "تسجيل الخروج",
+    "sign_in": "تسجيل الدخول",
+}
 
 
 async def follow_to_the_sms(page: Page, reference: str, arabic: bool, tmp_path) -> None:

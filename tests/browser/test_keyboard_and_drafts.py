@@ -37,8 +37,10 @@ async def send_by_keyboard(page: Page, doc_type: str, name: str, mime: str, cont
     async with page.expect_file_chooser() as chooser:
         await page.keyboard.press("Space")
     await (await chooser.value).set_files([{"name": name, "mimeType": mime, "buffer": content}])
-    await tab_to(page, "Envoyer : " + await page.locator(f"#doc-{doc_type}-title").evaluate(
-        "e => e.firstChild.textContent.trim()"))
+    await tab_to(
+        page,
+        "Envoyer : " + await page.locator(f"#doc-{doc_type}-title").evaluate("e => e.firstChild.textContent.trim()"),
+    )
     await page.keyboard.press("Enter")
     await expect(page.locator(f"#doc-{doc_type} .tag-done")).to_be_visible()
 

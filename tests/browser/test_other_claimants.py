@@ -64,8 +64,11 @@ async def test_a_survivors_claim_with_three_beneficiaries(portal, new_page, new_
         await page.get_by_role("button", name="إضافة ذي حق").click()
     await page.get_by_role("button", name="حذف ذي الحق 4").click()
     await expect(page.locator("fieldset.beneficiary")).to_have_count(3)
-    rows = [("خديجة بنعلي", "spouse", "", ""), ("يوسف العلوي", "child", "04/03/2012", "one_parent"),
-            ("سلمى العلوي", "child", "18/09/2007", "one_parent")]
+    rows = [
+        ("خديجة بنعلي", "spouse", "", ""),
+        ("يوسف العلوي", "child", "04/03/2012", "one_parent"),
+        ("سلمى العلوي", "child", "18/09/2007", "one_parent"),
+    ]
     for index, (name, relation, born, orphan) in enumerate(rows):
         await page.locator(f"#beneficiaries-{index}-full_name").fill(name)
         await page.locator(f"#beneficiaries-{index}-relation").select_option(relation)
@@ -76,8 +79,13 @@ async def test_a_survivors_claim_with_three_beneficiaries(portal, new_page, new_
     await page.get_by_role("button", name="حفظ ومتابعة").last.click()
 
     doc_types = await upload_every_document(page)
-    assert {"survivors_request_form", "marriage_certificate", "heirship_deed", "birth_certificate",
-            "school_certificate"} <= set(doc_types)
+    assert {
+        "survivors_request_form",
+        "marriage_certificate",
+        "heirship_deed",
+        "birth_certificate",
+        "school_certificate",
+    } <= set(doc_types)
     await check_page(page, "documents-survivors")
     await page.get_by_role("link", name="متابعة: التحقق من أجوبتك").click()
     await expect(page.locator("dl.summary").first).to_contain_text("سلمى العلوي")
@@ -89,11 +97,16 @@ async def test_a_survivors_claim_with_three_beneficiaries(portal, new_page, new_
 
 async def test_a_claim_returned_for_documents_is_completed_and_sent_again(portal, new_page, new_insured):
     token = identity.password_token(new_insured.username, new_insured.password)["access_token"]
-    with httpx.Client(base_url=portal.stack.url("claims"), headers={"Authorization": f"Bearer {token}"},
-                      timeout=30) as api:  # a claim sent with its bank details missing, as an older portal would
-        form = {"claimant_type": "insured", "registration_number": new_insured.username,
-                "applicant_name": "Ahmed Tazi", "phone": phone_of(new_insured.username),
-                "ceased_activity_on": "2025-12-31"}
+    with httpx.Client(
+        base_url=portal.stack.url("claims"), headers={"Authorization": f"Bearer {token}"}, timeout=30
+    ) as api:  # a claim sent with its bank details missing, as an older portal would
+        form = {
+            "claimant_type": "insured",
+            "registration_number": new_insured.username,
+            "applicant_name": "Ahmed Tazi",
+            "phone": phone_of(new_insured.username),
+            "ceased_activity_on": "2025-12-31",
+        }
         claim_id = api.post("/claims", json=form).raise_for_status().json()["claim_id"]
         api.put(f"/claims/{claim_id}/documents/identity_card", content=PDF).raise_for_status()
         api.post(f"/claims/{claim_id}/submit").raise_for_status()

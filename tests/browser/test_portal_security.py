@@ -38,8 +38,13 @@ async def test_one_person_cannot_open_anothers_claim_or_receipt(portal, new_page
     page = await new_page(base_url=portal.url)
     await page.goto("/claims")
     await sign_in(page, other.username, other.password)
-    for path in (f"/claims/{claim_id}", f"/claims/{claim_id}/documents", f"/claims/{claim_id}/receipt",
-                 f"/claims/{claim_id}/review", f"/claims/{claim_id}/form"):
+    for path in (
+        f"/claims/{claim_id}",
+        f"/claims/{claim_id}/documents",
+        f"/claims/{claim_id}/receipt",
+        f"/claims/{claim_id}/review",
+        f"/claims/{claim_id}/form",
+    ):
         response = await page.goto(path)
         assert response.status == 404, path
         await expect(page.locator("h1")).to_have_text("Page introuvable")
@@ -73,11 +78,14 @@ def another_site() -> Iterator[list[str]]:
 async def test_a_form_posted_from_another_site_is_refused(portal, new_page, new_insured, another_site):
     page = await new_page(base_url=portal.url)
     claim_id = await start_a_claim(page, new_insured)
-    another_site.insert(0, f"""<!doctype html><html lang="fr"><title>Gagnez</title><body>
+    another_site.insert(
+        0,
+        f"""<!doctype html><html lang="fr"><title>Gagnez</title><body>
       <form method="post" action="{portal.url}/claims/{claim_id}/submit"><button>Gagner un cadeau</button></form>
       <form method="post" action="{portal.url}/claims/{claim_id}/form">
         <input name="applicant_name" value="Pirate"><input name="phone" value="0661999999">
-        <input name="csrf_token" value="guessed"><button>Changer</button></form>""")
+        <input name="csrf_token" value="guessed"><button>Changer</button></form>""",
+    )
     for button in ("Gagner un cadeau", "Changer"):
         await page.goto(another_site[1])
         await page.get_by_role("button", name=button).click()
@@ -89,8 +97,10 @@ async def test_a_form_posted_from_another_site_is_refused(portal, new_page, new_
     await page.goto(f"/claims/{claim_id}/review")
     token = await page.locator("input[name=csrf_token]").first.get_attribute("value")
     from_elsewhere = await page.request.post(  # the session's cookie and token, but sent by another site's page
-        f"{portal.url}/claims/{claim_id}/submit", form={"csrf_token": token},
-        headers={"Origin": "http://localhost:9", "Sec-Fetch-Site": "cross-site"})
+        f"{portal.url}/claims/{claim_id}/submit",
+        form={"csrf_token": token},
+        headers={"Origin": "http://localhost:9", "Sec-Fetch-Site": "cross-site"},
+    )
     assert from_elsewhere.status == 403
     await page.goto(f"/claims/{claim_id}/review")
     await expect(page.locator("h1")).to_have_text("Vérifiez vos réponses avant de valider")  # still a draft
@@ -137,7 +147,8 @@ async def test_pages_forbid_inline_scripts_and_keep_the_session_out_of_scripts(p
 
 async def test_the_apis_take_the_providers_tokens_and_refuse_altered_ones(portal, new_insured):
     token = (await asyncio.to_thread(identity.password_token, new_insured.username, new_insured.password))[
-        "access_token"]
+        "access_token"
+    ]
     header, payload, signature = token.split(".")
     claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     claims["preferred_username"] = "123456789"  # someone else's registration number, same signature

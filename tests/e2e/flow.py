@@ -15,15 +15,21 @@ from services.claims.config import ClaimsSettings
 from tests.e2e.samples import INSURED_FORM, pdf_scan, png_scan
 
 ELIGIBLE_CAREER = {
-    "birth_date": "1965-04-10", "contribution_days": 900, "ceased_activity_on": "2025-12-31",
+    "birth_date": "1965-04-10",
+    "contribution_days": 900,
+    "ceased_activity_on": "2025-12-31",
     "contributions": [{"year": 2018, "salary_share": "2100.00", "employer_share": "4200.00"}],
 }
 LATE_CAREER = {  # the deadline passed in 2016: late, so force majeure sends the claim to an agent (2,100.00)
-    "birth_date": "1950-04-10", "contribution_days": 900, "ceased_activity_on": "2012-12-31",
+    "birth_date": "1950-04-10",
+    "contribution_days": 900,
+    "ceased_activity_on": "2012-12-31",
     "contributions": [{"year": 2010, "salary_share": "2100.00", "employer_share": "4200.00"}],
 }
-LATE_RICH_CAREER = {**LATE_CAREER,  # 60,000.00: above the 50,000.00 an agent's acceptance takes without approval
-                    "contributions": [{"year": 2010, "salary_share": "60000.00", "employer_share": "1.00"}]}
+LATE_RICH_CAREER = {
+    **LATE_CAREER,  # 60,000.00: above the 50,000.00 an agent's acceptance takes without approval
+    "contributions": [{"year": 2010, "salary_share": "60000.00", "employer_share": "1.00"}],
+}
 ENROLLED: list[str] = []  # every registration number the tests made, so the log check can look for them
 INSURED_DOCUMENTS = (("identity_card", pdf_scan(pages=2)), ("bank_details", png_scan()))
 
@@ -36,8 +42,12 @@ def client_for(base_url: str, subject: str, agent: bool = False, agency: str | N
 async def enrol_insured(producer: AIOKafkaProducer, registry: AsyncCollection, career: dict | None = None) -> str:
     """A new insured in the eligibility registry, through the registry-update event; their registration number."""
     number = f"{random.randrange(10**8, 10**9)}"
-    event = InsuredRecordUpdated(correlation_id="test", producer="career-system", registration_number=number,
-                                 record=CareerRecord.model_validate(career or ELIGIBLE_CAREER))
+    event = InsuredRecordUpdated(
+        correlation_id="test",
+        producer="career-system",
+        registration_number=number,
+        record=CareerRecord.model_validate(career or ELIGIBLE_CAREER),
+    )
     await producer.send_and_wait(Topic.INSURED_RECORD_UPDATED, event.model_dump_json().encode(), key=number.encode())
     deadline = time.monotonic() + 30
     while await registry.find_one({"_id": number}) is None:
@@ -47,8 +57,7 @@ async def enrol_insured(producer: AIOKafkaProducer, registry: AsyncCollection, c
     return number
 
 
-def submit_claim(api: httpx.Client, form: dict,
-                 documents: Iterable[tuple[str, bytes]] = INSURED_DOCUMENTS) -> dict:
+def submit_claim(api: httpx.Client, form: dict, documents: Iterable[tuple[str, bytes]] = INSURED_DOCUMENTS) -> dict:
     created = api.post("/claims", json=form).raise_for_status().json()
     for doc_type, content in documents:
         api.put(f"/claims/{created['claim_id']}/documents/{doc_type}", content=content).raise_for_status()
@@ -59,8 +68,12 @@ def submit_claim(api: httpx.Client, form: dict,
 def insured_form(registration_number: str, **fields) -> dict:
     """The sample form for this insured, with a phone of their own (the fake SMSC matches delivery reports by
     number and second, so two claims sharing a phone could swap their reports)."""
-    return {**INSURED_FORM, "registration_number": registration_number, "phone": phone_of(registration_number),
-            **fields}
+    return {
+        **INSURED_FORM,
+        "registration_number": registration_number,
+        "phone": phone_of(registration_number),
+        **fields,
+    }
 
 
 def phone_of(registration_number: str) -> str:

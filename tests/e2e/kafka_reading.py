@@ -4,8 +4,9 @@ from aiokafka import AIOKafkaConsumer
 
 
 async def events_of(servers, topic: str, claim_id: str) -> list[bytes]:
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=servers["KAFKA_BOOTSTRAP_SERVERS"],
-                                auto_offset_reset="earliest", group_id=None)
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=servers["KAFKA_BOOTSTRAP_SERVERS"], auto_offset_reset="earliest", group_id=None
+    )
     await consumer.start()
     try:
         found: list[bytes] = []

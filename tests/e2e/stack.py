@@ -38,14 +38,18 @@ class Stack:
     def url(self, service: str, instance: int = 0) -> str:
         return f"http://127.0.0.1:{port_of(service, instance)}"
 
-    def start(self, *services: str, instance: int = 0, extra_env: dict[str, str] | None = None,
-              wait: bool = True) -> None:
+    def start(
+        self, *services: str, instance: int = 0, extra_env: dict[str, str] | None = None, wait: bool = True
+    ) -> None:
         self.logs.mkdir(parents=True, exist_ok=True)
         for name in services or SERVICES:
             log = open(self.logs / f"{name}-{instance}.log", "ab")  # noqa: SIM115 - kept open for the process
             env = {**self.env, f"{name.upper()}_HTTP_PORT": str(port_of(name, instance)), **(extra_env or {})}
             self.processes[name, instance] = subprocess.Popen(
-                [sys.executable, "-m", f"services.{name}"], env=env, stdout=log, stderr=subprocess.STDOUT,
+                [sys.executable, "-m", f"services.{name}"],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
                 cwd=Path(__file__).resolve().parents[2],
             )
         for name in (services or SERVICES) if wait else ():
@@ -65,8 +69,9 @@ class Stack:
             time.sleep(0.3)
         raise RuntimeError(f"{name} not ready after {timeout_s}s; see {self.logs}/{name}-{instance}.log")
 
-    def restart_to_crash_at(self, service: str, point: str, marker: Path,
-                            extra_env: dict[str, str] | None = None) -> None:
+    def restart_to_crash_at(
+        self, service: str, point: str, marker: Path, extra_env: dict[str, str] | None = None
+    ) -> None:
         """Restart `service` so that it dies the first time it reaches `point` (services/runtime/faults.py)."""
         marker.touch()
         self.stop(service)
@@ -100,8 +105,11 @@ def stack_environment(servers: dict[str, str], run_id: str) -> dict[str, str]:
     env["NOTIFICATIONS_DELIVERY_REPORT_URL"] = f"http://127.0.0.1:{port_of('notifications')}/delivery-reports"
     env["CLAIMS_DOCUMENTS_URL"] = f"http://127.0.0.1:{port_of('documents')}"
     local = ClaimsSettings()  # eligibility also takes the tests' own tokens (issue_token), signed with this key
-    env |= {"ELIGIBILITY_JWT_VERIFICATION_KEY": local.jwt_verification_key,
-            "ELIGIBILITY_JWT_ISSUER": local.jwt_issuer, "ELIGIBILITY_JWT_AUDIENCE": local.jwt_audience}
+    env |= {
+        "ELIGIBILITY_JWT_VERIFICATION_KEY": local.jwt_verification_key,
+        "ELIGIBILITY_JWT_ISSUER": local.jwt_issuer,
+        "ELIGIBILITY_JWT_AUDIENCE": local.jwt_audience,
+    }
     # An SMS a kill left unsent goes out again within a test's patience (a minute without progress), after Kannel's
     # delivery-report retries (about 60 s when the service is down, a few seconds across a restart).
     env.setdefault("NOTIFICATIONS_UNCONFIRMED_AFTER_S", "40")
@@ -113,21 +121,38 @@ def portal_environment(identity: dict[str, str]) -> dict[str, str]:
     """The portal's settings in a test stack (this stack's services, the local Keycloak's `taawidaty-portal` client)
     and the identity provider's OIDC_* variables (`identity`: the `identity_provider` fixture), with which the claims
     and eligibility services verify the RS256 tokens the portal sends on behalf of the signed-in person."""
-    backends = {f"PORTAL_{name.upper()}_URL": f"http://127.0.0.1:{port_of(name)}"
-                for name in ("claims", "documents", "eligibility", "receipts")}
-    return {**identity, **backends, "PORTAL_OIDC_ISSUER": identity["OIDC_ISSUER"],
-            "PORTAL_OIDC_CLIENT_ID": "taawidaty-portal",
-            "PORTAL_OIDC_CLIENT_SECRET": os.environ.get("PORTAL_OIDC_CLIENT_SECRET", "taawidaty-portal-local-secret"),
-            "PORTAL_PUBLIC_URL": f"http://127.0.0.1:{port_of('portal')}", "PORTAL_SECURE_COOKIES": "false"}
+    backends = {
+        f"PORTAL_{name.upper()}_URL": f"http://127.0.0.1:{port_of(name)}"
+        for name in ("claims", "documents", "eligibility", "receipts")
+    }
+    return {
+        **identity,
+        **backends,
+        "PORTAL_OIDC_ISSUER": identity["OIDC_ISSUER"],
+        "PORTAL_OIDC_CLIENT_ID": "taawidaty-portal",
+        "PORTAL_OIDC_CLIENT_SECRET": os.environ.get("PORTAL_OIDC_CLIENT_SECRET", "taawidaty-portal-local-secret"),
+        "PORTAL_PUBLIC_URL": f"http://127.0.0.1:{port_of('portal')}",
+        "PORTAL_SECURE_COOKIES": "false",
+    }
 
 
 @contextmanager
 def running_stack(servers: dict[str, str], run_id: str, extra_env: dict[str, str] | None = None) -> Iterator[Stack]:
     """The five services on a fresh database prefix, the sample insured of deploy/local/fixtures loaded."""
     env = stack_environment(servers, run_id) | (extra_env or {})
-    subprocess.run([sys.executable, "-m", "services.eligibility", "load-registry",
-                    str(ROOT / "deploy/local/fixtures/insured.json")], env=env, check=True, cwd=ROOT,
-                   capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "services.eligibility",
+            "load-registry",
+            str(ROOT / "deploy/local/fixtures/insured.json"),
+        ],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+    )
     stack = Stack(env, OUTPUT / "logs" / run_id)
     try:
         stack.start()

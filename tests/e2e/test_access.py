@@ -30,11 +30,14 @@ def test_an_insured_cannot_file_for_another_registration_number(api):
     assert api.post("/claims", json=insured_form("111222333")).status_code == 403
 
 
-@pytest.mark.parametrize("token", [
-    issue_token(ClaimsSettings(), "123456789", ttl=timedelta(seconds=-120)),  # past the 30 s clock skew
-    issue_token(ClaimsSettings(), "123456789", signing_key="not-the-configured-key-at-all-0123456789"),
-    "not.a.token",
-])
+@pytest.mark.parametrize(
+    "token",
+    [
+        issue_token(ClaimsSettings(), "123456789", ttl=timedelta(seconds=-120)),  # past the 30 s clock skew
+        issue_token(ClaimsSettings(), "123456789", signing_key="not-the-configured-key-at-all-0123456789"),
+        "not.a.token",
+    ],
+)
 def test_an_expired_forged_or_malformed_token_is_refused(stack, token):
     response = httpx.get(f"{stack.url('claims')}/claims/x", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 401

@@ -31,15 +31,18 @@ def clamd(stack: Stack) -> str:
             connection.sendall(b"zPING\0")
             assert connection.recv(16) == b"PONG\0"
     except (OSError, AssertionError) as error:
-        pytest.fail(f"no clamd answering at DOCUMENTS_CLAMD_SOCKET={path!r} ({error!r}): run the tests with "
-                    "deploy/local/test.sh, or deploy/local/start.sh clamd and `. deploy/local/env.sh`")
+        pytest.fail(
+            f"no clamd answering at DOCUMENTS_CLAMD_SOCKET={path!r} ({error!r}): run the tests with "
+            "deploy/local/test.sh, or deploy/local/start.sh clamd and `. deploy/local/env.sh`"
+        )
     return path
 
 
 def test_the_eicar_test_file_is_refused_as_infected_and_nothing_is_kept(clamd, api, insured, minio: Minio):
     claim_id = api.post("/claims", json=insured_form(insured)).raise_for_status().json()["claim_id"]
-    response = api.put(f"/claims/{claim_id}/documents/identity_card", content=EICAR,
-                       headers={"X-File-Name": "identity.pdf"})
+    response = api.put(
+        f"/claims/{claim_id}/documents/identity_card", content=EICAR, headers={"X-File-Name": "identity.pdf"}
+    )
     assert response.status_code == 422, response.text
     detail = response.json()["detail"]
     assert detail["code"] == "infected"
@@ -49,7 +52,8 @@ def test_the_eicar_test_file_is_refused_as_infected_and_nothing_is_kept(clamd, a
 
 
 async def test_a_scanner_frozen_mid_run_delays_a_submitted_claim_without_losing_its_documents(
-        clamd, api, insured, mongo, run_id):
+    clamd, api, insured, mongo, run_id
+):
     """clamd frozen (SIGSTOP) right after the claim is submitted: the documents service's scan waits on the socket
     (its timeout, DOCUMENTS_CLAMD_TIMEOUT_S, is longer than the outage); once clamd is back the documents are
     verified, scanned by clamd (the decision follows: accepted, or drawn for an inspection)."""

@@ -36,8 +36,11 @@ async def late_claim(stack, producer, mongo, run_id, career, **fields):
     """A force-majeure claim filed after its deadline, once it is in manual review: (claimant API, created)."""
     insured = await enrol_insured(producer, mongo[f"{run_id}_eligibility"]["insured"], career)
     api = client_for(stack.url("claims"), insured)
-    created = submit_claim(api, insured_form(insured, force_majeure=True, ceased_activity_on=None, **fields),
-                           documents=(*INSURED_DOCUMENTS, ("force_majeure_proof", pdf_scan())))
+    created = submit_claim(
+        api,
+        insured_form(insured, force_majeure=True, ceased_activity_on=None, **fields),
+        documents=(*INSURED_DOCUMENTS, ("force_majeure_proof", pdf_scan())),
+    )
     await status_becomes(api, created["claim_id"], "manual_review", timeout_s=90)
     return api, created
 
@@ -60,13 +63,16 @@ def sms_texts(reference: str) -> list[str]:
 
 
 async def test_a_force_majeure_claim_is_accepted_by_one_agent_approved_by_a_second_then_inspected(
-        stack, producer, mongo, run_id, first_agent, second_agent):
+    stack, producer, mongo, run_id, first_agent, second_agent
+):
     api, created = await late_claim(stack, producer, mongo, run_id, LATE_RICH_CAREER, agency="RABAT-AGDAL")
     claim_id = created["claim_id"]
 
     queue = first_agent.get("/agent/queues/manual_review", params={"page": 1}).raise_for_status().json()
-    pages = [queue] + [first_agent.get("/agent/queues/manual_review", params={"page": page}).json()
-                       for page in range(2, queue["pages"] + 1)]
+    pages = [queue] + [
+        first_agent.get("/agent/queues/manual_review", params={"page": page}).json()
+        for page in range(2, queue["pages"] + 1)
+    ]
     line = next(c for page in pages for c in page["claims"] if c["claim_id"] == claim_id)
     assert (line["reasons"], line["amount"], line["agency"]) == (["FORCE_MAJEURE_REVIEW"], "60000.00", "RABAT-AGDAL")
     since = [c["since"] for page in pages for c in page["claims"]]
@@ -111,21 +117,31 @@ async def test_a_force_majeure_claim_is_accepted_by_one_agent_approved_by_a_seco
     actions = [(entry["agent_id"], entry["action"]) for entry in reversed(trail["entries"])]
     assert ("agent-anfa", "claim_viewed") in actions
     assert [a for a in actions if a[1] != "claim_viewed"] == [
-        ("agent-anfa", "review_decided"), ("agent-agdal", "review_approved"), ("agent-agdal", "inspection_recorded")]
+        ("agent-anfa", "review_decided"),
+        ("agent-agdal", "review_approved"),
+        ("agent-agdal", "inspection_recorded"),
+    ]
     by_agent = first_agent.get("/agent/audit", params={"agent_id": "agent-agdal"}).json()
     assert {entry["claim_id"] for entry in by_agent["entries"]} >= {claim_id}
 
 
 async def test_a_refusal_by_an_agent_sends_one_refusal_sms_and_a_replayed_decision_changes_nothing(
-        stack, producer, mongo, run_id, first_agent):
+    stack, producer, mongo, run_id, first_agent
+):
     api, created = await late_claim(stack, producer, mongo, run_id, LATE_CAREER)
     claim_id = created["claim_id"]
-    unexplained = first_agent.post(f"/claims/{claim_id}/review",
-                                   json={"outcome": "refuse", "reasons": ["FORCE_MAJEURE_REVIEW"]})
+    unexplained = first_agent.post(
+        f"/claims/{claim_id}/review", json={"outcome": "refuse", "reasons": ["FORCE_MAJEURE_REVIEW"]}
+    )
     assert unexplained.status_code == 422
-    refused = first_agent.post(f"/claims/{claim_id}/review", json={
-        "outcome": "refuse", "reasons": ["FORCE_MAJEURE_REVIEW"],
-        "justification": "Le certificat d'hospitalisation ne couvre pas la période du retard."})
+    refused = first_agent.post(
+        f"/claims/{claim_id}/review",
+        json={
+            "outcome": "refuse",
+            "reasons": ["FORCE_MAJEURE_REVIEW"],
+            "justification": "Le certificat d'hospitalisation ne couvre pas la période du retard.",
+        },
+    )
     assert refused.status_code == 202
 
     claim = await wait_for_sms(api, claim_id, "refusal")
@@ -149,15 +165,18 @@ async def test_a_refusal_by_an_agent_sends_one_refusal_sms_and_a_replayed_decisi
 
 
 async def test_a_failed_inspection_needs_a_reason_and_refuses_the_claim_with_one_sms(
-        stack, producer, mongo, run_id, first_agent):
+    stack, producer, mongo, run_id, first_agent
+):
     api, created = await late_claim(stack, producer, mongo, run_id, LATE_CAREER)
     claim_id = created["claim_id"]
     assert first_agent.post(f"/claims/{claim_id}/inspection", json={"passed": True}).status_code == 409
     assert first_agent.post(f"/claims/{claim_id}/review", json={"outcome": "accept"}).json()["needs_approval"] is False
     await status_becomes(api, claim_id, "under_inspection")
     assert first_agent.post(f"/claims/{claim_id}/inspection", json={"passed": False}).status_code == 422
-    failed = first_agent.post(f"/claims/{claim_id}/inspection", json={
-        "passed": False, "reason": "IDENTITY_NOT_CONFIRMED", "notes": "CNIE présentée expirée"})
+    failed = first_agent.post(
+        f"/claims/{claim_id}/inspection",
+        json={"passed": False, "reason": "IDENTITY_NOT_CONFIRMED", "notes": "CNIE présentée expirée"},
+    )
     assert failed.status_code == 202
 
     claim = await wait_for_sms(api, claim_id, "refusal")
@@ -189,11 +208,16 @@ async def test_a_claimants_token_reaches_no_agent_endpoint(api, insured):
     claim_id = created["claim_id"]
     claim = await wait_for_status(api, claim_id, "documents_verified")
     document_id = claim["documents"][0]["document_id"]
-    calls = [("GET", "/agent/queues", None), ("GET", "/agent/queues/inspection", None),
-             ("GET", f"/claims/{claim_id}/file", None), ("GET", f"/claims/{claim_id}/documents/{document_id}", None),
-             ("POST", f"/claims/{claim_id}/inspection", {"passed": True}),
-             ("POST", f"/claims/{claim_id}/review", {"outcome": "accept"}),
-             ("POST", f"/claims/{claim_id}/review/approval", {}), ("GET", f"/agent/audit?claim_id={claim_id}", None)]
+    calls = [
+        ("GET", "/agent/queues", None),
+        ("GET", "/agent/queues/inspection", None),
+        ("GET", f"/claims/{claim_id}/file", None),
+        ("GET", f"/claims/{claim_id}/documents/{document_id}", None),
+        ("POST", f"/claims/{claim_id}/inspection", {"passed": True}),
+        ("POST", f"/claims/{claim_id}/review", {"outcome": "accept"}),
+        ("POST", f"/claims/{claim_id}/review/approval", {}),
+        ("GET", f"/agent/audit?claim_id={claim_id}", None),
+    ]
     for method, path, body in calls:
         assert api.request(method, path, json=body).status_code == 403, path
 

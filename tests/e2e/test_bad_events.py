@@ -14,13 +14,19 @@ from tests.e2e.samples import pdf_scan, png_scan
 
 pytestmark = pytest.mark.e2e
 
-BAD_PAYLOADS = [b"not json at all", b'{"type": "claim.submitted"}', b"\xff\xfe\x00garbage", b"[]",
-                json.dumps({"claim_id": "x", "type": "claim.submitted", "claim": {"reference": 7}}).encode()]
+BAD_PAYLOADS = [
+    b"not json at all",
+    b'{"type": "claim.submitted"}',
+    b"\xff\xfe\x00garbage",
+    b"[]",
+    json.dumps({"claim_id": "x", "type": "claim.submitted", "claim": {"reference": 7}}).encode(),
+]
 
 
 async def dead_letters(servers, topic: str, count: int, marker: bytes) -> list[DeadLetter]:
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=servers["KAFKA_BOOTSTRAP_SERVERS"],
-                                auto_offset_reset="earliest", group_id=None)
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=servers["KAFKA_BOOTSTRAP_SERVERS"], auto_offset_reset="earliest", group_id=None
+    )
     await consumer.start()
     found: list[DeadLetter] = []
     try:
@@ -46,7 +52,8 @@ async def test_malformed_events_land_in_dead_letters_and_the_next_claim_still_fl
     # Two consumer groups read claims.submitted: documents, and the claims service's timeline.
     letters = await dead_letters(servers, Topic.CLAIM_SUBMITTED.dead_letters, 2 * len(BAD_PAYLOADS), marker)
     assert {(letter.consumer, letter.original_value_b64) for letter in letters} == {
-        (consumer, base64.b64encode(p).decode()) for p in BAD_PAYLOADS for consumer in ("documents", "claims")}
+        (consumer, base64.b64encode(p).decode()) for p in BAD_PAYLOADS for consumer in ("documents", "claims")
+    }
     assert all(letter.reason for letter in letters)
     assert any("claim.reference" in letter.reason for letter in letters)
     intake_letters = await dead_letters(servers, Topic.CLAIM_INTAKE.dead_letters, len(BAD_PAYLOADS), marker)
@@ -57,19 +64,25 @@ async def test_malformed_events_land_in_dead_letters_and_the_next_claim_still_fl
 
 
 async def test_a_claim_a_portal_publishes_on_the_intake_topic_flows_like_one_from_the_api(
-        api, insured, producer, minio):
+    api, insured, producer, minio
+):
     claim_id = str(uuid.uuid4())
     documents = []
     for doc_type, data in (("identity_card", pdf_scan()), ("bank_details", png_scan())):
         document_id = str(uuid.uuid4())
         key = f"{claim_id}/{document_id}"
         minio.put_object("quarantine", key, io.BytesIO(data), len(data))
-        documents.append(DocumentRef(document_id=document_id, doc_type=doc_type, bucket="quarantine",
-                                     object_key=key, size=len(data)))
-    command = SubmitClaim(claim_id=claim_id, correlation_id=str(uuid.uuid4()), producer="portal-test",
-                          submitted_by=insured,
-                          form=ClaimForm.model_validate(insured_form(insured)),
-                          documents=tuple(documents))
+        documents.append(
+            DocumentRef(document_id=document_id, doc_type=doc_type, bucket="quarantine", object_key=key, size=len(data))
+        )
+    command = SubmitClaim(
+        claim_id=claim_id,
+        correlation_id=str(uuid.uuid4()),
+        producer="portal-test",
+        submitted_by=insured,
+        form=ClaimForm.model_validate(insured_form(insured)),
+        documents=tuple(documents),
+    )
     for _ in range(2):  # a portal retrying must not make two claims
         await producer.send_and_wait(Topic.CLAIM_INTAKE, command.model_dump_json().encode(), key=claim_id.encode())
 

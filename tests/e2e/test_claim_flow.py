@@ -21,13 +21,14 @@ from tests.e2e.samples import INSURED_FORM, pdf_scan, smsc_messages
 pytestmark = pytest.mark.e2e
 
 RICH_CAREER = {  # revalued amount above the inspection rule's 100,000 MAD limit
-    "birth_date": "1964-02-03", "contribution_days": 1000, "ceased_activity_on": "2025-06-30",
+    "birth_date": "1964-02-03",
+    "contribution_days": 1000,
+    "ceased_activity_on": "2025-06-30",
     "contributions": [{"year": 2019, "salary_share": "40000.00", "employer_share": "80000.00"}],
 }
 
 
-async def test_a_submitted_claim_flows_to_its_sms_with_every_effect_stored(api, insured, minio: Minio, mongo,
-                                                                           run_id):
+async def test_a_submitted_claim_flows_to_its_sms_with_every_effect_stored(api, insured, minio: Minio, mongo, run_id):
     created = submit_claim(api, insured_form(insured))
     claim_id, reference = created["claim_id"], created["reference"]
 
@@ -65,7 +66,8 @@ async def test_a_delivery_report_from_the_gateway_reaches_the_timeline(api, insu
 
 
 async def test_a_claim_selected_for_inspection_is_accepted_only_once_an_agent_records_a_pass(
-        stack, producer, mongo, run_id, agent_api):
+    stack, producer, mongo, run_id, agent_api
+):
     insured = await enrol_insured(producer, mongo[f"{run_id}_eligibility"]["insured"], RICH_CAREER)
     with client_for(stack.url("claims"), insured) as api:
         created = submit_claim(api, insured_form(insured))
@@ -90,7 +92,8 @@ async def test_a_claim_with_a_missing_document_goes_back_to_the_claimant_with_th
     claim = await wait_for_status(api, created["claim_id"], "documents_incomplete")
     entry = next(e for e in claim["timeline"] if e["status"] == "documents_incomplete")
     assert entry["detail"]["missing"] == [
-        {"doc_type": "bank_details", "fr": "RIB ou chèque barré", "ar": "شهادة التعريف البنكي أو شيك مسطر"}]
+        {"doc_type": "bank_details", "fr": "RIB ou chèque barré", "ar": "شهادة التعريف البنكي أو شيك مسطر"}
+    ]
     assert claim["status"] == "returned"
     await wait_for_sms(api, created["claim_id"], "missing_documents")
     texts = [m.text for m in smsc_messages() if created["reference"] in m.text]

@@ -20,29 +20,58 @@ pytestmark = pytest.mark.e2e
 
 async def test_a_dead_letter_replayed_by_the_operator_command_is_handled(api, insured, stack, producer):
     claim_id = str(uuid.uuid4())
-    command = SubmitClaim(claim_id=claim_id, correlation_id="replay-test", producer="portal", submitted_by=insured,
-                          form=ClaimForm.model_validate(insured_form(insured)))
-    letter = DeadLetter(source_topic=Topic.CLAIM_INTAKE, partition=0, offset=0, consumer="claims",
-                        reason="MongoDB was unreachable", failed_at=datetime.now(UTC), attempts=8,
-                        original_value_b64=base64.b64encode(command.model_dump_json().encode()).decode())
-    sent = await producer.send_and_wait(Topic.CLAIM_INTAKE.dead_letters, letter.model_dump_json().encode(),
-                                        key=claim_id.encode())
+    command = SubmitClaim(
+        claim_id=claim_id,
+        correlation_id="replay-test",
+        producer="portal",
+        submitted_by=insured,
+        form=ClaimForm.model_validate(insured_form(insured)),
+    )
+    letter = DeadLetter(
+        source_topic=Topic.CLAIM_INTAKE,
+        partition=0,
+        offset=0,
+        consumer="claims",
+        reason="MongoDB was unreachable",
+        failed_at=datetime.now(UTC),
+        attempts=8,
+        original_value_b64=base64.b64encode(command.model_dump_json().encode()).decode(),
+    )
+    sent = await producer.send_and_wait(
+        Topic.CLAIM_INTAKE.dead_letters, letter.model_dump_json().encode(), key=claim_id.encode()
+    )
     reference = f"{sent.topic}:{sent.partition}:{sent.offset}"
 
-    listed = subprocess.run([sys.executable, "-m", "services.dead_letters", "list", "--topic", Topic.CLAIM_INTAKE],
-                            env=stack.env, cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    listed = subprocess.run(
+        [sys.executable, "-m", "services.dead_letters", "list", "--topic", Topic.CLAIM_INTAKE],
+        env=stack.env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert f"{reference}  from claims.intake.v1[0]@0  consumer=claims" in listed
     assert "MongoDB was unreachable" in listed
-    subprocess.run([sys.executable, "-m", "services.dead_letters", "replay", reference], env=stack.env, cwd=ROOT,
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "services.dead_letters", "replay", reference],
+        env=stack.env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
 
     claim = await wait_for_status(api, claim_id, "documents_incomplete")
     assert claim["timeline"][0]["status"] == "submitted"
 
 
 def test_replaying_a_dead_letter_that_does_not_exist_fails(stack):
-    result = subprocess.run([sys.executable, "-m", "services.dead_letters", "replay", "claims.intake.v1.dlq:0:999999"],
-                            env=stack.env, cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "services.dead_letters", "replay", "claims.intake.v1.dlq:0:999999"],
+        env=stack.env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 1 and "not found" in result.stderr
 
 
@@ -56,7 +85,8 @@ def test_every_service_reports_health_and_metrics(stack, service):
 
 
 async def test_a_service_killed_between_its_write_and_its_publish_publishes_the_event_exactly_once(
-        api, insured, stack, servers, tmp_path):
+    api, insured, stack, servers, tmp_path
+):
     marker = tmp_path / "crash-before-publish"
     stack.restart_to_crash_at("eligibility", "BEFORE_PUBLISH", marker)
     try:

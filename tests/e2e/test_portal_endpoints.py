@@ -20,11 +20,15 @@ def test_the_list_of_claims_shows_only_the_callers_own(api, insured, stack):
         assert other.post("/claims", json=insured_form("111222333")).status_code in (201, 409)
         assert mine["claim_id"] not in [claim["claim_id"] for claim in other.get("/claims").json()["claims"]]
 
-    listed, = api.get("/claims").raise_for_status().json()["claims"]
+    (listed,) = api.get("/claims").raise_for_status().json()["claims"]
     assert {key: listed[key] for key in ("claim_id", "reference", "status", "claimant_type")} == {
-        "claim_id": mine["claim_id"], "reference": mine["reference"], "status": "draft", "claimant_type": "insured"}
+        "claim_id": mine["claim_id"],
+        "reference": mine["reference"],
+        "status": "draft",
+        "claimant_type": "insured",
+    }
     api.put(f"/claims/{mine['claim_id']}/documents/bank_details", content=png_scan()).raise_for_status()
-    again, = api.get("/claims").json()["claims"]
+    (again,) = api.get("/claims").json()["claims"]
     assert datetime.fromisoformat(again["updated_at"]) > datetime.fromisoformat(again["created_at"])
 
 
@@ -33,7 +37,8 @@ def test_the_list_of_claims_needs_a_token(stack):
 
 
 async def test_the_estimate_answers_for_the_callers_own_record_with_each_condition_in_words(
-        stack, producer, mongo, run_id):
+    stack, producer, mongo, run_id
+):
     number = await enrol_insured(producer, mongo[f"{run_id}_eligibility"]["insured"], STILL_WORKING)
     with client_for(stack.url("eligibility"), number) as eligibility:
         as_registered = eligibility.post("/estimate", json={}).raise_for_status().json()
@@ -42,8 +47,12 @@ async def test_the_estimate_answers_for_the_callers_own_record_with_each_conditi
 
     assert (as_registered["outcome"], as_registered["reasons"]) == ("ineligible", ["STILL_EMPLOYED"])
     assert [c["code"] for c in as_registered["conditions"] if not c["met"]] == ["STILL_EMPLOYED"]
-    assert as_registered["registry"] == {"birth_date": "1965-04-10", "contribution_days": 900,
-                                         "ceased_activity_on": None, "underground_mining_years": 0}
+    assert as_registered["registry"] == {
+        "birth_date": "1965-04-10",
+        "contribution_days": 900,
+        "ceased_activity_on": None,
+        "underground_mining_years": 0,
+    }
     assert (what_if["outcome"], what_if["period"], what_if["deadline"]) == ("eligible", "P4", "2030-12-31")
     assert float(what_if["amount"]) > 2100 and [row["year"] for row in what_if["breakdown"]] == [2018]
     assert all(c["met"] and c["fr"] and c["ar"] for c in what_if["conditions"])
@@ -68,7 +77,12 @@ def test_the_checklist_of_an_insured_miner_lists_the_underground_certificate(sta
     form = insured_form("123456789", mining_activity=True)
     answer = httpx.post(f"{stack.url('documents')}/checklist", json=form).raise_for_status().json()
     assert [d["doc_type"] for d in answer["documents"]] == [
-        "identity_card", "bank_details", "underground_work_certificate"]
+        "identity_card",
+        "bank_details",
+        "underground_work_certificate",
+    ]
     assert all(d["label_fr"] and d["label_ar"] for d in answer["documents"])
     assert (answer["accepted_types"], answer["max_file_bytes"]) == (
-        ["application/pdf", "image/jpeg", "image/png"], 10 * 1024 * 1024)
+        ["application/pdf", "image/jpeg", "image/png"],
+        10 * 1024 * 1024,
+    )

@@ -28,10 +28,12 @@ pytestmark = pytest.mark.e2e
 
 def qr_token(pdf: bytes, tmp_path) -> str:
     (tmp_path / "receipt.pdf").write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-png", "-r", "150", "-singlefile", tmp_path / "receipt.pdf", tmp_path / "page"],
-                   check=True)
-    decoded = subprocess.run(["zbarimg", "--quiet", "--raw", tmp_path / "page.png"], capture_output=True, text=True,
-                             check=True).stdout.strip()
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "150", "-singlefile", tmp_path / "receipt.pdf", tmp_path / "page"], check=True
+    )
+    decoded = subprocess.run(
+        ["zbarimg", "--quiet", "--raw", tmp_path / "page.png"], capture_output=True, text=True, check=True
+    ).stdout.strip()
     return decoded.split("?t=", 1)[1]
 
 
@@ -57,8 +59,9 @@ async def test_the_claimant_downloads_their_receipt_and_anyone_can_verify_its_co
     assert httpx.get(verification, params={"code": "AAAAA-AAAAA"}).status_code == 404
 
 
-async def test_a_redelivered_event_with_two_instances_running_sends_no_second_sms(api, insured, stack, servers,
-                                                                                   producer):
+async def test_a_redelivered_event_with_two_instances_running_sends_no_second_sms(
+    api, insured, stack, servers, producer
+):
     created = submit_claim(api, insured_form(insured))
     claim = await wait_for_sms(api, created["claim_id"])
     trigger = Topic.RECEIPT_ISSUED if claim["status"] == "under_inspection" else Topic.CLAIM_ACCEPTED
@@ -74,10 +77,13 @@ async def test_a_redelivered_event_with_two_instances_running_sends_no_second_sm
     assert len([m for m in smsc_messages() if created["reference"] in m.text]) == 1
 
 
-@pytest.mark.parametrize("language, reason_words", [("ar", "أيام الاشتراك تخول الحق في معاش"),
-                                                    ("fr", "jours cotisés suffisants: droit à une pension")])
+@pytest.mark.parametrize(
+    "language, reason_words",
+    [("ar", "أيام الاشتراك تخول الحق في معاش"), ("fr", "jours cotisés suffisants: droit à une pension")],
+)
 async def test_a_refused_claimant_gets_one_refusal_sms_in_their_language_and_a_redelivery_sends_nothing_more(
-        stack, servers, producer, mongo, run_id, language, reason_words):
+    stack, servers, producer, mongo, run_id, language, reason_words
+):
     owed_a_pension = {**ELIGIBLE_CAREER, "contribution_days": 3500}
     number = await enrol_insured(producer, mongo[f"{run_id}_eligibility"]["insured"], owed_a_pension)
     with client_for(stack.url("claims"), number) as api:
@@ -96,8 +102,7 @@ async def test_a_refused_claimant_gets_one_refusal_sms_in_their_language_and_a_r
     assert claim["status"] == "refused"
     sms = [e["detail"]["kind"] for e in claim["timeline"] if e["status"] == "sms_delivered"]
     assert sms == ["refusal"]
-    text = (await mongo[f"{run_id}_notifications"]["notifications"].find_one(
-        {"claim_id": created["claim_id"]}))["text"]
+    text = (await mongo[f"{run_id}_notifications"]["notifications"].find_one({"claim_id": created["claim_id"]}))["text"]
     parts = [m for m in smsc_messages() if m.receiver == phone_of(number).lstrip("+")]
     assert len(parts) == count_parts(text) and len([m for m in parts if created["reference"] in m.text]) == 1
     received = "".join(m.text for m in parts)
@@ -118,7 +123,8 @@ async def test_an_sms_is_sent_once_the_gateway_is_back_after_an_outage(api, insu
 
 
 async def test_an_sms_whose_sender_died_before_the_gateway_got_it_is_sent_once_after_the_restart(
-        api, insured, stack, tmp_path):
+    api, insured, stack, tmp_path
+):
     marker = tmp_path / "crash-before-sms"
     unsent_soon = {"NOTIFICATIONS_UNCONFIRMED_AFTER_S": "5", "NOTIFICATIONS_UNSENT_SWEEP_INTERVAL_S": "1"}
     stack.restart_to_crash_at("notifications", "BEFORE_SMS", marker, unsent_soon)

@@ -49,6 +49,7 @@ def consumers_of(topic: Topic) -> set[str]:
 
 # --- servers ---------------------------------------------------------------------------------------------------
 
+
 def server_pid(name: str) -> int:
     """The pid start.sh recorded for a local server (kafka, ferretdb, minio, bearerbox, clamd, ...)."""
     if os.environ.get("TAAWIDATY_SERVERS") == "testcontainers" and name in ("kafka", "ferretdb", "minio"):
@@ -70,6 +71,7 @@ async def freeze(name: str, seconds: float) -> None:
 
 
 # --- services --------------------------------------------------------------------------------------------------
+
 
 def kill_nine(stack: Stack, service: str, instance: int = 0) -> None:
     """SIGKILL, no goodbye: no graceful stop, no offset commit, no outbox flush, no consumer group leave."""
@@ -116,6 +118,7 @@ def all_healthy(stack: Stack) -> dict[str, str]:
 
 # --- Kafka -----------------------------------------------------------------------------------------------------
 
+
 class _DescribeGroups(Request[DescribeGroupsRequest_v2]):
     """DescribeGroups v2: aiokafka 0.14 pairs its v3 request with the v2 response schema, so against Kafka 4
     `AIOKafkaAdminClient.describe_consumer_groups` fails with "Buffer underrun decoding string"."""
@@ -142,33 +145,46 @@ async def group_members(bootstrap: str, groups: Iterable[str]) -> dict[str, tupl
             coordinator = await admin.find_coordinator(group)
             response = await admin._client.send(coordinator, _DescribeGroups([group]))
             for _error, name, state, _ptype, _protocol, group_members_ in response.groups:
-                members[name] = (state, [
-                    (client_id, ConsumerProtocolMemberAssignment.decode(assignment).partitions() if assignment else [])
-                    for _member, client_id, _host, _metadata, assignment in group_members_
-                ])
+                members[name] = (
+                    state,
+                    [
+                        (
+                            client_id,
+                            ConsumerProtocolMemberAssignment.decode(assignment).partitions() if assignment else [],
+                        )
+                        for _member, client_id, _host, _metadata, assignment in group_members_
+                    ],
+                )
         return members
     finally:
         await admin.close()
 
 
-async def wait_for_members(bootstrap: str, groups: Iterable[str], count: int, timeout_s: float = 60,
-                           partitions: int = 3) -> dict[str, Members]:
+async def wait_for_members(
+    bootstrap: str, groups: Iterable[str], count: int, timeout_s: float = 60, partitions: int = 3
+) -> dict[str, Members]:
     """The groups once each is stable with `count` members, each holding partitions, together all of them."""
     groups = list(groups)
     deadline = time.monotonic() + timeout_s
 
     def settled(group: str, state: str, members: Members) -> bool:
         held = [p for _, parts in members for p in parts]
-        return (state == "Stable" and len(members) == count and all(parts for _, parts in members)
-                and len(held) == len(set(held)) == partitions * len(GROUPS[group][1]))
+        return (
+            state == "Stable"
+            and len(members) == count
+            and all(parts for _, parts in members)
+            and len(held) == len(set(held)) == partitions * len(GROUPS[group][1])
+        )
 
     while True:
         described = await group_members(bootstrap, groups)
         if all(g in described and settled(g, *described[g]) for g in groups):
             return {g: described[g][1] for g in groups}
         if time.monotonic() > deadline:
-            raise AssertionError(f"groups not at {count} members sharing all partitions after {timeout_s}s: "
-                                 f"{ {g: (s, [(c, len(p)) for c, p in m]) for g, (s, m) in described.items()} }")
+            raise AssertionError(
+                f"groups not at {count} members sharing all partitions after {timeout_s}s: "
+                f"{ {g: (s, [(c, len(p)) for c, p in m]) for g, (s, m) in described.items()} }"
+            )
         await asyncio.sleep(1)
 
 
@@ -179,8 +195,11 @@ async def partitions_of(bootstrap: str, topics: Iterable[str]) -> list[TopicPart
         described = await admin.describe_topics(list(topics))
     finally:
         await admin.close()
-    return [TopicPartition(topic["topic"], partition["partition"]) for topic in described
-            for partition in topic["partitions"]]
+    return [
+        TopicPartition(topic["topic"], partition["partition"])
+        for topic in described
+        for partition in topic["partitions"]
+    ]
 
 
 async def end_offsets(bootstrap: str, topics: Iterable[str] = DEAD_LETTER_TOPICS) -> dict[TopicPartition, int]:
@@ -194,12 +213,18 @@ async def end_offsets(bootstrap: str, topics: Iterable[str] = DEAD_LETTER_TOPICS
         await consumer.stop()
 
 
-async def dead_letters_since(bootstrap: str, start: dict[TopicPartition, int], key: bytes | None = None,
-                             wait_for: int = 0, timeout_s: float = 0) -> list[tuple[str, DeadLetter]]:
+async def dead_letters_since(
+    bootstrap: str, start: dict[TopicPartition, int], key: bytes | None = None, wait_for: int = 0, timeout_s: float = 0
+) -> list[tuple[str, DeadLetter]]:
     """(dead-letter topic, letter) of every letter written after the `start` offsets; with `key`, only those
     whose key starts with it. With `wait_for`, reads on until that many came or `timeout_s` passed."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
-                                fetch_max_bytes=32 * 1024 * 1024, max_partition_fetch_bytes=8 * 1024 * 1024)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap,
+        group_id=None,
+        enable_auto_commit=False,
+        fetch_max_bytes=32 * 1024 * 1024,
+        max_partition_fetch_bytes=8 * 1024 * 1024,
+    )
     await consumer.start()
     try:
         consumer.assign(list(start))
@@ -211,8 +236,11 @@ async def dead_letters_since(bootstrap: str, start: dict[TopicPartition, int], k
             ends = await consumer.end_offsets(list(start))
             while [p for p in start if await consumer.position(p) < ends[p]]:
                 for partition, records in (await consumer.getmany(timeout_ms=2000)).items():
-                    letters += [(partition.topic, DeadLetter.model_validate_json(record.value)) for record in records
-                                if key is None or (record.key or b"").startswith(key)]
+                    letters += [
+                        (partition.topic, DeadLetter.model_validate_json(record.value))
+                        for record in records
+                        if key is None or (record.key or b"").startswith(key)
+                    ]
             if len(letters) >= wait_for or time.monotonic() > deadline:
                 return letters
             await asyncio.sleep(1)
@@ -228,8 +256,10 @@ async def committed_offsets(bootstrap: str, groups: Iterable[str] = GROUPS) -> d
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
-        return {group: {tp: meta.offset for tp, meta in (await admin.list_consumer_group_offsets(group)).items()}
-                for group in groups}
+        return {
+            group: {tp: meta.offset for tp, meta in (await admin.list_consumer_group_offsets(group)).items()}
+            for group in groups
+        }
     finally:
         await admin.close()
 

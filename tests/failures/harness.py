@@ -52,8 +52,10 @@ class Outcome:
 
     def line(self, name: str) -> str:
         extra = f"; {'; '.join(self.notes)}" if self.notes else ""
-        return (f"[{name}] {self.claims} claims complete in {self.seconds:.0f}s "
-                f"({self.inspections} drawn for inspection){extra}")
+        return (
+            f"[{name}] {self.claims} claims complete in {self.seconds:.0f}s "
+            f"({self.inspections} drawn for inspection){extra}"
+        )
 
 
 def new_registration_numbers(count: int) -> list[str]:
@@ -107,11 +109,15 @@ class ClaimLoad:
         """`count` new eligible insured in the registry, through the registry-update event."""
         numbers = new_registration_numbers(count)
         for number in numbers:
-            event = InsuredRecordUpdated(correlation_id="failure-tests", producer="career-system",
-                                         registration_number=number,
-                                         record=CareerRecord.model_validate(ELIGIBLE_CAREER))
-            await self.producer.send(Topic.INSURED_RECORD_UPDATED, event.model_dump_json().encode(),
-                                     key=number.encode())
+            event = InsuredRecordUpdated(
+                correlation_id="failure-tests",
+                producer="career-system",
+                registration_number=number,
+                record=CareerRecord.model_validate(ELIGIBLE_CAREER),
+            )
+            await self.producer.send(
+                Topic.INSURED_RECORD_UPDATED, event.model_dump_json().encode(), key=number.encode()
+            )
         await self.producer.flush()
         deadline = time.monotonic() + timeout_s
         while await self.registry.count_documents({"_id": {"$in": numbers}}) < count:
@@ -119,8 +125,7 @@ class ClaimLoad:
             await asyncio.sleep(1)
         return numbers
 
-    async def file_all(self, insured: list[str], spread_s: float, workers: int = 4,
-                       api_timeout_s: float = 180) -> None:
+    async def file_all(self, insured: list[str], spread_s: float, workers: int = 4, api_timeout_s: float = 180) -> None:
         """File one claim per insured, starting them evenly over `spread_s` seconds."""
         queue: asyncio.Queue[str] = asyncio.Queue()
         started = time.monotonic()
@@ -148,8 +153,12 @@ class ClaimLoad:
 
     def file_one(self, insured: str, deadline: float) -> Filed:
         with client_for(self.stack.url("claims"), insured) as api:
-            created = _retry(lambda: api.post("/claims", json=insured_form(insured),
-                                              headers={"Idempotency-Key": f"failure-{insured}"}), deadline).json()
+            created = _retry(
+                lambda: api.post(
+                    "/claims", json=insured_form(insured), headers={"Idempotency-Key": f"failure-{insured}"}
+                ),
+                deadline,
+            ).json()
             claim_id = created["claim_id"]
             for doc_type, content in INSURED_DOCUMENTS:
                 _attach(api, claim_id, doc_type, content, deadline)
@@ -210,8 +219,9 @@ class ClaimLoad:
         ids = [f.claim_id for f in self.filed]
         decisions = await self._count(self.decisions, ids)
         receipts = await self._count(self.receipts, ids)
-        notifications = {doc["claim_id"]: doc async for doc in self.notifications.find(
-            {"claim_id": {"$in": ids}}, {"outbox": 0})}
+        notifications = {
+            doc["claim_id"]: doc async for doc in self.notifications.find({"claim_id": {"$in": ids}}, {"outbox": 0})
+        }
         notified = await self._count(self.notifications, ids)
         sms = await self.sms_received()
         problems, lost, reports_lost = [], [], []
@@ -221,19 +231,27 @@ class ClaimLoad:
             selected = statuses["selected_for_inspection"] > 0
             sent, parts, text_parts = sms[filed.claim_id]
             counts = {
-                "decisions": decisions[filed.claim_id], "receipts": receipts[filed.claim_id],
-                "notifications": notified[filed.claim_id], "sms": sent, "submitted": statuses["submitted"],
+                "decisions": decisions[filed.claim_id],
+                "receipts": receipts[filed.claim_id],
+                "notifications": notified[filed.claim_id],
+                "sms": sent,
+                "submitted": statuses["submitted"],
                 "decided": statuses["decided"] + statuses["selected_for_inspection"],
-                "receipt_issued": statuses["receipt_issued"], "accepted": statuses["accepted"] + selected,
+                "receipt_issued": statuses["receipt_issued"],
+                "accepted": statuses["accepted"] + selected,
             }
             if filed.claim_id in pending:
                 record = notifications.get(filed.claim_id, {})
                 if all(count == 1 for count in counts.values()) and record.get("status") in ("queued", "sent"):
-                    reports_lost.append(f"{filed.reference}: SMS at the SMSC, record {record['status']!r} since "
-                                        f"{record.get('updated_at')}, {describe(claims[filed.claim_id])}")
+                    reports_lost.append(
+                        f"{filed.reference}: SMS at the SMSC, record {record['status']!r} since "
+                        f"{record.get('updated_at')}, {describe(claims[filed.claim_id])}"
+                    )
                 else:
-                    lost.append(f"{filed.reference} ({filed.claim_id}): {describe(claims[filed.claim_id])}, "
-                                f"notification {record.get('status')!r}")
+                    lost.append(
+                        f"{filed.reference} ({filed.claim_id}): {describe(claims[filed.claim_id])}, "
+                        f"notification {record.get('status')!r}"
+                    )
                 continue
             counts["sms_delivered"] = statuses["sms_delivered"]
             if wrong := {name: count for name, count in counts.items() if count != 1}:
@@ -246,10 +264,15 @@ class ClaimLoad:
         assert not lost, f"{len(lost)} of {expected} claims lost (stuck before their SMS went out): {lost[:8]}"
         assert not problems, f"{len(problems)} claims not handled exactly once: {problems[:10]}"
         if reports_lost:
-            raise DeliveryReportsLost(f"{len(reports_lost)} of {expected} claims never got their SMS delivery "
-                                      f"report (the SMS did reach the SMSC, once): {reports_lost[:5]}")
-        inspections = sum(1 for claim in done.values()
-                          if any(e["status"] == "selected_for_inspection" for e in claim["timeline"].values()))
+            raise DeliveryReportsLost(
+                f"{len(reports_lost)} of {expected} claims never got their SMS delivery "
+                f"report (the SMS did reach the SMSC, once): {reports_lost[:5]}"
+            )
+        inspections = sum(
+            1
+            for claim in done.values()
+            if any(e["status"] == "selected_for_inspection" for e in claim["timeline"].values())
+        )
         return Outcome(expected, elapsed, inspections)
 
     async def sms_received(self) -> dict[str, tuple[int, int, int]]:
@@ -258,15 +281,24 @@ class ClaimLoad:
         messages = smsc_messages_since(self.smsc_start)
         by_reference = Counter(ref for _, text in messages for ref in set(REFERENCE.findall(text)))
         by_receiver = Counter(receiver for receiver, _ in messages)
-        texts = {doc["claim_id"]: doc["text"] async for doc in self.notifications.find(
-            {"claim_id": {"$in": [f.claim_id for f in self.filed]}}, {"claim_id": 1, "text": 1})}
-        return {f.claim_id: (by_reference[f.reference], by_receiver[phone_of(f.insured).lstrip("+")],
-                             count_parts(texts[f.claim_id]) if f.claim_id in texts else 0) for f in self.filed}
+        texts = {
+            doc["claim_id"]: doc["text"]
+            async for doc in self.notifications.find(
+                {"claim_id": {"$in": [f.claim_id for f in self.filed]}}, {"claim_id": 1, "text": 1}
+            )
+        }
+        return {
+            f.claim_id: (
+                by_reference[f.reference],
+                by_receiver[phone_of(f.insured).lstrip("+")],
+                count_parts(texts[f.claim_id]) if f.claim_id in texts else 0,
+            )
+            for f in self.filed
+        }
 
     @staticmethod
     async def _count(collection, ids: list[str]) -> Counter:
-        return Counter([doc["claim_id"] async for doc in collection.find({"claim_id": {"$in": ids}},
-                                                                          {"claim_id": 1})])
+        return Counter([doc["claim_id"] async for doc in collection.find({"claim_id": {"$in": ids}}, {"claim_id": 1})])
 
 
 def is_final(claim: dict) -> bool:
@@ -277,7 +309,8 @@ def is_final(claim: dict) -> bool:
     selected = "selected_for_inspection" in statuses
     delivered = {entry["detail"].get("kind") for entry in timeline if entry["status"] == "sms_delivered"}
     expected = {"submitted", "documents_verified", "receipt_issued"} | (
-        {"selected_for_inspection"} if selected else {"decided", "accepted"})
+        {"selected_for_inspection"} if selected else {"decided", "accepted"}
+    )
     return expected <= statuses and ("inspection" if selected else "acceptance") in delivered
 
 

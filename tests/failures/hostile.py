@@ -39,46 +39,82 @@ from services.claims.handlers import ClaimEvent
 Headers = list[tuple[str, bytes]]
 TIMELINE = TypeAdapter(ClaimEvent)
 MODELS: dict[Topic, type[BaseModel]] = {
-    Topic.CLAIM_INTAKE: SubmitClaim, Topic.CLAIM_SUBMITTED: ClaimSubmitted,
-    Topic.DOCUMENTS_VERIFIED: DocumentsVerified, Topic.DOCUMENTS_INCOMPLETE: DocumentsIncomplete,
-    Topic.CLAIM_DECIDED: ClaimDecided, Topic.CLAIM_ACCEPTED: ClaimAccepted,
-    Topic.CLAIM_REFUSED: ClaimRefused, Topic.REVIEWS: ReviewDecided,
-    Topic.INSPECTION_COMPLETED: InspectionCompleted, Topic.INSURED_RECORD_UPDATED: InsuredRecordUpdated,
-    Topic.RECEIPT_ISSUED: ReceiptIssued, Topic.NOTIFICATION_STATUS: NotificationStatusChanged,
+    Topic.CLAIM_INTAKE: SubmitClaim,
+    Topic.CLAIM_SUBMITTED: ClaimSubmitted,
+    Topic.DOCUMENTS_VERIFIED: DocumentsVerified,
+    Topic.DOCUMENTS_INCOMPLETE: DocumentsIncomplete,
+    Topic.CLAIM_DECIDED: ClaimDecided,
+    Topic.CLAIM_ACCEPTED: ClaimAccepted,
+    Topic.CLAIM_REFUSED: ClaimRefused,
+    Topic.REVIEWS: ReviewDecided,
+    Topic.INSPECTION_COMPLETED: InspectionCompleted,
+    Topic.INSURED_RECORD_UPDATED: InsuredRecordUpdated,
+    Topic.RECEIPT_ISSUED: ReceiptIssued,
+    Topic.NOTIFICATION_STATUS: NotificationStatusChanged,
 }
 _WRONG = [["a", 1], {"nested": {"deeper": [None]}}, 3.5e300, -1, True, "", "\u0000\u202e\ufeff", "2026-02-30"]
 
 
 def sample(topic: Topic, claim_id: str = "0b6a6f3e-hostile") -> dict[str, Any]:
     """A VALID event of the topic, the base every hostile variant breaks."""
-    form = ClaimForm(claimant_type="insured", registration_number="123456789", applicant_name="Sample Name",
-                     phone="+212661000000")
+    form = ClaimForm(
+        claimant_type="insured", registration_number="123456789", applicant_name="Sample Name", phone="+212661000000"
+    )
     claim = ClaimDetails(**form.model_dump(), reference="RCS-20260101-0B6A6F3E", filed_on=date(2026, 1, 1))
-    document = VerifiedDocument(document_id="d1", doc_type="identity_card", bucket="documents", object_key="k",
-                                content_type="application/pdf", size=1, pages=1, sha256="0" * 64)
+    document = VerifiedDocument(
+        document_id="d1",
+        doc_type="identity_card",
+        bucket="documents",
+        object_key="k",
+        content_type="application/pdf",
+        size=1,
+        pages=1,
+        sha256="0" * 64,
+    )
     decision = DecisionSummary(outcome="eligible", amount=Decimal("10.00"))
     inspection = InspectionSelection(selected=False)
     envelope = {"claim_id": claim_id, "correlation_id": "hostile", "producer": "hostile-tests"}
     events: dict[Topic, BaseModel] = {
-        Topic.CLAIM_INTAKE: SubmitClaim(**envelope, submitted_by="123456789", form=form, documents=(
-            DocumentRef(document_id="d1", doc_type="identity_card", bucket="quarantine", object_key="k", size=1),)),
+        Topic.CLAIM_INTAKE: SubmitClaim(
+            **envelope,
+            submitted_by="123456789",
+            form=form,
+            documents=(
+                DocumentRef(document_id="d1", doc_type="identity_card", bucket="quarantine", object_key="k", size=1),
+            ),
+        ),
         Topic.CLAIM_SUBMITTED: ClaimSubmitted(**envelope, claim=claim),
         Topic.DOCUMENTS_VERIFIED: DocumentsVerified(**envelope, claim=claim, documents=(document,)),
         Topic.DOCUMENTS_INCOMPLETE: DocumentsIncomplete(**envelope, claim=claim, missing=("bank_details",)),
-        Topic.CLAIM_DECIDED: ClaimDecided(**envelope, claim=claim, documents=(document,), decision=decision,
-                                          inspection=inspection),
+        Topic.CLAIM_DECIDED: ClaimDecided(
+            **envelope, claim=claim, documents=(document,), decision=decision, inspection=inspection
+        ),
         Topic.CLAIM_ACCEPTED: ClaimAccepted(**envelope, claim=claim, amount=Decimal("10.00")),
         Topic.CLAIM_REFUSED: ClaimRefused(**envelope, claim=claim, reasons=("DEADLINE_PASSED",), agent_id="agent"),
-        Topic.REVIEWS: ReviewDecided(**envelope, agent_id="agent", outcome="refuse", reasons=("DEADLINE_PASSED",),
-                                     justification="Déposée après la date limite."),
+        Topic.REVIEWS: ReviewDecided(
+            **envelope,
+            agent_id="agent",
+            outcome="refuse",
+            reasons=("DEADLINE_PASSED",),
+            justification="Déposée après la date limite.",
+        ),
         Topic.INSPECTION_COMPLETED: InspectionCompleted(**envelope, passed=True, agent_id="agent"),
         Topic.INSURED_RECORD_UPDATED: InsuredRecordUpdated(
-            correlation_id="hostile", producer="hostile-tests", registration_number="123456789",
-            record=CareerRecord(birth_date=date(1960, 1, 1), contribution_days=10)),
-        Topic.RECEIPT_ISSUED: ReceiptIssued(**envelope, claim=claim, decision=decision, inspection=inspection,
-                                            receipt=ReceiptRef(bucket="receipts", object_key="k", sha256="0", size=1)),
-        Topic.NOTIFICATION_STATUS: NotificationStatusChanged(**envelope, notification_id="n", kind="acceptance",
-                                                             status="sent"),
+            correlation_id="hostile",
+            producer="hostile-tests",
+            registration_number="123456789",
+            record=CareerRecord(birth_date=date(1960, 1, 1), contribution_days=10),
+        ),
+        Topic.RECEIPT_ISSUED: ReceiptIssued(
+            **envelope,
+            claim=claim,
+            decision=decision,
+            inspection=inspection,
+            receipt=ReceiptRef(bucket="receipts", object_key="k", sha256="0", size=1),
+        ),
+        Topic.NOTIFICATION_STATUS: NotificationStatusChanged(
+            **envelope, notification_id="n", kind="acceptance", status="sent"
+        ),
     }
     return json.loads(events[topic].model_dump_json())
 
@@ -113,8 +149,18 @@ def _required(topic: Topic) -> list[str]:
     return [name for name, field in MODELS[topic].model_fields.items() if field.is_required()]
 
 
-KINDS = ("not_json", "invalid_utf8", "wrong_top_level", "wrong_types", "missing_field", "unknown_version",
-         "nested_junk", "empty_or_tombstone", "oversized_field", "content_type_lies")
+KINDS = (
+    "not_json",
+    "invalid_utf8",
+    "wrong_top_level",
+    "wrong_types",
+    "missing_field",
+    "unknown_version",
+    "nested_junk",
+    "empty_or_tombstone",
+    "oversized_field",
+    "content_type_lies",
+)
 
 
 def variants(topic: Topic, count: int) -> Iterator[tuple[str, bytes | None, Headers]]:
@@ -136,12 +182,17 @@ def _candidate(kind: str, base: dict[str, Any], field: str) -> tuple[bytes | Non
     broken = dict(base)
     match kind:
         case "not_json":
-            return random.choice([b"not json at all", b"<xml/>", b"{'single': 'quotes'}", b'{"a": 1,}',
-                                  b"\x00\x01\x02", b"{" * 50]), []
+            return random.choice(
+                [b"not json at all", b"<xml/>", b"{'single': 'quotes'}", b'{"a": 1,}', b"\x00\x01\x02", b"{" * 50]
+            ), []
         case "invalid_utf8":
-            return random.choice([b"\xff\xfe\xfd" + bytes(random.randrange(128, 256) for _ in range(20)),
-                                  json.dumps(base).encode().replace(b'"hostile"', b'"\xc3\x28\xa0\xa1"'),
-                                  b'{"type": "' + bytes([0xED, 0xA0, 0x80]) + b'"}']), []
+            return random.choice(
+                [
+                    b"\xff\xfe\xfd" + bytes(random.randrange(128, 256) for _ in range(20)),
+                    json.dumps(base).encode().replace(b'"hostile"', b'"\xc3\x28\xa0\xa1"'),
+                    b'{"type": "' + bytes([0xED, 0xA0, 0x80]) + b'"}',
+                ]
+            ), []
         case "wrong_top_level":
             top = random.choice([[], [base], 42, "a string", None, True, 1e308, {"list": [base]}])
             return json.dumps(top).encode(), []
@@ -154,8 +205,10 @@ def _candidate(kind: str, base: dict[str, Any], field: str) -> tuple[bytes | Non
         case "unknown_version":  # a v2 envelope: the v1 fields moved under "data", as a breaking change would
             rest = {k: v for k, v in base.items() if k not in ("type", "version")}
             version = random.choice([2, 3, 99, -1])
-            return (json.dumps({"type": base.get("type"), "version": version, "data": rest}).encode(),
-                    [("event-version", str(version).encode())])
+            return (
+                json.dumps({"type": base.get("type"), "version": version, "data": rest}).encode(),
+                [("event-version", str(version).encode())],
+            )
         case "nested_junk":
             broken["junk"] = _nested_junk(40)
             broken[field] = _nested_junk(random.randrange(5, 60))
@@ -168,4 +221,5 @@ def _candidate(kind: str, base: dict[str, Any], field: str) -> tuple[bytes | Non
         case _:  # content-type headers that lie about the body
             content_type = random.choice([b"application/json", b"text/plain", b"application/x-garbage"])
             return random.choice([b"\xff\xfe not utf-8", b"{broken", json.dumps([1, 2]).encode()]), [
-                ("content-type", content_type)]
+                ("content-type", content_type)
+            ]

@@ -26,7 +26,8 @@ async def a_normal_claim_still_completes(stack, producer, mongo, run_id) -> None
 
 
 async def test_a_thousand_malformed_or_hostile_events_land_in_dead_letters_with_reasons_and_no_consumer_falls(
-        stack, producer, mongo, run_id, bootstrap):
+    stack, producer, mongo, run_id, bootstrap
+):
     marker = f"hostile-{uuid.uuid4().hex[:8]}-".encode()
     dead_letters = await end_offsets(bootstrap)
     processes = {key: process.pid for key, process in stack.processes.items()}
@@ -40,12 +41,15 @@ async def test_a_thousand_malformed_or_hostile_events_land_in_dead_letters_with_
     await producer.flush()
     expected = {(topic.dead_letters, consumer): EVENTS_PER_TOPIC for topic in Topic for consumer in consumers_of(topic)}
 
-    letters = await dead_letters_since(bootstrap, dead_letters, key=marker, wait_for=sum(expected.values()),
-                                       timeout_s=240)
+    letters = await dead_letters_since(
+        bootstrap, dead_letters, key=marker, wait_for=sum(expected.values()), timeout_s=240
+    )
     elapsed = time.monotonic() - started
     counts = Counter((topic, letter.consumer) for topic, letter in letters)
-    print(f"[hostile] {sum(sent[t].total() for t in Topic)} events ({', '.join(KINDS)}), {len(letters)} dead letters "
-          f"in {elapsed:.0f}s: " + ", ".join(f"{t}/{c}: {n}" for (t, c), n in sorted(counts.items())))
+    print(
+        f"[hostile] {sum(sent[t].total() for t in Topic)} events ({', '.join(KINDS)}), {len(letters)} dead letters "
+        f"in {elapsed:.0f}s: " + ", ".join(f"{t}/{c}: {n}" for (t, c), n in sorted(counts.items()))
+    )
     assert counts == expected
     for (dead_letter_topic, consumer), _ in expected.items():
         topic = Topic(dead_letter_topic.removesuffix(".dlq"))

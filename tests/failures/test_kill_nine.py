@@ -18,7 +18,8 @@ CLAIMS = int(os.environ.get("TAAWIDATY_KILL_NINE_CLAIMS", "500"))
 
 
 async def test_every_service_killed_mid_run_and_restarted_loses_nothing_and_does_nothing_twice(
-        stack, producer, mongo, run_id, bootstrap, seed):
+    stack, producer, mongo, run_id, bootstrap, seed
+):
     load = ClaimLoad(stack, producer, mongo, run_id)
     insured = await load.enrol(CLAIMS)
     dead_letters = await end_offsets(bootstrap)

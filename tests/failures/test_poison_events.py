@@ -46,7 +46,8 @@ async def _committed(bootstrap: str, group: str, partition: TopicPartition) -> i
 
 
 async def test_a_well_formed_event_of_an_unknown_version_is_dead_lettered_not_acted_upon(
-        stack, producer, mongo, run_id, bootstrap):
+    stack, producer, mongo, run_id, bootstrap
+):
     dead_letters, sms_from = await end_offsets(bootstrap), smsc_offset()
     claim_id = f"v2-{uuid.uuid4()}"
     event = {**sample(Topic.CLAIM_ACCEPTED, claim_id), "version": 2, "event_id": str(uuid.uuid4())}
@@ -54,8 +55,7 @@ async def test_a_well_formed_event_of_an_unknown_version_is_dead_lettered_not_ac
     event["claim"] = {**event["claim"], "phone": phone}
     with pytest.raises(ValidationError, match="version"):  # a v1 model refuses a v2 event
         ClaimAccepted.model_validate(event)
-    await send(producer, Topic.CLAIM_ACCEPTED, json.dumps(event).encode(), claim_id.encode(),
-               [("event-version", b"2")])
+    await send(producer, Topic.CLAIM_ACCEPTED, json.dumps(event).encode(), claim_id.encode(), [("event-version", b"2")])
     letters, acted = [], []
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline and len(letters) < 2 and not acted:
@@ -64,7 +64,8 @@ async def test_a_well_formed_event_of_an_unknown_version_is_dead_lettered_not_ac
         acted = [text for receiver, text in smsc_messages_since(sms_from) if receiver == phone.lstrip("+")]
     timeline = await mongo[f"{run_id}_claims"]["claims"].find_one({"_id": claim_id})
     assert not acted and timeline is None, (
-        f"a version 2 event was read as v1: SMS sent {acted}, timeline {list((timeline or {}).get('timeline', {}))}")
+        f"a version 2 event was read as v1: SMS sent {acted}, timeline {list((timeline or {}).get('timeline', {}))}"
+    )
     assert {letter.consumer for _, letter in letters} == consumers_of(Topic.CLAIM_ACCEPTED)
 
 
@@ -73,8 +74,9 @@ async def test_an_event_whose_headers_are_not_utf8_is_dead_lettered_not_dropped(
     went past the one it could not parse: no dead letter, no log line. Headers are now read with replacements."""
     dead_letters = await end_offsets(bootstrap)
     key = f"bad-header-{uuid.uuid4()}".encode()
-    _, offset = await send(producer, Topic.INSPECTION_COMPLETED, b'{"not": "an event"}', key,
-                           [("x-origin", b"\xff\xfe\xc3\x28")])
+    _, offset = await send(
+        producer, Topic.INSPECTION_COMPLETED, b'{"not": "an event"}', key, [("x-origin", b"\xff\xfe\xc3\x28")]
+    )
     _, follower = await send(producer, Topic.INSPECTION_COMPLETED, b'{"follower": "also not an event"}', key)
     consumers = consumers_of(Topic.INSPECTION_COMPLETED)
     letters = await dead_letters_since(bootstrap, dead_letters, key=key, wait_for=2 * len(consumers), timeout_s=30)
@@ -84,7 +86,8 @@ async def test_an_event_whose_headers_are_not_utf8_is_dead_lettered_not_dropped(
     assert by_offset[follower] == consumers, f"the follow-up event was not dead-lettered in 30s: {by_offset}"
     assert by_offset[offset] == consumers, (
         f"the event behind it was dead-lettered and committed by {sorted(consumers)}, the one with the bad header "
-        f"(offset {offset}) vanished: dead letters for it: {sorted(by_offset[offset])}")
+        f"(offset {offset}) vanished: dead letters for it: {sorted(by_offset[offset])}"
+    )
 
 
 async def test_a_reply_to_header_does_not_make_a_consumer_publish_anywhere(stack, producer, bootstrap):
@@ -123,10 +126,17 @@ async def test_a_900_kb_event_is_dead_lettered_and_its_partition_moves_on(stack,
     expected = {(topic.dead_letters, consumer) for topic in Topic for consumer in consumers_of(topic)}
     try:
         letters = await dead_letters_since(bootstrap, dead_letters, key=key, wait_for=len(expected), timeout_s=30)
-        stuck = {group: [f"{t}[{partition.partition}]@{offset}" for t, (partition, offset) in poison.items()
-                         if partition in offsets] for group, offsets in (await stuck_at(bootstrap, poison)).items()}
+        stuck = {
+            group: [
+                f"{t}[{partition.partition}]@{offset}"
+                for t, (partition, offset) in poison.items()
+                if partition in offsets
+            ]
+            for group, offsets in (await stuck_at(bootstrap, poison)).items()
+        }
         assert {(topic, letter.consumer) for topic, letter in letters} == expected and len(letters) == len(expected), (
-            f"{len(letters)} of {len(expected)} dead letters after 30s; consumer groups stuck at the event: {stuck}")
+            f"{len(letters)} of {len(expected)} dead letters after 30s; consumer groups stuck at the event: {stuck}"
+        )
         for _, letter in letters:
             original = sent[Topic(letter.source_topic)]
             assert letter.original_size == len(original)
@@ -138,9 +148,14 @@ async def test_a_900_kb_event_is_dead_lettered_and_its_partition_moves_on(stack,
 
 async def stuck_at(bootstrap: str, poison: dict[Topic, tuple[TopicPartition, int]]) -> dict[str, dict]:
     """Per consumer group, the partitions whose committed offset is not past the event, with the offset after it."""
-    stuck = {group: {poison[t][0]: poison[t][1] + 1 for t in topics
-                     if await _committed(bootstrap, group, poison[t][0]) <= poison[t][1]}
-             for group, (_, topics) in GROUPS.items()}
+    stuck = {
+        group: {
+            poison[t][0]: poison[t][1] + 1
+            for t in topics
+            if await _committed(bootstrap, group, poison[t][0]) <= poison[t][1]
+        }
+        for group, (_, topics) in GROUPS.items()
+    }
     return {group: offsets for group, offsets in stuck.items() if offsets}
 
 

@@ -14,7 +14,8 @@ pytestmark = pytest.mark.failure
 
 
 async def test_two_instances_share_the_partitions_and_one_leaving_mid_run_loses_nothing(
-        stack, producer, mongo, run_id, bootstrap):
+    stack, producer, mongo, run_id, bootstrap
+):
     load = ClaimLoad(stack, producer, mongo, run_id)
     insured = await load.enrol(CLAIMS)
     dead_letters = await end_offsets(bootstrap)
@@ -29,13 +30,16 @@ async def test_two_instances_share_the_partitions_and_one_leaving_mid_run_loses_
         await asyncio.to_thread(stack.stop, *SERVICES, instance=1)
         alone = await wait_for_members(bootstrap, GROUPS, count=1)
         for group, (_, topics) in GROUPS.items():
-            (_, partitions), = alone[group]
+            ((_, partitions),) = alone[group]
             assert {p.topic for p in partitions} == set(topics) and len(partitions) == 3 * len(topics), alone[group]
         await filing
     finally:
         await asyncio.to_thread(stack.stop, *SERVICES, instance=1)
     outcome = await load.check(CLAIMS, started)
-    print(outcome.line("scale 2 -> 1"), "; partitions of 2 members:",
-          {group: [len(parts) for _, parts in members[group]] for group in ("documents", "claims-timeline")})
+    print(
+        outcome.line("scale 2 -> 1"),
+        "; partitions of 2 members:",
+        {group: [len(parts) for _, parts in members[group]] for group in ("documents", "claims-timeline")},
+    )
     assert await dead_letters_since(bootstrap, dead_letters) == []
     assert set(all_healthy(stack).values()) == {"ready"}

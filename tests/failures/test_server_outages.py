@@ -24,7 +24,8 @@ OUTAGE_S = 20.0
 
 @pytest.mark.parametrize("server", ["kafka", "minio", "ferretdb"])
 async def test_a_server_unavailable_for_20_seconds_mid_run_delays_claims_but_loses_none(
-        server, stack, producer, mongo, run_id, bootstrap):
+    server, stack, producer, mongo, run_id, bootstrap
+):
     load = ClaimLoad(stack, producer, mongo, run_id)
     insured = await load.enrol(CLAIMS)
     dead_letters, committed = await end_offsets(bootstrap), await committed_offsets(bootstrap)
@@ -40,6 +41,7 @@ async def test_a_server_unavailable_for_20_seconds_mid_run_delays_claims_but_los
     letters = await dead_letters_since(bootstrap, dead_letters)
     assert not (replayed := replays(letters, committed)), (
         f"after the outage, consumer groups read again what they had committed past, back to the start "
-        f"(partition: (lowest offset re-read, offset committed before)): {replayed}")
+        f"(partition: (lowest offset re-read, offset committed before)): {replayed}"
+    )
     assert letters == [], [(topic, letter.consumer, letter.reason) for topic, letter in letters[:10]]
     assert set(all_healthy(stack).values()) == {"ready"}

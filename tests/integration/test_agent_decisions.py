@@ -22,8 +22,15 @@ from services.eligibility.repository import DecisionsRepository
 from services.runtime.dead_letters import PermanentError
 
 pytestmark = pytest.mark.integration
-CLAIM = ClaimDetails(reference="RCS-20261201-AAAA0000", filed_on="2026-12-01", claimant_type="insured",
-                     registration_number="123456789", applicant_name="A", phone="+212612345678", force_majeure=True)
+CLAIM = ClaimDetails(
+    reference="RCS-20261201-AAAA0000",
+    filed_on="2026-12-01",
+    claimant_type="insured",
+    registration_number="123456789",
+    applicant_name="A",
+    phone="+212612345678",
+    force_majeure=True,
+)
 
 
 @pytest.fixture
@@ -36,17 +43,25 @@ async def decisions(servers, run_id):
 
 async def in_manual_review(decisions: DecisionsRepository, selected: bool) -> str:
     claim_id = str(uuid.uuid4())
-    decided = ClaimDecided(claim_id=claim_id, correlation_id="k", producer="test", claim=CLAIM, documents=(),
-                           decision=DecisionSummary(outcome="manual_review", reasons=("FORCE_MAJEURE_REVIEW",),
-                                                    amount=Decimal("60000.00")),
-                           inspection=InspectionSelection(selected=selected, reasons=("FORCE_MAJEURE",) * selected))
+    decided = ClaimDecided(
+        claim_id=claim_id,
+        correlation_id="k",
+        producer="test",
+        claim=CLAIM,
+        documents=(),
+        decision=DecisionSummary(
+            outcome="manual_review", reasons=("FORCE_MAJEURE_REVIEW",), amount=Decimal("60000.00")
+        ),
+        inspection=InspectionSelection(selected=selected, reasons=("FORCE_MAJEURE",) * selected),
+    )
     await decisions.record(str(uuid.uuid4()), decided, None)
     return claim_id
 
 
 def review(claim_id: str, outcome: str, **fields) -> ReviewDecided:
-    return ReviewDecided(claim_id=claim_id, correlation_id="k", producer="test", agent_id="a1", outcome=outcome,
-                         **fields)
+    return ReviewDecided(
+        claim_id=claim_id, correlation_id="k", producer="test", agent_id="a1", outcome=outcome, **fields
+    )
 
 
 async def outbox_topics(decisions: DecisionsRepository, claim_id: str) -> list[str]:
@@ -74,8 +89,14 @@ async def test_an_acceptance_above_the_limit_waits_for_a_second_agent_then_for_t
     accepted = review(claim_id, "accept", needs_approval=True, inspection_pending=True)
     await agents.review_decided(accepted)
     assert await outbox_topics(decisions, claim_id) == [Topic.CLAIM_DECIDED]
-    own = ReviewApproved(claim_id=claim_id, correlation_id="k", producer="test", agent_id="a1",
-                         review_event_id=accepted.event_id, inspection_pending=True)
+    own = ReviewApproved(
+        claim_id=claim_id,
+        correlation_id="k",
+        producer="test",
+        agent_id="a1",
+        review_event_id=accepted.event_id,
+        inspection_pending=True,
+    )
     with pytest.raises(PermanentError):
         await agents.review_approved(own)
     approved = own.model_copy(update={"agent_id": "a2", "event_id": str(uuid.uuid4())})

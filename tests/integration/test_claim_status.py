@@ -41,15 +41,23 @@ async def status_after(claims: ClaimsRepository, claim_id: str, events: list[tup
 async def test_an_accepted_claim_shows_accepted_in_every_order_its_events_are_read(claims, selected):
     decided = "under_inspection" if selected else "decided"
     events = [(entry("decided"), decided), (entry("receipt_issued"), None), (entry("accepted"), "accepted")]
-    finals = {await status_after(claims, await submitted_claim(claims), list(order))
-              for order in itertools.permutations(events)}
+    finals = {
+        await status_after(claims, await submitted_claim(claims), list(order))
+        for order in itertools.permutations(events)
+    }
     assert finals == {"accepted"}
 
 
 async def test_a_refusal_is_final_and_a_decision_read_after_it_does_not_undo_it(claims):
     claim_id = await submitted_claim(claims)
-    assert await status_after(claims, claim_id, [(entry("inspection_failed"), "refused"),
-                                                 (entry("selected_for_inspection"), "under_inspection")]) == "refused"
+    assert (
+        await status_after(
+            claims,
+            claim_id,
+            [(entry("inspection_failed"), "refused"), (entry("selected_for_inspection"), "under_inspection")],
+        )
+        == "refused"
+    )
 
 
 async def test_a_redelivered_incomplete_documents_event_leaves_a_resubmitted_claim_submitted(claims):

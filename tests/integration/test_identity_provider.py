@@ -22,8 +22,14 @@ def registration_number() -> str:
 
 
 def portal_authorization_url(**extra: str) -> str:
-    query = {"client_id": "taawidaty-portal", "response_type": "code", "scope": "openid",
-             "redirect_uri": PORTAL_CALLBACK, "state": secrets.token_urlsafe(8), **extra}
+    query = {
+        "client_id": "taawidaty-portal",
+        "response_type": "code",
+        "scope": "openid",
+        "redirect_uri": PORTAL_CALLBACK,
+        "state": secrets.token_urlsafe(8),
+        **extra,
+    }
     return f"{identity.ISSUER}/protocol/openid-connect/auth?{urllib.parse.urlencode(query)}"
 
 
@@ -34,8 +40,14 @@ def test_a_password_grant_gives_an_rs256_token_for_taawidaty_naming_the_insured_
 
     assert jwt.get_unverified_header(token)["alg"] == "RS256"
     key = jwt.PyJWKClient(identity_provider["OIDC_JWKS_URL"]).get_signing_key_from_jwt(token)
-    claims = jwt.decode(token, key, algorithms=["RS256"], audience="taawidaty",
-                        issuer=identity_provider["OIDC_ISSUER"], options={"require": ["exp", "iat", "iss", "aud"]})
+    claims = jwt.decode(
+        token,
+        key,
+        algorithms=["RS256"],
+        audience="taawidaty",
+        issuer=identity_provider["OIDC_ISSUER"],
+        options={"require": ["exp", "iat", "iss", "aud"]},
+    )
     assert "taawidaty" in claims["aud"]
     assert claims["preferred_username"] == username
     assert "insured" in claims["realm_access"]["roles"]
@@ -46,8 +58,9 @@ def test_a_password_grant_gives_an_rs256_token_for_taawidaty_naming_the_insured_
 def test_an_agent_gets_the_agent_role_and_not_the_insured_one(identity_provider):
     username = registration_number()
     identity.create_user(username, PASSWORD, roles=("agent",))
-    claims = jwt.decode(identity.password_token(username, PASSWORD)["access_token"],
-                        options={"verify_signature": False})
+    claims = jwt.decode(
+        identity.password_token(username, PASSWORD)["access_token"], options={"verify_signature": False}
+    )
     assert "agent" in claims["realm_access"]["roles"] and "insured" not in claims["realm_access"]["roles"]
 
 
@@ -61,9 +74,16 @@ def test_a_username_that_is_not_nine_digits_is_refused(identity_provider):
 def test_the_portal_client_refuses_the_password_grant_and_an_authorization_request_without_pkce(identity_provider):
     username = registration_number()
     identity.create_user(username, PASSWORD)
-    response = httpx.post(identity.TOKEN_URL, data={
-        "grant_type": "password", "client_id": "taawidaty-portal", "client_secret": "taawidaty-portal-local-secret",
-        "username": username, "password": PASSWORD})
+    response = httpx.post(
+        identity.TOKEN_URL,
+        data={
+            "grant_type": "password",
+            "client_id": "taawidaty-portal",
+            "client_secret": "taawidaty-portal-local-secret",
+            "username": username,
+            "password": PASSWORD,
+        },
+    )
     assert response.status_code in (400, 401) and response.json()["error"] == "unauthorized_client"
 
     without_pkce = httpx.get(portal_authorization_url())
@@ -87,14 +107,18 @@ def test_ten_wrong_passwords_lock_the_account_and_then_the_right_one_is_refused_
     assert identity.is_locked(username)
 
 
-@pytest.mark.parametrize(("locale", "direction", "label"), [
-    ("ar", "rtl", "رقم التسجيل"),
-    ("fr", "ltr", "Numéro d&#39;immatriculation"),
-])
+@pytest.mark.parametrize(
+    ("locale", "direction", "label"),
+    [
+        ("ar", "rtl", "رقم التسجيل"),
+        ("fr", "ltr", "Numéro d&#39;immatriculation"),
+    ],
+)
 def test_the_login_page_speaks_the_language_asked_for_in_its_direction(identity_provider, locale, direction, label):
     challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
-    page = httpx.get(portal_authorization_url(ui_locales=locale, code_challenge=challenge,
-                                              code_challenge_method="S256"))
+    page = httpx.get(
+        portal_authorization_url(ui_locales=locale, code_challenge=challenge, code_challenge_method="S256")
+    )
     assert page.status_code == 200
     assert f'lang="{locale}" dir="{direction}"' in page.text
     assert label in page.text and "Username" not in page.text
@@ -103,9 +127,13 @@ def test_the_login_page_speaks_the_language_asked_for_in_its_direction(identity_
 
 
 def test_the_local_accounts_of_the_realm_file_sign_in_with_their_roles(identity_provider):
-    accounts = {"123456789": ("Taawidaty-2026", "insured"), "111111111": ("Taawidaty-2026", "insured"),
-                "900000001": ("Taawidaty-Agent-2026", "agent")}
+    accounts = {
+        "123456789": ("Taawidaty-2026", "insured"),
+        "111111111": ("Taawidaty-2026", "insured"),
+        "900000001": ("Taawidaty-Agent-2026", "agent"),
+    }
     for username, (password, role) in accounts.items():
-        claims = jwt.decode(identity.password_token(username, password)["access_token"],
-                            options={"verify_signature": False})
+        claims = jwt.decode(
+            identity.password_token(username, password)["access_token"], options={"verify_signature": False}
+        )
         assert claims["preferred_username"] == username and role in claims["realm_access"]["roles"], username

@@ -23,10 +23,12 @@ async def decisions(servers, run_id):
 
 def decided_event(registration_number: str, outcome: str) -> ClaimDecided:
     event = ClaimDecided.model_validate(sample(Topic.CLAIM_DECIDED, str(uuid.uuid4())))
-    return event.model_copy(update={
-        "claim": event.claim.model_copy(update={"registration_number": registration_number}),
-        "decision": event.decision.model_copy(update={"outcome": outcome}),
-    })
+    return event.model_copy(
+        update={
+            "claim": event.claim.model_copy(update={"registration_number": registration_number}),
+            "decision": event.decision.model_copy(update={"outcome": outcome}),
+        }
+    )
 
 
 async def decide(decisions: DecisionsRepository, registration_number: str, outcome: str) -> str:

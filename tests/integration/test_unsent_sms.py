@@ -15,9 +15,19 @@ LONG_AGO = NOW - timedelta(minutes=10)
 
 
 def record(status: str, updated_at: datetime, **fields) -> dict:
-    return {"_id": f"{uuid.uuid4()}:acceptance", "claim_id": "c", "correlation_id": "k", "kind": "acceptance",
-            "to": "+212661000000", "text": "Votre demande est acceptée", "status": status, "attempts": 1,
-            "created_at": updated_at, "updated_at": updated_at, **fields}
+    return {
+        "_id": f"{uuid.uuid4()}:acceptance",
+        "claim_id": "c",
+        "correlation_id": "k",
+        "kind": "acceptance",
+        "to": "+212661000000",
+        "text": "Votre demande est acceptée",
+        "status": status,
+        "attempts": 1,
+        "created_at": updated_at,
+        "updated_at": updated_at,
+        **fields,
+    }
 
 
 async def test_only_sms_the_gateway_never_took_are_claimed_again_and_one_left_sending_only_once(servers, run_id):
@@ -40,7 +50,8 @@ async def test_only_sms_the_gateway_never_took_are_claimed_again_and_one_left_se
     finally:
         await client.close()
     assert sorted(sms.notification_id for sms in first) == sorted(
-        records[name]["_id"] for name in ("retry", "left sending"))
+        records[name]["_id"] for name in ("retry", "left sending")
+    )
     assert {sms.text for sms in first} == {"Votre demande est acceptée"}
     assert [claimed[name]["status"] for name in ("retry", "left sending")] == ["sending", "sending"]
     assert [claimed[name]["attempts"] for name in ("retry", "left sending")] == [2, 2]

@@ -57,7 +57,7 @@ class ClamdScanner:
         try:
             writer.write(b"zINSTREAM\0")
             for start in range(0, len(data), CHUNK_BYTES):
-                chunk = data[start:start + CHUNK_BYTES]
+                chunk = data[start : start + CHUNK_BYTES]
                 writer.write(struct.pack(">I", len(chunk)) + chunk)
                 await writer.drain()
             writer.write(struct.pack(">I", 0))

@@ -20,8 +20,9 @@ class SmsGateway(Protocol):
 
 
 class KannelGateway:
-    def __init__(self, sendsms_url: str, username: str, password: str, sender: str,
-                 client: httpx.AsyncClient | None = None) -> None:
+    def __init__(
+        self, sendsms_url: str, username: str, password: str, sender: str, client: httpx.AsyncClient | None = None
+    ) -> None:
         self.sendsms_url = sendsms_url
         self.credentials = {"username": username, "password": password}
         self.sender = sender
@@ -30,8 +31,14 @@ class KannelGateway:
     async def send(self, to: str, text: str, delivery_report_url: str) -> None:
         ucs2 = needs_ucs2(text)
         params = {
-            **self.credentials, "from": self.sender, "to": to, "charset": "UTF-8",
-            "text": text, "coding": "2" if ucs2 else "0", "dlr-mask": "31", "dlr-url": delivery_report_url,
+            **self.credentials,
+            "from": self.sender,
+            "to": to,
+            "charset": "UTF-8",
+            "text": text,
+            "coding": "2" if ucs2 else "0",
+            "dlr-mask": "31",
+            "dlr-url": delivery_report_url,
         }
         try:
             response = await self.client.get(self.sendsms_url, params=params)

@@ -30,8 +30,13 @@ WAITING_FOR_AN_AGENT = ("manual_review", "awaiting_approval", "under_inspection"
 
 
 def decided(outcome: str, selected: bool = False) -> ClaimDecided:
-    return ClaimDecided(**ENVELOPE, claim=CLAIM, documents=(), decision=DecisionSummary(outcome=outcome),
-                        inspection=InspectionSelection(selected=selected))
+    return ClaimDecided(
+        **ENVELOPE,
+        claim=CLAIM,
+        documents=(),
+        decision=DecisionSummary(outcome=outcome),
+        inspection=InspectionSelection(selected=selected),
+    )
 
 
 def review(outcome: str, **fields) -> ReviewDecided:
@@ -40,8 +45,13 @@ def review(outcome: str, **fields) -> ReviewDecided:
 
 EVERY_EVENT = [
     DocumentsIncomplete(**ENVELOPE, claim=CLAIM, missing=("bank_details",)),
-    decided("eligible"), decided("eligible", selected=True), decided("ineligible"), decided("manual_review"),
-    review("accept"), review("accept", needs_approval=True), review("accept", inspection_pending=True),
+    decided("eligible"),
+    decided("eligible", selected=True),
+    decided("ineligible"),
+    decided("manual_review"),
+    review("accept"),
+    review("accept", needs_approval=True),
+    review("accept", inspection_pending=True),
     review("refuse", reasons=("FORCE_MAJEURE_REVIEW",)),
     ReviewApproved(**ENVELOPE, agent_id="a2", review_event_id="e"),
     ReviewApproved(**ENVELOPE, agent_id="a2", review_event_id="e", inspection_pending=True),
@@ -55,8 +65,11 @@ STATUSES = {"draft", "submitted", *domain.STATUS_MAY_FOLLOW, *(s for f in domain
 
 def moves_from(status: str) -> set[str]:
     """Where a claim in `status` can go: by an event the status machine lets it follow, or a claimant's request."""
-    reached = {after for event in EVERY_EVENT if (after := domain.claim_status_after(event)[0])
-               and status in domain.STATUS_MAY_FOLLOW[after]}
+    reached = {
+        after
+        for event in EVERY_EVENT
+        if (after := domain.claim_status_after(event)[0]) and status in domain.STATUS_MAY_FOLLOW[after]
+    }
     return reached | ({BY_THE_CLAIMANT[status]} if status in BY_THE_CLAIMANT else set())
 
 
@@ -86,14 +99,22 @@ def a_claim(status: str, **fields) -> dict:
     return {"_id": "c", "reference": "R", "status": status, "form": FORM, "documents": {}, "timeline": {}, **fields}
 
 
-MANUAL_DECISION = {"outcome": "manual_review", "reasons": ["FORCE_MAJEURE_REVIEW"], "amount": "60000.00",
-                   "selected": True, "inspection_reasons": ["FORCE_MAJEURE"]}
+MANUAL_DECISION = {
+    "outcome": "manual_review",
+    "reasons": ["FORCE_MAJEURE_REVIEW"],
+    "amount": "60000.00",
+    "selected": True,
+    "inspection_reasons": ["FORCE_MAJEURE"],
+}
 
 
 @pytest.mark.parametrize("status", WAITING_FOR_AN_AGENT)
 def test_a_claim_waiting_for_an_agent_offers_an_agent_an_action(status):
-    claim = a_claim(status, decision=MANUAL_DECISION,
-                    review={"agent_id": "a1", "needs_approval": True} if status == "awaiting_approval" else None)
+    claim = a_claim(
+        status,
+        decision=MANUAL_DECISION,
+        review={"agent_id": "a1", "needs_approval": True} if status == "awaiting_approval" else None,
+    )
     assert domain.agent_actions(claim, "a2")[0]
 
 
@@ -108,8 +129,10 @@ def test_the_agent_who_accepted_cannot_approve_and_is_told_why():
 def test_a_claim_the_rules_could_not_judge_can_only_be_refused():
     unknown = {"outcome": "manual_review", "reasons": ["INSURED_UNKNOWN"], "amount": "0.00"}
     assert domain.agent_actions(a_claim("manual_review", decision=unknown), "a1") == (["refuse"], "no_amount")
-    assert domain.agent_actions(a_claim("manual_review", decision=MANUAL_DECISION), "a1") == (["accept", "refuse"],
-                                                                                             None)
+    assert domain.agent_actions(a_claim("manual_review", decision=MANUAL_DECISION), "a1") == (
+        ["accept", "refuse"],
+        None,
+    )
 
 
 def test_only_an_acceptance_above_the_configured_amount_needs_a_second_agent():
@@ -119,10 +142,12 @@ def test_only_an_acceptance_above_the_configured_amount_needs_a_second_agent():
 
 def test_a_refusal_needs_known_reasons_and_a_justification_and_an_inspection_failure_a_reason():
     assert domain.ReviewInput(outcome="refuse", reasons=("FORCE_MAJEURE_REVIEW",), justification="Pas de preuve.")
-    for bad in ({"outcome": "refuse", "reasons": ("FORCE_MAJEURE_REVIEW",), "justification": "non"},
-                {"outcome": "refuse", "reasons": ("MADE_UP",), "justification": "Une raison assez longue"},
-                {"outcome": "refuse", "justification": "Une raison assez longue"},
-                {"outcome": "accept", "reasons": ("FORCE_MAJEURE_REVIEW",)}):
+    for bad in (
+        {"outcome": "refuse", "reasons": ("FORCE_MAJEURE_REVIEW",), "justification": "non"},
+        {"outcome": "refuse", "reasons": ("MADE_UP",), "justification": "Une raison assez longue"},
+        {"outcome": "refuse", "justification": "Une raison assez longue"},
+        {"outcome": "accept", "reasons": ("FORCE_MAJEURE_REVIEW",)},
+    ):
         with pytest.raises(ValidationError):
             domain.ReviewInput(**bad)
     with pytest.raises(ValidationError):

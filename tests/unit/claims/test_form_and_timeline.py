@@ -15,8 +15,10 @@ def test_moroccan_mobiles_are_normalised_to_e164(raw):
     assert normalise_moroccan_mobile(raw) in ("+212612345678", "+212712345678")
 
 
-@pytest.mark.parametrize("raw, reason", [("0522123456", "mobile"), ("+33612345678", "Moroccan"),
-                                         ("hello", "phone number"), ("06123", "Moroccan")])
+@pytest.mark.parametrize(
+    "raw, reason",
+    [("0522123456", "mobile"), ("+33612345678", "Moroccan"), ("hello", "phone number"), ("06123", "Moroccan")],
+)
 def test_other_numbers_are_refused_with_a_reason(raw, reason):
     with pytest.raises(ValueError, match=reason):
         normalise_moroccan_mobile(raw)
@@ -36,8 +38,15 @@ def test_the_timeline_is_ordered_by_event_time():
     claim = ClaimDetails(reference="R", filed_on="2026-11-22", **ClaimFormInput.model_validate(FORM).model_dump())
     start = datetime(2026, 11, 22, 10, tzinfo=UTC)
     submitted = ClaimSubmitted(claim_id="c", correlation_id="k", producer="p", claim=claim, occurred_at=start)
-    sms = NotificationStatusChanged(claim_id="c", correlation_id="k", producer="p", notification_id="n",
-                                    kind="acceptance", status="delivered", occurred_at=start + timedelta(seconds=5))
+    sms = NotificationStatusChanged(
+        claim_id="c",
+        correlation_id="k",
+        producer="p",
+        notification_id="n",
+        kind="acceptance",
+        status="delivered",
+        occurred_at=start + timedelta(seconds=5),
+    )
     entries = {e["event_id"]: e for e in (timeline_entry(sms), timeline_entry(submitted))}
     timeline = sorted_timeline(entries)
     assert [entry["status"] for entry in timeline] == ["submitted", "sms_delivered"]

@@ -22,8 +22,11 @@ GROUP_ID = re.compile(r"""group_id\s*=\s*f?["']([^"']+)["']""")
 
 def settings_class(service: str) -> type[BaseSettings]:
     config = importlib.import_module(f"services.{service}.config")
-    classes = [value for value in vars(config).values() if isinstance(value, type)
-               and issubclass(value, BaseSettings) and value.__module__ == config.__name__]
+    classes = [
+        value
+        for value in vars(config).values()
+        if isinstance(value, type) and issubclass(value, BaseSettings) and value.__module__ == config.__name__
+    ]
     assert len(classes) == 1, f"services/{service}/config.py should define one settings class"
     return classes[0]
 
@@ -98,8 +101,9 @@ def k8s_files() -> list[Path]:
 
 @functools.cache
 def k8s_documents() -> tuple[dict, ...]:
-    return tuple(document for path in k8s_files() for document in yaml.safe_load_all(path.read_text())
-                 if document is not None)
+    return tuple(
+        document for path in k8s_files() for document in yaml.safe_load_all(path.read_text()) if document is not None
+    )
 
 
 def k8s_objects(kind: str) -> dict[str, dict]:

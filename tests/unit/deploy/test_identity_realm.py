@@ -17,8 +17,11 @@ def client(client_id: str) -> dict:
 
 
 def audiences(entry: dict) -> set[str]:
-    return {mapper["config"]["included.custom.audience"] for mapper in entry["protocolMappers"]
-            if mapper["protocolMapper"] == "oidc-audience-mapper" and mapper["config"]["access.token.claim"] == "true"}
+    return {
+        mapper["config"]["included.custom.audience"]
+        for mapper in entry["protocolMappers"]
+        if mapper["protocolMapper"] == "oidc-audience-mapper" and mapper["config"]["access.token.claim"] == "true"
+    }
 
 
 def test_env_sh_points_the_services_and_the_portal_at_this_realm():
@@ -36,8 +39,11 @@ def test_the_portal_client_is_confidential_with_the_code_flow_and_pkce_only_back
     assert portal["directAccessGrantsEnabled"] is False and portal["implicitFlowEnabled"] is False
     assert portal["serviceAccountsEnabled"] is False
     assert portal["attributes"]["pkce.code.challenge.method"] == "S256"
-    public_urls = {ENV_SH["PORTAL_PUBLIC_URL"], compose()["services"]["portal"]["environment"]["PORTAL_PUBLIC_URL"],
-                   E2E_PORTAL}
+    public_urls = {
+        ENV_SH["PORTAL_PUBLIC_URL"],
+        compose()["services"]["portal"]["environment"]["PORTAL_PUBLIC_URL"],
+        E2E_PORTAL,
+    }
     assert set(portal["redirectUris"]) == {f"{url}/auth/callback" for url in public_urls}
     assert set(portal["attributes"]["post.logout.redirect.uris"].split("##")) == {f"{url}/*" for url in public_urls}
     assert ENV_SH["OIDC_AUDIENCE"] in audiences(portal)

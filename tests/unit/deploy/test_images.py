@@ -26,8 +26,11 @@ def kannel_groups(conf: str) -> dict[str, set[str]]:
     """`group = X` -> the keys its lines set (comments dropped)."""
     groups: dict[str, set[str]] = {}
     for block in re.split(r"\n\s*\n", conf):
-        settings = dict(tuple(part.strip() for part in line.split("=", 1)) for line in block.splitlines()
-                        if "=" in line and not line.lstrip().startswith("#"))
+        settings = dict(
+            tuple(part.strip() for part in line.split("=", 1))
+            for line in block.splitlines()
+            if "=" in line and not line.lstrip().startswith("#")
+        )
         if "group" in settings:
             groups[settings.pop("group")] = set(settings)
     return groups
@@ -55,7 +58,7 @@ def test_the_image_is_python_311_slim_bookworm_runs_as_non_root_and_checks_its_h
     args = dict(value.split("=", 1) for name, value in steps if name == "ARG" and "=" in value)
     assert args["PYTHON_IMAGE"] == "python:3.11-slim-bookworm"
     assert {value for name, value in steps if name == "FROM"} == {"${PYTHON_IMAGE} AS build", "${PYTHON_IMAGE}"}
-    final_stage = steps[max(index for index, (name, _) in enumerate(steps) if name == "FROM"):]
+    final_stage = steps[max(index for index, (name, _) in enumerate(steps) if name == "FROM") :]
     (user,) = [value for name, value in final_stage if name == "USER"]
     assert user.split(":")[0] not in ("0", "root")
     (healthcheck,) = [value for name, value in final_stage if name == "HEALTHCHECK"]
@@ -64,8 +67,11 @@ def test_the_image_is_python_311_slim_bookworm_runs_as_non_root_and_checks_its_h
 
 
 def test_the_build_context_keeps_every_file_the_dockerfile_copies_from_it():
-    ignore = [line.strip() for line in (DOCKER / "Dockerfile.dockerignore").read_text().splitlines()
-              if line.strip() and not line.startswith("#")]
+    ignore = [
+        line.strip()
+        for line in (DOCKER / "Dockerfile.dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
     assert ignore[0] == "*"
     kept = {line.removeprefix("!").rstrip("/") for line in ignore if line.startswith("!")}
     copies = [value.split() for name, value in instructions(DOCKERFILE) if name == "COPY" and "--from" not in value]
@@ -125,8 +131,9 @@ def installed_by(requirements: list[str]) -> set[str]:
         seen.add(name)
         for text in importlib.metadata.requires(requirement.name) or []:
             needed = Requirement(text)
-            if needed.marker is None or any(needed.marker.evaluate({"extra": extra})
-                                            for extra in requirement.extras | {""}):
+            if needed.marker is None or any(
+                needed.marker.evaluate({"extra": extra}) for extra in requirement.extras | {""}
+            ):
                 pending.append(needed)
     return seen
 
@@ -134,13 +141,19 @@ def installed_by(requirements: list[str]) -> set[str]:
 def test_every_library_the_services_import_is_installed_by_pip_install_of_the_project():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     installed = installed_by(project["dependencies"])
-    modules = {alias.name.split(".")[0] if isinstance(node, ast.Import) else node.module.split(".")[0]
-               for package in ("services", "contracts") for path in (ROOT / package).rglob("*.py")
-               for node in ast.walk(ast.parse(path.read_text()))
-               if isinstance(node, ast.Import | ast.ImportFrom) and not getattr(node, "level", 0)
-               for alias in node.names}
+    modules = {
+        alias.name.split(".")[0] if isinstance(node, ast.Import) else node.module.split(".")[0]
+        for package in ("services", "contracts")
+        for path in (ROOT / package).rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Import | ast.ImportFrom) and not getattr(node, "level", 0)
+        for alias in node.names
+    }
     third_party = modules - set(sys.stdlib_module_names) - {"services", "contracts"}
     distributions = importlib.metadata.packages_distributions()
-    missing = {module for module in third_party
-               if not {name.lower().replace("_", "-") for name in distributions.get(module, [module])} & installed}
+    missing = {
+        module
+        for module in third_party
+        if not {name.lower().replace("_", "-") for name in distributions.get(module, [module])} & installed
+    }
     assert not missing

@@ -62,8 +62,11 @@ def config_value(key: str) -> str:
 
 
 def compose_services_running_code() -> dict[str, dict]:
-    return {service_run_by(spec.get("command")): spec for spec in compose()["services"].values()
-            if service_run_by(spec.get("command"))}
+    return {
+        service_run_by(spec.get("command")): spec
+        for spec in compose()["services"].values()
+        if service_run_by(spec.get("command"))
+    }
 
 
 def test_every_manifest_is_listed_in_the_kustomization_and_every_listed_one_exists():
@@ -111,8 +114,9 @@ def test_every_secret_and_config_map_key_a_deployment_refers_to_exists(service):
 
 def test_the_secret_template_holds_only_marked_placeholders():
     (secret,) = k8s_objects("Secret").values()
-    assert {"RECEIPTS_VERIFICATION_KEY", "ELIGIBILITY_INSPECTION_SECRET", "MINIO_SECRET_KEY",
-            "KANNEL_PASSWORD"} <= set(secret["stringData"])
+    assert {"RECEIPTS_VERIFICATION_KEY", "ELIGIBILITY_INSPECTION_SECRET", "MINIO_SECRET_KEY", "KANNEL_PASSWORD"} <= set(
+        secret["stringData"]
+    )
     assert all(value.startswith("CHANGE-ME") for value in secret["stringData"].values())
 
 
@@ -153,13 +157,25 @@ def test_every_service_has_a_kubernetes_service_and_the_callback_url_reaches_not
 
 def test_every_in_cluster_url_a_deployment_is_given_reaches_a_service_of_ours_on_its_port():
     services = k8s_objects("Service")
-    urls = {(service, name): variable["value"] for service in SERVICES
-            for name, variable in container_env(service).items() if name.endswith("_URL") and "value" in variable}
-    urls |= {(config, key): value for config, data in ((name, config["data"]) for name, config in
-                                                       k8s_objects("ConfigMap").items())
-             for key, value in data.items() if key.endswith("_URL") and ".taawidaty" in value}
-    assert {key for _, key in urls} >= {"CLAIMS_DOCUMENTS_URL", "PORTAL_CLAIMS_URL", "PORTAL_DOCUMENTS_URL",
-                                        "PORTAL_ELIGIBILITY_URL", "PORTAL_RECEIPTS_URL"}
+    urls = {
+        (service, name): variable["value"]
+        for service in SERVICES
+        for name, variable in container_env(service).items()
+        if name.endswith("_URL") and "value" in variable
+    }
+    urls |= {
+        (config, key): value
+        for config, data in ((name, config["data"]) for name, config in k8s_objects("ConfigMap").items())
+        for key, value in data.items()
+        if key.endswith("_URL") and ".taawidaty" in value
+    }
+    assert {key for _, key in urls} >= {
+        "CLAIMS_DOCUMENTS_URL",
+        "PORTAL_CLAIMS_URL",
+        "PORTAL_DOCUMENTS_URL",
+        "PORTAL_ELIGIBILITY_URL",
+        "PORTAL_RECEIPTS_URL",
+    }
     for where, value in urls.items():
         url = urlsplit(value)
         name, namespace = url.hostname.split(".")[:2]
@@ -273,9 +289,16 @@ def test_compose_services_start_once_the_servers_are_healthy_and_the_topics_exis
     services = compose()["services"]
     for name, spec in compose_services_running_code().items():
         conditions = {server: rule["condition"] for server, rule in spec["depends_on"].items()}
-        needed = {("kafka", "service_healthy"), ("mongo", "service_healthy"), ("minio", "service_healthy"),
-                  ("kafka-init", "service_completed_successfully")} if name in CONSUMERS else {
-                  ("mongo", "service_healthy"), ("keycloak", "service_healthy"), ("claims", "service_healthy")}
+        needed = (
+            {
+                ("kafka", "service_healthy"),
+                ("mongo", "service_healthy"),
+                ("minio", "service_healthy"),
+                ("kafka-init", "service_completed_successfully"),
+            }
+            if name in CONSUMERS
+            else {("mongo", "service_healthy"), ("keycloak", "service_healthy"), ("claims", "service_healthy")}
+        )
         assert conditions.items() >= needed, name
         for server, condition in conditions.items():
             assert condition != "service_healthy" or "healthcheck" in services[server], server
@@ -298,13 +321,18 @@ def test_compose_notifications_sends_through_kannel_and_gets_its_reports_back_by
     environment = compose()["services"]["notifications"]["environment"]
     callback = urlsplit(environment["NOTIFICATIONS_DELIVERY_REPORT_URL"])
     assert (callback.hostname, callback.port, callback.path) == (
-        "notifications", default_port("notifications"), "/delivery-reports")
+        "notifications",
+        default_port("notifications"),
+        "/delivery-reports",
+    )
     sendsms = urlsplit(environment["KANNEL_SENDSMS_URL"])
     conf = (DOCKER / "kannel" / "kannel.conf").read_text()
     assert sendsms.hostname == "kannel" and f"sendsms-port = {sendsms.port}" in conf
     kannel = compose()["services"]["kannel"]["environment"]
     assert (environment["KANNEL_USERNAME"], environment["KANNEL_PASSWORD"]) == (
-        kannel["KANNEL_USERNAME"], kannel["KANNEL_PASSWORD"])
+        kannel["KANNEL_USERNAME"],
+        kannel["KANNEL_PASSWORD"],
+    )
 
 
 def test_compose_keycloak_imports_the_realm_file_and_the_services_trust_the_issuer_browsers_see():
@@ -326,8 +354,12 @@ def test_compose_keycloak_imports_the_realm_file_and_the_services_trust_the_issu
     issuer = urlsplit(portal["PORTAL_OIDC_ISSUER"])
     assert (issuer.hostname, issuer.port, issuer.path) == ("keycloak", int(container_port), "/realms/taawidaty")
     assert services["portal"]["ports"] == [f"{default_port('portal')}:{default_port('portal')}"]
-    for name, port in (("CLAIMS", "claims"), ("DOCUMENTS", "documents"), ("ELIGIBILITY", "eligibility"),
-                       ("RECEIPTS", "receipts")):
+    for name, port in (
+        ("CLAIMS", "claims"),
+        ("DOCUMENTS", "documents"),
+        ("ELIGIBILITY", "eligibility"),
+        ("RECEIPTS", "receipts"),
+    ):
         assert portal[f"PORTAL_{name}_URL"] == f"http://{port}:{default_port(port)}"
 
 

@@ -41,14 +41,16 @@ def truncated_pdf() -> bytes:
     return data[: len(data) - 200]
 
 
-def pdf_built(*, pages: int = 1, password: str | None = None, open_action: dict | None = None,
-              attachment: bytes | None = None) -> bytes:
+def pdf_built(
+    *, pages: int = 1, password: str | None = None, open_action: dict | None = None, attachment: bytes | None = None
+) -> bytes:
     writer = PdfWriter()
     for _ in range(pages):
         writer.add_blank_page(width=595, height=842)
     if open_action:
-        action = DictionaryObject({NameObject(k): NameObject(v) if v.startswith("/") else TextStringObject(v)
-                                   for k, v in open_action.items()})
+        action = DictionaryObject(
+            {NameObject(k): NameObject(v) if v.startswith("/") else TextStringObject(v) for k, v in open_action.items()}
+        )
         writer._root_object[NameObject("/OpenAction")] = writer._add_object(action)
     if attachment is not None:
         writer.add_attachment("invoice.exe", attachment)
@@ -66,15 +68,19 @@ def _chunk(kind: bytes, body: bytes) -> bytes:
 def png_declaring(width: int, height: int) -> bytes:
     """A valid-looking PNG of a few hundred bytes whose header claims `width` x `height` pixels."""
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(b"\0" * 4096))
-            + _chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", header)
+        + _chunk(b"IDAT", zlib.compress(b"\0" * 4096))
+        + _chunk(b"IEND", b"")
+    )
 
 
 def jpeg_declaring(width: int, height: int) -> bytes:
     """A small JPEG whose frame header (SOF0) is rewritten to claim `width` x `height` pixels."""
     data = bytearray(jpeg_scan((16, 16)))
     sof = data.index(b"\xff\xc0")
-    data[sof + 5: sof + 9] = struct.pack(">HH", height, width)
+    data[sof + 5 : sof + 9] = struct.pack(">HH", height, width)
     return bytes(data)
 
 
@@ -82,8 +88,10 @@ def zip_bomb(expanded_bytes: int = 200 * 1024 * 1024) -> bytes:
     """A ZIP of a few hundred KiB that expands to `expanded_bytes` of zeros."""
     buffer = io.BytesIO()
     zeros = b"\0" * (1024 * 1024)
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive, \
-            archive.open("scan.png", "w", force_zip64=True) as member:
+    with (
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive,
+        archive.open("scan.png", "w", force_zip64=True) as member,
+    ):
         for _ in range(expanded_bytes // len(zeros)):
             member.write(zeros)
     return buffer.getvalue()

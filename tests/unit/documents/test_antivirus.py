@@ -77,11 +77,14 @@ async def test_a_socket_nobody_listens_on_is_a_scanner_error():
             await ClamdScanner(path).scan(b"hello")
 
 
-@pytest.mark.parametrize("reply, verdict", [
-    (b"stream: OK\0", ScanVerdict("clamd")),
-    (b"stream: Win.Test.EICAR_HDB-1 FOUND\0", ScanVerdict("clamd", "Win.Test.EICAR_HDB-1")),
-    (b"stream: Doc.Dropper.Agent-1234 FOUND\n", ScanVerdict("clamd", "Doc.Dropper.Agent-1234")),
-])
+@pytest.mark.parametrize(
+    "reply, verdict",
+    [
+        (b"stream: OK\0", ScanVerdict("clamd")),
+        (b"stream: Win.Test.EICAR_HDB-1 FOUND\0", ScanVerdict("clamd", "Win.Test.EICAR_HDB-1")),
+        (b"stream: Doc.Dropper.Agent-1234 FOUND\n", ScanVerdict("clamd", "Doc.Dropper.Agent-1234")),
+    ],
+)
 def test_clamd_replies_are_read_as_verdicts(reply, verdict):
     assert parse_reply(reply) == verdict
 

@@ -21,8 +21,12 @@ from tests.unit.documents.test_review import MemoryStore
 
 MAX_PIXELS = 50_000_000
 LIMITS = Limits(max_file_bytes=1_000_000, max_pdf_pages=5, max_image_pixels=MAX_PIXELS)
-CASABLANCA = {ExifTags.GPS.GPSLatitudeRef: "N", ExifTags.GPS.GPSLatitude: (33.0, 34.0, 23.0),
-              ExifTags.GPS.GPSLongitudeRef: "W", ExifTags.GPS.GPSLongitude: (7.0, 35.0, 23.0)}
+CASABLANCA = {
+    ExifTags.GPS.GPSLatitudeRef: "N",
+    ExifTags.GPS.GPSLatitude: (33.0, 34.0, 23.0),
+    ExifTags.GPS.GPSLongitudeRef: "W",
+    ExifTags.GPS.GPSLongitude: (7.0, 35.0, 23.0),
+}
 COMMENT = b"scanned at 12 rue des Orangers, Casablanca"
 XMP = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF><rdf:Description about="owner: Fatima"/></rdf:RDF></x:xmpmeta>'
 RED, BLUE = (255, 0, 0), (0, 0, 255)
@@ -52,9 +56,9 @@ def png_chunks(data: bytes) -> list[bytes]:
     assert data.startswith(b"\x89PNG\r\n\x1a\n")
     position, kinds = 8, []
     while position < len(data):
-        (length,) = struct.unpack(">I", data[position:position + 4])
-        kind, body = data[position + 4:position + 8], data[position + 8:position + 8 + length]
-        (crc,) = struct.unpack(">I", data[position + 8 + length:position + 12 + length])
+        (length,) = struct.unpack(">I", data[position : position + 4])
+        kind, body = data[position + 4 : position + 8], data[position + 8 : position + 8 + length]
+        (crc,) = struct.unpack(">I", data[position + 8 + length : position + 12 + length])
         assert crc == zlib.crc32(kind + body), kind
         kinds.append(kind)
         position += 12 + length
@@ -72,7 +76,7 @@ def jpeg_markers(data: bytes) -> list[int]:
         markers.append(marker)
         if marker == 0xDA:  # start of scan: entropy-coded data follows
             return markers
-        (length,) = struct.unpack(">H", data[position + 2:position + 4])
+        (length,) = struct.unpack(">H", data[position + 2 : position + 4])
         position += 2 + length
 
 
@@ -180,10 +184,21 @@ def test_an_image_declaring_more_pixels_than_the_limit_is_not_decoded():
 async def test_the_review_files_the_reencoded_copy_and_the_verdict_describes_it():
     store = MemoryStore()
     smuggled = png_bytes(drawing()) + pdf_scan()
-    claim = ClaimDetails(reference="RCS-1", filed_on="2026-11-22", claimant_type="insured",
-                         registration_number="123456789", applicant_name="A", phone="+212612345678")
-    event = ClaimSubmitted(claim_id="3f1c-claim", correlation_id="k", producer="claims", claim=claim,
-                           documents=(store.upload("d1", smuggled), store.upload("d2", pdf_scan(), "bank_details")))
+    claim = ClaimDetails(
+        reference="RCS-1",
+        filed_on="2026-11-22",
+        claimant_type="insured",
+        registration_number="123456789",
+        applicant_name="A",
+        phone="+212612345678",
+    )
+    event = ClaimSubmitted(
+        claim_id="3f1c-claim",
+        correlation_id="k",
+        producer="claims",
+        claim=claim,
+        documents=(store.upload("d1", smuggled), store.upload("d2", pdf_scan(), "bank_details")),
+    )
     review = DocumentReview(store, NoScanner(), LIMITS, 10_000_000, Buckets("quarantine", "documents"))
     outcome = verdict(event, (await review.check(event)).results, "documents")
     assert isinstance(outcome, DocumentsVerified)

@@ -14,8 +14,14 @@ from tests.unit.documents.fake_clamd import SIGNATURE
 from tests.unit.documents.hostile_files import EICAR, PHP_SHELL
 
 CLAIM_ID = "3f1c-claim"
-CLAIM = ClaimDetails(reference="RCS-1", filed_on="2026-11-22", claimant_type="insured",
-                     registration_number="123456789", applicant_name="A", phone="+212612345678")
+CLAIM = ClaimDetails(
+    reference="RCS-1",
+    filed_on="2026-11-22",
+    claimant_type="insured",
+    registration_number="123456789",
+    applicant_name="A",
+    phone="+212612345678",
+)
 LIMITS = Limits(max_file_bytes=100_000, max_pdf_pages=5, max_image_pixels=50_000_000)
 BUCKETS = Buckets(quarantine="quarantine", documents="documents")
 
@@ -27,8 +33,9 @@ class MemoryStore:
     def upload(self, document_id: str, data: bytes, doc_type: str = "identity_card") -> DocumentRef:
         key = f"{CLAIM_ID}/{document_id}"
         self.objects["quarantine", key] = (data, "application/octet-stream")
-        return DocumentRef(document_id=document_id, doc_type=doc_type, bucket="quarantine", object_key=key,
-                           size=len(data))
+        return DocumentRef(
+            document_id=document_id, doc_type=doc_type, bucket="quarantine", object_key=key, size=len(data)
+        )
 
     async def get_bytes(self, bucket: str, key: str, limit: int) -> bytes:
         if (bucket, key) not in self.objects:
@@ -59,7 +66,9 @@ async def test_accepted_scans_are_filed_under_generated_keys_with_their_type_and
     outcome = verdict(event, review.results, "documents")
     assert isinstance(outcome, DocumentsVerified)
     assert [(d.object_key, d.pages, d.size) for d in outcome.documents] == [
-        (f"{CLAIM_ID}/d1.pdf", 2, len(pdf)), (f"{CLAIM_ID}/d2.png", 1, len(png))]
+        (f"{CLAIM_ID}/d1.pdf", 2, len(pdf)),
+        (f"{CLAIM_ID}/d2.png", 1, len(png)),
+    ]
 
 
 async def test_a_rejected_scan_stays_in_quarantine_and_its_coded_reason_reaches_the_verdict():
@@ -118,16 +127,20 @@ async def test_documents_past_the_claims_total_are_rejected_and_the_earlier_ones
 async def test_a_file_over_the_size_limit_is_rejected_without_being_scanned(clamd):
     store = MemoryStore()
     review = await reviewer(store, ClamdScanner(clamd.socket_path)).check(
-        submitted(store.upload("d1", b"%PDF-" + b"0" * LIMITS.max_file_bytes)))
+        submitted(store.upload("d1", b"%PDF-" + b"0" * LIMITS.max_file_bytes))
+    )
     assert review.results["d1"].code == "file_too_large"
     assert clamd.streams == []
 
 
-@pytest.mark.parametrize("bucket, key, document_id", [
-    ("receipts", f"{CLAIM_ID}/d1", "d1"),  # another bucket
-    ("quarantine", "other-claim/d1", "d1"),  # another claim's upload
-    ("quarantine", f"{CLAIM_ID}/x", "../../etc/passwd"),  # an id that would escape the claim's prefix
-])
+@pytest.mark.parametrize(
+    "bucket, key, document_id",
+    [
+        ("receipts", f"{CLAIM_ID}/d1", "d1"),  # another bucket
+        ("quarantine", "other-claim/d1", "d1"),  # another claim's upload
+        ("quarantine", f"{CLAIM_ID}/x", "../../etc/passwd"),  # an id that would escape the claim's prefix
+    ],
+)
 async def test_a_reference_outside_the_claims_own_uploads_is_rejected_and_nothing_is_read(bucket, key, document_id):
     store = MemoryStore()
     store.objects[bucket, key] = (pdf_scan(), "application/pdf")
@@ -138,8 +151,9 @@ async def test_a_reference_outside_the_claims_own_uploads_is_rejected_and_nothin
 
 
 async def test_a_file_missing_from_quarantine_and_never_filed_is_rejected_as_not_found():
-    ref = DocumentRef(document_id="d1", doc_type="identity_card", bucket="quarantine",
-                      object_key=f"{CLAIM_ID}/d1", size=10)
+    ref = DocumentRef(
+        document_id="d1", doc_type="identity_card", bucket="quarantine", object_key=f"{CLAIM_ID}/d1", size=10
+    )
     review = await reviewer(MemoryStore()).check(submitted(ref))
     assert review.results["d1"] == Rejected("not_found", "the file is not among the claim's uploads")
 

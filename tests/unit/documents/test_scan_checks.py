@@ -33,8 +33,9 @@ def test_a_pdf_is_recognised_from_its_content_with_its_pages_size_and_hash():
     assert result == Accepted("application/pdf", "pdf", 3, hashlib.sha256(data).hexdigest(), len(data))
 
 
-@pytest.mark.parametrize("data, content_type, extension", [
-    (png_scan(), "image/png", "png"), (jpeg_scan(), "image/jpeg", "jpg")])
+@pytest.mark.parametrize(
+    "data, content_type, extension", [(png_scan(), "image/png", "png"), (jpeg_scan(), "image/jpeg", "jpg")]
+)
 def test_images_are_recognised_from_their_content_as_one_page(data, content_type, extension):
     result = inspect_scan(data, LIMITS)
     assert result == Accepted(content_type, extension, 1, hashlib.sha256(data).hexdigest(), len(data))
@@ -71,7 +72,8 @@ def test_a_php_script_behind_a_pdf_header_does_not_open_as_a_pdf():
 
 def test_a_pdf_with_a_wrong_magic_number_is_not_an_allowed_type():
     assert rejection(pdf_with_wrong_magic()) == Rejected(
-        "not_allowed_type", "the content is another type of file, not a PDF, JPEG or PNG")
+        "not_allowed_type", "the content is another type of file, not a PDF, JPEG or PNG"
+    )
 
 
 def test_a_zip_bomb_renamed_png_is_refused_from_its_first_bytes_without_being_expanded():
@@ -130,20 +132,25 @@ def test_a_jpeg_magic_number_on_png_content_is_rejected():
 @pytest.fixture
 def decoding_forbidden(monkeypatch):
     """Any attempt to decode pixels fails the check with another code than `image_too_large`."""
+
     def refuse(self):
         raise AssertionError("pixels were decoded")
+
     monkeypatch.setattr(ImageFile.ImageFile, "load", refuse)
 
 
-@pytest.mark.parametrize("bomb, max_pixels", [
-    (png_declaring(8000, 7000), 50_000_000),  # above our limit: our check of the header
-    (jpeg_declaring(8000, 7000), 50_000_000),
-    (png_declaring(10_000, 9_000), 10**12),  # under a lax limit of ours, Pillow warns: the warning is a rejection
-    (png_declaring(60_000, 60_000), 10**12),  # far above Pillow's own threshold: Pillow refuses at open
-    (jpeg_declaring(65_000, 65_000), 10**12),
-], ids=["png-ours", "jpeg-ours", "png-pillow-warning", "png-pillow-error", "jpeg-pillow-error"])
-def test_a_tiny_image_declaring_huge_dimensions_is_rejected_without_being_decoded(bomb, max_pixels,
-                                                                                  decoding_forbidden):
+@pytest.mark.parametrize(
+    "bomb, max_pixels",
+    [
+        (png_declaring(8000, 7000), 50_000_000),  # above our limit: our check of the header
+        (jpeg_declaring(8000, 7000), 50_000_000),
+        (png_declaring(10_000, 9_000), 10**12),  # under a lax limit of ours, Pillow warns: the warning is a rejection
+        (png_declaring(60_000, 60_000), 10**12),  # far above Pillow's own threshold: Pillow refuses at open
+        (jpeg_declaring(65_000, 65_000), 10**12),
+    ],
+    ids=["png-ours", "jpeg-ours", "png-pillow-warning", "png-pillow-error", "jpeg-pillow-error"],
+)
+def test_a_tiny_image_declaring_huge_dimensions_is_rejected_without_being_decoded(bomb, max_pixels, decoding_forbidden):
     assert len(bomb) < 2000
     limits = Limits(max_file_bytes=1_000_000, max_pdf_pages=5, max_image_pixels=max_pixels)
     assert rejection(bomb, limits).code == "image_too_large"
@@ -151,7 +158,8 @@ def test_a_tiny_image_declaring_huge_dimensions_is_rejected_without_being_decode
 
 def test_a_pixel_bomb_rejection_names_the_declared_dimensions():
     assert rejection(png_declaring(8000, 7000)).message == (
-        "the image declares 8000 x 7000 pixels, more than 50,000,000")
+        "the image declares 8000 x 7000 pixels, more than 50,000,000"
+    )
 
 
 def test_an_image_just_under_the_pixel_limit_is_decoded_and_accepted():

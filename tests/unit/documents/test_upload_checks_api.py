@@ -12,8 +12,7 @@ from tests.unit.documents.fake_clamd import SIGNATURE
 from tests.unit.documents.hostile_files import EICAR, PHP_SHELL, truncated_jpeg
 from tests.unit.documents.test_review import LIMITS, MemoryStore, reviewer
 
-FORM = {"claimant_type": "insured", "registration_number": "123456789", "applicant_name": "A",
-        "phone": "+212612345678"}
+FORM = {"claimant_type": "insured", "registration_number": "123456789", "applicant_name": "A", "phone": "+212612345678"}
 
 
 def client(scanner=None) -> tuple[TestClient, MemoryStore]:
@@ -26,15 +25,23 @@ def client(scanner=None) -> tuple[TestClient, MemoryStore]:
 def test_a_good_scan_is_accepted_with_its_real_type_and_pages_and_nothing_is_stored():
     api, store = client()
     assert api.post("/checks", content=pdf_scan(pages=3)).json() == {
-        "accepted": True, "content_type": "application/pdf", "pages": 3}
-    assert api.post("/checks", content=png_scan()).json() == {"accepted": True, "content_type": "image/png",
-                                                              "pages": 1}
+        "accepted": True,
+        "content_type": "application/pdf",
+        "pages": 3,
+    }
+    assert api.post("/checks", content=png_scan()).json() == {"accepted": True, "content_type": "image/png", "pages": 1}
     assert store.objects == {}
 
 
-@pytest.mark.parametrize("content, code", [
-    (PHP_SHELL, "not_allowed_type"), (truncated_jpeg(), "image_truncated"), (b"", "empty_file"),
-], ids=["php-script", "truncated-jpeg", "empty"])
+@pytest.mark.parametrize(
+    "content, code",
+    [
+        (PHP_SHELL, "not_allowed_type"),
+        (truncated_jpeg(), "image_truncated"),
+        (b"", "empty_file"),
+    ],
+    ids=["php-script", "truncated-jpeg", "empty"],
+)
 def test_a_bad_file_is_refused_with_the_code_and_the_message_of_the_review(content, code):
     answer = client()[0].post("/checks", content=content).json()
     assert (answer["accepted"], answer["code"]) == (False, code)
@@ -64,10 +71,15 @@ def test_an_antivirus_without_a_verdict_is_a_503_the_caller_retries(clamd):
 def test_the_checklist_of_an_insured_miner_names_the_underground_certificate_in_french_and_arabic():
     answer = client()[0].post("/checklist", json=FORM | {"mining_activity": True}).json()
     assert [d["doc_type"] for d in answer["documents"]] == [
-        "identity_card", "bank_details", "underground_work_certificate"]
-    assert answer["documents"][2] == {"doc_type": "underground_work_certificate",
-                                      "label_fr": "Attestation de 5 ans de travail au fond",
-                                      "label_ar": "شهادة العمل في باطن الأرض لمدة 5 سنوات"}
+        "identity_card",
+        "bank_details",
+        "underground_work_certificate",
+    ]
+    assert answer["documents"][2] == {
+        "doc_type": "underground_work_certificate",
+        "label_fr": "Attestation de 5 ans de travail au fond",
+        "label_ar": "شهادة العمل في باطن الأرض لمدة 5 سنوات",
+    }
     assert answer["accepted_types"] == ["application/pdf", "image/jpeg", "image/png"]
     assert answer["max_file_bytes"] == LIMITS.max_file_bytes
 

@@ -36,13 +36,24 @@ def test_an_eligible_insured_sees_every_condition_met_the_period_the_deadline_an
     assert [row["year"] for row in answer["breakdown"]] == [2020]
     assert [c["code"] for c in answer["conditions"]] == [code.value for code in INSURED_CONDITIONS]
     assert failing(answer) == [] and all(c["fr"] and c["ar"] for c in answer["conditions"])
-    assert answer["registry"] == {"birth_date": "1965-04-10", "contribution_days": 900,
-                                  "ceased_activity_on": "2025-12-31", "underground_mining_years": None}
+    assert answer["registry"] == {
+        "birth_date": "1965-04-10",
+        "contribution_days": 900,
+        "ceased_activity_on": "2025-12-31",
+        "underground_mining_years": None,
+    }
 
 
 def test_the_estimate_is_the_decision_a_claim_filed_the_same_day_gets():
-    claim = ClaimDetails(reference="RCS-1", filed_on=TODAY, claimant_type="insured", registration_number="123456789",
-                         applicant_name="A", phone="+212612345678", force_majeure=True)
+    claim = ClaimDetails(
+        reference="RCS-1",
+        filed_on=TODAY,
+        claimant_type="insured",
+        registration_number="123456789",
+        applicant_name="A",
+        phone="+212612345678",
+        force_majeure=True,
+    )
     by_handler = summary_of(decide(case_for(claim, BASE_INSURED), DEFAULT_REVALUATION)).model_dump(mode="json")
     answer = estimated(force_majeure=True)
     assert {key: answer[key] for key in by_handler} == by_handler
@@ -87,8 +98,9 @@ def test_review_reasons_are_not_conditions():
     assert [c["code"] for c in conditions((ReasonCode.INSURED_UNKNOWN,))] == [c.value for c in INSURED_CONDITIONS]
 
 
-@pytest.mark.parametrize("field, value", [("underground_mining_years", -1), ("registration_number", "12345"),
-                                          ("filed_on", "2026-01-01")])
+@pytest.mark.parametrize(
+    "field, value", [("underground_mining_years", -1), ("registration_number", "12345"), ("filed_on", "2026-01-01")]
+)
 def test_a_what_if_request_with_a_bad_or_unknown_field_is_refused(field, value):
     with pytest.raises(ValueError, match=field):
         EstimateRequest(**{field: value})
@@ -100,11 +112,15 @@ def test_an_insured_sees_their_own_record_and_an_agent_the_one_they_name():
     assert whose_record(EstimateRequest(registration_number="234567891"), Caller("a1", True)) == "234567891"
 
 
-@pytest.mark.parametrize("request_, caller, status", [
-    (EstimateRequest(registration_number="234567891"), INSURED, 403),
-    (EstimateRequest(), Caller("123456789", is_agent=False), 403),
-    (EstimateRequest(), Caller("a1", is_agent=True), 422),
-], ids=["someone-elses-record", "no-insured-role", "agent-naming-nobody"])
+@pytest.mark.parametrize(
+    "request_, caller, status",
+    [
+        (EstimateRequest(registration_number="234567891"), INSURED, 403),
+        (EstimateRequest(), Caller("123456789", is_agent=False), 403),
+        (EstimateRequest(), Caller("a1", is_agent=True), 422),
+    ],
+    ids=["someone-elses-record", "no-insured-role", "agent-naming-nobody"],
+)
 def test_a_caller_cannot_see_a_record_that_is_not_theirs(request_, caller, status):
     with pytest.raises(HTTPException) as raised:
         whose_record(request_, caller)

@@ -14,15 +14,26 @@ from contracts import (
 from contracts.receipts import ReceiptRef
 from services.notifications.domain import sms_for, status_of_report
 
-CLAIM = ClaimDetails(reference="RCS-1", filed_on="2026-11-22", claimant_type="insured", registration_number="123456789",
-                     applicant_name="A", phone="+212612345678", language="ar")
+CLAIM = ClaimDetails(
+    reference="RCS-1",
+    filed_on="2026-11-22",
+    claimant_type="insured",
+    registration_number="123456789",
+    applicant_name="A",
+    phone="+212612345678",
+    language="ar",
+)
 ENVELOPE = {"claim_id": "c", "correlation_id": "k", "producer": "p", "claim": CLAIM}
 RECEIPT = ReceiptRef(bucket="receipts", object_key="c/a.pdf", sha256="0" * 64, size=1)
 
 
 def issued(selected: bool) -> ReceiptIssued:
-    return ReceiptIssued(**ENVELOPE, decision=DecisionSummary(outcome="eligible"), receipt=RECEIPT,
-                         inspection=InspectionSelection(selected=selected))
+    return ReceiptIssued(
+        **ENVELOPE,
+        decision=DecisionSummary(outcome="eligible"),
+        receipt=RECEIPT,
+        inspection=InspectionSelection(selected=selected),
+    )
 
 
 def test_a_receipt_of_a_claim_selected_for_inspection_calls_for_the_inspection_sms_in_the_claimants_language():
@@ -44,13 +55,18 @@ def test_acceptance_and_missing_documents_each_call_for_their_sms_keyed_by_the_e
 
 def refused(reasons: tuple[str, ...], language: str, selected: bool = False) -> ReceiptIssued:
     explanations = tuple(ReasonExplanation(code=code, fr=f"Explication {code}.", ar=f"شرح {code}.") for code in reasons)
-    return ReceiptIssued(**ENVELOPE | {"claim": CLAIM.model_copy(update={"language": language})}, receipt=RECEIPT,
-                         decision=DecisionSummary(outcome="ineligible", reasons=reasons, explanations=explanations),
-                         inspection=InspectionSelection(selected=selected))
+    return ReceiptIssued(
+        **ENVELOPE | {"claim": CLAIM.model_copy(update={"language": language})},
+        receipt=RECEIPT,
+        decision=DecisionSummary(outcome="ineligible", reasons=reasons, explanations=explanations),
+        inspection=InspectionSelection(selected=selected),
+    )
 
 
-@pytest.mark.parametrize("language, words", [("fr", "refusée: 60 ans (55 si mineur) non atteints."),
-                                              ("ar", "السبب: السن المطلوبة غير مبلوغة.")])
+@pytest.mark.parametrize(
+    "language, words",
+    [("fr", "refusée: 60 ans (55 si mineur) non atteints."), ("ar", "السبب: السن المطلوبة غير مبلوغة.")],
+)
 def test_a_receipt_of_a_refused_claim_calls_for_the_refusal_sms_naming_the_first_reason(language, words):
     event = refused(("AGE_NOT_REACHED", "PENSION_RIGHTS"), language)
     sms = sms_for(event, max_parts=4)
@@ -64,8 +80,12 @@ def test_a_refusal_reason_with_no_short_wording_is_told_by_the_decisions_explana
 
 
 def test_a_claim_in_manual_review_calls_for_no_sms_at_its_receipt():
-    event = ReceiptIssued(**ENVELOPE, receipt=RECEIPT, inspection=InspectionSelection(selected=False),
-                          decision=DecisionSummary(outcome="manual_review", reasons=("INSURED_UNKNOWN",)))
+    event = ReceiptIssued(
+        **ENVELOPE,
+        receipt=RECEIPT,
+        inspection=InspectionSelection(selected=False),
+        decision=DecisionSummary(outcome="manual_review", reasons=("INSURED_UNKNOWN",)),
+    )
     assert sms_for(event, 4) is None
 
 

@@ -31,11 +31,14 @@ async def test_plain_french_goes_out_as_gsm7():
     assert seen[0].url.params["coding"] == "0"
 
 
-@pytest.mark.parametrize("answer, error", [
-    (lambda _: httpx.Response(503, text="queue full"), TransientGatewayError),
-    (lambda _: httpx.Response(403, text="Authorization failed"), PermanentGatewayError),
-    (lambda _: httpx.Response(400, text="Invalid receiver"), PermanentGatewayError),
-])
+@pytest.mark.parametrize(
+    "answer, error",
+    [
+        (lambda _: httpx.Response(503, text="queue full"), TransientGatewayError),
+        (lambda _: httpx.Response(403, text="Authorization failed"), PermanentGatewayError),
+        (lambda _: httpx.Response(400, text="Invalid receiver"), PermanentGatewayError),
+    ],
+)
 async def test_gateway_refusals_are_told_apart(answer, error):
     sms, _ = gateway(answer)
     with pytest.raises(error):

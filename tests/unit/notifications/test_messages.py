@@ -15,9 +15,21 @@ from services.notifications.messages import (
 )
 
 
-@pytest.mark.parametrize("text, parts", [("a" * 160, 1), ("a" * 161, 2), ("a" * 306, 2), ("a" * 307, 3),
-                                         ("€" * 80, 1), ("€" * 81, 2), ("ب" * 70, 1), ("ب" * 71, 2),
-                                         ("ب" * 134, 2), ("ب" * 135, 3)])
+@pytest.mark.parametrize(
+    "text, parts",
+    [
+        ("a" * 160, 1),
+        ("a" * 161, 2),
+        ("a" * 306, 2),
+        ("a" * 307, 3),
+        ("€" * 80, 1),
+        ("€" * 81, 2),
+        ("ب" * 70, 1),
+        ("ب" * 71, 2),
+        ("ب" * 134, 2),
+        ("ب" * 135, 3),
+    ],
+)
 def test_parts_are_counted_like_the_network_does(text, parts):
     assert count_parts(text) == parts
 
@@ -28,9 +40,11 @@ def test_arabic_needs_ucs2_and_plain_french_does_not():
 
 @pytest.mark.parametrize("language", ["fr", "ar"])
 def test_every_message_names_the_reference_and_fits_in_two_parts(language):
-    for text in (acceptance(language, "RCS-20261122-3F9A1C2B", Decimal("21639.60")),
-                 inspection(language, "RCS-20261122-3F9A1C2B"),
-                 missing_documents(language, "RCS-20261122-3F9A1C2B", ["bank_details"])):
+    for text in (
+        acceptance(language, "RCS-20261122-3F9A1C2B", Decimal("21639.60")),
+        inspection(language, "RCS-20261122-3F9A1C2B"),
+        missing_documents(language, "RCS-20261122-3F9A1C2B", ["bank_details"]),
+    ):
         assert "RCS-20261122-3F9A1C2B" in text
         assert count_parts(text) <= 2
 

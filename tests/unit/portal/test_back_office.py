@@ -75,9 +75,15 @@ class FakeBackend:
 
     async def agent_queues(self, token: str, agency: str | None = None) -> dict:
         self._called("agent_queues", agency=agency)
-        return {"queues": [{"queue": "inspection", "count": 3}, {"queue": "manual_review", "count": 1},
-                           {"queue": "approval", "count": 0}, {"queue": "returned", "count": 2}],
-                "returned_after_days": 15}
+        return {
+            "queues": [
+                {"queue": "inspection", "count": 3},
+                {"queue": "manual_review", "count": 1},
+                {"queue": "approval", "count": 0},
+                {"queue": "returned", "count": 2},
+            ],
+            "returned_after_days": 15,
+        }
 
     async def agent_queue(self, token: str, queue: str, page: int = 1, agency: str | None = None) -> dict:
         self._called("agent_queue", queue, page=page, agency=agency)
@@ -89,17 +95,23 @@ class FakeBackend:
 
     async def open_document(self, token: str, claim_id: str, document_id: str) -> httpx.Response:
         self._called("open_document", claim_id, document_id)
-        return httpx.Response(200, content=b"%PDF-1.7 fake", headers={
-            "Content-Type": "application/pdf", "Content-Disposition": 'inline; filename="identity_card-d1.pdf"',
-            "Content-Security-Policy": "sandbox; default-src 'none'"})
+        return httpx.Response(
+            200,
+            content=b"%PDF-1.7 fake",
+            headers={
+                "Content-Type": "application/pdf",
+                "Content-Disposition": 'inline; filename="identity_card-d1.pdf"',
+                "Content-Security-Policy": "sandbox; default-src 'none'",
+            },
+        )
 
-    async def record_inspection(self, token: str, claim_id: str, passed: bool, reason: str | None,
-                                notes: str) -> dict:
+    async def record_inspection(self, token: str, claim_id: str, passed: bool, reason: str | None, notes: str) -> dict:
         self._called("record_inspection", claim_id, passed=passed, reason=reason, notes=notes)
         return {"claim_id": claim_id, "inspection": "passed" if passed else "failed"}
 
-    async def review_claim(self, token: str, claim_id: str, outcome: str, reasons: list[str],
-                           justification: str) -> dict:
+    async def review_claim(
+        self, token: str, claim_id: str, outcome: str, reasons: list[str], justification: str
+    ) -> dict:
         self._called("review_claim", claim_id, outcome=outcome, reasons=reasons, justification=justification)
         return {"claim_id": claim_id, "review": outcome, "needs_approval": outcome == "accept"}
 
@@ -107,8 +119,7 @@ class FakeBackend:
         self._called("approve_review", claim_id)
         return {"claim_id": claim_id, "approved": True}
 
-    async def audit(self, token: str, claim_id: str | None = None, agent_id: str | None = None,
-                    page: int = 1) -> dict:
+    async def audit(self, token: str, claim_id: str | None = None, agent_id: str | None = None, page: int = 1) -> dict:
         self._called("audit", claim_id=claim_id, agent_id=agent_id, page=page)
         return {**agent_pages_context()["answer"], "page": page}
 
@@ -137,9 +148,19 @@ def browser(backend: FakeBackend, sessions: FakeSessions, user: dict | None, lan
     client = TestClient(make_app(backend, sessions), base_url=PORTAL_URL, follow_redirects=False)
     client.cookies.set("lang", language)
     if user is not None:
-        session = asyncio.run(sessions.new({"user": user, "tokens": {"access_token": "t", "refresh_token": "r",
-                                                                      "id_token": "i",
-                                                                      "access_expires_at": time() + 3600}}))
+        session = asyncio.run(
+            sessions.new(
+                {
+                    "user": user,
+                    "tokens": {
+                        "access_token": "t",
+                        "refresh_token": "r",
+                        "id_token": "i",
+                        "access_expires_at": time() + 3600,
+                    },
+                }
+            )
+        )
         client.cookies.set("taawidaty-session", session.id)
     return client
 
@@ -148,8 +169,15 @@ def text_of(html: str) -> str:
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
-AGENT_PATHS = ["/agent", "/agent/queues/inspection", "/agent/queues/approval?page=2", "/agent/claims/c1",
-               "/agent/claims/c1/documents/d1", "/agent/audit?claim_id=c1", "/agent/no/such/page"]
+AGENT_PATHS = [
+    "/agent",
+    "/agent/queues/inspection",
+    "/agent/queues/approval?page=2",
+    "/agent/claims/c1",
+    "/agent/claims/c1/documents/d1",
+    "/agent/audit?claim_id=c1",
+    "/agent/no/such/page",
+]
 
 
 def test_signed_out_visitors_are_sent_to_sign_in_first(backend, sessions):
@@ -207,12 +235,21 @@ def test_the_inspection_queue_defaults_to_the_agents_agency_and_offers_every_age
 def test_the_claim_file_shows_every_part_and_the_actions_the_api_allows(backend, sessions):
     page = browser(backend, sessions, AGENT).get("/agent/claims/c1?document=d1").text
     words = text_of(page)
-    for expected in ("Copie de la CNI ou du titre de séjour", "Le PDF contient du code JavaScript", "unknown_flag",
-                     "Force majeure.", "Demande tardive pour un cas de force majeure",
-                     "Tirage au sort : valeur tirée 0,012345, pour un taux de 5", "Youssef", "Non attribué",
-                     "Rabat Agdal", "L'identité du demandeur n'a pas pu être confirmée.",
-                     "La demande a été déposée après la date limite.",
-                     "Le demandeur ne s'est pas présenté au contrôle physique.", "Absent"):
+    for expected in (
+        "Copie de la CNI ou du titre de séjour",
+        "Le PDF contient du code JavaScript",
+        "unknown_flag",
+        "Force majeure.",
+        "Demande tardive pour un cas de force majeure",
+        "Tirage au sort : valeur tirée 0,012345, pour un taux de 5",
+        "Youssef",
+        "Non attribué",
+        "Rabat Agdal",
+        "L'identité du demandeur n'a pas pu être confirmée.",
+        "La demande a été déposée après la date limite.",
+        "Le demandeur ne s'est pas présenté au contrôle physique.",
+        "Absent",
+    ):
         assert expected in words, expected
     assert '<iframe class="document-frame" id="document-frame" src="/agent/claims/c1/documents/d1"' in page
     assert 'href="/agent/claims/c1/documents/d2"' not in page  # not verified yet: nothing to open
@@ -228,13 +265,18 @@ def test_an_agent_never_sees_the_approval_of_their_own_acceptance(backend, sessi
     assert "attend l'approbation d'un autre agent" in page
 
 
-@pytest.mark.parametrize(("language", "message"), [
-    ("fr", "Vous ne pouvez pas approuver votre propre acceptation"),
-    ("ar", "لا يمكنك المصادقة على قبول اتخذته بنفسك")])
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("fr", "Vous ne pouvez pas approuver votre propre acceptation"),
+        ("ar", "لا يمكنك المصادقة على قبول اتخذته بنفسك"),
+    ],
+)
 def test_a_refusal_of_the_api_is_said_on_the_claim_file_in_the_pages_language(backend, sessions, language, message):
     backend.refusals["approve_review"] = BackendError(409, {"code": "own_decision", "reason": "the agent who ..."})
-    response = browser(backend, sessions, AGENT, language).post("/agent/claims/c1/approval",
-                                                                 data={"csrf_token": "csrf-token"})
+    response = browser(backend, sessions, AGENT, language).post(
+        "/agent/claims/c1/approval", data={"csrf_token": "csrf-token"}
+    )
     assert response.status_code == 409
     assert message in response.text and "the agent who" not in response.text
     assert 'role="alert"' in response.text and f'<html lang="{language}"' in response.text
@@ -243,15 +285,21 @@ def test_a_refusal_of_the_api_is_said_on_the_claim_file_in_the_pages_language(ba
 def test_an_action_needs_the_sessions_token_and_this_portals_origin(backend, sessions):
     client = browser(backend, sessions, AGENT)
     assert client.post("/agent/claims/c1/approval", data={"csrf_token": "guessed"}).status_code == 403
-    assert client.post("/agent/claims/c1/approval", data={"csrf_token": "csrf-token"},
-                       headers={"Origin": "http://elsewhere.test"}).status_code == 403
+    assert (
+        client.post(
+            "/agent/claims/c1/approval", data={"csrf_token": "csrf-token"}, headers={"Origin": "http://elsewhere.test"}
+        ).status_code
+        == 403
+    )
     assert backend.calls == []
 
 
 def test_an_inspection_outcome_goes_to_the_api_and_the_file_says_it_is_recorded(backend, sessions):
     client = browser(backend, sessions, AGENT)
-    response = client.post("/agent/claims/c1/inspection", data={"csrf_token": "csrf-token", "passed": "yes",
-                                                                "reason": "IDENTITY_NOT_CONFIRMED", "notes": " ok "})
+    response = client.post(
+        "/agent/claims/c1/inspection",
+        data={"csrf_token": "csrf-token", "passed": "yes", "reason": "IDENTITY_NOT_CONFIRMED", "notes": " ok "},
+    )
     assert response.status_code == 303 and response.headers["location"] == "/agent/claims/c1#flash"
     assert backend.calls[-1] == ("record_inspection", ("c1",), {"passed": True, "reason": None, "notes": "ok"})
     assert "Le contrôle réussi est enregistré." in client.get("/agent/claims/c1").text
@@ -260,18 +308,28 @@ def test_an_inspection_outcome_goes_to_the_api_and_the_file_says_it_is_recorded(
 
 def test_a_refusal_without_reasons_or_justification_is_sent_back_with_what_to_correct(backend, sessions):
     client = browser(backend, sessions, AGENT)
-    response = client.post("/agent/claims/c1/review", data={"csrf_token": "csrf-token", "outcome": "refuse",
-                                                            "justification": "court"})
+    response = client.post(
+        "/agent/claims/c1/review", data={"csrf_token": "csrf-token", "outcome": "refuse", "justification": "court"}
+    )
     assert response.status_code == 422
     assert 'href="#refuse-reasons"' in response.text and 'href="#refuse-justification"' in response.text
     assert ">court</textarea>" in response.text
     assert not [call for call in backend.calls if call[0] == "review_claim"]
-    response = client.post("/agent/claims/c1/review", data={
-        "csrf_token": "csrf-token", "outcome": "refuse", "reasons": ["DEADLINE_PASSED", "NOT_A_CODE"],
-        "justification": "Déposée six ans après la date limite."})
+    response = client.post(
+        "/agent/claims/c1/review",
+        data={
+            "csrf_token": "csrf-token",
+            "outcome": "refuse",
+            "reasons": ["DEADLINE_PASSED", "NOT_A_CODE"],
+            "justification": "Déposée six ans après la date limite.",
+        },
+    )
     assert response.status_code == 303
-    assert backend.calls[-1] == ("review_claim", ("c1",), {"outcome": "refuse", "reasons": ["DEADLINE_PASSED"],
-                                                          "justification": "Déposée six ans après la date limite."})
+    assert backend.calls[-1] == (
+        "review_claim",
+        ("c1",),
+        {"outcome": "refuse", "reasons": ["DEADLINE_PASSED"], "justification": "Déposée six ans après la date limite."},
+    )
     assert "Votre refus est enregistré" in client.get("/agent/claims/c1").text
 
 
@@ -316,9 +374,13 @@ def test_an_agent_signing_in_from_the_home_page_lands_in_the_back_office_with_th
     assert session.user == {"username": "900000001", "name": "Agent Anfa", "roles": ["agent"], "agency": "CASA-ANFA"}
 
 
-@pytest.mark.parametrize(("language", "expected"), [
-    ("fr", "Tirage au sort : valeur tirée 0,012345, pour un taux de 5%"),
-    ("ar", "القرعة: القيمة المسحوبة 0,012345، مقابل نسبة 5%")])
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("fr", "Tirage au sort : valeur tirée 0,012345, pour un taux de 5%"),
+        ("ar", "القرعة: القيمة المسحوبة 0,012345، مقابل نسبة 5%"),
+    ],
+)
 def test_the_random_draw_is_said_with_its_value_and_rate(language, expected):
     token = i18n.current_language.set(language)
     try:
@@ -342,24 +404,41 @@ def test_the_inspection_queue_is_filtered_by_an_agency_only_when_one_is_known():
 
 def test_the_agents_forms_become_the_apis_bodies():
     assert back_office.inspection_form(FormData({"passed": "no", "reason": "DOCUMENTS_NOT_AUTHENTIC"})) == (
-        {"passed": False, "reason": "DOCUMENTS_NOT_AUTHENTIC", "notes": ""}, {})
+        {"passed": False, "reason": "DOCUMENTS_NOT_AUTHENTIC", "notes": ""},
+        {},
+    )
     assert back_office.inspection_form(FormData({"passed": "no"}))[1] == {
-        "inspection-reason": back_office.FORM_MESSAGES["reason"]}
+        "inspection-reason": back_office.FORM_MESSAGES["reason"]
+    }
     assert set(back_office.inspection_form(FormData({"notes": "x" * 1001}))[1]) == {
-        "inspection-passed", "inspection-notes"}
+        "inspection-passed",
+        "inspection-notes",
+    }
     assert back_office.review_form(FormData({"outcome": "accept", "reasons": "DEADLINE_PASSED"})) == (
-        {"outcome": "accept", "reasons": [], "justification": ""}, {})
-    assert back_office.review_form(FormData([("outcome", "refuse"), ("reasons", "INSURED_UNKNOWN"),
-                                             ("reasons", "DEADLINE_PASSED"), ("justification", "0123456789")])) == (
-        {"outcome": "refuse", "reasons": ["INSURED_UNKNOWN", "DEADLINE_PASSED"], "justification": "0123456789"}, {})
+        {"outcome": "accept", "reasons": [], "justification": ""},
+        {},
+    )
+    assert back_office.review_form(
+        FormData(
+            [
+                ("outcome", "refuse"),
+                ("reasons", "INSURED_UNKNOWN"),
+                ("reasons", "DEADLINE_PASSED"),
+                ("justification", "0123456789"),
+            ]
+        )
+    ) == ({"outcome": "refuse", "reasons": ["INSURED_UNKNOWN", "DEADLINE_PASSED"], "justification": "0123456789"}, {})
 
 
 def test_every_agency_and_reason_has_words_in_both_languages():
     for language in ("fr", "ar"):
         token = i18n.current_language.set(language)
         try:
-            for code, words in [*back_office.review_refusal_reasons(), *back_office.inspection_failure_reasons(),
-                                *back_office.agencies()]:
+            for code, words in [
+                *back_office.review_refusal_reasons(),
+                *back_office.inspection_failure_reasons(),
+                *back_office.agencies(),
+            ]:
                 assert words and words != code, code
                 assert bool(re.search("[\u0600-\u06ff]", words)) == (language == "ar"), words
         finally:
@@ -367,11 +446,18 @@ def test_every_agency_and_reason_has_words_in_both_languages():
 
 
 def test_a_refusal_is_said_in_the_refusals_own_words_not_in_those_of_the_manual_review():
-    detail = {"reasons": ["FORCE_MAJEURE_REVIEW", "SOMETHING_NEW", "ODD"],
-              "explanations": [{"code": "FORCE_MAJEURE_REVIEW", "fr": "… un agent examine le dossier.", "ar": "…"},
-                               {"code": "SOMETHING_NEW", "fr": "Nouveau motif.", "ar": "سبب جديد."}]}
+    detail = {
+        "reasons": ["FORCE_MAJEURE_REVIEW", "SOMETHING_NEW", "ODD"],
+        "explanations": [
+            {"code": "FORCE_MAJEURE_REVIEW", "fr": "… un agent examine le dossier.", "ar": "…"},
+            {"code": "SOMETHING_NEW", "fr": "Nouveau motif.", "ar": "سبب جديد."},
+        ],
+    }
     assert back_office.refusal_reasons_of(detail) == [
-        "Le cas de force majeure invoqué pour le retard n'a pas été retenu.", "Nouveau motif.", "ODD"]
+        "Le cas de force majeure invoqué pour le retard n'a pas été retenu.",
+        "Nouveau motif.",
+        "ODD",
+    ]
     token = i18n.current_language.set("ar")
     try:
         assert back_office.refusal_reasons_of({"explanations": detail["explanations"][1:]}) == ["سبب جديد."]

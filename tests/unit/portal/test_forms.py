@@ -4,22 +4,47 @@ remove a beneficiary without JavaScript)."""
 from services.portal import forms
 from services.portal.web import safe_next
 
-POSTED = {"applicant_role": "spouse", "registration_number": "345678912", "applicant_name": "Amina",
-          "phone": "0612345678", "language": "ar",
-          "beneficiaries-0-full_name": "Amina", "beneficiaries-0-relation": "spouse",
-          "beneficiaries-1-full_name": "Youssef", "beneficiaries-1-relation": "child",
-          "beneficiaries-1-birth_date": "4/3/2012", "beneficiaries-1-orphan_of": "one_parent",
-          "beneficiaries-1-in_school": "on"}
+POSTED = {
+    "applicant_role": "spouse",
+    "registration_number": "345678912",
+    "applicant_name": "Amina",
+    "phone": "0612345678",
+    "language": "ar",
+    "beneficiaries-0-full_name": "Amina",
+    "beneficiaries-0-relation": "spouse",
+    "beneficiaries-1-full_name": "Youssef",
+    "beneficiaries-1-relation": "child",
+    "beneficiaries-1-birth_date": "4/3/2012",
+    "beneficiaries-1-orphan_of": "one_parent",
+    "beneficiaries-1-in_school": "on",
+}
 
 
 def test_a_survivors_form_becomes_the_apis_form_with_numbered_beneficiaries():
     form = forms.api_form(forms.form_state(POSTED, "survivors", "111111111"))
     assert form["registration_number"] == "345678912" and form["applicant_role"] == "spouse"
     assert form["beneficiaries"] == [
-        {"id": "b1", "full_name": "Amina", "relation": "spouse", "birth_date": None, "in_school": False,
-         "apprentice": False, "sick": False, "disabled": False},
-        {"id": "b2", "full_name": "Youssef", "relation": "child", "birth_date": "2012-03-04",
-         "orphan_of": "one_parent", "in_school": True, "apprentice": False, "sick": False, "disabled": False},
+        {
+            "id": "b1",
+            "full_name": "Amina",
+            "relation": "spouse",
+            "birth_date": None,
+            "in_school": False,
+            "apprentice": False,
+            "sick": False,
+            "disabled": False,
+        },
+        {
+            "id": "b2",
+            "full_name": "Youssef",
+            "relation": "child",
+            "birth_date": "2012-03-04",
+            "orphan_of": "one_parent",
+            "in_school": True,
+            "apprentice": False,
+            "sick": False,
+            "disabled": False,
+        },
     ]
 
 
@@ -39,9 +64,11 @@ def test_the_add_and_remove_buttons_change_the_beneficiaries_shown():
 
 
 def test_the_apis_refusals_become_a_message_next_to_each_field():
-    detail = [{"loc": ["body", "phone"], "msg": "not a Moroccan mobile number", "type": "value_error"},
-              {"loc": ["body", "beneficiaries", 1, "birth_date"], "msg": "bad date", "type": "date_parsing"},
-              {"loc": ["body", "unknown_field"], "msg": "?", "type": "extra"}]
+    detail = [
+        {"loc": ["body", "phone"], "msg": "not a Moroccan mobile number", "type": "value_error"},
+        {"loc": ["body", "beneficiaries", 1, "birth_date"], "msg": "bad date", "type": "date_parsing"},
+        {"loc": ["body", "unknown_field"], "msg": "?", "type": "extra"},
+    ]
     errors = forms.field_errors(detail)
     assert errors["phone"] == forms.FIELD_MESSAGES["phone"]
     assert errors["beneficiaries-1-birth_date"] == forms.FIELD_MESSAGES["birth_date"]
@@ -49,8 +76,9 @@ def test_the_apis_refusals_become_a_message_next_to_each_field():
 
 
 def test_a_form_kept_by_the_api_comes_back_with_the_phone_as_people_type_it():
-    state = forms.state_from_claim({"claimant_type": "insured", "phone": "+212612345678",
-                                    "ceased_activity_on": None, "beneficiaries": []})
+    state = forms.state_from_claim(
+        {"claimant_type": "insured", "phone": "+212612345678", "ceased_activity_on": None, "beneficiaries": []}
+    )
     assert state["phone"] == "0612345678" and state["ceased_activity_on"] == ""
 
 

@@ -6,10 +6,16 @@ import pytest
 from services.runtime.logs import JsonFormatter, mask_personal_data
 
 
-@pytest.mark.parametrize("text, hidden", [
-    ("insured 123456789 filed", "123456789"), ("call +212612345678", "+212612345678"),
-    ("call 0612345678 now", "0612345678"), ("cin AB123456", "AB123456"), ("to 212612345678", "212612345678"),
-])
+@pytest.mark.parametrize(
+    "text, hidden",
+    [
+        ("insured 123456789 filed", "123456789"),
+        ("call +212612345678", "+212612345678"),
+        ("call 0612345678 now", "0612345678"),
+        ("cin AB123456", "AB123456"),
+        ("to 212612345678", "212612345678"),
+    ],
+)
 def test_personal_numbers_never_appear_in_clear(text, hidden):
     masked = mask_personal_data(text)
     assert hidden not in masked

@@ -17,11 +17,14 @@ class Coordinator:
         self.dead = True
 
 
-@pytest.mark.parametrize("code, error, rediscovers", [
-    (14, errors.GroupLoadInProgressError, False),
-    (15, errors.GroupCoordinatorNotAvailableError, True),
-    (16, errors.NotCoordinatorForGroupError, True),
-])
+@pytest.mark.parametrize(
+    "code, error, rediscovers",
+    [
+        (14, errors.GroupLoadInProgressError, False),
+        (15, errors.GroupCoordinatorNotAvailableError, True),
+        (16, errors.NotCoordinatorForGroupError, True),
+    ],
+)
 def test_a_group_level_error_is_raised_as_retriable_instead_of_read_as_no_committed_offset(code, error, rediscovers):
     coordinator = Coordinator()
     with pytest.raises(error) as raised:

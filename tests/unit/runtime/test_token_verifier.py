@@ -64,23 +64,35 @@ def jwks() -> Iterator[Jwks]:
 
 def settings(jwks_url: str | None, issuer: str | None = ISSUER) -> IdentitySettings:
     """Every field given, whatever OIDC_* the environment holds (deploy/local/env.sh sets them)."""
-    return IdentitySettings(OIDC_ISSUER=issuer, OIDC_JWKS_URL=jwks_url, OIDC_AUDIENCE="taawidaty",
-                            OIDC_SUBJECT_CLAIM="preferred_username")
+    return IdentitySettings(
+        OIDC_ISSUER=issuer, OIDC_JWKS_URL=jwks_url, OIDC_AUDIENCE="taawidaty", OIDC_SUBJECT_CLAIM="preferred_username"
+    )
 
 
-def provider_token(key=PROVIDER_KEY, kid: str = "provider-key", ttl: timedelta = timedelta(minutes=5),
-                   **claims) -> str:
+def provider_token(key=PROVIDER_KEY, kid: str = "provider-key", ttl: timedelta = timedelta(minutes=5), **claims) -> str:
     now = datetime.now(UTC)
-    payload = {"iss": ISSUER, "aud": ["taawidaty", "account"], "iat": now, "exp": now + ttl, "sub": "f2a0-uuid",
-               "preferred_username": "123456789", "realm_access": {"roles": ["insured", "offline_access"]}} | claims
-    return jwt.encode({k: v for k, v in payload.items() if v is not None}, key, algorithm="RS256",
-                      headers={"kid": kid})
+    payload = {
+        "iss": ISSUER,
+        "aud": ["taawidaty", "account"],
+        "iat": now,
+        "exp": now + ttl,
+        "sub": "f2a0-uuid",
+        "preferred_username": "123456789",
+        "realm_access": {"roles": ["insured", "offline_access"]},
+    } | claims
+    return jwt.encode({k: v for k, v in payload.items() if v is not None}, key, algorithm="RS256", headers={"kid": kid})
 
 
 def local_token(key: str = LOCAL.key, **claims) -> str:
     now = datetime.now(UTC)
-    payload = {"iss": LOCAL.issuer, "aud": LOCAL.audience, "iat": now, "exp": now + timedelta(minutes=5),
-               "sub": "900000001", "roles": ["agent"]} | claims
+    payload = {
+        "iss": LOCAL.issuer,
+        "aud": LOCAL.audience,
+        "iat": now,
+        "exp": now + timedelta(minutes=5),
+        "sub": "900000001",
+        "roles": ["agent"],
+    } | claims
     return jwt.encode(payload, key, algorithm="HS256")
 
 
@@ -113,15 +125,19 @@ async def test_the_key_set_is_fetched_once_and_then_read_from_the_cache(jwks):
     assert jwks.fetches - before == 1
 
 
-@pytest.mark.parametrize("made_with, words", [  # made when the test runs: a token made at collection would expire
-    ({"key": OTHER_KEY}, "Signature verification failed"),
-    ({"key": OTHER_KEY, "kid": "someone-elses"}, "Unable to find a signing key"),
-    ({"ttl": timedelta(seconds=-30)}, "token expired"),
-    ({"aud": "another-client"}, "Audience doesn't match"),
-    ({"iss": "https://evil.example/realms/taawidaty"}, "Invalid issuer"),
-    ({"preferred_username": None}, 'missing the "preferred_username" claim'),
-    ({"iat": None}, 'missing the "iat" claim'),
-], ids=["forged", "unknown-key", "expired", "wrong-audience", "wrong-issuer", "no-registration-number", "no-iat"])
+@pytest.mark.parametrize(
+    "made_with, words",
+    [  # made when the test runs: a token made at collection would expire
+        ({"key": OTHER_KEY}, "Signature verification failed"),
+        ({"key": OTHER_KEY, "kid": "someone-elses"}, "Unable to find a signing key"),
+        ({"ttl": timedelta(seconds=-30)}, "token expired"),
+        ({"aud": "another-client"}, "Audience doesn't match"),
+        ({"iss": "https://evil.example/realms/taawidaty"}, "Invalid issuer"),
+        ({"preferred_username": None}, 'missing the "preferred_username" claim'),
+        ({"iat": None}, 'missing the "iat" claim'),
+    ],
+    ids=["forged", "unknown-key", "expired", "wrong-audience", "wrong-issuer", "no-registration-number", "no-iat"],
+)
 async def test_a_provider_token_that_is_forged_expired_or_for_someone_else_is_refused(jwks, made_with, words):
     assert words in await refused(TokenVerifier(settings(jwks.url)), provider_token(**made_with))
 
@@ -175,8 +191,7 @@ def test_the_dependency_asks_for_a_bearer_token_and_gives_the_caller(jwks):
     missing = client.get("/me")
     assert (missing.status_code, missing.headers["www-authenticate"]) == (401, "Bearer")
     assert client.get("/me", headers={"Authorization": "Bearer not.a.token"}).status_code == 401
-    assert client.get("/me", headers={"Authorization": f"Bearer {provider_token()}"}).json() == {
-        "subject": "123456789"}
+    assert client.get("/me", headers={"Authorization": f"Bearer {provider_token()}"}).json() == {"subject": "123456789"}
 
 
 async def test_made_up_key_names_fetch_the_providers_keys_again_at_most_once_a_minute(jwks):
@@ -185,5 +200,6 @@ async def test_made_up_key_names_fetch_the_providers_keys_again_at_most_once_a_m
     before = jwks.fetches
     for attempt in range(5):
         assert "Unable to find a signing key" in await refused(
-            verifier, provider_token(key=OTHER_KEY, kid=f"made-up-{attempt}"))
+            verifier, provider_token(key=OTHER_KEY, kid=f"made-up-{attempt}")
+        )
     assert jwks.fetches - before == 1  # one look for a rotated key, not one per token

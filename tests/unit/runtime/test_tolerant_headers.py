@@ -18,7 +18,9 @@ async def test_a_header_value_that_is_not_utf8_is_read_with_replacement_characte
     original = record([("x-origin", b"\xff\xfe\xc3\x28"), ("event-type", b"ClaimSubmitted")])
     parsed = await passed_on(original)
     assert [(name, value.decode()) for name, value in parsed.headers] == [
-        ("x-origin", "\ufffd\ufffd\ufffd("), ("event-type", "ClaimSubmitted")]
+        ("x-origin", "\ufffd\ufffd\ufffd("),
+        ("event-type", "ClaimSubmitted"),
+    ]
     assert (parsed.topic, parsed.offset, parsed.value) == ("claims.submitted.v1", 7, b"{}")
     assert original.headers[0] == ("x-origin", b"\xff\xfe\xc3\x28")  # the record Kafka gave is left as it was
 
