@@ -16,6 +16,8 @@ import pytest
 
 from tests import identity
 
+# The tests run the services on the repository's published local secrets: the explicit local mode allows it.
+os.environ.setdefault("TAAWIDATY_LOCAL_MODE", "true")
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "tests" / "output"
 

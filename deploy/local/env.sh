@@ -4,6 +4,8 @@
 
 : "${TAAWIDATY_CACHE:=${XDG_CACHE_HOME:-$HOME/.cache}/taawidaty}"; export TAAWIDATY_CACHE
 : "${TAAWIDATY_RUN:=/tmp/taawidaty-run}"; export TAAWIDATY_RUN
+# The services start with the local secrets below only in this explicit local mode (services/runtime/secrets.py).
+: "${TAAWIDATY_LOCAL_MODE:=true}"; export TAAWIDATY_LOCAL_MODE
 
 : "${KAFKA_BOOTSTRAP_SERVERS:=127.0.0.1:19092}"; export KAFKA_BOOTSTRAP_SERVERS
 : "${MONGODB_URL:=mongodb://127.0.0.1:27018/}"; export MONGODB_URL

@@ -21,5 +21,8 @@ class ClaimsSettings(InfraSettings):
     returned_after_days: int = 15
     jwt_algorithm: str = "HS256"
     jwt_verification_key: str = "local-only-jwt-secret-change-me-in-production"
+
+    def secrets(self) -> dict[str, str | None]:
+        return super().secrets() | {"CLAIMS_JWT_VERIFICATION_KEY": self.jwt_verification_key}
     jwt_issuer: str = "https://idp.macnss.ma"
     jwt_audience: str = "taawidaty"

@@ -19,3 +19,9 @@ class EligibilitySettings(InfraSettings):
     jwt_verification_key: str | None = None
     jwt_issuer: str = "https://idp.macnss.ma"
     jwt_audience: str = "taawidaty"
+
+    def secrets(self) -> dict[str, str | None]:
+        secrets = super().secrets() | {"ELIGIBILITY_INSPECTION_SECRET": self.inspection_secret}
+        if self.jwt_verification_key:  # optional: tokens the local run signs itself
+            secrets["ELIGIBILITY_JWT_VERIFICATION_KEY"] = self.jwt_verification_key
+        return secrets

@@ -11,6 +11,9 @@ class NotificationsSettings(InfraSettings):
     kannel_sendsms_url: str = Field("http://127.0.0.1:13013/cgi-bin/sendsms", validation_alias="KANNEL_SENDSMS_URL")
     kannel_username: str = Field("taawidaty", validation_alias="KANNEL_USERNAME")
     kannel_password: str = Field("taawidaty-local", validation_alias="KANNEL_PASSWORD")
+
+    def secrets(self) -> dict[str, str | None]:
+        return super().secrets() | {"KANNEL_PASSWORD": self.kannel_password}
     sender: str = "CNSS"
     delivery_report_url: str = "http://127.0.0.1:18084/delivery-reports"
     max_parts: int = 4

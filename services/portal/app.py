@@ -27,12 +27,14 @@ from services.portal.sessions import SessionStore
 from services.portal.web import Cookies, ForgedForm, NeedsSignIn, NotAnAgent, Portal, PortalMiddleware
 from services.runtime.http import health_router
 from services.runtime.mongo import open_database
+from services.runtime.secrets import require_strong_secrets
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 
 
 def create_app(settings: PortalSettings) -> FastAPI:
+    require_strong_secrets("portal", settings.secrets(), settings.local_mode)
     http = httpx.AsyncClient(timeout=settings.backend_timeout_s)
     mongo, database = open_database(settings.mongodb_url, settings.database_prefix, "portal")
     sessions = SessionStore(

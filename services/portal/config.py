@@ -25,3 +25,7 @@ class PortalSettings(InfraSettings):
     session_max_hours: int = 8
     max_upload_bytes: int = 10 * 1024 * 1024
     backend_timeout_s: float = 30.0
+
+    def secrets(self) -> dict[str, str | None]:
+        """The portal holds no MinIO key: only its client secret at the identity provider."""
+        return {"PORTAL_OIDC_CLIENT_SECRET": self.oidc_client_secret.get_secret_value()}

@@ -12,3 +12,6 @@ class ReceiptsSettings(InfraSettings):
     verification_base_url: str = "https://www.cnss.ma/taawidaty/verification?t="
     render_timeout_s: float = 30.0
     render_workers: int | None = None
+
+    def secrets(self) -> dict[str, str | None]:
+        return super().secrets() | {"RECEIPTS_VERIFICATION_KEY": self.verification_key}

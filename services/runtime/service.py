@@ -16,6 +16,7 @@ from services.runtime.metrics import measure_lag_forever, metrics_router
 from services.runtime.mongo import open_database
 from services.runtime.object_store import ObjectStore
 from services.runtime.outbox import OutboxRelay
+from services.runtime.secrets import require_strong_secrets
 from services.runtime.settings import InfraSettings
 
 log = logging.getLogger(__name__)
@@ -25,6 +26,7 @@ StartupStep = Callable[[], Awaitable[object]]
 
 class ServiceRuntime:
     def __init__(self, name: str, settings: InfraSettings) -> None:
+        require_strong_secrets(name, settings.secrets(), settings.local_mode)
         self.name = name
         self.settings = settings
         self.broker = make_broker(settings.kafka_bootstrap_servers, name, settings.handler_retry_delays_s)

@@ -26,3 +26,9 @@ class InfraSettings(BaseSettings):
     outbox_sweep_interval_s: float = Field(30.0, validation_alias="TAAWIDATY_OUTBOX_SWEEP_INTERVAL_S")
     http_host: str = "127.0.0.1"
     http_port: int = 8080
+    # Only for a machine of one's own: lets the services start with the repository's published local secrets.
+    local_mode: bool = Field(False, validation_alias="TAAWIDATY_LOCAL_MODE")
+
+    def secrets(self) -> dict[str, str | None]:
+        """The secrets this service holds, by their variable's name (services/runtime/secrets.py checks them)."""
+        return {"MINIO_SECRET_KEY": self.minio_secret_key}
