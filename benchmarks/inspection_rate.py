@@ -11,12 +11,12 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from services.eligibility.inspection import InspectionFacts, InspectionSettings, select_for_inspection
+from services.eligibility.inspection import InspectionFacts, InspectionPolicy, select_for_inspection
 
 RULES_PATH = Path(__file__).resolve().parents[1] / "services" / "eligibility" / "inspection_rules.json"
 
 
-def measure(count: int, settings: InspectionSettings) -> float:
+def measure(count: int, settings: InspectionPolicy) -> float:
     selected = sum(
         select_for_inspection(InspectionFacts(reference=f"RCS-2026-{index:08d}"), settings).selected
         for index in range(count)
@@ -33,7 +33,7 @@ def main() -> None:
     document = json.loads(RULES_PATH.read_text(encoding="utf-8"))
     if arguments.rate is not None:
         document["random_rate"] = str(arguments.rate)
-    settings = InspectionSettings.from_rules_document(document, arguments.secret)
+    settings = InspectionPolicy.from_rules_document(document, arguments.secret)
     started = time.perf_counter()
     measured = measure(arguments.count, settings)
     elapsed = time.perf_counter() - started

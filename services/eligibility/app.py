@@ -8,10 +8,11 @@ from contracts import ClaimAccepted, ClaimDecided, ClaimRefused, Topic
 from services.eligibility.api import eligibility_router
 from services.eligibility.config import EligibilitySettings
 from services.eligibility.handlers import register
-from services.eligibility.inspection import InspectionSettings
+from services.eligibility.inspection import InspectionPolicy
 from services.eligibility.registry import InsuredRegistry
 from services.eligibility.repository import DecisionsRepository
 from services.eligibility.rules import load_revaluation_table
+from services.eligibility.use_cases import ApplyAgentAction, DecideClaim, UpdateRegistry
 from services.runtime.auth import IdentitySettings, LocalKey, TokenVerifier, caller_dependency
 from services.runtime.service import ServiceRuntime
 
@@ -23,13 +24,19 @@ def create_app(settings: EligibilitySettings) -> FastAPI:
     runtime.publishes(Topic.CLAIM_REFUSED, ClaimRefused)
     decisions = runtime.database["decisions"]
     runtime.index(decisions, "claim_id")
-    inspection = InspectionSettings.from_rules_document(
+    inspection = InspectionPolicy.from_rules_document(
         json.loads(settings.inspection_rules_file.read_text()), settings.inspection_secret
     )
     revaluation = load_revaluation_table(json.loads(settings.revaluation_rates_file.read_text()))
     repository = DecisionsRepository(decisions, runtime.database["refusals"])
     registry = InsuredRegistry(runtime.database["insured"])
-    register(runtime.broker, registry, repository, runtime.relay_for(decisions), revaluation, inspection)
+    register(
+        runtime.broker,
+        DecideClaim(registry, repository, revaluation, inspection),
+        ApplyAgentAction(repository),
+        UpdateRegistry(registry),
+        runtime.relay_for(decisions),
+    )
     local = (
         LocalKey(settings.jwt_verification_key, settings.jwt_issuer, settings.jwt_audience)
         if settings.jwt_verification_key

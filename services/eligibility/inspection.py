@@ -1,15 +1,15 @@
-"""Physical inspection (DOMAIN.md section 7): the settings, and the selection of a decided claim.
+"""Physical inspection (DOMAIN.md section 7): the policy, and the selection of a decided claim.
 
-The rules themselves are pure and live in `rules.selection`; this module adds the operators' settings (the rules
-file plus the HMAC secret, or `ELIGIBILITY_INSPECTION_*` environment variables) and the facts of a decided case.
+The rules themselves are pure and live in `rules.selection`; this module adds the operators' policy (the rules file
+`inspection_rules.json` and the HMAC secret, both read by the service's settings in app.py) and the facts of a
+decided case.
 """
 
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from .rules import Case, Decision
 from .rules.dates import age_on
@@ -39,7 +39,7 @@ __all__ = [
     "InspectionFacts",
     "InspectionReason",
     "InspectionRules",
-    "InspectionSettings",
+    "InspectionPolicy",
     "MinerAgeRule",
     "Selection",
     "SelectionReason",
@@ -51,26 +51,24 @@ __all__ = [
 ]
 
 
-class InspectionSettings(BaseSettings):
-    """Inspection parameters: environment `ELIGIBILITY_INSPECTION_*` (nested with `__`) or keyword arguments."""
+class InspectionPolicy(BaseModel):
+    """Who is inspected: the random draw's rate and secret, and the rules with their switches and thresholds."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="ELIGIBILITY_INSPECTION_", env_nested_delimiter="__", frozen=True, extra="forbid"
-    )
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     random_rate: Decimal = Field(default=Decimal("0.05"), ge=0, le=1)
     hmac_secret: SecretStr = Field(min_length=1)
     rules: InspectionRules = InspectionRules()
 
     @classmethod
-    def from_rules_document(cls, document: Mapping[str, Any], hmac_secret: str) -> "InspectionSettings":
-        """Settings from the parsed `inspection_rules.json` and the secret (kept out of that file)."""
+    def from_rules_document(cls, document: Mapping[str, Any], hmac_secret: str) -> "InspectionPolicy":
+        """The policy from the parsed `inspection_rules.json` and the secret (kept out of that file)."""
         return cls(**document, hmac_secret=hmac_secret)
 
 
-def select_for_inspection(facts: InspectionFacts, settings: InspectionSettings) -> Selection:
-    """Every reason to inspect the claim under these settings; see `rules.selection.select`."""
-    return select(facts, settings.rules, settings.random_rate, settings.hmac_secret.get_secret_value())
+def select_for_inspection(facts: InspectionFacts, policy: InspectionPolicy) -> Selection:
+    """Every reason to inspect the claim under this policy; see `rules.selection.select`."""
+    return select(facts, policy.rules, policy.random_rate, policy.hmac_secret.get_secret_value())
 
 
 def facts_from_case(

@@ -17,8 +17,8 @@ from contracts import (
     ReviewDecided,
     Topic,
 )
-from services.eligibility.agent_decisions import ActionNotYetApplicable, AgentDecisions
 from services.eligibility.repository import DecisionsRepository
+from services.eligibility.use_cases import ActionNotYetApplicable, ApplyAgentAction
 from services.runtime.dead_letters import PermanentError
 
 pytestmark = pytest.mark.integration
@@ -71,7 +71,7 @@ async def outbox_topics(decisions: DecisionsRepository, claim_id: str) -> list[s
 
 async def test_a_refusal_is_applied_once_and_remembered_for_the_insureds_next_claim(decisions):
     claim_id = await in_manual_review(decisions, selected=False)
-    agents = AgentDecisions(decisions)
+    agents = ApplyAgentAction(decisions)
     refusal = review(claim_id, "refuse", reasons=("FORCE_MAJEURE_REVIEW",), justification="Aucune preuve fournie.")
     assert await agents.review_decided(refusal)
     assert await agents.review_decided(refusal) is None  # replayed
@@ -82,7 +82,7 @@ async def test_a_refusal_is_applied_once_and_remembered_for_the_insureds_next_cl
 
 async def test_an_acceptance_above_the_limit_waits_for_a_second_agent_then_for_the_inspection(decisions):
     claim_id = await in_manual_review(decisions, selected=True)
-    agents = AgentDecisions(decisions)
+    agents = ApplyAgentAction(decisions)
     passed = InspectionCompleted(claim_id=claim_id, correlation_id="k", producer="test", passed=True, agent_id="a2")
     with pytest.raises(ActionNotYetApplicable):
         await agents.inspection_completed(passed)
@@ -110,7 +110,7 @@ async def test_an_acceptance_above_the_limit_waits_for_a_second_agent_then_for_t
 
 async def test_an_acceptance_within_the_limit_of_a_claim_not_selected_is_accepted_at_once(decisions):
     claim_id = await in_manual_review(decisions, selected=False)
-    assert await AgentDecisions(decisions).review_decided(review(claim_id, "accept"))
+    assert await ApplyAgentAction(decisions).review_decided(review(claim_id, "accept"))
     found = await decisions.collection.find_one({"claim_id": claim_id})
     accepted = next(e for e in found["outbox"].values() if e["topic"] == Topic.CLAIM_ACCEPTED)
     assert '"amount":"60000.00"' in accepted["value"] and '"agent_id":"a1"' in accepted["value"]

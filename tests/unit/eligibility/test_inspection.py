@@ -12,9 +12,9 @@ from pydantic import ValidationError
 from services.eligibility.inspection import (
     Filer,
     InspectionFacts,
+    InspectionPolicy,
     InspectionReason,
     InspectionRules,
-    InspectionSettings,
     facts_from_case,
     random_draw,
     select_for_inspection,
@@ -44,8 +44,8 @@ def no_inspection_environment(monkeypatch):
         monkeypatch.delenv(name)
 
 
-def settings_with(rate: Decimal = NEVER_RANDOM, secret: str = SECRET, **rules: dict) -> InspectionSettings:
-    return InspectionSettings(random_rate=rate, hmac_secret=secret, rules=InspectionRules.model_validate(rules))
+def settings_with(rate: Decimal = NEVER_RANDOM, secret: str = SECRET, **rules: dict) -> InspectionPolicy:
+    return InspectionPolicy(random_rate=rate, hmac_secret=secret, rules=InspectionRules.model_validate(rules))
 
 
 def codes(selection) -> list[InspectionReason]:
@@ -140,7 +140,7 @@ def test_a_selection_lists_every_reason():
 
 def test_the_repository_rules_file_loads_with_a_5_percent_rate_and_every_rule_on():
     document = json.loads(RULES_FILE.read_text(encoding="utf-8"))
-    settings = InspectionSettings.from_rules_document(document, "secret")
+    settings = InspectionPolicy.from_rules_document(document, "secret")
     assert settings.random_rate == Decimal("0.05")
     assert all(getattr(settings.rules, name).enabled for name in InspectionRules.model_fields)
     assert settings.hmac_secret.get_secret_value() == "secret"
@@ -153,11 +153,11 @@ def test_the_repository_rules_file_loads_with_a_5_percent_rate_and_every_rule_on
 )
 def test_invalid_settings_are_rejected(changes):
     with pytest.raises(ValidationError):
-        InspectionSettings(**{"hmac_secret": SECRET, **changes})
+        InspectionPolicy(**{"hmac_secret": SECRET, **changes})
 
 
 def test_the_random_rate_defaults_to_5_percent():
-    assert InspectionSettings(hmac_secret=SECRET).random_rate == Decimal("0.05")
+    assert InspectionPolicy(hmac_secret=SECRET).random_rate == Decimal("0.05")
 
 
 def test_the_measured_selection_rate_is_close_to_the_configured_rate():

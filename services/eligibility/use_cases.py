@@ -1,0 +1,207 @@
+"""The eligibility service's use cases, each one call from a handler: decide a claim whose documents are verified
+(the rules, then the draw for inspection), apply an agent's action (an inspection outcome, a manual-review decision,
+its approval) once, and keep the insured registry. They depend on the ports below, not on the servers."""
+
+import logging
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Protocol
+
+from contracts import (
+    ClaimAccepted,
+    ClaimDecided,
+    ClaimDetails,
+    ClaimRefused,
+    DocumentsVerified,
+    Event,
+    InspectionCompleted,
+    ReviewApproved,
+    ReviewDecided,
+    Topic,
+)
+from services.eligibility import domain
+from services.eligibility.inspection import InspectionPolicy, facts_from_case, select_for_inspection
+from services.eligibility.rules import Insured, ReasonCode, RevaluationTable, decide, undecidable
+from services.runtime.dead_letters import PermanentError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class StoredDecision:
+    """A decision as kept, with what agents did to it so far."""
+
+    id: str
+    claim_id: str
+    registration_number: str
+    claim: ClaimDetails
+    amount: Decimal
+    selected_for_inspection: bool
+    inspected: bool
+    review_agent_id: str | None
+
+
+class Careers(Protocol):
+    """The insured registry."""
+
+    async def find(self, registration_number: str) -> dict[str, Any] | None: ...
+
+    async def upsert(self, registration_number: str, record: Insured) -> None: ...
+
+
+class Decisions(Protocol):
+    """The decisions, one per verified-documents event, with their outbox."""
+
+    async def already_decided(self, source_event_id: str) -> bool: ...
+
+    async def refused_before(self, registration_number: str, claim_id: str) -> bool: ...
+
+    async def record(self, source_event_id: str, decided: ClaimDecided, accepted: ClaimAccepted | None) -> None: ...
+
+    async def awaiting_inspection(self, claim_id: str) -> StoredDecision | None: ...
+
+    async def awaiting_review(self, claim_id: str) -> StoredDecision | None: ...
+
+    async def awaiting_approval(self, claim_id: str, review_event_id: str) -> StoredDecision | None: ...
+
+    async def settle(
+        self, decision: StoredDecision, awaited: str, fields: dict[str, Any], event: tuple[str, Event] | None
+    ) -> None: ...
+
+
+class ActionNotYetApplicable(Exception):
+    """An inspection outcome read before the review that sends the claim to inspection: retried, not dropped."""
+
+
+class DecideClaim:
+    def __init__(
+        self, careers: Careers, decisions: Decisions, revaluation: RevaluationTable, inspection: InspectionPolicy
+    ) -> None:
+        self.careers, self.decisions = careers, decisions
+        self.revaluation, self.inspection = revaluation, inspection
+
+    async def __call__(self, verified: DocumentsVerified) -> str:
+        """Decide once per event (a redelivery finds its decision); the id of the record whose outbox to publish."""
+        if not await self.decisions.already_decided(verified.event_id):
+            decided = await self._decided(verified)
+            await self.decisions.record(verified.event_id, decided, domain.accepted_at_decision(decided))
+        return verified.event_id
+
+    async def _decided(self, verified: DocumentsVerified) -> ClaimDecided:
+        career = await self.careers.find(verified.claim.registration_number)
+        if career is None:
+            summary = domain.summary_of(undecidable(ReasonCode.INSURED_UNKNOWN))
+            return domain.decided_event(verified, summary, domain.InspectionSelection(selected=False))
+        case = domain.case_for(verified.claim, career)
+        decision = decide(case, self.revaluation)
+        refused = await self.decisions.refused_before(verified.claim.registration_number, verified.claim_id)
+        facts = facts_from_case(
+            verified.claim.reference,
+            case,
+            decision,
+            filed_by=verified.claim.applicant_role,
+            refused_before=refused,
+            flagged_documents=sum(1 for document in verified.documents if document.flags),
+        )
+        selection = domain.selection_of(select_for_inspection(facts, self.inspection))
+        return domain.decided_event(verified, domain.summary_of(decision), selection)
+
+
+class ApplyAgentAction:
+    """An agent's action on a decision, applied once (a replayed or contrary one finds nothing waiting for it); it
+    ends, when the claim is settled, in ClaimAccepted (the amount the rules computed) or ClaimRefused. Each method
+    returns the decision's id whose outbox to publish, or None."""
+
+    def __init__(self, decisions: Decisions) -> None:
+        self.decisions = decisions
+
+    async def __call__(self, action: InspectionCompleted | ReviewDecided | ReviewApproved) -> str | None:
+        match action:
+            case InspectionCompleted():
+                return await self.inspection_completed(action)
+            case ReviewDecided():
+                return await self.review_decided(action)
+            case ReviewApproved():
+                return await self.review_approved(action)
+
+    async def inspection_completed(self, completed: InspectionCompleted) -> str | None:
+        decision = await self.decisions.awaiting_inspection(completed.claim_id)
+        if decision is None:
+            if await self.decisions.awaiting_review(completed.claim_id):
+                raise ActionNotYetApplicable("inspection outcome before the review of a claim in manual review")
+            log.warning("inspection outcome for a claim not awaiting one", extra={"claim_id": completed.claim_id})
+            return None
+        if completed.passed:
+            event = (Topic.CLAIM_ACCEPTED, _accepted(decision, completed.correlation_id, completed.agent_id))
+        else:
+            reasons = (completed.reason,) if completed.reason else ()
+            event = (Topic.CLAIM_REFUSED, _refused(decision, completed.correlation_id, reasons, completed.agent_id))
+        fields = {
+            "inspection_event_id": completed.event_id,
+            "inspection_passed": completed.passed,
+            "accepted": completed.passed,
+        }
+        await self.decisions.settle(decision, "inspection_event_id", fields, event)
+        return decision.id
+
+    async def review_decided(self, review: ReviewDecided) -> str | None:
+        decision = await self.decisions.awaiting_review(review.claim_id)
+        if decision is None:
+            log.warning("review of a claim not awaiting one", extra={"claim_id": review.claim_id})
+            return None
+        fields: dict[str, Any] = {
+            "review_event_id": review.event_id,
+            "review_agent_id": review.agent_id,
+            "review_outcome": review.outcome,
+            "review_needs_approval": review.needs_approval,
+        }
+        if review.outcome == "refuse":
+            event = (Topic.CLAIM_REFUSED, _refused(decision, review.correlation_id, review.reasons, review.agent_id))
+            await self.decisions.settle(decision, "review_event_id", fields, event)
+        elif review.needs_approval:
+            await self.decisions.settle(decision, "review_event_id", fields, None)
+        else:
+            await self._accept(decision, "review_event_id", fields, review.correlation_id, review.agent_id)
+        return decision.id
+
+    async def review_approved(self, approved: ReviewApproved) -> str | None:
+        decision = await self.decisions.awaiting_approval(approved.claim_id, approved.review_event_id)
+        if decision is None:
+            log.warning("approval of an acceptance not awaiting one", extra={"claim_id": approved.claim_id})
+            return None
+        if decision.review_agent_id == approved.agent_id:
+            raise PermanentError("agent_id: the agent who accepted a claim cannot approve that acceptance")
+        fields = {"approved_by": approved.agent_id}
+        await self._accept(decision, "approved_by", fields, approved.correlation_id, approved.agent_id)
+        return decision.id
+
+    async def _accept(
+        self, decision: StoredDecision, awaited: str, fields: dict[str, Any], correlation_id: str, agent_id: str
+    ) -> None:
+        """Accepted by agents: at once, or after the inspection the claim was selected for."""
+        if decision.selected_for_inspection and not decision.inspected:
+            await self.decisions.settle(decision, awaited, fields | {"review_accepted": True}, None)
+        else:
+            accepted = _accepted(decision, correlation_id, agent_id)
+            await self.decisions.settle(
+                decision,
+                awaited,
+                fields | {"review_accepted": True, "accepted": True},
+                (Topic.CLAIM_ACCEPTED, accepted),
+            )
+
+
+class UpdateRegistry:
+    def __init__(self, careers: Careers) -> None:
+        self.careers = careers
+
+    async def __call__(self, registration_number: str, record: Insured) -> None:
+        await self.careers.upsert(registration_number, record)
+
+
+def _accepted(decision: StoredDecision, correlation_id: str, agent_id: str) -> ClaimAccepted:
+    return domain.accepted_event(decision.claim_id, correlation_id, decision.claim, decision.amount, agent_id)
+
+
+def _refused(decision: StoredDecision, correlation_id: str, reasons: tuple[str, ...], agent_id: str) -> ClaimRefused:
+    return domain.refused_event(decision.claim_id, correlation_id, decision.claim, reasons, agent_id)

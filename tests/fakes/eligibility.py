@@ -1,0 +1,119 @@
+"""In-memory stand-ins for the eligibility service's ports (services/eligibility/use_cases.py). The shared suite
+tests/integration/test_eligibility_ports.py runs the same checks on them and on the MongoDB repositories."""
+
+from decimal import Decimal
+from typing import Any
+
+from contracts import ClaimAccepted, ClaimDecided, Event, Topic
+from services.eligibility.rules import Insured
+from services.eligibility.use_cases import StoredDecision
+
+
+class InMemoryCareers:
+    def __init__(self) -> None:
+        self.records: dict[str, dict[str, Any]] = {}
+
+    async def find(self, registration_number: str) -> dict[str, Any] | None:
+        record = self.records.get(registration_number)
+        return dict(record) if record is not None else None
+
+    async def upsert(self, registration_number: str, record: Insured) -> None:
+        self.records[registration_number] = record.model_dump(mode="json")
+
+
+class InMemoryDecisions:
+    def __init__(self) -> None:
+        self.records: dict[str, dict[str, Any]] = {}  # by source event id, in the order decided
+        self.outbox: dict[str, list[tuple[str, Event]]] = {}  # what each record has to publish
+        self.refusals: dict[str, set[str]] = {}
+
+    async def already_decided(self, source_event_id: str) -> bool:
+        return source_event_id in self.records
+
+    async def refused_before(self, registration_number: str, claim_id: str) -> bool:
+        return any(earlier != claim_id for earlier in self.refusals.get(registration_number, ()))
+
+    async def record(self, source_event_id: str, decided: ClaimDecided, accepted: ClaimAccepted | None) -> None:
+        if decided.decision.outcome == "ineligible":
+            self.refusals.setdefault(decided.claim.registration_number, set()).add(decided.claim_id)
+        if source_event_id in self.records:
+            return
+        self.records[source_event_id] = {
+            "claim_id": decided.claim_id,
+            "decided": decided,
+            "outcome": decided.decision.outcome,
+            "selected_for_inspection": decided.inspection.selected,
+        }
+        self.outbox[source_event_id] = [(Topic.CLAIM_DECIDED, decided)] + (
+            [(Topic.CLAIM_ACCEPTED, accepted)] if accepted else []
+        )
+
+    async def awaiting_inspection(self, claim_id: str) -> StoredDecision | None:
+        return self._latest(
+            claim_id,
+            lambda r: (
+                r["selected_for_inspection"]
+                and "inspection_event_id" not in r
+                and (r["outcome"] == "eligible" or r.get("review_accepted"))
+            ),
+        )
+
+    async def awaiting_review(self, claim_id: str) -> StoredDecision | None:
+        return self._latest(claim_id, lambda r: r["outcome"] == "manual_review" and "review_event_id" not in r)
+
+    async def awaiting_approval(self, claim_id: str, review_event_id: str) -> StoredDecision | None:
+        return self._latest(
+            claim_id,
+            lambda r: (
+                r.get("review_event_id") == review_event_id
+                and r.get("review_needs_approval")
+                and "approved_by" not in r
+            ),
+        )
+
+    async def settle(
+        self, decision: StoredDecision, awaited: str, fields: dict[str, Any], event: tuple[str, Event] | None
+    ) -> None:
+        if event and event[0] == Topic.CLAIM_REFUSED:
+            self.refusals.setdefault(decision.registration_number, set()).add(decision.claim_id)
+        record = self.records[decision.id]
+        if awaited in record:
+            return
+        record.update(fields)
+        if event:
+            self.outbox[decision.id].append(event)
+
+    def _latest(self, claim_id: str, waiting) -> StoredDecision | None:
+        found = [(key, r) for key, r in self.records.items() if r["claim_id"] == claim_id and waiting(r)]
+        if not found:
+            return None
+        key, record = found[-1]
+        decided: ClaimDecided = record["decided"]
+        return StoredDecision(
+            id=key,
+            claim_id=claim_id,
+            registration_number=decided.claim.registration_number,
+            claim=decided.claim,
+            amount=Decimal(decided.decision.amount),
+            selected_for_inspection=record["selected_for_inspection"],
+            inspected="inspection_event_id" in record,
+            review_agent_id=record.get("review_agent_id"),
+        )
+
+
+class PublishedEvents:
+    """The outbox relay: what each publication sent, in order (each outbox entry once)."""
+
+    def __init__(self, decisions: InMemoryDecisions) -> None:
+        self.decisions = decisions
+        self.sent: list[tuple[str, Event]] = []
+        self._sent_ids: set[str] = set()
+
+    async def publish_pending(self, record_id: Any) -> None:
+        for topic, event in self.decisions.outbox.get(record_id, ()):
+            if event.event_id not in self._sent_ids:
+                self._sent_ids.add(event.event_id)
+                self.sent.append((topic, event))
+
+    def topics(self) -> list[str]:
+        return [topic for topic, _ in self.sent]

@@ -1,0 +1,108 @@
+"""One suite for each port of the eligibility service, run on the in-memory fake and on the MongoDB repository
+against the real server: the fake the handler tests use cannot drift from what the service really does."""
+
+import uuid
+from decimal import Decimal
+
+import pytest
+from pymongo import AsyncMongoClient
+
+from contracts import ClaimDecided, ClaimDetails, DecisionSummary, InspectionSelection, Topic
+from services.eligibility.registry import InsuredRegistry
+from services.eligibility.repository import DecisionsRepository
+from services.eligibility.rules import Insured
+from tests.fakes.eligibility import InMemoryCareers, InMemoryDecisions
+
+pytestmark = pytest.mark.integration
+NUMBER = "123456789"
+CLAIM = ClaimDetails(
+    reference="RCS-20261201-0000BBBB",
+    filed_on="2026-12-01",
+    claimant_type="insured",
+    registration_number=NUMBER,
+    applicant_name="A",
+    phone="+212612345678",
+)
+
+
+@pytest.fixture(params=["in memory", "mongodb"])
+async def database(request, servers, run_id):
+    if request.param == "in memory":
+        yield None
+        return
+    client: AsyncMongoClient = AsyncMongoClient(servers["MONGODB_URL"])
+    yield client[f"{run_id}_eligibility_ports"]
+    await client.close()
+
+
+@pytest.fixture
+def decisions(database):
+    return InMemoryDecisions() if database is None else DecisionsRepository(database["decisions"], database["refusals"])
+
+
+@pytest.fixture
+def careers(database):
+    return InMemoryCareers() if database is None else InsuredRegistry(database["insured"])
+
+
+def decided(outcome: str, selected: bool = False, claim_id: str | None = None) -> ClaimDecided:
+    return ClaimDecided(
+        claim_id=claim_id or str(uuid.uuid4()),
+        correlation_id="k",
+        producer="t",
+        claim=CLAIM,
+        documents=(),
+        decision=DecisionSummary(outcome=outcome, amount=Decimal("2100.00")),
+        inspection=InspectionSelection(selected=selected),
+    )
+
+
+async def test_a_career_is_found_as_it_was_written_and_replaced_whole(careers):
+    assert await careers.find(NUMBER) is None
+    await careers.upsert(NUMBER, Insured(birth_date="1960-01-01", contribution_days=10, underground_mining_years=5))
+    await careers.upsert(NUMBER, Insured(birth_date="1960-01-01", contribution_days=20))
+    found = await careers.find(NUMBER)
+    assert found["contribution_days"] == 20 and found["underground_mining_years"] == 0 and "_id" not in found
+
+
+async def test_a_decision_is_recorded_once_per_source_event(decisions):
+    source = str(uuid.uuid4())
+    assert not await decisions.already_decided(source)
+    first = decided("manual_review")
+    await decisions.record(source, first, None)
+    await decisions.record(source, decided("eligible", claim_id=first.claim_id), None)
+    assert await decisions.already_decided(source)
+    waiting = await decisions.awaiting_review(first.claim_id)
+    assert (waiting.id, waiting.claim_id, waiting.amount, waiting.claim) == (
+        source,
+        first.claim_id,
+        Decimal("2100.00"),
+        CLAIM,
+    )
+    assert await decisions.awaiting_inspection(first.claim_id) is None
+
+
+async def test_a_refusal_is_remembered_for_the_insureds_other_claims(decisions):
+    refused = decided("ineligible")
+    await decisions.record(str(uuid.uuid4()), refused, None)
+    assert await decisions.refused_before(NUMBER, "another-claim")
+    assert not await decisions.refused_before("999999999", "another-claim")
+
+
+async def test_an_action_settles_a_decision_once_and_what_it_waits_for_follows(decisions):
+    source, review = str(uuid.uuid4()), decided("manual_review", selected=True)
+    await decisions.record(source, review, None)
+    waiting = await decisions.awaiting_review(review.claim_id)
+    fields = {"review_event_id": "r1", "review_agent_id": "a1", "review_needs_approval": True}
+    await decisions.settle(waiting, "review_event_id", fields, None)
+    await decisions.settle(waiting, "review_event_id", {"review_event_id": "r2", "review_agent_id": "a9"}, None)
+    assert await decisions.awaiting_review(review.claim_id) is None
+    approval = await decisions.awaiting_approval(review.claim_id, "r1")
+    assert approval.review_agent_id == "a1" and await decisions.awaiting_approval(review.claim_id, "r2") is None
+    await decisions.settle(approval, "approved_by", {"approved_by": "a2", "review_accepted": True}, None)
+    inspection = await decisions.awaiting_inspection(review.claim_id)
+    assert inspection.selected_for_inspection and not inspection.inspected
+    refusal = (Topic.CLAIM_REFUSED, review)  # any event: what matters is that the refusal is remembered
+    await decisions.settle(inspection, "inspection_event_id", {"inspection_event_id": "i1"}, refusal)
+    assert await decisions.awaiting_inspection(review.claim_id) is None
+    assert await decisions.refused_before(NUMBER, "another-claim")
