@@ -2,11 +2,27 @@
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, PlainSerializer, WithJsonSchema
 
 from contracts.envelope import Contract, new_event_id, utc_now
+
+
+def _years_json(years: Decimal) -> int | float:
+    """A JSON number, as the rules read it: 5 stays 5, a fraction is the float whose repr is its digits (4.9)."""
+    return int(years) if years == years.to_integral_value() else float(years)
+
+
+# Underground years, counted by the registry from days worked: possibly fractional (4.9 is under 5), exact.
+UndergroundYears = Annotated[
+    Decimal,
+    Field(ge=0, le=80, decimal_places=2),
+    PlainSerializer(_years_json, return_type=int | float, when_used="json"),
+    WithJsonSchema(
+        {"type": "number", "minimum": 0, "maximum": 80, "description": "years, possibly fractional: at most 2 decimals"}
+    ),
+]
 
 
 class YearContributions(Contract):
@@ -18,7 +34,7 @@ class YearContributions(Contract):
 class CareerRecord(Contract):
     birth_date: date
     death_date: date | None = None
-    underground_mining_years: int = 0
+    underground_mining_years: UndergroundYears = Field(default=0, validate_default=True)
     contribution_days: int
     ceased_activity_on: date | None = None
     has_pension: bool = False

@@ -6,16 +6,17 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
+from fastapi import APIRouter, Depends, Query, Response, status
 
 from contracts import Topic
 from services.claims import domain
-from services.claims.api import ClaimId
+from services.claims.api import ClaimId, DocumentIdParam
 from services.claims.auth import Caller
 from services.claims.config import ClaimsSettings
 from services.claims.repository import AuditTrail, ClaimsRepository, Page
 from services.runtime.object_store import ObjectStore
 from services.runtime.outbox import OutboxRelay
+from services.runtime.problems import ApiError, ProblemRoute, problems
 
 PAGE_SIZE = 20
 AUDIT_PAGE_SIZE = 50
@@ -36,8 +37,8 @@ QUEUE_STATUS: dict[str, str] = {
 log = logging.getLogger(__name__)
 
 
-def conflict(code: str, reason: str) -> HTTPException:
-    return HTTPException(status.HTTP_409_CONFLICT, {"code": code, "reason": reason})
+def conflict(code: str, reason: str) -> ApiError:
+    return ApiError(status.HTTP_409_CONFLICT, code, reason)
 
 
 def agents_router(
@@ -48,11 +49,11 @@ def agents_router(
     relay: OutboxRelay,
     current_caller: Any,
 ) -> APIRouter:
-    router = APIRouter(tags=["agents"])
+    router = APIRouter(tags=["agents"], route_class=ProblemRoute, responses=problems(401, 403, 503))
 
     async def current_agent(caller: Annotated[Caller, Depends(current_caller)]) -> Caller:
         if not caller.is_agent:
-            raise HTTPException(status.HTTP_403_FORBIDDEN, "agents only")
+            raise ApiError(status.HTTP_403_FORBIDDEN, "agents_only", "agents only")
         return caller
 
     AgentDep = Annotated[Caller, Depends(current_agent)]
@@ -60,7 +61,7 @@ def agents_router(
     async def claim_for(claim_id: str) -> dict:
         claim = await repository.get(claim_id)
         if claim is None:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, "claim not found")
+            raise ApiError(status.HTTP_404_NOT_FOUND, "claim_not_found", "claim not found")
         return claim
 
     def returned_before() -> datetime:
@@ -100,7 +101,7 @@ def agents_router(
             "claims": [domain.queued(queue, claim) for claim in found.items],
         }
 
-    @router.get("/claims/{claim_id}/file")
+    @router.get("/claims/{claim_id}/file", responses=problems(404))
     async def claim_file(claim_id: ClaimId, agent: AgentDep) -> dict[str, Any]:
         """Everything an agent needs to act on a claim, and what they may do now."""
         claim = await claim_for(claim_id)
@@ -108,16 +109,16 @@ def agents_router(
         return domain.claim_file(claim, agent.subject, settings.approval_above_amount)
 
     @router.get(
-        "/claims/{claim_id}/documents/{document_id}",
+        "/claims/{claim_id}/documents/{document}",
         response_class=Response,
-        responses={200: {"content": {"application/pdf": {}, "image/jpeg": {}, "image/png": {}}}},
+        responses={200: {"content": {"application/pdf": {}, "image/jpeg": {}, "image/png": {}}}, **problems(404)},
     )
-    async def document(claim_id: ClaimId, document_id: ClaimId, agent: AgentDep) -> Response:
+    async def document(claim_id: ClaimId, document_id: DocumentIdParam, agent: AgentDep) -> Response:
         """An accepted document's stored bytes, served so that a browser shows them and never runs them."""
         claim = await claim_for(claim_id)
         stored = claim.get("verified_documents", {}).get(document_id)
         if stored is None:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, "no accepted document with this id")
+            raise ApiError(status.HTTP_404_NOT_FOUND, "document_not_found", "no accepted document with this id")
         await audit.record(
             agent, "document_viewed", claim, {"document_id": document_id, "doc_type": stored["doc_type"]}
         )
@@ -146,7 +147,7 @@ def agents_router(
         await relay.publish_pending(claim_id)
         return True
 
-    @router.post("/claims/{claim_id}/inspection", status_code=status.HTTP_202_ACCEPTED)
+    @router.post("/claims/{claim_id}/inspection", status_code=status.HTTP_202_ACCEPTED, responses=problems(404, 409))
     async def record_inspection(
         claim_id: ClaimId, outcome: domain.InspectionOutcome, agent: AgentDep
     ) -> dict[str, str]:
@@ -167,7 +168,7 @@ def agents_router(
             raise conflict("not_under_inspection", f"claim is {claim['status']}, not waiting for an inspection")
         return {"claim_id": claim_id, "inspection": "passed" if outcome.passed else "failed"}
 
-    @router.post("/claims/{claim_id}/review", status_code=status.HTTP_202_ACCEPTED)
+    @router.post("/claims/{claim_id}/review", status_code=status.HTTP_202_ACCEPTED, responses=problems(404, 409))
     async def decide_review(claim_id: ClaimId, review: domain.ReviewInput, agent: AgentDep) -> dict[str, Any]:
         """Accept (the amount and shares the rules computed) or refuse a claim in manual review. An acceptance
         above the configured amount waits for a second agent's approval."""
@@ -213,7 +214,9 @@ def agents_router(
             raise conflict("already_decided", "another decision on this claim was recorded first")
         return {"claim_id": claim_id, "review": review.outcome, "needs_approval": needs_approval}
 
-    @router.post("/claims/{claim_id}/review/approval", status_code=status.HTTP_202_ACCEPTED)
+    @router.post(
+        "/claims/{claim_id}/review/approval", status_code=status.HTTP_202_ACCEPTED, responses=problems(404, 409)
+    )
     async def approve_review(claim_id: ClaimId, agent: AgentDep) -> dict[str, Any]:
         """Four eyes: a second agent approves an acceptance that needs it; never the agent who decided it."""
         claim = await claim_for(claim_id)
@@ -251,7 +254,9 @@ def agents_router(
     ) -> dict[str, Any]:
         """Who did what and when, for one claim or one agent, newest first."""
         if bool(claim_id) == bool(agent_id):
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "give either claim_id or agent_id")
+            raise ApiError(
+                status.HTTP_422_UNPROCESSABLE_CONTENT, "claim_or_agent_required", "give either claim_id or agent_id"
+            )
         found = await audit.entries(
             claim_id=claim_id, agent_id=agent_id, skip=(page - 1) * AUDIT_PAGE_SIZE, limit=AUDIT_PAGE_SIZE
         )

@@ -18,8 +18,16 @@ from services.claims.repository import ClaimsRepository, OpenClaimExists
 from services.claims.uploads import spool_body
 from services.runtime.object_store import ObjectStore
 from services.runtime.outbox import OutboxRelay
+from services.runtime.problems import ApiError, ProblemRoute, problems
 
 ClaimId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")]
+# `/claims/{claim_id}/documents/{document}`: one path, one parameter name (OpenAPI takes no two templates that differ
+# by their names only): the type of the document sent (PUT), the id of one sent (GET, DELETE)
+DocTypeParam = Annotated[DocumentType, Path(alias="document", description="the type of the document sent")]
+DocumentIdParam = Annotated[
+    str,
+    Path(alias="document", min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$", description="a document's id"),
+]
 LISTED_CLAIMS = 100
 log = logging.getLogger(__name__)
 
@@ -32,29 +40,47 @@ def claims_router(
     checks: DocumentChecks,
     current_caller: Any,
 ) -> APIRouter:
-    router = APIRouter(prefix="/claims", tags=["claims"])
+    router = APIRouter(prefix="/claims", tags=["claims"], route_class=ProblemRoute, responses=problems(401, 503))
     CallerDep = Annotated[Caller, Depends(current_caller)]
 
     async def claim_of(claim_id: str, caller: Caller) -> dict:
         claim = await repository.get(claim_id)
         if claim is None or not caller.may_access(claim.get("owner", "")):
-            raise HTTPException(status.HTTP_404_NOT_FOUND, "claim not found")
+            raise ApiError(status.HTTP_404_NOT_FOUND, "claim_not_found", "claim not found")
         return claim
 
     def editable(claim: dict) -> None:
         if claim["status"] not in ("draft", "returned"):
-            raise HTTPException(status.HTTP_409_CONFLICT, f"claim is {claim['status']}, it can no longer change")
+            raise ApiError(
+                status.HTTP_409_CONFLICT, "claim_not_editable", f"claim is {claim['status']}, it can no longer change"
+            )
 
     def files_for_themself(form: ClaimFormInput, caller: Caller) -> None:
         if form.claimant_type == "insured" and form.registration_number != caller.subject and not caller.is_agent:
-            raise HTTPException(status.HTTP_403_FORBIDDEN, "an insured files only for their own registration number")
+            raise ApiError(
+                status.HTTP_403_FORBIDDEN,
+                "not_own_registration_number",
+                "an insured files only for their own registration number",
+            )
 
     @router.get("")
     async def list_claims(caller: CallerDep) -> dict[str, list[dict[str, Any]]]:
         """The caller's own claims, newest first ("Mes demandes")."""
         return {"claims": [domain.listed(claim) for claim in await repository.owned_by(caller.subject, LISTED_CLAIMS)]}
 
-    @router.post("", status_code=status.HTTP_201_CREATED)
+    @router.post(
+        "",
+        status_code=status.HTTP_201_CREATED,
+        responses={
+            200: {
+                "description": "The claim a first call with this `Idempotency-Key` made",
+                "content": {
+                    "application/json": {"schema": {"type": "object", "additionalProperties": {"type": "string"}}}
+                },
+            },
+            **problems(403, 409),
+        },
+    )
     async def create_claim(
         form: ClaimFormInput,
         caller: CallerDep,
@@ -75,43 +101,55 @@ def claims_router(
                 claim_id, caller.subject, form.model_dump(mode="json"), reference, idempotency_key
             )
         except OpenClaimExists as error:
-            raise HTTPException(
-                status.HTTP_409_CONFLICT, f"this insured already has a claim in progress: {error.claim_id}"
+            raise ApiError(
+                status.HTTP_409_CONFLICT,
+                "open_claim_exists",
+                f"this insured already has a claim in progress: {error.claim_id}",
             ) from None
         return {"claim_id": claim_id, "reference": reference, "status": "draft"}
 
-    @router.put("/{claim_id}/form")
+    @router.put("/{claim_id}/form", responses=problems(403, 404, 409))
     async def fill_form(claim_id: ClaimId, form: ClaimFormInput, caller: CallerDep) -> dict[str, str]:
         claim = await claim_of(claim_id, caller)
         editable(claim)
         files_for_themself(form, caller)
         if form.registration_number != claim["form"]["registration_number"]:
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "registration_number cannot change")
+            raise ApiError(
+                status.HTTP_422_UNPROCESSABLE_CONTENT,
+                "registration_number_cannot_change",
+                "registration_number cannot change",
+            )
         await repository.update_form(claim_id, form.model_dump(mode="json"))
         return {"claim_id": claim_id, "status": claim["status"]}
 
     @router.put(
-        "/{claim_id}/documents/{doc_type}",
+        "/{claim_id}/documents/{document}",
         status_code=status.HTTP_201_CREATED,
         openapi_extra={"requestBody": {"content": {"application/octet-stream": {}}, "required": True}},
+        responses=problems(400, 404, 409, 413, 422),
     )
     async def attach_document(
         claim_id: ClaimId,
-        doc_type: DocumentType,
+        doc_type: DocTypeParam,
         request: Request,
         caller: CallerDep,
         x_file_name: Annotated[str | None, Header(max_length=2000)] = None,
     ) -> dict[str, Any]:
         """Step 4: one scan (PDF, JPEG or PNG) as the request body. The documents service checks it first: a refused
-        file is not kept (422 with its code and reason); an accepted one is streamed to quarantine and attached."""
+        file is not kept (422 with its code and reason); an accepted one is streamed to quarantine and attached.
+        Too large: 413 `file_too_large` or `claim_too_large`; empty: 400 `empty_file`; checks out of reach: 503."""
         claim = await claim_of(claim_id, caller)
         editable(claim)
         already = sum(document["size"] for document in claim["documents"].values())
         room = min(settings.max_upload_bytes, settings.max_claim_bytes - already)
         if room <= 0:
             reason = f"the claim's documents already reach {settings.max_claim_bytes} bytes"
-            raise HTTPException(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, {"code": "claim_too_large", "reason": reason})
-        body, size = await spool_body(request, room)
+            raise ApiError(status.HTTP_413_CONTENT_TOO_LARGE, "claim_too_large", reason)
+        try:
+            body, size = await spool_body(request, room)
+        except HTTPException as error:  # too large, or empty: the codes the documents service gives these files
+            code = "file_too_large" if error.status_code == status.HTTP_413_CONTENT_TOO_LARGE else "empty_file"
+            raise ApiError(error.status_code, code, str(error.detail)) from None
         document_id = str(uuid4())
         key = f"{claim_id}/{document_id}"
         with body:
@@ -127,7 +165,7 @@ def claims_router(
             "pages": checked.pages,
         }
         if not await repository.attach_document(claim_id, ref, about):
-            raise HTTPException(status.HTTP_409_CONFLICT, "claim can no longer change")
+            raise ApiError(status.HTTP_409_CONFLICT, "claim_not_editable", "claim can no longer change")
         return {
             "document_id": document_id,
             "doc_type": doc_type,
@@ -140,22 +178,25 @@ def claims_router(
             checked = await checks.check(body, size)
         except ChecksUnavailable as error:
             log.warning("the documents service's checks are out of reach: %s", error)
-            raise HTTPException(
+            raise ApiError(
                 status.HTTP_503_SERVICE_UNAVAILABLE,
+                "checks_unavailable",
                 "the file cannot be checked right now; nothing was kept, send it again shortly",
                 headers={"Retry-After": "5"},
             ) from error
         if not checked.accepted:
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, {"code": checked.code, "reason": checked.reason})
+            raise ApiError(status.HTTP_422_UNPROCESSABLE_CONTENT, checked.code or "refused", checked.reason or "")
         return checked
 
-    @router.delete("/{claim_id}/documents/{document_id}", status_code=status.HTTP_204_NO_CONTENT)
-    async def remove_document(claim_id: ClaimId, document_id: ClaimId, caller: CallerDep) -> None:
+    @router.delete(
+        "/{claim_id}/documents/{document}", status_code=status.HTTP_204_NO_CONTENT, responses=problems(404, 409)
+    )
+    async def remove_document(claim_id: ClaimId, document_id: DocumentIdParam, caller: CallerDep) -> None:
         editable(await claim_of(claim_id, caller))
         if not await repository.remove_document(claim_id, document_id):
-            raise HTTPException(status.HTTP_404_NOT_FOUND, "document not found")
+            raise ApiError(status.HTTP_404_NOT_FOUND, "document_not_found", "document not found")
 
-    @router.post("/{claim_id}/submit", status_code=status.HTTP_202_ACCEPTED)
+    @router.post("/{claim_id}/submit", status_code=status.HTTP_202_ACCEPTED, responses=problems(404))
     async def submit_claim(
         claim_id: ClaimId, caller: CallerDep, x_correlation_id: Annotated[str | None, Header(max_length=64)] = None
     ) -> dict[str, str]:
@@ -171,7 +212,7 @@ def claims_router(
         await relay.publish_pending(claim_id)
         return {"claim_id": claim_id, "reference": claim["reference"], "status": "submitted"}
 
-    @router.get("/{claim_id}")
+    @router.get("/{claim_id}", responses=problems(404))
     async def get_claim(claim_id: ClaimId, caller: CallerDep) -> dict:
         """The claim, its documents and its status timeline, in one call."""
         claim = await claim_of(claim_id, caller)
@@ -187,14 +228,14 @@ def claims_router(
     @router.get(
         "/{claim_id}/receipt",
         response_model=None,
-        responses={200: {"content": {"application/pdf": {}}, "description": "the receipt PDF"}},
+        responses={200: {"content": {"application/pdf": {}}, "description": "the receipt PDF"}, **problems(404)},
     )
     async def get_receipt(claim_id: ClaimId, caller: CallerDep, link: bool = False) -> Response | dict[str, str]:
         """Step 5: the deposit receipt, as the PDF or (`link=true`) as a link valid a few minutes."""
         claim = await claim_of(claim_id, caller)
         location = domain.receipt_location(claim.get("timeline", {}))
         if location is None:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, "no receipt yet")
+            raise ApiError(status.HTTP_404_NOT_FOUND, "receipt_not_ready", "no receipt yet")
         if link:
             url = await store.presigned_url(*location, expires=timedelta(seconds=settings.receipt_link_ttl_s))
             return {"url": url, "expires_in_s": str(settings.receipt_link_ttl_s)}

@@ -24,5 +24,6 @@ class ClaimsSettings(InfraSettings):
 
     def secrets(self) -> dict[str, str | None]:
         return super().secrets() | {"CLAIMS_JWT_VERIFICATION_KEY": self.jwt_verification_key}
+
     jwt_issuer: str = "https://idp.macnss.ma"
     jwt_audience: str = "taawidaty"

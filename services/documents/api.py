@@ -4,33 +4,40 @@ kept or returned."""
 
 import logging
 
-from fastapi import APIRouter, HTTPException, Request, status
+from fastapi import APIRouter, Request, status
 
 from contracts import ClaimForm
 from services.documents.adapters.antivirus import ScannerError
 from services.documents.checklist import checklist
-from services.documents.inspection import ACCEPTED_TYPES, Accepted
-from services.documents.review import DocumentReview
+from services.documents.file_checks import ACCEPTED_TYPES, Accepted
+from services.documents.use_cases import CheckUpload
+from services.runtime.problems import ApiError, ProblemRoute, problems
 
 log = logging.getLogger(__name__)
 
 
-def documents_router(review: DocumentReview) -> APIRouter:
-    router = APIRouter(tags=["documents"])
-    max_file_bytes = review.limits.max_file_bytes
+def documents_router(check_upload_bytes: CheckUpload) -> APIRouter:
+    router = APIRouter(tags=["documents"], route_class=ProblemRoute)
+    max_file_bytes = check_upload_bytes.limits.max_file_bytes
 
     @router.post(
-        "/checks", openapi_extra={"requestBody": {"content": {"application/octet-stream": {}}, "required": True}}
+        "/checks",
+        # an empty or missing body is a file too: refused as `empty_file`
+        openapi_extra={"requestBody": {"content": {"application/octet-stream": {}}, "required": False}},
+        responses=problems(413, 503),
     )
     async def check_upload(request: Request) -> dict[str, object]:
         """One file as the request body: `{"accepted": true, "content_type", "pages"}` or
-        `{"accepted": false, "code", "reason"}`; 413 past the size limit, 503 when the antivirus gives no verdict."""
+        `{"accepted": false, "code", "reason"}`; 413 `file_too_large` past the size limit, 503
+        `antivirus_unavailable` when the antivirus gives no verdict."""
         data = await _body(request, max_file_bytes)
         try:
-            result, scanned_by = await review.inspect(data)
+            result, scanned_by = await check_upload_bytes(data)
         except ScannerError as error:
             log.warning("upload check: no antivirus verdict: %s", error)
-            raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "the antivirus gave no verdict") from error
+            raise ApiError(
+                status.HTTP_503_SERVICE_UNAVAILABLE, "antivirus_unavailable", "the antivirus gave no verdict"
+            ) from error
         outcome = "accepted" if isinstance(result, Accepted) else result.code
         log.info("upload check: %s, antivirus: %s", outcome, scanned_by or "not scanned")
         if isinstance(result, Accepted):
@@ -48,7 +55,7 @@ def documents_router(review: DocumentReview) -> APIRouter:
 
 async def _body(request: Request, limit: int) -> bytes:
     """The whole body (the checks need every byte); 413 as soon as it passes `limit`."""
-    too_large = HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, f"file larger than {limit} bytes")
+    too_large = ApiError(status.HTTP_413_CONTENT_TOO_LARGE, "file_too_large", f"file larger than {limit} bytes")
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise too_large

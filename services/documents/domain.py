@@ -11,7 +11,7 @@ from contracts import (
     VerifiedDocument,
 )
 from services.documents.checklist import missing_documents
-from services.documents.inspection import Accepted, Rejected
+from services.documents.file_checks import Accepted, Rejected
 
 PRODUCER = "documents"
 _SAFE_ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")

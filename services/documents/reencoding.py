@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from PIL import Image, ImageCms, ImageOps, JpegImagePlugin
 
-from services.documents.inspection import Accepted, truncation_is_an_error
+from services.documents.file_checks import Accepted, truncation_is_an_error
 
 JPEG_QUALITY = 90
 _PIL_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG"}

@@ -1,29 +1,27 @@
-"""One record per checked submission, keyed by the event that asked for the check."""
+"""One record per checked submission, keyed by the event that asked for the checks (the `CheckRecords` port)."""
 
 from collections.abc import Sequence
-from contextlib import suppress
 from datetime import UTC, datetime
 
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import DuplicateKeyError
 
 from contracts import DocumentsIncomplete, DocumentsVerified, Topic
-from services.runtime.outbox import with_outbox
+from services.documents.use_cases import FileCheckNote
+from services.runtime.once import ProcessedEvents
 
 
-class ReviewsRepository:
+class CheckRecordsRepository:
     def __init__(self, collection: AsyncCollection) -> None:
-        self.collection = collection
+        self.processed = ProcessedEvents(collection)
 
-    async def already_reviewed(self, source_event_id: str) -> bool:
-        return await self.collection.find_one({"_id": source_event_id}, {"_id": 1}) is not None
+    async def already_checked(self, event_id: str) -> bool:
+        return await self.processed.already_done(event_id)
 
     async def record(
-        self, source_event_id: str, outcome: DocumentsVerified | DocumentsIncomplete, checks: Sequence[dict] = ()
+        self, event_id: str, outcome: DocumentsVerified | DocumentsIncomplete, checks: Sequence[FileCheckNote] = ()
     ) -> None:
         topic = Topic.DOCUMENTS_VERIFIED if isinstance(outcome, DocumentsVerified) else Topic.DOCUMENTS_INCOMPLETE
-        document = {
-            "_id": source_event_id,
+        fields = {
             "claim_id": outcome.claim_id,
             "outcome": outcome.type,
             "documents": [d.model_dump() for d in outcome.documents],
@@ -31,5 +29,4 @@ class ReviewsRepository:
             "flagged": sum(1 for check in checks if check["flags"]),
             "recorded_at": datetime.now(UTC),
         }
-        with suppress(DuplicateKeyError):  # a redelivery raced us: the first record and its outbox stand
-            await self.collection.insert_one(with_outbox(document, (topic, outcome)))
+        await self.processed.record(event_id, fields, (topic, outcome))

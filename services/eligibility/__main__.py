@@ -11,7 +11,7 @@ def main(argv: list[str]) -> int:
     if command == "decide":
         from services.eligibility.decide_cli import main as decide_main
 
-        return decide_main(argv[1:])
+        return decide_main(argv[1:], EligibilitySettings().revaluation_rates_file)  # the service's own table
     if command == "load-registry":
         from services.eligibility.load_registry import main as load_main
 

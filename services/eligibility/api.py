@@ -5,13 +5,14 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi import APIRouter, Depends, status
 
 from services.eligibility.estimate import EstimateRequest, estimate
 from services.eligibility.registry import InsuredRegistry
-from services.eligibility.rules import PERIODS, ReasonCode, RevaluationTable
+from services.eligibility.rules import PERIODS, RevaluationTable
 from services.eligibility.rules.periods import AGE_RULE
 from services.runtime.auth import INSURED_ROLE, Caller
+from services.runtime.problems import ApiError, ProblemRoute, problems
 
 
 def _today() -> date:
@@ -21,7 +22,7 @@ def _today() -> date:
 def eligibility_router(
     registry: InsuredRegistry, revaluation: RevaluationTable, current_caller: Any, today: Callable[[], date] = _today
 ) -> APIRouter:
-    router = APIRouter(tags=["eligibility"])
+    router = APIRouter(tags=["eligibility"], route_class=ProblemRoute)
 
     @router.get("/filing-rules")
     async def filing_rules() -> dict[str, Any]:
@@ -29,16 +30,17 @@ def eligibility_router(
         tell who can ask and until when; public, as the decree they come from."""
         return {"periods": [period.model_dump(mode="json") for period in PERIODS], "ages": AGE_RULE.model_dump()}
 
-    @router.post("/estimate")
+    @router.post("/estimate", responses=problems(401, 403, 404, 503))
     async def estimate_for_caller(
         request: EstimateRequest, caller: Annotated[Caller, Depends(current_caller)]
     ) -> dict[str, Any]:
         """The decision a claim filed today would get (the DecisionSummary of `claim.decided`), each condition met
-        or not in French and Arabic (`conditions`), and the registry's facts it starts from (`registry`)."""
+        or not in French and Arabic (`conditions`), and the registry's facts it starts from (`registry`); 404
+        `insured_unknown` when the registry has no record of the insured."""
         number = whose_record(request, caller)
         career = await registry.find(number)
         if career is None:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, ReasonCode.INSURED_UNKNOWN.value)
+            raise ApiError(status.HTTP_404_NOT_FOUND, "insured_unknown", "the registry has no record of this insured")
         return estimate(career, request, today(), revaluation)
 
     return router
@@ -48,10 +50,14 @@ def whose_record(request: EstimateRequest, caller: Caller) -> str:
     """An insured sees only their own record; an agent names the insured."""
     if caller.is_agent:
         if request.registration_number is None:
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "registration_number: required for an agent")
+            raise ApiError(
+                status.HTTP_422_UNPROCESSABLE_CONTENT,
+                "registration_number_required",
+                "registration_number: required for an agent",
+            )
         return request.registration_number
     if INSURED_ROLE not in caller.roles:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "the insured role is required")
+        raise ApiError(status.HTTP_403_FORBIDDEN, "insured_role_required", "the insured role is required")
     if request.registration_number not in (None, caller.subject):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "an insured sees only their own record")
+        raise ApiError(status.HTTP_403_FORBIDDEN, "not_own_record", "an insured sees only their own record")
     return caller.subject

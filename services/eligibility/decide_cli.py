@@ -2,7 +2,9 @@
 
 Exit 0 with the section 9 decision JSON on standard output; exit 2 with one `error: <field>: <problem>` line on
 standard error for a malformed case or bad arguments; exit 1 when the revaluation table itself is broken.
-`--rates FILE` replaces the configured `revaluation_rates.json`.
+The table is the service's own (`ELIGIBILITY_REVALUATION_RATES_FILE`, read by its settings); `--rates FILE`
+replaces it for one replay. Underground mining years may be fractional
+(`"underground_mining_years": 4.9`), read exactly from the digits written.
 """
 
 import json
@@ -12,6 +14,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .rules import Case, RevaluationTable, decide, describe_case_error, load_revaluation_table
+from .rules.scalars import JsonNumber
 
 RATES_PATH = Path(__file__).with_name("revaluation_rates.json")
 USAGE = "usage: decide [--rates RATES.json] CASE.json|-"
@@ -21,9 +24,9 @@ class _InputError(Exception):
     """A problem with the arguments or the case, already phrased as the one-line error."""
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str], configured_rates: Path = RATES_PATH) -> int:
     try:
-        case_source, rates_path = _parse_arguments(argv)
+        case_source, rates_path = _parse_arguments(argv, configured_rates)
         case = _load_case(case_source)
     except _InputError as error:
         _fail(str(error))
@@ -38,9 +41,8 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def _parse_arguments(argv: list[str]) -> tuple[str, Path]:
+def _parse_arguments(argv: list[str], rates_path: Path) -> tuple[str, Path]:
     arguments = list(argv)
-    rates_path = RATES_PATH
     if arguments[:1] == ["--rates"]:
         if len(arguments) < 2:
             raise _InputError(f"--rates needs a file; {USAGE}")
@@ -57,7 +59,7 @@ def _load_case(source: str) -> Case:
     except (OSError, UnicodeDecodeError) as error:
         raise _InputError(f"{source}: cannot read the case: {_one_line(str(error))}") from error
     try:
-        document = json.loads(text)
+        document = json.loads(text, parse_float=JsonNumber)  # 4.9 years stays exactly 4.9
     except json.JSONDecodeError as error:
         raise _InputError(f"case: invalid JSON at line {error.lineno} column {error.colno}: {error.msg}") from error
     try:

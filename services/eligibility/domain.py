@@ -1,10 +1,12 @@
-"""From a claim whose documents are verified to the decision event: the case, the rules, the selection."""
+"""Where the eligibility service maps the contracts to the rules' types and back, in one place: the registry's
+career record, the claim's case, the decision and the selection as events."""
 
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from contracts import (
+    CareerRecord,
     ClaimAccepted,
     ClaimDecided,
     ClaimDetails,
@@ -16,9 +18,14 @@ from contracts import (
 )
 from contracts.agents import AGENT_REFUSAL_REASONS
 from services.eligibility.inspection import Selection
-from services.eligibility.rules import Case, Decision, explain
+from services.eligibility.rules import Case, Decision, Insured, explain
 
 PRODUCER = "eligibility"
+
+
+def insured_from(record: CareerRecord) -> Insured:
+    """The rules' insured from the career systems' record (the registry keeps it as the rules read it)."""
+    return Insured.model_validate(record.model_dump(mode="json"))
 
 
 def case_for(claim: ClaimDetails, career: dict[str, Any]) -> Case:

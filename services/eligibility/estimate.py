@@ -3,6 +3,7 @@ if": the date they stopped working, their underground mining years, force majeur
 case building a submitted claim goes through. Pure: the registry record and the date come in."""
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -10,17 +11,21 @@ from pydantic import BaseModel, ConfigDict, Field
 from services.eligibility.domain import case_from, summary_of
 from services.eligibility.rules import ReasonCode, RevaluationTable, decide
 from services.eligibility.rules.reasons import INSURED_CONDITIONS, REVIEW_REASONS, describe_condition, in_listing_order
+from services.eligibility.rules.scalars import MAX_UNDERGROUND_YEARS
 
 REGISTRY_FIELDS = ("birth_date", "contribution_days", "ceased_activity_on", "underground_mining_years")
 
 
 class EstimateRequest(BaseModel):
-    """What the insured would change in their registry record; null keeps the registry's value."""
+    """What the insured would change in their registry record; null keeps the registry's value. Underground mining
+    years may be fractional (a number, 4.5, or a decimal string, "4.5"), at most 2 decimals."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     ceased_activity_on: date | None = None
-    underground_mining_years: int | None = Field(default=None, ge=0, le=80)
+    underground_mining_years: Decimal | None = Field(
+        default=None, ge=0, le=MAX_UNDERGROUND_YEARS, decimal_places=2, description="possibly fractional: 4.5"
+    )
     force_majeure: bool = False
     registration_number: str | None = Field(
         default=None, pattern=r"^\d{9}$", description="agents only: whose record; an insured's is their own"

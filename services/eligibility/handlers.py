@@ -7,7 +7,7 @@ from faststream.kafka import KafkaBroker
 from pydantic import Field, TypeAdapter
 
 from contracts import DocumentsVerified, InspectionCompleted, InsuredRecordUpdated, ReviewApproved, ReviewDecided, Topic
-from services.eligibility.rules import Insured
+from services.eligibility import domain
 from services.eligibility.use_cases import ApplyAgentAction, DecideClaim, UpdateRegistry
 from services.runtime.kafka import subscriber
 from services.runtime.outbox import OutboxRelay
@@ -38,5 +38,4 @@ def register(
 
     @subscriber(broker, Topic.INSURED_RECORD_UPDATED, group_id="eligibility-registry")
     async def on_insured_record_updated(updated: InsuredRecordUpdated) -> None:
-        record = Insured.model_validate(updated.record.model_dump(mode="json"))
-        await update_registry(updated.registration_number, record)
+        await update_registry(updated.registration_number, domain.insured_from(updated.record))

@@ -14,6 +14,7 @@ class NotificationsSettings(InfraSettings):
 
     def secrets(self) -> dict[str, str | None]:
         return super().secrets() | {"KANNEL_PASSWORD": self.kannel_password}
+
     sender: str = "CNSS"
     delivery_report_url: str = "http://127.0.0.1:18084/delivery-reports"
     max_parts: int = 4

@@ -80,14 +80,13 @@ def status_of_report(report_type: int) -> NotificationStatus | None:
     return _REPORT_STATUS.get(report_type)
 
 
-def status_event(sms: Sms | dict, status: NotificationStatus, detail: str = "") -> NotificationStatusChanged:
-    fields = sms if isinstance(sms, dict) else sms.__dict__
+def status_event(sms: Sms, status: NotificationStatus, detail: str = "") -> NotificationStatusChanged:
     return NotificationStatusChanged(
-        claim_id=fields["claim_id"],
-        correlation_id=fields["correlation_id"],
+        claim_id=sms.claim_id,
+        correlation_id=sms.correlation_id,
         producer=PRODUCER,
-        notification_id=fields["notification_id"],
-        kind=fields["kind"],
+        notification_id=sms.notification_id,
+        kind=sms.kind,
         status=status,
         detail=detail,
     )

@@ -4,34 +4,30 @@ from fastapi import APIRouter, Query, Response
 from faststream.kafka import KafkaBroker
 
 from contracts import ClaimAccepted, ClaimRefused, DocumentsIncomplete, ReceiptIssued, Topic
-from services.notifications.config import NotificationsSettings
-from services.notifications.domain import SmsEvent, sms_for, status_of_report
-from services.notifications.sending import SmsSender
+from services.notifications.domain import status_of_report
+from services.notifications.use_cases import SmsSender
 from services.runtime.kafka import subscriber
+from services.runtime.problems import ProblemRoute
 
 
-def register(broker: KafkaBroker, settings: NotificationsSettings, sender: SmsSender) -> APIRouter:
-    async def notify(event: SmsEvent) -> None:
-        if sms := sms_for(event, settings.max_parts):
-            await sender.send_once(sms)
-
+def register(broker: KafkaBroker, sender: SmsSender) -> APIRouter:
     @subscriber(broker, Topic.RECEIPT_ISSUED, group_id="notifications-receipts")
     async def on_receipt_issued(event: ReceiptIssued) -> None:
-        await notify(event)
+        await sender.send_for(event)
 
     @subscriber(broker, Topic.DOCUMENTS_INCOMPLETE, group_id="notifications-incomplete")
     async def on_documents_incomplete(event: DocumentsIncomplete) -> None:
-        await notify(event)
+        await sender.send_for(event)
 
     @subscriber(broker, Topic.CLAIM_ACCEPTED, group_id="notifications-acceptances")
     async def on_claim_accepted(event: ClaimAccepted) -> None:
-        await notify(event)
+        await sender.send_for(event)
 
     @subscriber(broker, Topic.CLAIM_REFUSED, group_id="notifications-refusals")
     async def on_claim_refused(event: ClaimRefused) -> None:
-        await notify(event)
+        await sender.send_for(event)
 
-    router = APIRouter(tags=["delivery reports"])
+    router = APIRouter(tags=["delivery reports"], route_class=ProblemRoute)
 
     @router.get("/delivery-reports")
     async def on_delivery_report(

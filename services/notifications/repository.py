@@ -23,6 +23,8 @@ _EARLIER: dict[str, tuple[str, ...]] = {
 
 
 class NotificationsRepository:
+    """The `SmsRecords` port."""
+
     def __init__(self, collection: AsyncCollection) -> None:
         self.collection = collection
 
@@ -70,16 +72,7 @@ class NotificationsRepository:
                 {"$set": {"status": "sending", "updated_at": now, "reclaimed_at": now}, "$inc": {"attempts": 1}},
             )
             if result.modified_count == 1:
-                reclaimed.append(
-                    Sms(
-                        record["_id"],
-                        record["claim_id"],
-                        record["correlation_id"],
-                        record["kind"],
-                        record["to"],
-                        record["text"],
-                    )
-                )
+                reclaimed.append(_sms(record))
         return reclaimed
 
     async def mark_retry(self, notification_id: str, reason: str) -> None:
@@ -95,7 +88,7 @@ class NotificationsRepository:
             record = await self.collection.find_one({"_id": notification_id}, {"outbox": 0})
             if record is None or record["status"] not in _EARLIER[status]:
                 return False
-            event = status_event({**record, "notification_id": notification_id}, status, detail)
+            event = status_event(_sms(record), status, detail)
             update = pending_update((Topic.NOTIFICATION_STATUS, event))
             update["$set"] |= {
                 "status": status,
@@ -107,5 +100,8 @@ class NotificationsRepository:
                 return True
         return False
 
-    async def get(self, notification_id: str) -> dict[str, Any] | None:
-        return await self.collection.find_one({"_id": notification_id}, {"outbox": 0})
+
+def _sms(record: dict[str, Any]) -> Sms:
+    return Sms(
+        record["_id"], record["claim_id"], record["correlation_id"], record["kind"], record["to"], record["text"]
+    )

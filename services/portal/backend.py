@@ -9,6 +9,10 @@ import httpx
 
 
 class BackendError(Exception):
+    """A service's refusal. `detail` is the field errors of a 422 that names them (pydantic's list, each with its
+    `loc`), else `{"code", "reason"}`: the problem document's stable code (None in an answer that is not one) and
+    its human text."""
+
     def __init__(self, status: int, detail: Any) -> None:
         super().__init__(f"{status}: {detail}")
         self.status, self.detail = status, detail
@@ -30,12 +34,21 @@ def _raise_for_status(response: httpx.Response, method: str, url: str) -> None:
     if response.status_code >= 500:
         raise ServiceUnavailable(f"{method} {url}: {response.status_code}")
     if response.status_code >= 400:
-        try:
-            body = response.json()
-            detail = body.get("detail") if isinstance(body, dict) else body
-        except ValueError:
-            detail = response.text[:200]
-        raise BackendError(response.status_code, detail)
+        raise BackendError(response.status_code, _refusal(response))
+
+
+def _refusal(response: httpx.Response) -> Any:
+    """What a refusal says, from the services' problem documents (RFC 9457, `code` beside `detail`)."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):  # not from a service (a proxy's page): no code, the pages fall back on the status
+        return {"code": None, "reason": response.text[:200]}
+    if isinstance(body.get("errors"), list):
+        return body["errors"]
+    code = body.get("code")
+    return {"code": code if isinstance(code, str) else None, "reason": str(body.get("detail") or "")}
 
 
 class Backend:

@@ -2,6 +2,7 @@
 into a message next to each field. No rule here: the claims API checks the form."""
 
 import re
+from decimal import Decimal
 from typing import Any
 
 BENEFICIARY_FIELDS = ("full_name", "relation", "birth_date", "orphan_of", "in_school", "apprentice", "sick", "disabled")
@@ -24,7 +25,9 @@ FIELD_MESSAGES = {
     "relation": N_("Choisissez le lien avec l'assuré."),
     "birth_date": N_("Saisissez une date de naissance valide, par exemple 21/05/2010."),
     "orphan_of": N_("Indiquez si l'enfant est orphelin d'un parent ou des deux."),
-    "underground_mining_years": N_("Saisissez un nombre entier d'années, par exemple 5."),
+    "underground_mining_years": N_(
+        "Saisissez un nombre d'années entre 0 et 80, au plus deux décimales, par exemple 4,5."
+    ),
     "agency": N_("Choisissez une agence de la liste, ou aucune."),
 }
 
@@ -39,6 +42,19 @@ def iso_date(typed: str) -> str:
         day, month, year = match.groups()
         return f"{year}-{int(month):02d}-{int(day):02d}"
     return (typed or "").strip()
+
+
+_DECIMAL_NUMBER = re.compile(r"(\d+)(?:[.,\u066b](\d+))?")  # \d: Arabic digits too; U+066B: Arabic decimal point
+
+
+def decimal_number(typed: str) -> str | None:
+    """A number as people type it, with a decimal point or comma (4.5, 4,5) in Western or Arabic digits (٤٫٥), as
+    the decimal string the API reads exactly ("4.5"); None when it is not one. Its bounds are the API's to check."""
+    match = _DECIMAL_NUMBER.fullmatch((typed or "").strip())
+    if match is None:
+        return None
+    whole, fraction = match.groups()
+    return format(Decimal(whole if fraction is None else f"{whole}.{fraction}"), "f")
 
 
 def shown_date(iso: str | None) -> str:

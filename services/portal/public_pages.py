@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from services.portal.backend import Backend, BackendError, ServiceUnavailable
-from services.portal.forms import FIELD_MESSAGES, field_errors, iso_date
+from services.portal.forms import FIELD_MESSAGES, decimal_number, field_errors, iso_date
 from services.portal.i18n import LANGUAGES
 from services.portal.web import LANGUAGE_COOKIE, Portal, safe_next
 
@@ -112,9 +112,8 @@ def what_if_from(ceased: str, mining_years: str, force_majeure: bool) -> tuple[d
         except ValueError:
             errors["ceased_activity_on"] = FIELD_MESSAGES["ceased_activity_on"]
     if mining_years.strip():  # a number as people type it; what the rules take, the eligibility service says
-        try:
-            years = float(mining_years.replace(",", "."))
-            what_if["underground_mining_years"] = int(years) if years.is_integer() else years
-        except ValueError:
+        if (years := decimal_number(mining_years)) is None:
             errors["underground_mining_years"] = FIELD_MESSAGES["underground_mining_years"]
+        else:
+            what_if["underground_mining_years"] = years
     return what_if, errors

@@ -3,16 +3,17 @@ receipt itself prints, the registration number masked."""
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, Query, status
 
 from services.receipts.rendering.verification import InvalidVerificationCode, verify
 from services.receipts.repository import ReceiptsRepository
+from services.runtime.problems import ApiError, ProblemRoute, problems
 
 
 def verification_router(key: bytes, repository: ReceiptsRepository) -> APIRouter:
-    router = APIRouter(tags=["verification"])
+    router = APIRouter(tags=["verification"], route_class=ProblemRoute)
 
-    @router.get("/verification")
+    @router.get("/verification", responses=problems(400, 404))
     async def verify_receipt(
         t: Annotated[str | None, Query(max_length=4000, description="the token of the receipt's QR code")] = None,
         code: Annotated[str | None, Query(max_length=20, description="the code printed on the receipt")] = None,
@@ -21,21 +22,25 @@ def verification_router(key: bytes, repository: ReceiptsRepository) -> APIRouter
             try:
                 claims = verify(t, key)
             except InvalidVerificationCode as error:
-                raise HTTPException(status.HTTP_400_BAD_REQUEST, f"not a genuine receipt: {error}") from error
+                raise ApiError(status.HTTP_400_BAD_REQUEST, "not_genuine", f"not a genuine receipt: {error}") from error
             return covered(
                 claims["reference"], claims["request_date"], claims["registration_number"], claims["document_hashes"]
             )
         if code:
             receipt = await repository.by_verification_code(code.strip().upper())
             if receipt is None:
-                raise HTTPException(status.HTTP_404_NOT_FOUND, "no receipt has this code")
+                raise ApiError(status.HTTP_404_NOT_FOUND, "receipt_not_found", "no receipt has this code")
             return covered(
                 receipt["reference"],
                 receipt["request_date"],
                 receipt["registration_number"],
                 receipt["document_hashes"],
             )
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "give the QR code's token `t` or the `code`")
+        raise ApiError(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            "code_or_token_required",
+            "give the QR code's token `t` or the `code`",
+        )
 
     return router
 

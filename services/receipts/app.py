@@ -8,6 +8,7 @@ from services.receipts.config import ReceiptsSettings
 from services.receipts.handlers import register
 from services.receipts.rendering.pool import ReceiptRenderer
 from services.receipts.repository import ReceiptsRepository
+from services.receipts.use_cases import IssueReceipt
 from services.runtime.service import ServiceRuntime
 
 
@@ -18,7 +19,16 @@ def create_app(settings: ReceiptsSettings) -> FastAPI:
     runtime.index(receipts, "receipt.verification_code")
     repository = ReceiptsRepository(receipts)
     renderer = ReceiptRenderer(settings.render_workers)
-    register(runtime.broker, settings, renderer, repository, runtime.store, runtime.relay_for(receipts))
+    issue_receipt = IssueReceipt(
+        repository,
+        renderer,
+        runtime.store,
+        bucket=settings.bucket,
+        verification_key=settings.verification_key.encode(),
+        verification_base_url=settings.verification_base_url,
+        render_timeout_s=settings.render_timeout_s,
+    )
+    register(runtime.broker, issue_receipt, runtime.relay_for(receipts))
     runtime.startup_steps += [lambda: runtime.store.ensure_buckets(settings.bucket), renderer.start]
 
     async def close_renderer() -> None:

@@ -1,5 +1,7 @@
 """What the receipt of a decided claim shows, where it is filed, and the event saying it is there."""
 
+import hashlib
+
 from contracts import ClaimDecided, ReceiptIssued
 from contracts.documents import DOCUMENT_LABELS
 from contracts.receipts import ReceiptRef
@@ -46,6 +48,16 @@ def receipt_view(decided: ClaimDecided, token: str, base_url: str) -> ReceiptVie
         inspection_selected=decided.inspection.selected,
         verification_code=short_code(token),
         verification_url=f"{base_url}{token}",
+    )
+
+
+def receipt_ref(bucket: str, key: str, pdf: bytes, verification_code: str) -> ReceiptRef:
+    return ReceiptRef(
+        bucket=bucket,
+        object_key=key,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        size=len(pdf),
+        verification_code=verification_code,
     )
 
 

@@ -1,28 +1,30 @@
-"""Receipts issued, one per decision event, with their outbox."""
+"""Receipts issued, one per decision event, with their outbox (the `ReceiptRecords` port)."""
 
-from contextlib import suppress
 from datetime import UTC, datetime
 
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import DuplicateKeyError
 
 from contracts import ReceiptIssued, Topic
-from services.runtime.outbox import with_outbox
+from services.receipts.use_cases import CoveredByReceipt
+from services.runtime.once import ProcessedEvents
+
+_COVERED = {"_id": 0, "reference": 1, "request_date": 1, "registration_number": 1, "document_hashes": 1}
 
 
 class ReceiptsRepository:
     def __init__(self, collection: AsyncCollection) -> None:
         self.collection = collection
+        self.processed = ProcessedEvents(collection)
 
-    async def already_issued(self, source_event_id: str) -> bool:
-        return await self.collection.find_one({"_id": source_event_id}, {"_id": 1}) is not None
+    async def already_issued(self, event_id: str) -> bool:
+        return await self.processed.already_done(event_id)
 
-    async def by_verification_code(self, code: str) -> dict | None:
-        return await self.collection.find_one({"receipt.verification_code": code}, {"outbox": 0})
+    async def by_verification_code(self, code: str) -> CoveredByReceipt | None:
+        found = await self.collection.find_one({"receipt.verification_code": code}, _COVERED)
+        return CoveredByReceipt(**found) if found else None
 
-    async def record(self, source_event_id: str, event: ReceiptIssued, document_hashes: list[str]) -> None:
-        document = {
-            "_id": source_event_id,
+    async def record(self, event_id: str, event: ReceiptIssued, document_hashes: list[str]) -> None:
+        fields = {
             "claim_id": event.claim_id,
             "receipt": event.receipt.model_dump(),
             "reference": event.claim.reference,
@@ -31,5 +33,4 @@ class ReceiptsRepository:
             "document_hashes": document_hashes,
             "issued_at": datetime.now(UTC),
         }
-        with suppress(DuplicateKeyError):
-            await self.collection.insert_one(with_outbox(document, (Topic.RECEIPT_ISSUED, event)))
+        await self.processed.record(event_id, fields, (Topic.RECEIPT_ISSUED, event))

@@ -4,18 +4,30 @@ from collections.abc import Awaitable, Callable
 
 import uvicorn
 from fastapi import APIRouter, FastAPI, Response
+from pydantic import BaseModel
+
+from services.runtime.problems import ProblemRoute
 
 ReadinessCheck = Callable[[], Awaitable[object]]
 
 
+class Readiness(BaseModel):
+    status: str
+    failures: dict[str, str]  # the servers out of reach: name -> the error's type
+
+
 def health_router(checks: dict[str, ReadinessCheck]) -> APIRouter:
-    router = APIRouter(tags=["health"])
+    router = APIRouter(tags=["health"], route_class=ProblemRoute)
 
     @router.get("/health/live")
     async def live() -> dict[str, str]:
         return {"status": "alive"}
 
-    @router.get("/health/ready")
+    @router.get(
+        "/health/ready",
+        response_model=Readiness,
+        responses={503: {"model": Readiness, "description": "Not ready: the servers out of reach"}},
+    )
     async def ready(response: Response) -> dict[str, object]:
         failures: dict[str, str] = {}
         for name, check in checks.items():

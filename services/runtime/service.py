@@ -16,6 +16,7 @@ from services.runtime.metrics import measure_lag_forever, metrics_router
 from services.runtime.mongo import open_database
 from services.runtime.object_store import ObjectStore
 from services.runtime.outbox import OutboxRelay
+from services.runtime.problems import install_problem_handlers
 from services.runtime.secrets import require_strong_secrets
 from services.runtime.settings import InfraSettings
 
@@ -81,6 +82,7 @@ class ServiceRuntime:
             await self.mongo.close()
 
         app = FastAPI(title=f"TAAWIDATY {self.name}", lifespan=lifespan)
+        install_problem_handlers(app)  # what no route answers (an unknown path) has the same shape
         app.state.broker = self.broker
         for router in (*routers, metrics_router()):
             app.include_router(router)

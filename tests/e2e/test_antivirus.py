@@ -44,9 +44,9 @@ def test_the_eicar_test_file_is_refused_as_infected_and_nothing_is_kept(clamd, a
         f"/claims/{claim_id}/documents/identity_card", content=EICAR, headers={"X-File-Name": "identity.pdf"}
     )
     assert response.status_code == 422, response.text
-    detail = response.json()["detail"]
-    assert detail["code"] == "infected"
-    assert "EICAR" in detail["reason"]  # the signature clamd found: Taawidaty.Test.EICAR
+    problem = response.json()
+    assert problem["code"] == "infected"
+    assert "EICAR" in problem["detail"]  # the signature clamd found: Taawidaty.Test.EICAR
     assert api.get(f"/claims/{claim_id}").json()["documents"] == []
     assert list(minio.list_objects("quarantine", prefix=f"{claim_id}/", recursive=True)) == []
 

@@ -113,17 +113,17 @@ def test_a_claim_with_a_missing_field_is_refused_naming_the_field(api, insured):
     form = {key: value for key, value in insured_form(insured).items() if key != "applicant_name"}
     response = api.post("/claims", json=form)
     assert response.status_code == 422
-    assert [error["loc"] for error in response.json()["detail"]] == [["body", "applicant_name"]]
+    assert [error["loc"] for error in response.json()["errors"]] == [["body", "applicant_name"]]
 
 
 @pytest.mark.parametrize("number", ["12345678", "1234567890", "12345678A"])
 def test_a_malformed_registration_number_is_refused_naming_the_field(api, number):
     response = api.post("/claims", json={**INSURED_FORM, "registration_number": number})
     assert response.status_code == 422
-    assert [error["loc"] for error in response.json()["detail"]] == [["body", "registration_number"]]
+    assert [error["loc"] for error in response.json()["errors"]] == [["body", "registration_number"]]
 
 
 def test_a_landline_phone_is_refused_naming_the_field(api, insured):
     response = api.post("/claims", json=insured_form(insured, phone="0522123456"))
     assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"] == ["body", "phone"]
+    assert response.json()["errors"][0]["loc"] == ["body", "phone"]

@@ -70,7 +70,7 @@ def test_an_agent_estimates_a_named_insured_and_an_unknown_one_is_a_404(stack):
     with client_for(stack.url("eligibility"), "agent-007", agent=True) as agent:
         assert agent.post("/estimate", json={"registration_number": "123456789"}).json()["outcome"] == "eligible"
         unknown = agent.post("/estimate", json={"registration_number": "987654321"})
-    assert (unknown.status_code, unknown.json()) == (404, {"detail": "INSURED_UNKNOWN"})
+    assert (unknown.status_code, unknown.json()["code"]) == (404, "insured_unknown")
 
 
 def test_the_checklist_of_an_insured_miner_lists_the_underground_certificate(stack):

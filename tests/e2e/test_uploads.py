@@ -55,8 +55,9 @@ def test_a_hostile_upload_is_refused_at_once_with_its_reason_and_nothing_is_kept
     claim_id = api.post("/claims", json=insured_form(insured)).raise_for_status().json()["claim_id"]
     response = upload(api, claim_id, "identity_card", content, file_name)
     assert response.status_code == 422
-    assert response.json()["detail"]["code"] == code
-    assert len(response.json()["detail"]["reason"]) > 10  # a message the portal can show beside the file
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == code
+    assert len(response.json()["detail"]) > 10  # a message the portal can show beside the file
     assert api.get(f"/claims/{claim_id}").json()["documents"] == []
     assert stored(minio, "quarantine", claim_id) == set()
 

@@ -15,7 +15,7 @@ class CheckOutcome:
     accepted: bool
     content_type: str | None = None
     pages: int | None = None
-    code: str | None = None  # a refusal's code (services/documents/inspection.py, or `infected`)
+    code: str | None = None  # a refusal's code (services/documents/file_checks.py, or `infected`)
     reason: str | None = None  # and its English message
 
 

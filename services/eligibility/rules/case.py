@@ -4,6 +4,7 @@ Required: `filed_on`, `insured.birth_date`, `insured.contribution_days`, and eac
 `relation` (plus `birth_date` for a child, and `insured.death_date` for a survivors' claim). Every other field
 defaults to the neutral value shown in section 9 (false, 0, null, empty list, `claimant="insured"`,
 `orphan_of="one_parent"`); the example values there (dates, 900 days, the 2020 contribution) are not defaults.
+`insured.underground_mining_years` is a number from 0 to 80 with at most 2 decimals (4.9 is under 5).
 """
 
 from decimal import Decimal
@@ -13,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, Strict
 from pydantic_core import PydanticCustomError
 
 from .revaluation import RevaluationOverride
-from .scalars import IsoDate, Money, OptionalIsoDate
+from .scalars import IsoDate, Money, OptionalIsoDate, UndergroundYears
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
 
@@ -35,7 +36,7 @@ class Insured(BaseModel):
 
     birth_date: IsoDate
     death_date: OptionalIsoDate = None
-    underground_mining_years: StrictInt = Field(default=0, ge=0)
+    underground_mining_years: UndergroundYears = Decimal("0")
     contribution_days: StrictInt = Field(ge=0)
     ceased_activity_on: OptionalIsoDate = None
     has_pension: StrictBool = False

@@ -5,6 +5,7 @@ Period boundaries, thresholds, deadlines and pension ages change by decree: they
 """
 
 from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, model_validator
@@ -101,13 +102,14 @@ def period_for(event_date: date, periods: tuple[PeriodRule, ...] = PERIODS) -> P
     return next((period for period in periods if period.covers(event_date)), None)
 
 
-def pension_age(underground_mining_years: int, ages: AgeRule = AGE_RULE) -> int:
+def pension_age(underground_mining_years: Decimal | int, ages: AgeRule = AGE_RULE) -> int:
+    """The miner's age from the full number of underground years only: 4.99 years is under 5, 5.0 is enough."""
     if underground_mining_years >= ages.miner_min_underground_years:
         return ages.miner_age
     return ages.normal_age
 
 
-def insured_event_date(birth_date: date, underground_mining_years: int, ages: AgeRule = AGE_RULE) -> date:
+def insured_event_date(birth_date: date, underground_mining_years: Decimal | int, ages: AgeRule = AGE_RULE) -> date:
     """The birthday on which the insured reaches the pension age."""
     return add_years(birth_date, pension_age(underground_mining_years, ages))
 

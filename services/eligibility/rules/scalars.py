@@ -1,7 +1,9 @@
-"""Scalar types of the case JSON: `YYYY-MM-DD` dates, decimal-string money and rates, year keys.
+"""Scalar types of the case JSON: `YYYY-MM-DD` dates, decimal-string money and rates, year keys, and the
+underground mining years.
 
 Money and rates are accepted as decimal strings (or `Decimal` from Python callers), never as JSON numbers, so a
-float never leaks into a computation.
+float never leaks into a computation. Underground mining years are a JSON number, possibly fractional (4.9), made
+an exact `Decimal` from the digits as written (`JsonNumber`) or, for a float from elsewhere, its shortest repr.
 """
 
 import json
@@ -10,7 +12,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated
 
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, PlainSerializer
 from pydantic_core import PydanticCustomError
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -18,11 +20,15 @@ _UNSIGNED_DECIMAL = re.compile(r"\d+(\.\d+)?")
 _SIGNED_DECIMAL = re.compile(r"-?\d+(\.\d+)?")
 _YEAR = re.compile(r"\d{4}")
 CENT = Decimal("0.01")
+MAX_UNDERGROUND_YEARS = 80
 
 
 def show(value: object) -> str:
-    """A short, one-line rendering of a rejected input value for error messages."""
-    text = repr(value) if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    """A short, one-line rendering of a rejected input value for error messages (a JSON number as written)."""
+    if isinstance(value, JsonNumber):
+        text = value.text
+    else:
+        text = repr(value) if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -68,11 +74,50 @@ def _parse_year_key(value: object) -> int:
     raise PydanticCustomError("invalid_year", "invalid year {value}", {"value": show(value)})
 
 
+class JsonNumber(float):
+    """A JSON number with a fraction or an exponent, as `json.loads(text, parse_float=JsonNumber)` reads it: a float
+    to every other field (which refuse it as before), with the digits as written kept for an exact `Decimal`."""
+
+    text: str
+
+    def __new__(cls, text: str) -> "JsonNumber":
+        number = super().__new__(cls, text)
+        number.text = text
+        return number
+
+
+def _parse_years(value: object) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise PydanticCustomError("invalid_years", "expected a number of years, got {value}", {"value": show(value)})
+    if isinstance(value, float):
+        years = Decimal(value.text if isinstance(value, JsonNumber) else repr(value))
+    else:
+        years = Decimal(value)
+    if not (years.is_finite() and 0 <= years <= MAX_UNDERGROUND_YEARS):
+        raise PydanticCustomError(
+            "invalid_years",
+            "invalid years {value}: must be between 0 and {maximum}",
+            {"value": show(value), "maximum": MAX_UNDERGROUND_YEARS},
+        )
+    if years != years.quantize(CENT):
+        raise PydanticCustomError("invalid_years", "invalid years {value}: at most 2 decimals", {"value": show(value)})
+    return years
+
+
+def years_json(years: Decimal) -> int | float:
+    """Years back to a JSON number: an integer stays one (5, as before fractions), a fraction is the float whose
+    shortest repr is its digits (4.9; exact with at most 2 decimals), so it reads back as the same `Decimal`."""
+    return int(years) if years == years.to_integral_value() else float(years)
+
+
 IsoDate = Annotated[date, BeforeValidator(_parse_date)]
 OptionalIsoDate = Annotated[date | None, BeforeValidator(_parse_optional_date)]
 Money = Annotated[Decimal, BeforeValidator(_parse_money)]
 Rate = Annotated[Decimal, BeforeValidator(_parse_rate)]
 YearKey = Annotated[int, BeforeValidator(_parse_year_key)]
+UndergroundYears = Annotated[
+    Decimal, BeforeValidator(_parse_years), PlainSerializer(years_json, return_type=int | float, when_used="json")
+]
 
 
 def to_cents(amount: Decimal) -> str:

@@ -1,6 +1,6 @@
 """Suspicious but acceptable scans are accepted with flags for the physical inspection."""
 
-from services.documents.inspection import Accepted, Limits, inspect_scan
+from services.documents.file_checks import Accepted, Limits, check_content
 from tests.e2e.samples import pdf_scan, png_scan
 from tests.unit.documents.hostile_files import jpeg_scan, pdf_built
 
@@ -8,7 +8,7 @@ LIMITS = Limits(max_file_bytes=1_000_000, max_pdf_pages=5, max_image_pixels=50_0
 
 
 def flags_of(data: bytes) -> tuple[str, ...]:
-    result = inspect_scan(data, LIMITS)
+    result = check_content(data, LIMITS)
     assert isinstance(result, Accepted), result
     return result.flags
 

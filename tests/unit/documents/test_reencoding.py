@@ -12,12 +12,12 @@ from PIL import ExifTags, Image, ImageCms, PngImagePlugin
 from contracts import ClaimDetails, ClaimSubmitted, DocumentsVerified
 from services.documents.adapters.antivirus import NoScanner
 from services.documents.domain import verdict
-from services.documents.inspection import Accepted, Limits, inspect_scan
+from services.documents.file_checks import Accepted, Limits, check_content
 from services.documents.reencoding import JPEG_QUALITY, NotReencodable, reencoded
-from services.documents.review import Buckets, DocumentReview
+from services.documents.use_cases import Buckets, CheckDocuments, CheckUpload
 from tests.e2e.samples import pdf_scan
+from tests.unit.documents.fakes import MemoryCheckRecords, MemoryStore
 from tests.unit.documents.hostile_files import png_declaring
-from tests.unit.documents.test_review import MemoryStore
 
 MAX_PIXELS = 50_000_000
 LIMITS = Limits(max_file_bytes=1_000_000, max_pdf_pages=5, max_image_pixels=MAX_PIXELS)
@@ -89,7 +89,7 @@ def decoded(data: bytes) -> Image.Image:
 def test_a_pdf_appended_after_a_pngs_iend_is_not_in_the_filed_copy_which_is_the_same_png():
     original = png_bytes(drawing())
     smuggled = original + pdf_scan()
-    assert isinstance(inspect_scan(smuggled, LIMITS), Accepted)  # the content checks let it through
+    assert isinstance(check_content(smuggled, LIMITS), Accepted)  # the content checks let it through
     filed = reencoded(smuggled, "image/png", MAX_PIXELS)
     assert b"%PDF" not in filed and b"%%EOF" not in filed
     assert png_chunks(filed) == [b"IHDR", b"IDAT", b"IEND"]
@@ -181,7 +181,7 @@ def test_an_image_declaring_more_pixels_than_the_limit_is_not_decoded():
         reencoded(png_declaring(2000, 1000), "image/png", 1_000_000)
 
 
-async def test_the_review_files_the_reencoded_copy_and_the_verdict_describes_it():
+async def test_the_checks_of_a_claim_file_the_reencoded_copy_and_the_verdict_describes_it():
     store = MemoryStore()
     smuggled = png_bytes(drawing()) + pdf_scan()
     claim = ClaimDetails(
@@ -199,8 +199,9 @@ async def test_the_review_files_the_reencoded_copy_and_the_verdict_describes_it(
         claim=claim,
         documents=(store.upload("d1", smuggled), store.upload("d2", pdf_scan(), "bank_details")),
     )
-    review = DocumentReview(store, NoScanner(), LIMITS, 10_000_000, Buckets("quarantine", "documents"))
-    outcome = verdict(event, (await review.check(event)).results, "documents")
+    buckets = Buckets("quarantine", "documents")
+    check = CheckDocuments(store, CheckUpload(NoScanner(), LIMITS), 10_000_000, buckets, MemoryCheckRecords())
+    outcome = verdict(event, (await check.check_scans(event)).results, "documents")
     assert isinstance(outcome, DocumentsVerified)
     filed = {key: data for key, (data, _) in store.filed().items()}
     assert b"%PDF" not in filed["3f1c-claim/d1.png"] and filed["3f1c-claim/d2.pdf"] == pdf_scan()

@@ -4,7 +4,7 @@ import zlib
 import pytest
 from PIL import ImageFile
 
-from services.documents.inspection import Accepted, Limits, Rejected, inspect_scan
+from services.documents.file_checks import Accepted, Limits, Rejected, check_content
 from tests.e2e.samples import pdf_scan, png_scan
 from tests.unit.documents.hostile_files import (
     PHP_SHELL,
@@ -22,14 +22,14 @@ LIMITS = Limits(max_file_bytes=1_000_000, max_pdf_pages=5, max_image_pixels=50_0
 
 
 def rejection(data: bytes, limits: Limits = LIMITS) -> Rejected:
-    result = inspect_scan(data, limits)
+    result = check_content(data, limits)
     assert isinstance(result, Rejected), result
     return result
 
 
 def test_a_pdf_is_recognised_from_its_content_with_its_pages_size_and_hash():
     data = pdf_scan(pages=3)
-    result = inspect_scan(data, LIMITS)
+    result = check_content(data, LIMITS)
     assert result == Accepted("application/pdf", "pdf", 3, hashlib.sha256(data).hexdigest(), len(data))
 
 
@@ -37,7 +37,7 @@ def test_a_pdf_is_recognised_from_its_content_with_its_pages_size_and_hash():
     "data, content_type, extension", [(png_scan(), "image/png", "png"), (jpeg_scan(), "image/jpeg", "jpg")]
 )
 def test_images_are_recognised_from_their_content_as_one_page(data, content_type, extension):
-    result = inspect_scan(data, LIMITS)
+    result = check_content(data, LIMITS)
     assert result == Accepted(content_type, extension, 1, hashlib.sha256(data).hexdigest(), len(data))
 
 
@@ -58,7 +58,7 @@ def test_a_file_over_the_size_limit_is_rejected_naming_the_limit():
 def test_a_file_exactly_at_the_size_limit_is_judged_on_its_content():
     data = pdf_scan()
     limits = Limits(max_file_bytes=len(data), max_pdf_pages=5, max_image_pixels=50_000_000)
-    assert isinstance(inspect_scan(data, limits), Accepted)
+    assert isinstance(check_content(data, limits), Accepted)
 
 
 def test_a_php_script_renamed_pdf_is_not_an_allowed_type():
@@ -104,7 +104,7 @@ def test_a_pdf_with_more_pages_than_the_limit_is_rejected_with_the_count():
 
 
 def test_a_pdf_with_exactly_the_page_limit_is_accepted():
-    assert inspect_scan(pdf_scan(pages=5), LIMITS).pages == 5
+    assert check_content(pdf_scan(pages=5), LIMITS).pages == 5
 
 
 def test_a_pdf_without_any_page_is_rejected():
@@ -164,5 +164,5 @@ def test_a_pixel_bomb_rejection_names_the_declared_dimensions():
 
 def test_an_image_just_under_the_pixel_limit_is_decoded_and_accepted():
     limits = Limits(max_file_bytes=1_000_000, max_pdf_pages=5, max_image_pixels=320 * 240)
-    assert isinstance(inspect_scan(jpeg_scan((320, 240)), limits), Accepted)
+    assert isinstance(check_content(jpeg_scan((320, 240)), limits), Accepted)
     assert rejection(jpeg_scan((321, 240)), limits).code == "image_too_large"

@@ -1,16 +1,18 @@
-"""The documents service's HTTP routes: one upload checked by the review's own checks (antivirus included), and
-the checklist of a claimant's situation with its labels, types and size limit."""
+"""The documents service's HTTP routes: one upload through the same file checks as a submitted claim's scans
+(antivirus included), and the checklist of a claimant's situation with its labels, types and size limit."""
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from services.documents.adapters.antivirus import ClamdScanner
+from services.documents.adapters.antivirus import ClamdScanner, NoScanner
 from services.documents.api import documents_router
+from services.documents.use_cases import CheckUpload
 from tests.e2e.samples import pdf_scan, png_scan
 from tests.unit.documents.fake_clamd import SIGNATURE
+from tests.unit.documents.fakes import MemoryStore
 from tests.unit.documents.hostile_files import EICAR, PHP_SHELL, truncated_jpeg
-from tests.unit.documents.test_review import LIMITS, MemoryStore, reviewer
+from tests.unit.documents.test_claim_checks import LIMITS
 
 FORM = {"claimant_type": "insured", "registration_number": "123456789", "applicant_name": "A", "phone": "+212612345678"}
 
@@ -18,7 +20,7 @@ FORM = {"claimant_type": "insured", "registration_number": "123456789", "applica
 def client(scanner=None) -> tuple[TestClient, MemoryStore]:
     store = MemoryStore()
     app = FastAPI()
-    app.include_router(documents_router(reviewer(store, scanner)))
+    app.include_router(documents_router(CheckUpload(scanner or NoScanner(), LIMITS)))
     return TestClient(app), store
 
 
@@ -42,7 +44,7 @@ def test_a_good_scan_is_accepted_with_its_real_type_and_pages_and_nothing_is_sto
     ],
     ids=["php-script", "truncated-jpeg", "empty"],
 )
-def test_a_bad_file_is_refused_with_the_code_and_the_message_of_the_review(content, code):
+def test_a_bad_file_is_refused_with_the_code_and_the_message_of_the_file_checks(content, code):
     answer = client()[0].post("/checks", content=content).json()
     assert (answer["accepted"], answer["code"]) == (False, code)
     assert len(answer["reason"]) > 10 and not answer["reason"].startswith(code)
@@ -87,4 +89,4 @@ def test_the_checklist_of_an_insured_miner_names_the_underground_certificate_in_
 def test_a_checklist_of_an_incomplete_form_names_the_missing_field():
     response = client()[0].post("/checklist", json={"claimant_type": "insured"})
     assert response.status_code == 422
-    assert ["body", "registration_number"] in [error["loc"] for error in response.json()["detail"]]
+    assert ["body", "registration_number"] in [error["loc"] for error in response.json()["errors"]]

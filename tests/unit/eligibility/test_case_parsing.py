@@ -1,11 +1,14 @@
 import copy
+import json
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from pydantic import ValidationError
 
-from services.eligibility.rules import Case, describe_case_error
+from contracts import CareerRecord
+from services.eligibility.rules import Case, Insured, describe_case_error
+from services.eligibility.rules.scalars import JsonNumber
 
 from .builders import insured_document
 
@@ -82,6 +85,46 @@ MALFORMED = [
     ("insured", [], "insured: expected an object, got []"),
     ("revaluation", {"rates": {"20x5": "0.01"}}, "revaluation.rates.20x5 (key): invalid year '20x5'"),
     ("revaluation", {"default_rate": 0.02}, "revaluation.default_rate: invalid rate 0.02"),
+    (
+        "insured.underground_mining_years",
+        "4.9",
+        "insured.underground_mining_years: expected a number of years, got '4.9'",
+    ),
+    (
+        "insured.underground_mining_years",
+        True,
+        "insured.underground_mining_years: expected a number of years, got true",
+    ),
+    (
+        "insured.underground_mining_years",
+        None,
+        "insured.underground_mining_years: expected a number of years, got null",
+    ),
+    (
+        "insured.underground_mining_years",
+        -0.01,
+        "insured.underground_mining_years: invalid years -0.01: must be between 0 and 80",
+    ),
+    (
+        "insured.underground_mining_years",
+        80.01,
+        "insured.underground_mining_years: invalid years 80.01: must be between 0 and 80",
+    ),
+    (
+        "insured.underground_mining_years",
+        float("nan"),
+        "insured.underground_mining_years: invalid years NaN: must be between 0 and 80",
+    ),
+    (
+        "insured.underground_mining_years",
+        4.999,
+        "insured.underground_mining_years: invalid years 4.999: at most 2 decimals",
+    ),
+    (
+        "insured.underground_mining_years",
+        Decimal("4.995"),
+        'insured.underground_mining_years: invalid years "4.995": at most 2 decimals',
+    ),
 ]
 
 
@@ -117,3 +160,46 @@ def test_several_errors_are_counted_on_the_same_line():
     with pytest.raises(ValidationError) as raised:
         Case.model_validate({"insured": {}})
     assert describe_case_error(raised.value) == "filed_on: required field missing (and 2 more)"
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        (4.9, "4.9"),
+        (4.99, "4.99"),
+        (0.01, "0.01"),
+        (5, "5"),
+        (5.0, "5.0"),
+        (80, "80"),
+        (Decimal("4.90"), "4.90"),
+        (JsonNumber("4.90"), "4.90"),
+        (JsonNumber("5e0"), "5"),
+    ],
+)
+def test_underground_years_are_parsed_exactly_as_written(given, expected):
+    years = Case.model_validate(insured_document(underground_mining_years=given)).insured.underground_mining_years
+    assert isinstance(years, Decimal) and str(years) == expected  # not Decimal(4.9) = 4.9000000000000003552...
+
+
+@pytest.mark.parametrize(("given", "dumped"), [(0, 0), (5, 5), (5.0, 5), (4.9, 4.9), (Decimal("4.99"), 4.99)])
+def test_underground_years_go_back_to_json_as_the_same_number(given, dumped):
+    """The registry stores the rules' record as JSON: integers stay integers, fractions read back unchanged."""
+    insured = Insured.model_validate({**MINIMAL["insured"], "underground_mining_years": given})
+    stored = insured.model_dump(mode="json")["underground_mining_years"]
+    assert stored == dumped and type(stored) is type(dumped)
+    read_back = Insured.model_validate(json.loads(json.dumps(insured.model_dump(mode="json"))))
+    assert read_back == insured
+
+
+def test_the_registrys_career_record_carries_fractional_years_to_the_rules_exactly():
+    record = CareerRecord.model_validate({**MINIMAL["insured"], "underground_mining_years": 4.9})
+    assert record.underground_mining_years == Decimal("4.9")
+    insured = Insured.model_validate(record.model_dump(mode="json"))  # as the eligibility handler does
+    assert str(insured.underground_mining_years) == "4.9"
+    assert CareerRecord.model_validate(MINIMAL["insured"]).model_dump(mode="json")["underground_mining_years"] == 0
+
+
+@pytest.mark.parametrize("years", [4.999, -1, 80.5, True, "abc"])
+def test_the_registrys_career_record_refuses_impossible_underground_years(years):
+    with pytest.raises(ValidationError, match="underground_mining_years"):
+        CareerRecord.model_validate({**MINIMAL["insured"], "underground_mining_years": years})

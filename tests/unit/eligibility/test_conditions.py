@@ -1,8 +1,10 @@
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
 from services.eligibility.rules import Outcome, ReasonCode, decide, undecidable
+from services.eligibility.rules.periods import pension_age
 
 from .builders import child, insured_claim, spouse, survivors_claim
 
@@ -194,3 +196,38 @@ def test_a_claim_the_rules_cannot_judge_goes_to_an_agent_with_nothing_computed(r
         "shares": [],
         "undistributed": None,
     }
+
+
+@pytest.mark.parametrize(
+    ("underground_years", "expected_event", "expected_reasons"),
+    [
+        (4.9, "2030-06-01", (R.AGE_NOT_REACHED,)),
+        (4.99, "2030-06-01", (R.AGE_NOT_REACHED,)),
+        (Decimal("4.99"), "2030-06-01", (R.AGE_NOT_REACHED,)),
+        (5, "2025-06-01", ()),
+        (5.0, "2025-06-01", ()),
+        (Decimal("5.00"), "2025-06-01", ()),
+        (5.5, "2025-06-01", ()),
+    ],
+    ids=["4.9", "4.99", "Decimal 4.99", "5", "5.0", "Decimal 5.00", "5.5"],
+)
+def test_fractional_underground_years_count_only_once_they_reach_five(
+    underground_years, expected_event, expected_reasons
+):
+    """DOMAIN.md section 9: 4.9 is under 5, 5 is enough; nothing is rounded and nothing is prorated."""
+    case = insured_claim(
+        filed_on="2025-06-01",  # the 55th birthday
+        birth_date="1970-06-01",
+        underground_mining_years=underground_years,
+        ceased_activity_on="2025-01-31",
+    )
+    decision = decide(case)
+    assert decision.event_date == date.fromisoformat(expected_event)
+    assert decision.reasons == expected_reasons
+
+
+@pytest.mark.parametrize(
+    ("years", "age"), [(Decimal("0"), 60), (Decimal("4.99"), 60), (Decimal("5"), 55), (Decimal("5.0"), 55), (80, 55)]
+)
+def test_the_pension_age_compares_the_exact_years_with_the_minimum(years, age):
+    assert pension_age(years) == age

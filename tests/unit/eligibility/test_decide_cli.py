@@ -1,5 +1,6 @@
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -124,6 +125,28 @@ MALFORMED = [
         "error: insured.contributions[0].salary_share: invalid amount '12x'",
     ),
     ("[1, 2]", "error: case: expected an object, got [1, 2]"),
+    (
+        json.dumps(SECTION_9_CASE).replace('"salary_share": "1000.00"', '"salary_share": 1000.50'),
+        "error: insured.contributions[0].salary_share: invalid amount 1000.50",
+    ),
+    (
+        json.dumps(SECTION_9_CASE).replace('"underground_mining_years": 0', '"underground_mining_years": "4.9"'),
+        "error: insured.underground_mining_years: expected a number of years, got '4.9'",
+    ),
+    (
+        json.dumps(SECTION_9_CASE).replace('"underground_mining_years": 0', '"underground_mining_years": 4.999'),
+        "error: insured.underground_mining_years: invalid years 4.999: at most 2 decimals",
+    ),
+    (  # a float would round this to 5.0, enough for the miner's age: read as written, it is refused
+        json.dumps(SECTION_9_CASE).replace(
+            '"underground_mining_years": 0', '"underground_mining_years": 4.9999999999999999999'
+        ),
+        "error: insured.underground_mining_years: invalid years 4.9999999999999999999: at most 2 decimals",
+    ),
+    (
+        json.dumps(SECTION_9_CASE).replace('"underground_mining_years": 0', '"underground_mining_years": -0.5'),
+        "error: insured.underground_mining_years: invalid years -0.5: must be between 0 and 80",
+    ),
 ]
 
 
@@ -186,3 +209,74 @@ def test_the_command_rejects_a_bad_date_in_a_separate_process(tmp_path):
     assert completed.returncode == 2
     assert completed.stdout == ""
     assert completed.stderr.splitlines() == ["error: insured.birth_date: invalid date '1965-13-01'"]
+
+
+MINER_AT_55 = {
+    **SECTION_9_CASE,
+    "filed_on": "2025-06-01",
+    "insured": {**SECTION_9_CASE["insured"], "birth_date": "1970-06-01", "ceased_activity_on": "2025-01-31"},
+}
+
+
+def miner_case_text(years: str) -> str:
+    """The case with the underground years written exactly as given (JSON numbers, not Python floats)."""
+    text = json.dumps(MINER_AT_55)
+    assert '"underground_mining_years": 0' in text
+    return text.replace('"underground_mining_years": 0', f'"underground_mining_years": {years}')
+
+
+@pytest.mark.parametrize(
+    ("years", "outcome", "reasons", "event_date", "deadline"),
+    [
+        ("4.9", "ineligible", ["AGE_NOT_REACHED"], "2030-06-01", "2035-06-01"),
+        ("4.99", "ineligible", ["AGE_NOT_REACHED"], "2030-06-01", "2035-06-01"),
+        ("5", "eligible", [], "2025-06-01", "2030-06-01"),
+        ("5.0", "eligible", [], "2025-06-01", "2030-06-01"),
+        ("5.00", "eligible", [], "2025-06-01", "2030-06-01"),
+        ("5.5", "eligible", [], "2025-06-01", "2030-06-01"),
+    ],
+)
+def test_fractional_underground_years_are_decided_with_five_as_the_minimum(
+    tmp_path, capsys, years, outcome, reasons, event_date, deadline
+):
+    assert main([str(write_case(tmp_path, miner_case_text(years)))]) == 0
+    decision = json.loads(capsys.readouterr().out)
+    assert (decision["outcome"], decision["reasons"]) == (outcome, reasons)
+    assert (decision["event_date"], decision["deadline"]) == (event_date, deadline)
+    assert list(decision) == list(SECTION_9_DECISION)  # the same section 9 keys, whatever the years
+
+
+def test_the_command_decides_a_case_with_4_9_underground_years_as_a_module():
+    completed = subprocess.run(
+        [sys.executable, "-m", "services.eligibility", "decide", "-"],
+        cwd=REPOSITORY,
+        input=miner_case_text("4.9"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    decision = json.loads(completed.stdout)
+    assert (decision["outcome"], decision["reasons"], decision["event_date"]) == (
+        "ineligible",
+        ["AGE_NOT_REACHED"],
+        "2030-06-01",
+    )
+
+
+def test_the_command_replays_with_the_rate_table_the_service_is_configured_with(tmp_path):
+    rates = tmp_path / "rates.json"
+    rates.write_text(json.dumps({"default_rate": "0"}), encoding="utf-8")
+    document = {**SECTION_9_CASE, "revaluation": None}
+    completed = subprocess.run(
+        [sys.executable, "-m", "services.eligibility", "decide", str(write_case(tmp_path, document))],
+        cwd=REPOSITORY,
+        env={**os.environ, "ELIGIBILITY_REVALUATION_RATES_FILE": str(rates)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert json.loads(completed.stdout)["amount"] == "3000.00"

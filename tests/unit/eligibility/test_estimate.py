@@ -142,7 +142,7 @@ def test_the_route_answers_the_estimate_and_404_for_an_insured_the_registry_does
     answer = caller_named("123456789").post("/estimate", json={"force_majeure": False})
     assert (answer.status_code, answer.json()["outcome"]) == (200, "eligible")
     unknown = caller_named("987654321").post("/estimate", json={})
-    assert (unknown.status_code, unknown.json()) == (404, {"detail": "INSURED_UNKNOWN"})
+    assert (unknown.status_code, unknown.json()["code"]) == (404, "insured_unknown")
 
 
 def test_the_filing_rules_are_the_periods_and_ages_the_rules_apply_and_need_no_sign_in():
@@ -162,3 +162,39 @@ def test_without_a_period_the_threshold_and_the_deadline_are_left_out_not_shown_
     codes = [condition["code"] for condition in answer["conditions"]]
     assert "PENSION_RIGHTS" not in codes and "DEADLINE_PASSED" not in codes
     assert "EVENT_BEFORE_2000" in failing(answer)
+
+
+@pytest.mark.parametrize(
+    ("years", "outcome", "event_date"),
+    [(4.99, "ineligible", "2030-05-01"), ("4.99", "ineligible", "2030-05-01"), (5.0, "eligible", "2025-05-01")],
+)
+def test_what_if_i_worked_a_fraction_of_a_year_underground_counts_only_from_five_years(years, outcome, event_date):
+    miner = {"birth_date": "1970-05-01", "ceased_activity_on": "2025-01-31"}
+    answer = estimated(miner, underground_mining_years=years)
+    assert (answer["outcome"], answer["event_date"]) == (outcome, event_date)
+
+
+@pytest.mark.parametrize(("years", "exact"), [(4.5, "4.5"), ("4.50", "4.50"), (5, "5"), ("0.01", "0.01")])
+def test_the_what_if_years_are_an_exact_decimal(years, exact):
+    assert str(EstimateRequest(underground_mining_years=years).underground_mining_years) == exact
+
+
+@pytest.mark.parametrize("years", [4.999, "4.999", -0.5, 80.01, True, "4,5", "nan"])
+def test_what_if_years_with_more_than_two_decimals_out_of_bounds_or_not_a_number_are_refused(years):
+    with pytest.raises(ValueError, match="underground_mining_years"):
+        EstimateRequest(underground_mining_years=years)
+
+
+def test_the_route_takes_fractional_what_if_years_as_a_json_number_or_string_and_refuses_three_decimals():
+    class MinerRegistry:
+        async def find(self, number: str) -> dict | None:
+            return BASE_INSURED | {"birth_date": "1970-05-01", "ceased_activity_on": "2025-01-31"}
+
+    app = FastAPI()
+    app.include_router(eligibility_router(MinerRegistry(), DEFAULT_REVALUATION, lambda: INSURED, today=lambda: TODAY))
+    client = TestClient(app)
+    for years, outcome in ((4.9, "ineligible"), ("4.9", "ineligible"), (5.0, "eligible"), ("5.00", "eligible")):
+        answer = client.post("/estimate", json={"underground_mining_years": years})
+        assert (answer.status_code, answer.json()["outcome"]) == (200, outcome), years
+    refused = client.post("/estimate", json={"underground_mining_years": 4.999})
+    assert refused.status_code == 422 and "underground_mining_years" in refused.text

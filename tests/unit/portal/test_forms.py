@@ -1,6 +1,8 @@
 """The claim form between the page and the claims API: no rule, only the shape (and the buttons that add or
 remove a beneficiary without JavaScript)."""
 
+import pytest
+
 from services.portal import forms
 from services.portal.web import safe_next
 
@@ -93,3 +95,35 @@ def test_dates_are_taken_as_people_type_them_and_shown_back_day_first():
     assert forms.iso_date("2025-12-31") == "2025-12-31"
     assert forms.iso_date("yesterday") == "yesterday"  # the API names the field
     assert forms.shown_date("2025-12-31") == "31/12/2025" and forms.shown_date(None) == ""
+
+
+@pytest.mark.parametrize(
+    ("typed", "sent"),
+    [
+        ("5", "5"),
+        ("4.5", "4.5"),
+        ("4,5", "4.5"),  # as French pages write it
+        (" 4,99 ", "4.99"),
+        ("4.50", "4.50"),
+        ("٤٫٥", "4.5"),  # Arabic digits and decimal separator
+        ("٤,٥", "4.5"),
+        ("٥", "5"),
+        ("4.999", "4.999"),  # the eligibility service refuses the third decimal, next to the field
+    ],
+)
+def test_a_number_of_years_is_read_with_a_dot_or_a_comma_and_sent_as_an_exact_decimal_string(typed, sent):
+    assert forms.decimal_number(typed) == sent
+
+
+@pytest.mark.parametrize(
+    "typed", ["", "  ", "-1", "4.", ".5", "4,5,6", "1e1", "nan", "inf", "1 000", "cinq", "4.5 ans"]
+)
+def test_what_is_not_a_number_of_years_is_refused_before_asking_the_service(typed):
+    assert forms.decimal_number(typed) is None
+
+
+def test_the_message_for_underground_years_says_decimals_are_allowed():
+    message = forms.FIELD_MESSAGES["underground_mining_years"]
+    assert "entier" not in message and "4,5" in message
+    detail = [{"loc": ["body", "underground_mining_years"], "msg": "at most 2 decimals", "type": "decimal_max_places"}]
+    assert forms.field_errors(detail) == {"underground_mining_years": message}

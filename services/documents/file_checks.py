@@ -1,4 +1,5 @@
-"""What a scan really is, judged from its bytes, never from its name or declared type. Pure: no I/O.
+"""File checks: what a scan really is, judged from its bytes, never from its name or declared type. Pure: no I/O.
+(An agent's physical inspection of a claim is the eligibility service's business, not this.)
 
 Every rejection carries a stable code (for the portal to translate) and a short English message; `reason` is
 `"<code>: <message>"`, which is what `RejectedDocument.reason` carries.
@@ -80,7 +81,7 @@ def size_rejection(data: bytes, max_bytes: int) -> Rejected | None:
     return None
 
 
-def inspect_scan(data: bytes, limits: Limits) -> Accepted | Rejected:
+def check_content(data: bytes, limits: Limits) -> Accepted | Rejected:
     if rejected := size_rejection(data, limits.max_file_bytes):
         return rejected
     kind = next(((t, e) for magic, t, e in _ALLOWED_TYPES if data.startswith(magic)), None)

@@ -1,4 +1,4 @@
-"""A claim's scans through the whole review: location, sizes, antivirus, content, filing; with an in-memory store
+"""A claim's scans through all the file checks: location, sizes, antivirus, content, filing; with an in-memory store
 and the fake clamd."""
 
 import pytest
@@ -6,14 +6,13 @@ import pytest
 from contracts import ClaimDetails, ClaimSubmitted, DocumentRef, DocumentsIncomplete, DocumentsVerified
 from services.documents.adapters.antivirus import ClamdScanner, NoScanner, ScannerError
 from services.documents.domain import verdict
-from services.documents.inspection import Accepted, Limits, Rejected
-from services.documents.review import Buckets, DocumentReview
-from services.runtime.object_store import ObjectMissing
+from services.documents.file_checks import Accepted, Limits, Rejected
+from services.documents.use_cases import Buckets, CheckDocuments, CheckUpload
 from tests.e2e.samples import pdf_scan, png_scan
 from tests.unit.documents.fake_clamd import SIGNATURE
+from tests.unit.documents.fakes import CLAIM_ID, MemoryCheckRecords, MemoryStore
 from tests.unit.documents.hostile_files import EICAR, PHP_SHELL
 
-CLAIM_ID = "3f1c-claim"
 CLAIM = ClaimDetails(
     reference="RCS-1",
     filed_on="2026-11-22",
@@ -26,44 +25,23 @@ LIMITS = Limits(max_file_bytes=100_000, max_pdf_pages=5, max_image_pixels=50_000
 BUCKETS = Buckets(quarantine="quarantine", documents="documents")
 
 
-class MemoryStore:
-    def __init__(self) -> None:
-        self.objects: dict[tuple[str, str], tuple[bytes, str]] = {}
-
-    def upload(self, document_id: str, data: bytes, doc_type: str = "identity_card") -> DocumentRef:
-        key = f"{CLAIM_ID}/{document_id}"
-        self.objects["quarantine", key] = (data, "application/octet-stream")
-        return DocumentRef(
-            document_id=document_id, doc_type=doc_type, bucket="quarantine", object_key=key, size=len(data)
-        )
-
-    async def get_bytes(self, bucket: str, key: str, limit: int) -> bytes:
-        if (bucket, key) not in self.objects:
-            raise ObjectMissing(f"{bucket}/{key}")
-        return self.objects[bucket, key][0][: limit + 1]
-
-    async def put_bytes(self, bucket: str, key: str, data: bytes, content_type: str) -> None:
-        self.objects[bucket, key] = (data, content_type)
-
-    def filed(self) -> dict[str, tuple[bytes, str]]:
-        return {key: value for (bucket, key), value in self.objects.items() if bucket == "documents"}
-
-
 def submitted(*refs: DocumentRef) -> ClaimSubmitted:
     return ClaimSubmitted(claim_id=CLAIM_ID, correlation_id="k", producer="claims", claim=CLAIM, documents=refs)
 
 
-def reviewer(store: MemoryStore, scanner=None, max_claim_bytes: int = 1_000_000) -> DocumentReview:
-    return DocumentReview(store, scanner or NoScanner(), LIMITS, max_claim_bytes, BUCKETS)
+def checker(store: MemoryStore, scanner=None, max_claim_bytes: int = 1_000_000) -> CheckDocuments:
+    return CheckDocuments(
+        store, CheckUpload(scanner or NoScanner(), LIMITS), max_claim_bytes, BUCKETS, MemoryCheckRecords()
+    )
 
 
 async def test_accepted_scans_are_filed_under_generated_keys_with_their_type_and_the_claim_is_verified():
     store = MemoryStore()
     pdf, png = pdf_scan(pages=2), png_scan()
     event = submitted(store.upload("d1", pdf), store.upload("d2", png, "bank_details"))
-    review = await reviewer(store).check(event)
+    checked = await checker(store).check_scans(event)
     assert store.filed() == {f"{CLAIM_ID}/d1.pdf": (pdf, "application/pdf"), f"{CLAIM_ID}/d2.png": (png, "image/png")}
-    outcome = verdict(event, review.results, "documents")
+    outcome = verdict(event, checked.results, "documents")
     assert isinstance(outcome, DocumentsVerified)
     assert [(d.object_key, d.pages, d.size) for d in outcome.documents] == [
         (f"{CLAIM_ID}/d1.pdf", 2, len(pdf)),
@@ -74,9 +52,9 @@ async def test_accepted_scans_are_filed_under_generated_keys_with_their_type_and
 async def test_a_rejected_scan_stays_in_quarantine_and_its_coded_reason_reaches_the_verdict():
     store = MemoryStore()
     event = submitted(store.upload("d1", PHP_SHELL), store.upload("d2", png_scan(), "bank_details"))
-    review = await reviewer(store).check(event)
+    checked = await checker(store).check_scans(event)
     assert list(store.filed()) == [f"{CLAIM_ID}/d2.png"]
-    outcome = verdict(event, review.results, "documents")
+    outcome = verdict(event, checked.results, "documents")
     assert isinstance(outcome, DocumentsIncomplete)
     assert outcome.missing == ("identity_card",)
     assert [(r.document_id, r.reason.split(":")[0]) for r in outcome.rejected] == [("d1", "not_allowed_type")]
@@ -85,32 +63,32 @@ async def test_a_rejected_scan_stays_in_quarantine_and_its_coded_reason_reaches_
 async def test_a_file_the_fake_clamd_finds_infected_is_rejected_with_the_signature_and_never_filed(clamd):
     store = MemoryStore()
     event = submitted(store.upload("d1", EICAR), store.upload("d2", pdf_scan()))
-    review = await reviewer(store, ClamdScanner(clamd.socket_path)).check(event)
-    assert review.results["d1"].reason == f"infected: {SIGNATURE}"
-    assert isinstance(review.results["d2"], Accepted)
+    checked = await checker(store, ClamdScanner(clamd.socket_path)).check_scans(event)
+    assert checked.results["d1"].reason == f"infected: {SIGNATURE}"
+    assert isinstance(checked.results["d2"], Accepted)
     assert list(store.filed()) == [f"{CLAIM_ID}/d2.pdf"]
-    assert [c["antivirus"] for c in review.checks] == ["clamd", "clamd"]
+    assert [c["antivirus"] for c in checked.checks] == ["clamd", "clamd"]
 
 
 async def test_a_clean_file_is_scanned_by_the_fake_clamd_before_it_is_filed(clamd):
     store = MemoryStore()
     pdf = pdf_scan()
-    review = await reviewer(store, ClamdScanner(clamd.socket_path)).check(submitted(store.upload("d1", pdf)))
+    checked = await checker(store, ClamdScanner(clamd.socket_path)).check_scans(submitted(store.upload("d1", pdf)))
     assert clamd.streams == [pdf]
-    assert review.checks == [{"document_id": "d1", "outcome": "accepted", "antivirus": "clamd", "flags": []}]
+    assert checked.checks == [{"document_id": "d1", "outcome": "accepted", "antivirus": "clamd", "flags": []}]
 
 
 async def test_without_clamd_the_check_records_that_the_file_was_not_scanned():
     store = MemoryStore()
-    review = await reviewer(store).check(submitted(store.upload("d1", pdf_scan())))
-    assert review.checks[0]["antivirus"] == "not scanned"
+    checked = await checker(store).check_scans(submitted(store.upload("d1", pdf_scan())))
+    assert checked.checks[0]["antivirus"] == "not scanned"
 
 
 async def test_a_scanner_failure_raises_so_the_message_is_retried_and_nothing_is_filed(clamd):
     clamd.reply = b"stream: Can't allocate memory ERROR\0"
     store = MemoryStore()
     with pytest.raises(ScannerError):
-        await reviewer(store, ClamdScanner(clamd.socket_path)).check(submitted(store.upload("d1", pdf_scan())))
+        await checker(store, ClamdScanner(clamd.socket_path)).check_scans(submitted(store.upload("d1", pdf_scan())))
     assert store.filed() == {}
 
 
@@ -118,18 +96,18 @@ async def test_documents_past_the_claims_total_are_rejected_and_the_earlier_ones
     store = MemoryStore()
     pdf = pdf_scan()
     refs = [store.upload(f"d{n}", pdf) for n in range(3)]
-    review = await reviewer(store, max_claim_bytes=2 * len(pdf)).check(submitted(*refs))
-    assert [type(review.results[r.document_id]) for r in refs] == [Accepted, Accepted, Rejected]
-    assert review.results["d2"].code == "claim_too_large"
+    checked = await checker(store, max_claim_bytes=2 * len(pdf)).check_scans(submitted(*refs))
+    assert [type(checked.results[r.document_id]) for r in refs] == [Accepted, Accepted, Rejected]
+    assert checked.results["d2"].code == "claim_too_large"
     assert len(store.filed()) == 2
 
 
 async def test_a_file_over_the_size_limit_is_rejected_without_being_scanned(clamd):
     store = MemoryStore()
-    review = await reviewer(store, ClamdScanner(clamd.socket_path)).check(
+    checked = await checker(store, ClamdScanner(clamd.socket_path)).check_scans(
         submitted(store.upload("d1", b"%PDF-" + b"0" * LIMITS.max_file_bytes))
     )
-    assert review.results["d1"].code == "file_too_large"
+    assert checked.results["d1"].code == "file_too_large"
     assert clamd.streams == []
 
 
@@ -145,8 +123,8 @@ async def test_a_reference_outside_the_claims_own_uploads_is_rejected_and_nothin
     store = MemoryStore()
     store.objects[bucket, key] = (pdf_scan(), "application/pdf")
     ref = DocumentRef(document_id=document_id, doc_type="identity_card", bucket=bucket, object_key=key, size=1)
-    review = await reviewer(store).check(submitted(ref))
-    assert review.results[document_id].code == "bad_reference"
+    checked = await checker(store).check_scans(submitted(ref))
+    assert checked.results[document_id].code == "bad_reference"
     assert store.filed() == {}
 
 
@@ -154,15 +132,15 @@ async def test_a_file_missing_from_quarantine_and_never_filed_is_rejected_as_not
     ref = DocumentRef(
         document_id="d1", doc_type="identity_card", bucket="quarantine", object_key=f"{CLAIM_ID}/d1", size=10
     )
-    review = await reviewer(MemoryStore()).check(submitted(ref))
-    assert review.results["d1"] == Rejected("not_found", "the file is not among the claim's uploads")
+    checked = await checker(MemoryStore()).check_scans(submitted(ref))
+    assert checked.results["d1"] == Rejected("not_found", "the file is not among the claim's uploads")
 
 
 async def test_a_resubmitted_claim_finds_a_file_the_quarantine_expired_in_the_documents_bucket():
     store = MemoryStore()
     png = png_scan()
     ref = store.upload("d1", png)
-    await reviewer(store).check(submitted(ref))
+    await checker(store).check_scans(submitted(ref))
     del store.objects["quarantine", ref.object_key]  # the lifecycle rule expired it
-    review = await reviewer(store).check(submitted(ref))
-    assert isinstance(review.results["d1"], Accepted) and review.results["d1"].size == len(png)
+    checked = await checker(store).check_scans(submitted(ref))
+    assert isinstance(checked.results["d1"], Accepted) and checked.results["d1"].size == len(png)

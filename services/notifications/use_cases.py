@@ -1,0 +1,85 @@
+"""The notifications service's use cases: send the SMS an event calls for, once (recorded before it goes out); send
+again those a crash left unsent; follow the delivery reports. The SMS record is also the outbox of its status events,
+which each use case publishes once its change is recorded (the sweep of unsent SMS has no handler to do it). They
+depend on the ports below and the gateway's (`adapters.gateway.SmsGateway`), not on the servers."""
+
+import logging
+from contextlib import suppress
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+from contracts.notifications import NotificationStatus
+from services.notifications.adapters.gateway import PermanentGatewayError, SmsGateway, TransientGatewayError
+from services.notifications.domain import Sms, SmsEvent, sms_for
+from services.runtime.faults import crash_if_asked
+from services.runtime.metrics import SMS
+from services.runtime.once import PendingEvents
+
+log = logging.getLogger(__name__)
+
+
+class SmsRecords(Protocol):
+    """One record per SMS, keyed by the triggering event and kind, written before the SMS is sent; it carries the
+    status events to publish."""
+
+    async def claim_for_sending(self, sms: Sms) -> bool:
+        """True when this caller may send: a new SMS, or one whose last try failed transiently."""
+
+    async def reclaim_unsent(self, older_than: datetime) -> list[Sms]:
+        """Claim again those untouched since `older_than` the gateway never took (in "retry", or left "sending")."""
+
+    async def mark_retry(self, notification_id: str, reason: str) -> None: ...
+
+    async def advance(self, notification_id: str, status: NotificationStatus, detail: str = "") -> bool:
+        """Move to `status` if that is forward, queuing the status event; False if unknown or not forward."""
+
+
+class SmsSender:
+    def __init__(
+        self,
+        gateway: SmsGateway,
+        records: SmsRecords,
+        relay: PendingEvents,
+        delivery_report_url: str,
+        max_parts: int,
+    ) -> None:
+        self.gateway, self.records, self.relay = gateway, records, relay
+        self.delivery_report_url, self.max_parts = delivery_report_url, max_parts
+
+    async def send_for(self, event: SmsEvent) -> None:
+        """Send the SMS this event calls for, if any, unless it was already sent or is being sent; a transient
+        gateway error is raised (the event is retried)."""
+        if sms := sms_for(event, self.max_parts):
+            if await self.records.claim_for_sending(sms):
+                crash_if_asked("BEFORE_SMS")  # between the record and the gateway
+                await self._send(sms)
+            await self.relay.publish_pending(sms.notification_id)
+
+    async def resend_unsent(self, unconfirmed_after_s: float) -> None:
+        """SMS the gateway never took: those left in "retry", and those a crash left in "sending" (no answer and
+        no delivery report after `unconfirmed_after_s`: the gateway never got them), which get one more try."""
+        for sms in await self.records.reclaim_unsent(datetime.now(UTC) - timedelta(seconds=unconfirmed_after_s)):
+            log.warning("sending again an SMS the gateway never took", extra={"claim_id": sms.claim_id})
+            with suppress(TransientGatewayError):  # left in "retry", for the next round
+                await self._send(sms)
+            await self.relay.publish_pending(sms.notification_id)
+
+    async def record_report(self, notification_id: str, status: NotificationStatus, detail: str) -> None:
+        """A delivery report moves the SMS forward, never back (reports race each other); the change is published."""
+        if await self.records.advance(notification_id, status, detail):
+            await self.relay.publish_pending(notification_id)
+
+    async def _send(self, sms: Sms) -> None:
+        report_url = f"{self.delivery_report_url}?id={sms.notification_id}&type=%d"
+        try:
+            await self.gateway.send(sms.to, sms.text, report_url)
+        except TransientGatewayError as error:
+            SMS.labels(sms.kind, "retry").inc()
+            await self.records.mark_retry(sms.notification_id, str(error))
+            raise
+        except PermanentGatewayError as error:
+            SMS.labels(sms.kind, "failed").inc()
+            await self.records.advance(sms.notification_id, "failed", str(error))
+        else:
+            SMS.labels(sms.kind, "sent").inc()
+            await self.records.advance(sms.notification_id, "queued")

@@ -1,0 +1,82 @@
+"""The notifications service's `SmsRecords` port, the same suite on the in-memory fake and on the real server."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from contracts import Topic
+from services.notifications.domain import Sms
+from services.notifications.repository import NotificationsRepository
+from tests.integration.port_suites import FAKE_AND_SERVER, port_and_outbox
+from tests.unit.notifications.fakes import MemorySmsRecords
+
+
+def sms() -> Sms:
+    return Sms(f"{uuid.uuid4()}:acceptance", "c", "k", "acceptance", "+212661000000", "Votre demande est acceptée")
+
+
+def later() -> datetime:
+    return datetime.now(UTC) + timedelta(minutes=5)
+
+
+@pytest.fixture(params=FAKE_AND_SERVER)
+async def port(request, run_id):
+    async with port_and_outbox(request, run_id, MemorySmsRecords, NotificationsRepository) as port_and_its_outbox:
+        yield port_and_its_outbox
+
+
+async def test_an_sms_is_claimed_for_sending_once_and_again_only_after_a_transient_failure(port):
+    records, _ = port
+    message = sms()
+    assert await records.claim_for_sending(message)
+    assert not await records.claim_for_sending(message)
+    await records.mark_retry(message.notification_id, "gateway unreachable")
+    assert await records.claim_for_sending(message)
+    assert not await records.claim_for_sending(message)
+
+
+async def test_delivery_reports_move_an_sms_only_forward_and_each_move_queues_one_status_event(port):
+    records, outbox = port
+    message = sms()
+    await records.claim_for_sending(message)
+    moves = [await records.advance(message.notification_id, s) for s in ("queued", "queued", "sent", "queued")]
+    moves += [await records.advance(message.notification_id, "delivered"), await records.advance("nobody", "sent")]
+    assert moves == [True, False, True, False, True, False]
+    assert not await records.advance(message.notification_id, "failed", "too late")
+    await outbox.publish_pending(message.notification_id)
+    assert [(topic, sent["notification_id"], sent["status"], sent["kind"]) for topic, sent in outbox.published] == [
+        (Topic.NOTIFICATION_STATUS, message.notification_id, status, "acceptance")
+        for status in ("queued", "sent", "delivered")
+    ]
+
+
+async def test_a_failure_is_final_and_a_retry_is_not_moved_back_by_a_late_report(port):
+    records, outbox = port
+    failed, retried = sms(), sms()
+    for message in (failed, retried):
+        await records.claim_for_sending(message)
+    assert await records.advance(failed.notification_id, "failed", "invalid number")
+    assert not await records.advance(failed.notification_id, "delivered")
+    await records.mark_retry(failed.notification_id, "too late: it failed")
+    assert not await records.claim_for_sending(failed)
+    await records.mark_retry(retried.notification_id, "gateway unreachable")
+    assert not await records.advance(retried.notification_id, "queued")
+    await outbox.publish_pending(failed.notification_id)
+    assert [(sent["status"], sent["detail"]) for _, sent in outbox.published] == [("failed", "invalid number")]
+
+
+async def test_only_sms_the_gateway_never_took_are_reclaimed_and_one_left_sending_only_once(port):
+    records, _ = port
+    left_sending, retried, taken = sms(), sms(), sms()
+    for message in (left_sending, retried, taken):
+        await records.claim_for_sending(message)
+    await records.mark_retry(retried.notification_id, "gateway unreachable")
+    await records.advance(taken.notification_id, "queued")
+    assert await records.reclaim_unsent(datetime.now(UTC) - timedelta(minutes=5)) == []
+    first = await records.reclaim_unsent(later())
+    assert sorted(m.notification_id for m in first) == sorted(m.notification_id for m in (left_sending, retried))
+    assert {m.text for m in first} == {"Votre demande est acceptée"}
+    assert await records.reclaim_unsent(later()) == []
+    await records.mark_retry(left_sending.notification_id, "gateway unreachable")
+    assert await records.reclaim_unsent(later()) == [left_sending]

@@ -1,0 +1,132 @@
+"""The notifications service's subscribers and delivery-report route through FastStream's test broker and an ASGI
+client, with in-memory ports: each event's SMS goes out once, recorded before it is sent, and every status change it
+goes through is published once."""
+
+from decimal import Decimal
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from faststream.kafka import KafkaBroker, TestKafkaBroker
+
+from contracts import (
+    ClaimAccepted,
+    ClaimRefused,
+    DocumentsIncomplete,
+    Event,
+    Topic,
+)
+from services.notifications.adapters.gateway import PermanentGatewayError, TransientGatewayError
+from services.notifications.domain import sms_for
+from services.notifications.handlers import register
+from services.notifications.use_cases import SmsSender
+from services.runtime.kafka import headers_for, serialize
+from tests.unit.notifications.fakes import FakeGateway, MemorySmsRecords
+from tests.unit.notifications.test_choice_of_sms import CLAIM, ENVELOPE, issued
+from tests.unit.runtime.fakes import MemoryOutbox
+
+REPORTS = "http://notifications.test/delivery-reports"
+FR = {**ENVELOPE, "claim": CLAIM.model_copy(update={"language": "fr"})}
+
+
+class Service:
+    def __init__(self) -> None:
+        self.gateway, self.outbox = FakeGateway(), MemoryOutbox()
+        self.records = MemorySmsRecords(self.outbox)
+        self.sender = SmsSender(self.gateway, self.records, self.outbox, REPORTS, max_parts=4)
+        self.broker = KafkaBroker()
+        self.app = FastAPI()
+        self.app.include_router(register(self.broker, self.sender))
+
+    async def deliver(self, topic: str, *events: Event) -> None:
+        async with TestKafkaBroker(self.broker) as test_broker:
+            for event in events:
+                await test_broker.publish(
+                    serialize(event), topic, key=event.claim_id.encode(), headers=headers_for(event)
+                )
+
+    async def report(self, notification_id: str, report_type: int) -> httpx.Response:
+        transport = httpx.ASGITransport(app=self.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://notifications.test") as client:
+            return await client.get("/delivery-reports", params={"id": notification_id, "type": report_type})
+
+    def statuses(self) -> list[tuple[str, str]]:
+        return [(sent["notification_id"], sent["status"]) for _, sent in self.outbox.published]
+
+
+@pytest.mark.parametrize(
+    "topic, event, kind",
+    [
+        (Topic.RECEIPT_ISSUED, issued(selected=True), "inspection"),
+        (Topic.DOCUMENTS_INCOMPLETE, DocumentsIncomplete(**FR, missing=("bank_details",)), "missing_documents"),
+        (Topic.CLAIM_ACCEPTED, ClaimAccepted(**FR, amount=Decimal("1234.50")), "acceptance"),
+        (
+            Topic.CLAIM_REFUSED,
+            ClaimRefused(**FR, reasons=("DOCUMENTS_NOT_AUTHENTIC",), agent_id="900000001"),
+            "refusal",
+        ),
+    ],
+    ids=["receipt-issued", "documents-incomplete", "claim-accepted", "claim-refused"],
+)
+async def test_each_event_sends_its_sms_once_even_redelivered_and_publishes_that_the_gateway_took_it(
+    topic, event, kind
+):
+    service = Service()
+    await service.deliver(topic, event, event)
+    notification_id = f"{event.event_id}:{kind}"
+    [(to, text, report_url)] = service.gateway.sent
+    assert (to, report_url) == (CLAIM.phone, f"{REPORTS}?id={notification_id}&type=%d")
+    assert CLAIM.reference in text
+    assert service.outbox.published[0][0] == Topic.NOTIFICATION_STATUS
+    assert service.statuses() == [(notification_id, "queued")]
+
+
+async def test_an_event_that_calls_for_no_sms_sends_and_records_nothing():
+    service = Service()
+    await service.deliver(Topic.RECEIPT_ISSUED, issued(selected=False))
+    assert (service.gateway.sent, service.records.records, service.outbox.published) == ([], {}, [])
+
+
+async def test_a_gateway_out_of_reach_fails_the_handler_and_the_redelivered_event_sends_the_sms():
+    service, event = Service(), ClaimAccepted(**FR, amount=Decimal("10.00"))
+    service.gateway.failure = TransientGatewayError("gateway unreachable")
+    with pytest.raises(TransientGatewayError):
+        await service.deliver(Topic.CLAIM_ACCEPTED, event)
+    assert (service.records.records[f"{event.event_id}:acceptance"].status, service.outbox.published) == ("retry", [])
+    service.gateway.failure = None
+    await service.deliver(Topic.CLAIM_ACCEPTED, event)
+    assert len(service.gateway.sent) == 1
+    assert service.statuses() == [(f"{event.event_id}:acceptance", "queued")]
+
+
+async def test_a_message_the_gateway_refuses_for_good_is_published_as_failed_and_not_sent_again():
+    service, event = Service(), ClaimAccepted(**FR, amount=Decimal("10.00"))
+    service.gateway.failure = PermanentGatewayError("invalid number")
+    await service.deliver(Topic.CLAIM_ACCEPTED, event, event)
+    assert service.statuses() == [(f"{event.event_id}:acceptance", "failed")]
+    assert service.outbox.published[0][1]["detail"] == "invalid number"
+
+
+async def test_delivery_reports_move_the_sms_forward_only_and_each_change_is_published():
+    service, event = Service(), issued(selected=True)
+    await service.deliver(Topic.RECEIPT_ISSUED, event)
+    notification_id = f"{event.event_id}:inspection"
+    answers = [await service.report(notification_id, report_type) for report_type in (8, 1, 8, 99)]
+    assert [(a.status_code, a.json(), a.headers["connection"]) for a in answers] == [
+        (200, {"status": "recorded"}, "close")
+    ] * 4
+    assert service.statuses() == [
+        (notification_id, "queued"),
+        (notification_id, "sent"),
+        (notification_id, "delivered"),
+    ]
+    assert (await service.report("unknown:acceptance", 1)).json() == {"status": "recorded"}
+
+
+async def test_an_sms_a_crash_left_unsent_is_sent_again_once_by_the_sweep():
+    service, event = Service(), ClaimAccepted(**FR, amount=Decimal("10.00"))
+    await service.records.claim_for_sending(sms_for(event, 4))  # recorded, then the process died before sending
+    await service.sender.resend_unsent(unconfirmed_after_s=-60)
+    await service.sender.resend_unsent(unconfirmed_after_s=-60)
+    assert len(service.gateway.sent) == 1
+    assert service.statuses() == [(f"{event.event_id}:acceptance", "queued")]
