@@ -2,18 +2,19 @@
 on (inspection outcome, manual-review decision, four-eyes approval), each an event on Kafka, and the audit trail.
 Every route is for agents only; every opening of a file or a document and every action is recorded."""
 
-import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
-from contracts import Topic
 from services.claims import domain
 from services.claims.api import ClaimId, DocumentIdParam
 from services.claims.auth import Caller
 from services.claims.config import ClaimsSettings
 from services.claims.repository import AuditTrail, ClaimsRepository, Page
+from services.claims.use_cases import ActionRefused, AgentActions
 from services.runtime.object_store import ObjectStore
 from services.runtime.outbox import OutboxRelay
 from services.runtime.problems import ApiError, ProblemRoute, problems
@@ -34,17 +35,21 @@ QUEUE_STATUS: dict[str, str] = {
     "approval": "awaiting_approval",
     "returned": "returned",
 }
-log = logging.getLogger(__name__)
 
 
-def conflict(code: str, reason: str) -> ApiError:
-    return ApiError(status.HTTP_409_CONFLICT, code, reason)
+@contextmanager
+def refused_as_conflict() -> Iterator[None]:
+    try:
+        yield
+    except ActionRefused as refused:
+        raise ApiError(status.HTTP_409_CONFLICT, refused.code, refused.reason) from None
 
 
 def agents_router(
     settings: ClaimsSettings,
     repository: ClaimsRepository,
     audit: AuditTrail,
+    actions: AgentActions,
     store: ObjectStore,
     relay: OutboxRelay,
     current_caller: Any,
@@ -129,89 +134,23 @@ def agents_router(
             content, media_type=stored["content_type"], headers=DOCUMENT_HEADERS | {"Content-Disposition": disposition}
         )
 
-    async def act(
-        claim: dict,
-        agent: Caller,
-        action: str,
-        condition: dict[str, Any],
-        fields: dict[str, Any],
-        topic: str,
-        event: Any,
-        detail: dict[str, Any],
-    ) -> bool:
-        claim_id = claim["_id"]
-        if not await repository.record_action(claim_id, condition, fields, topic, event):
-            return False
-        await audit.record(agent, action, claim, detail | {"event_id": event.event_id})
-        log.info("agent action %s", action, extra={"claim_id": claim_id})
-        await relay.publish_pending(claim_id)
-        return True
-
     @router.post("/claims/{claim_id}/inspection", status_code=status.HTTP_202_ACCEPTED, responses=problems(404, 409))
     async def record_inspection(
         claim_id: ClaimId, outcome: domain.InspectionOutcome, agent: AgentDep
     ) -> dict[str, str]:
         """The outcome of the physical inspection of a claim selected for one."""
-        claim = await claim_for(claim_id)
-        event = domain.inspection_event(claim_id, outcome, agent.subject, agent.agency)
-        recorded = {"agent_id": agent.subject, "passed": outcome.passed, "at": event.occurred_at}
-        if not await act(
-            claim,
-            agent,
-            "inspection_recorded",
-            {"status": "under_inspection", "inspection_recorded": {"$exists": False}},
-            {"inspection_recorded": recorded},
-            Topic.INSPECTION_COMPLETED,
-            event,
-            {"passed": outcome.passed, "reason": outcome.reason},
-        ):
-            raise conflict("not_under_inspection", f"claim is {claim['status']}, not waiting for an inspection")
+        with refused_as_conflict():
+            await actions.record_inspection(await claim_for(claim_id), agent, outcome)
+        await relay.publish_pending(claim_id)
         return {"claim_id": claim_id, "inspection": "passed" if outcome.passed else "failed"}
 
     @router.post("/claims/{claim_id}/review", status_code=status.HTTP_202_ACCEPTED, responses=problems(404, 409))
     async def decide_review(claim_id: ClaimId, review: domain.ReviewInput, agent: AgentDep) -> dict[str, Any]:
         """Accept (the amount and shares the rules computed) or refuse a claim in manual review. An acceptance
         above the configured amount waits for a second agent's approval."""
-        claim = await claim_for(claim_id)
-        decision = claim.get("decision") or {}
-        if claim["status"] != "manual_review" or claim.get("review"):
-            raise conflict(
-                "already_decided" if claim.get("review") else "not_in_review",
-                f"claim is {claim['status']}, not waiting for a manual decision",
-            )
-        if review.outcome == "accept" and not domain.acceptable(decision):
-            raise conflict("no_amount", "the rules computed no amount for this claim: it can only be refused")
-        needs_approval = review.outcome == "accept" and domain.needs_approval(decision, settings.approval_above_amount)
-        event = domain.review_event(
-            claim_id,
-            review,
-            agent.subject,
-            agent.agency,
-            needs_approval=needs_approval,
-            inspection_pending=review.outcome == "accept" and bool(decision.get("selected")),
-        )
-        recorded = {
-            "event_id": event.event_id,
-            "outcome": review.outcome,
-            "reasons": list(review.reasons),
-            "justification": event.justification,
-            "agent_id": agent.subject,
-            "agency": agent.agency,
-            "at": event.occurred_at,
-            "needs_approval": needs_approval,
-            "inspection_pending": event.inspection_pending,
-        }
-        if not await act(
-            claim,
-            agent,
-            "review_decided",
-            {"status": "manual_review", "review": {"$exists": False}},
-            {"review": recorded},
-            Topic.REVIEWS,
-            event,
-            {"outcome": review.outcome, "reasons": list(review.reasons)},
-        ):
-            raise conflict("already_decided", "another decision on this claim was recorded first")
+        with refused_as_conflict():
+            needs_approval = await actions.decide_review(await claim_for(claim_id), agent, review)
+        await relay.publish_pending(claim_id)
         return {"claim_id": claim_id, "review": review.outcome, "needs_approval": needs_approval}
 
     @router.post(
@@ -219,30 +158,9 @@ def agents_router(
     )
     async def approve_review(claim_id: ClaimId, agent: AgentDep) -> dict[str, Any]:
         """Four eyes: a second agent approves an acceptance that needs it; never the agent who decided it."""
-        claim = await claim_for(claim_id)
-        review = claim.get("review") or {}
-        if not review.get("needs_approval") or review.get("approved_by"):
-            raise conflict("nothing_to_approve", "this claim has no acceptance waiting for approval")
-        if review["agent_id"] == agent.subject:
-            raise conflict("own_decision", "the agent who accepted a claim cannot approve that acceptance")
-        event = domain.approval_event(
-            claim_id, review["event_id"], agent.subject, agent.agency, review["inspection_pending"]
-        )
-        if not await act(
-            claim,
-            agent,
-            "review_approved",
-            {
-                "review.event_id": review["event_id"],
-                "review.approved_by": {"$exists": False},
-                "review.agent_id": {"$ne": agent.subject},
-            },
-            {"review.approved_by": agent.subject, "review.approved_at": event.occurred_at},
-            Topic.REVIEWS,
-            event,
-            {"review_event_id": review["event_id"]},
-        ):
-            raise conflict("nothing_to_approve", "another agent approved this acceptance first")
+        with refused_as_conflict():
+            await actions.approve_review(await claim_for(claim_id), agent)
+        await relay.publish_pending(claim_id)
         return {"claim_id": claim_id, "approved": True}
 
     @router.get("/agent/audit")

@@ -16,6 +16,7 @@ from services.claims.config import ClaimsSettings
 from services.claims.form import ClaimFormInput
 from services.claims.repository import ClaimsRepository, OpenClaimExists
 from services.claims.uploads import spool_body
+from services.claims.use_cases import SubmitClaims
 from services.runtime.object_store import ObjectStore
 from services.runtime.outbox import OutboxRelay
 from services.runtime.problems import ApiError, ProblemRoute, problems
@@ -35,6 +36,7 @@ log = logging.getLogger(__name__)
 def claims_router(
     settings: ClaimsSettings,
     repository: ClaimsRepository,
+    submit_claims: SubmitClaims,
     store: ObjectStore,
     relay: OutboxRelay,
     checks: DocumentChecks,
@@ -202,13 +204,8 @@ def claims_router(
     ) -> dict[str, str]:
         """Step 5: validate. Submitting again a claim already submitted changes nothing."""
         claim = await claim_of(claim_id, caller)
-        if claim["status"] in ("draft", "returned"):
-            details = domain.claim_details(
-                ClaimFormInput.model_validate(claim["form"]), claim["reference"], datetime.now(UTC).date()
-            )
-            documents = tuple(DocumentRef.model_validate(d) for d in claim["documents"].values())
-            event = domain.submitted_event(claim_id, details, documents, x_correlation_id or str(uuid4()))
-            await repository.submit(claim_id, event)
+        form = ClaimFormInput.model_validate(claim["form"])
+        await submit_claims.draft(claim, form, x_correlation_id or str(uuid4()))
         await relay.publish_pending(claim_id)
         return {"claim_id": claim_id, "reference": claim["reference"], "status": "submitted"}
 

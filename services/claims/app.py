@@ -10,6 +10,7 @@ from services.claims.auth import local_key
 from services.claims.config import ClaimsSettings
 from services.claims.handlers import register
 from services.claims.repository import QUEUE_INDEXES, AuditTrail, ClaimsRepository
+from services.claims.use_cases import AgentActions, FollowTimeline, SubmitClaims
 from services.runtime.auth import IdentitySettings, TokenVerifier, caller_dependency
 from services.runtime.service import ServiceRuntime
 
@@ -28,13 +29,22 @@ def create_app(settings: ClaimsSettings) -> FastAPI:
     for fields in AuditTrail.INDEXES:
         runtime.index(audit.collection, *fields)
     relay = runtime.relay_for(repository.collection)
-    register(runtime.broker, repository, relay)
+    submit_claims = SubmitClaims(repository)
+    register(runtime.broker, submit_claims, FollowTimeline(repository), relay)
     checks = DocumentChecks(settings.documents_url, settings.documents_timeout_s)
     runtime.startup_steps.append(lambda: runtime.store.ensure_buckets(settings.quarantine_bucket))
     runtime.shutdown_steps.append(checks.close)
     verifier = TokenVerifier(IdentitySettings(), local_key(settings))
     current_caller = caller_dependency(verifier)
     return runtime.http_app(
-        claims_router(settings, repository, runtime.store, relay, checks, current_caller),
-        agents_router(settings, repository, audit, runtime.store, relay, current_caller),
+        claims_router(settings, repository, submit_claims, runtime.store, relay, checks, current_caller),
+        agents_router(
+            settings,
+            repository,
+            audit,
+            AgentActions(repository, audit, settings.approval_above_amount),
+            runtime.store,
+            relay,
+            current_caller,
+        ),
     )

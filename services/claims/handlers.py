@@ -1,6 +1,5 @@
 """Kafka subscribers of the claims service: portal intake, and the timeline built from every event."""
 
-from datetime import UTC, datetime
 from typing import Annotated
 
 from faststream.kafka import KafkaBroker
@@ -21,9 +20,9 @@ from contracts import (
     SubmitClaim,
     Topic,
 )
-from services.claims import domain
 from services.claims.form import normalise_moroccan_mobile
-from services.claims.repository import ClaimsRepository, OpenClaimExists
+from services.claims.repository import OpenClaimExists
+from services.claims.use_cases import FollowTimeline, SubmitClaims
 from services.runtime.dead_letters import PermanentError
 from services.runtime.kafka import subscriber
 from services.runtime.outbox import OutboxRelay
@@ -57,18 +56,17 @@ ClaimEvent = Annotated[
 _claim_event = TypeAdapter(ClaimEvent)
 
 
-def register(broker: KafkaBroker, repository: ClaimsRepository, relay: OutboxRelay) -> None:
+def register(
+    broker: KafkaBroker, submit_claims: SubmitClaims, follow_timeline: FollowTimeline, relay: OutboxRelay
+) -> None:
     @subscriber(broker, Topic.CLAIM_INTAKE, group_id="claims")
     async def on_submit_claim(command: SubmitClaim) -> None:
         try:
             normalise_moroccan_mobile(command.form.phone)
         except ValueError as error:
             raise PermanentError(f"form.phone: {error}") from error
-        today = datetime.now(UTC).date()
-        details = domain.claim_details(command.form, domain.reference_for(command.claim_id, today), today)
-        event = domain.submitted_event(command.claim_id, details, command.documents, command.correlation_id)
         try:
-            await repository.insert_submitted(event, command.submitted_by)
+            await submit_claims.intake(command)
         except OpenClaimExists as error:
             raise PermanentError(
                 f"form.registration_number: a claim is already in progress ({error.claim_id})"
@@ -78,8 +76,5 @@ def register(broker: KafkaBroker, repository: ClaimsRepository, relay: OutboxRel
     @subscriber(broker, *TIMELINE_TOPICS, group_id="claims-timeline")
     async def on_claim_event(body: dict) -> None:
         event = _claim_event.validate_python(body)
-        status, closes = domain.claim_status_after(event)
-        if not await repository.record_timeline(
-            event.claim_id, domain.timeline_entry(event), status, closes, domain.facts_of(event)
-        ):
+        if not await follow_timeline(event):
             raise PermanentError(f"claim_id: no claim {event.claim_id} here")

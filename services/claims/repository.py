@@ -125,9 +125,6 @@ class ClaimsRepository:
         result = await self.collection.update_one({"_id": claim_id, "status": {"$in": EDITABLE}}, update)
         return result.modified_count == 1
 
-    async def queue_event(self, claim_id: str, topic: str, event: Event) -> None:
-        await self.collection.update_one({"_id": claim_id}, pending_update((topic, event)))
-
     async def insert_submitted(self, event: ClaimSubmitted, owner: str) -> bool:
         """A claim a portal submitted directly; False when this claim id was already known."""
         document = {

@@ -1,0 +1,83 @@
+"""One suite for the claims service's `ClaimRecords` port, run on the in-memory fake and on the MongoDB repository
+against the real server: the fake the handler tests use cannot drift from what the service really does."""
+
+import uuid
+from datetime import date
+
+import pytest
+from pymongo import AsyncMongoClient
+
+from contracts import ClaimForm, ClaimSubmitted, Topic
+from services.claims import domain
+from services.claims.repository import ClaimsRepository, OpenClaimExists
+from tests.fakes.claims import InMemoryClaims
+
+pytestmark = pytest.mark.integration
+FILED_ON = date(2026, 12, 1)
+
+
+@pytest.fixture(params=["in memory", "mongodb"])
+async def claims(request, servers, run_id):
+    if request.param == "in memory":
+        yield InMemoryClaims()
+        return
+    client: AsyncMongoClient = AsyncMongoClient(servers["MONGODB_URL"], tz_aware=True)
+    yield ClaimsRepository(client[f"{run_id}_claims_ports"])
+    await client.close()
+
+
+def submitted(claim_id: str, registration_number: str) -> ClaimSubmitted:
+    form = ClaimForm(
+        claimant_type="insured", registration_number=registration_number, applicant_name="A", phone="+212612345678"
+    )
+    details = domain.claim_details(form, domain.reference_for(claim_id, FILED_ON), FILED_ON)
+    return domain.submitted_event(claim_id, details, (), "k")
+
+
+def entry(status: str, at: str = "2026-12-01T10:00:00+00:00") -> dict:
+    return {"event_id": uuid.uuid4().hex, "status": status, "at": at, "detail": {}}
+
+
+async def test_a_portals_claim_is_kept_once_and_one_claim_per_insured_is_open(claims):
+    number = f"{uuid.uuid4().int % 10**9:09d}"
+    first = submitted(str(uuid.uuid4()), number)
+    assert await claims.insert_submitted(first, number)
+    assert not await claims.insert_submitted(first, number)
+    with pytest.raises(OpenClaimExists):
+        await claims.insert_submitted(submitted(str(uuid.uuid4()), number), number)
+
+
+async def test_the_timeline_moves_the_status_forward_once_and_keeps_the_facts(claims):
+    number = f"{uuid.uuid4().int % 10**9:09d}"
+    event = submitted(claim_id := str(uuid.uuid4()), number)
+    await claims.insert_submitted(event, number)
+    review = entry("decided")
+    assert await claims.record_timeline(claim_id, review, "manual_review", False, {"decision": {"amount": "1.00"}})
+    assert await claims.record_timeline(claim_id, entry("refused"), "refused", True, {})
+    assert await claims.record_timeline(claim_id, entry("x"), "manual_review", False, {})  # never backwards
+    assert not await claims.record_timeline("no-such-claim", entry("x"), None, False, {})
+    actions_open = await claims.record_action(claim_id, {"status": "manual_review"}, {}, Topic.REVIEWS, event)
+    assert not actions_open  # refused: no action on it any more
+    assert await claims.insert_submitted(submitted(str(uuid.uuid4()), number), number)  # closed: the insured may file
+
+
+async def test_an_action_is_written_only_while_its_condition_holds(claims):
+    number = f"{uuid.uuid4().int % 10**9:09d}"
+    event = submitted(claim_id := str(uuid.uuid4()), number)
+    await claims.insert_submitted(event, number)
+    await claims.record_timeline(claim_id, entry("decided"), "manual_review", False, {})
+    condition = {"status": "manual_review", "review": {"$exists": False}}
+    review = {"review": {"agent_id": "a1", "needs_approval": True}}
+    assert await claims.record_action(claim_id, condition, review, Topic.REVIEWS, event)
+    assert not await claims.record_action(claim_id, condition, review, Topic.REVIEWS, event)
+
+    def approval_by(agent: str) -> dict:
+        return {"review.approved_by": {"$exists": False}, "review.agent_id": {"$ne": agent}}
+
+    assert not await claims.record_action(
+        claim_id, approval_by("a1"), {"review.approved_by": "a1"}, Topic.REVIEWS, event
+    )
+    assert await claims.record_action(claim_id, approval_by("a2"), {"review.approved_by": "a2"}, Topic.REVIEWS, event)
+    assert not await claims.record_action(
+        claim_id, approval_by("a3"), {"review.approved_by": "a3"}, Topic.REVIEWS, event
+    )
