@@ -10,6 +10,8 @@ from decimal import ROUND_HALF_UP, Decimal, Inexact, localcontext
 
 from pydantic import BaseModel, ConfigDict
 
+from contracts.eligibility import YearBreakdown
+
 from .case import Contribution
 from .periods import RefundBasis
 from .revaluation import RevaluationTable
@@ -18,23 +20,12 @@ from .scalars import CENT
 _EXACT_PRECISION = 100_000
 
 
-class BreakdownRow(BaseModel):
-    """One contribution year: its base, the revaluation factor up to the event year, the revalued base."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    year: int
-    base: Decimal
-    factor: Decimal
-    revalued: Decimal
-
-
 class Revaluation(BaseModel):
     """Every year's row (exact values) and the total rounded half-up to the centime."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    rows: tuple[BreakdownRow, ...]
+    rows: tuple[YearBreakdown, ...]
     total: Decimal
 
 
@@ -65,6 +56,6 @@ def revalue(
     with localcontext(prec=_EXACT_PRECISION, traps=[Inexact]):
         for year, base in yearly_bases(contributions, basis).items():
             factor = revaluation_factor(year, event_year, table)
-            rows.append(BreakdownRow(year=year, base=base, factor=factor, revalued=base * factor))
+            rows.append(YearBreakdown(year=year, base=base, factor=factor, revalued=base * factor))
         exact_total = sum((row.revalued for row in rows), Decimal(0))
     return Revaluation(rows=tuple(rows), total=exact_total.quantize(CENT, rounding=ROUND_HALF_UP))

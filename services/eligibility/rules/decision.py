@@ -15,14 +15,14 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from .amount import BreakdownRow, revalue
+from .amount import YearBreakdown, revalue
 from .case import Case
 from .conditions import Timeline, assess, timeline
 from .periods import RefundBasis
 from .reasons import Outcome, ReasonCode, outcome_for
 from .revaluation import DEFAULT_REVALUATION, RevaluationTable
 from .scalars import to_cents
-from .shares import Distribution, Qualification, ShareLine, distribute, qualify, share_fractions
+from .shares import Distribution, Qualification, ShareOut, distribute, qualify, share_fractions
 
 _ZERO = Decimal("0.00")
 
@@ -41,9 +41,9 @@ class Decision(BaseModel):
     refund_basis: RefundBasis | None
     amount: Decimal | None
     computed_amount: Decimal | None
-    shares: tuple[ShareLine, ...]
+    shares: tuple[ShareOut, ...]
     undistributed: Decimal | None
-    breakdown: tuple[BreakdownRow, ...]
+    breakdown: tuple[YearBreakdown, ...]
     beneficiaries: tuple[Qualification, ...]
 
     def to_section9_json(self) -> dict[str, Any]:
@@ -67,7 +67,7 @@ def decide(case: Case, revaluation: RevaluationTable = DEFAULT_REVALUATION) -> D
     qualifications = _qualifications(case, times)
     reasons = assess(case, times, any(q.qualifies for q in qualifications))
     outcome = outcome_for(reasons)
-    rows: tuple[BreakdownRow, ...] = ()
+    rows: tuple[YearBreakdown, ...] = ()
     computed = None
     if times.period is not None:
         table = revaluation.overridden_by(case.revaluation)

@@ -8,6 +8,8 @@ from math import floor
 
 from pydantic import BaseModel, ConfigDict
 
+from contracts.eligibility import ShareOut
+
 from .case import Beneficiary
 from .dates import age_on
 from .scalars import CENT
@@ -30,21 +32,12 @@ class Qualification(BaseModel):
     fraction: str
 
 
-class ShareLine(BaseModel):
-    """The money one qualifying beneficiary receives."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    id: str
-    amount: Decimal
-
-
 class Distribution(BaseModel):
     """Shares adding up exactly to the distributed total; the rest of the amount is not paid."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    shares: tuple[ShareLine, ...]
+    shares: tuple[ShareOut, ...]
     distributed: Decimal
     undistributed: Decimal
 
@@ -115,7 +108,7 @@ def distribute(amount: Decimal, fractions: Sequence[tuple[str, Fraction]]) -> Di
     for index in by_remainder[:left_over]:
         cents[index] += 1
     shares = tuple(
-        ShareLine(id=beneficiary_id, amount=(Decimal(share_cents) * CENT))
+        ShareOut(id=beneficiary_id, amount=(Decimal(share_cents) * CENT))
         for (beneficiary_id, _), share_cents in zip(paid, cents, strict=True)
     )
     distributed_total = Decimal(distributed_cents) * CENT
