@@ -79,17 +79,17 @@ class TokenVerifier:
             raise _unauthorized(f"invalid token: {error}") from error
         if algorithm == "RS256" and self.jwks is not None:
             subject_claim = self.identity.subject_claim
-            claims = await self._verified_by_provider(token)
+            payload = await self._verified_by_provider(token)
         elif self.local is not None and algorithm == self.local.algorithm:
             subject_claim = "sub"
-            claims = _decoded(token, self.local.key, algorithm, self.local.audience, self.local.issuer, subject_claim)
+            payload = _decoded(token, self.local.key, algorithm, self.local.audience, self.local.issuer, subject_claim)
         else:
             raise _unauthorized(f"invalid token: tokens signed with {algorithm!r} are not accepted here")
-        subject = claims[subject_claim]
+        subject = payload[subject_claim]
         if not isinstance(subject, str) or not subject:
             raise _unauthorized(f"invalid token: {subject_claim!r} is not a name")
-        roles = _roles(claims)
-        agency = claims.get("agency")
+        roles = _roles(payload)
+        agency = payload.get("agency")
         return Caller(
             subject=subject,
             is_agent=AGENT_ROLE in roles,
@@ -155,10 +155,10 @@ def _decoded(token: str, key: Any, algorithm: str, audience: str, issuer: str, s
         raise _unauthorized(f"invalid token: {error}") from error
 
 
-def _roles(claims: dict[str, Any]) -> frozenset[str]:
+def _roles(payload: dict[str, Any]) -> frozenset[str]:
     """Keycloak's realm roles (`realm_access.roles`) and a plain top-level `roles` list."""
-    realm = claims.get("realm_access")
-    lists = (realm.get("roles") if isinstance(realm, dict) else None, claims.get("roles"))
+    realm = payload.get("realm_access")
+    lists = (realm.get("roles") if isinstance(realm, dict) else None, payload.get("roles"))
     return frozenset(role for roles in lists if isinstance(roles, list) for role in roles if isinstance(role, str))
 
 
