@@ -9,7 +9,6 @@ from pymongo import AsyncMongoClient
 
 from contracts import (
     ClaimDecided,
-    ClaimDetails,
     DecisionSummary,
     InspectionCompleted,
     InspectionSelection,
@@ -20,17 +19,10 @@ from contracts import (
 from services.eligibility.repository import DecisionsRepository
 from services.eligibility.use_cases import ActionNotYetApplicable, ApplyAgentAction
 from services.runtime.dead_letters import PermanentError
+from tests.samples import sample_claim
 
 pytestmark = pytest.mark.integration
-CLAIM = ClaimDetails(
-    reference="RCS-20261201-AAAA0000",
-    filed_on="2026-12-01",
-    claimant_type="insured",
-    registration_number="123456789",
-    applicant_name="A",
-    phone="+212612345678",
-    force_majeure=True,
-)
+CLAIM = sample_claim(reference="RCS-20261201-AAAA0000", filed_on="2026-12-01", force_majeure=True)
 
 
 @pytest.fixture

@@ -7,22 +7,16 @@ from decimal import Decimal
 import pytest
 from pymongo import AsyncMongoClient
 
-from contracts import ClaimDecided, ClaimDetails, DecisionSummary, InspectionSelection, Topic
+from contracts import ClaimDecided, DecisionSummary, InspectionSelection, Topic
 from services.eligibility.registry import InsuredRegistry
 from services.eligibility.repository import DecisionsRepository
 from services.eligibility.rules import Insured
 from tests.fakes.eligibility import InMemoryCareers, InMemoryDecisions
+from tests.samples import sample_claim
 
 pytestmark = pytest.mark.integration
 NUMBER = "123456789"
-CLAIM = ClaimDetails(
-    reference="RCS-20261201-0000BBBB",
-    filed_on="2026-12-01",
-    claimant_type="insured",
-    registration_number=NUMBER,
-    applicant_name="A",
-    phone="+212612345678",
-)
+CLAIM = sample_claim(reference="RCS-20261201-0000BBBB", filed_on="2026-12-01")
 
 
 @pytest.fixture(params=["in memory", "mongodb"])

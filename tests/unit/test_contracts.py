@@ -4,17 +4,11 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from contracts import ClaimDetails, ClaimSubmitted, Topic
+from contracts import ClaimSubmitted, Topic
 from services.asyncapi import DOCUMENT, generate
+from tests.samples import sample_claim
 
-CLAIM = ClaimDetails(
-    reference="RCS-1",
-    filed_on="2026-11-22",
-    claimant_type="insured",
-    registration_number="123456789",
-    applicant_name="A",
-    phone="+212612345678",
-)
+CLAIM = sample_claim()
 
 
 def test_an_event_gets_an_id_and_a_time_of_its_own():

@@ -3,24 +3,18 @@ and the fake clamd."""
 
 import pytest
 
-from contracts import ClaimDetails, ClaimSubmitted, DocumentRef, DocumentsIncomplete, DocumentsVerified
+from contracts import ClaimSubmitted, DocumentRef, DocumentsIncomplete, DocumentsVerified
 from services.documents.adapters.antivirus import ClamdScanner, NoScanner, ScannerError
 from services.documents.domain import verdict
 from services.documents.file_checks import Accepted, Limits, Rejected
 from services.documents.use_cases import Buckets, CheckDocuments, CheckUpload
 from tests.e2e.samples import pdf_scan, png_scan
+from tests.samples import sample_claim
 from tests.unit.documents.fake_clamd import SIGNATURE
 from tests.unit.documents.fakes import CLAIM_ID, MemoryCheckRecords, MemoryStore
 from tests.unit.documents.hostile_files import EICAR, PHP_SHELL
 
-CLAIM = ClaimDetails(
-    reference="RCS-1",
-    filed_on="2026-11-22",
-    claimant_type="insured",
-    registration_number="123456789",
-    applicant_name="A",
-    phone="+212612345678",
-)
+CLAIM = sample_claim()
 LIMITS = Limits(max_file_bytes=100_000, max_pdf_pages=5, max_image_pixels=50_000_000)
 BUCKETS = Buckets(quarantine="quarantine", documents="documents")
 

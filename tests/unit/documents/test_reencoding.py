@@ -9,13 +9,14 @@ import zlib
 import pytest
 from PIL import ExifTags, Image, ImageCms, PngImagePlugin
 
-from contracts import ClaimDetails, ClaimSubmitted, DocumentsVerified
+from contracts import ClaimSubmitted, DocumentsVerified
 from services.documents.adapters.antivirus import NoScanner
 from services.documents.domain import verdict
 from services.documents.file_checks import Accepted, Limits, check_content
 from services.documents.reencoding import JPEG_QUALITY, NotReencodable, reencoded
 from services.documents.use_cases import Buckets, CheckDocuments, CheckUpload
 from tests.e2e.samples import pdf_scan
+from tests.samples import sample_claim
 from tests.unit.documents.fakes import MemoryCheckRecords, MemoryStore
 from tests.unit.documents.hostile_files import png_declaring
 
@@ -184,14 +185,7 @@ def test_an_image_declaring_more_pixels_than_the_limit_is_not_decoded():
 async def test_the_checks_of_a_claim_file_the_reencoded_copy_and_the_verdict_describes_it():
     store = MemoryStore()
     smuggled = png_bytes(drawing()) + pdf_scan()
-    claim = ClaimDetails(
-        reference="RCS-1",
-        filed_on="2026-11-22",
-        claimant_type="insured",
-        registration_number="123456789",
-        applicant_name="A",
-        phone="+212612345678",
-    )
+    claim = sample_claim()
     event = ClaimSubmitted(
         claim_id="3f1c-claim",
         correlation_id="k",

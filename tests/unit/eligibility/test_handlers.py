@@ -23,6 +23,7 @@ from services.eligibility.inspection import InspectionPolicy
 from services.eligibility.rules import load_revaluation_table
 from services.eligibility.use_cases import ApplyAgentAction, DecideClaim, UpdateRegistry
 from tests.fakes.eligibility import InMemoryCareers, InMemoryDecisions, PublishedEvents
+from tests.samples import sample_claim
 
 HERE = Path(__file__).resolve().parents[3] / "services" / "eligibility"
 NUMBER = "123456789"
@@ -37,15 +38,7 @@ NEVER_RANDOM = Decimal("0")
 
 
 def claim(**fields) -> ClaimDetails:
-    return ClaimDetails(
-        reference="RCS-20261201-0000AAAA",
-        filed_on="2026-12-01",
-        claimant_type="insured",
-        registration_number=NUMBER,
-        applicant_name="A",
-        phone="+212612345678",
-        **fields,
-    )
+    return sample_claim(reference="RCS-20261201-0000AAAA", filed_on="2026-12-01", **fields)
 
 
 def verified(claim_id: str = "c1", **fields) -> DocumentsVerified:

@@ -4,7 +4,6 @@ import pytest
 
 from contracts import (
     ClaimAccepted,
-    ClaimDetails,
     DecisionSummary,
     DocumentsIncomplete,
     InspectionSelection,
@@ -13,16 +12,9 @@ from contracts import (
 )
 from contracts.receipts import ReceiptRef
 from services.notifications.domain import sms_for, status_of_report
+from tests.samples import sample_claim
 
-CLAIM = ClaimDetails(
-    reference="RCS-1",
-    filed_on="2026-11-22",
-    claimant_type="insured",
-    registration_number="123456789",
-    applicant_name="A",
-    phone="+212612345678",
-    language="ar",
-)
+CLAIM = sample_claim(language="ar")
 ENVELOPE = {"claim_id": "c", "correlation_id": "k", "producer": "p", "claim": CLAIM}
 RECEIPT = ReceiptRef(bucket="receipts", object_key="c/a.pdf", sha256="0" * 64, size=1)
 
