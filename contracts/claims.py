@@ -1,12 +1,21 @@
 """Claim intake: the command portals publish and the event the claims service emits once it owns the claim."""
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field, StrictBool
 
 from contracts.envelope import Contract, Event
 
+
+def _not_a_number(value: object) -> object:
+    """A date is written "YYYY-MM-DD" (or given as a date): a number is not read as a timestamp."""
+    if isinstance(value, int | float):
+        raise ValueError("a date is written YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_not_a_number)]
 RegistrationNumber = str  # 9 digits, checked by the claims service
 ClaimantType = Literal["insured", "survivors"]
 ApplicantRole = Literal["insured", "spouse", "divorced_parent", "guardian", "child"]
@@ -18,12 +27,12 @@ class Beneficiary(Contract):
     id: str = Field(min_length=1, max_length=40)
     full_name: str = Field(default="", max_length=120)
     relation: Literal["spouse", "child"]
-    birth_date: date | None = None
+    birth_date: IsoDate | None = None
     orphan_of: Literal["one_parent", "both_parents"] | None = None
-    in_school: bool = False
-    apprentice: bool = False
-    sick: bool = False
-    disabled: bool = False
+    in_school: StrictBool = False
+    apprentice: StrictBool = False
+    sick: StrictBool = False
+    disabled: StrictBool = False
 
 
 class DocumentRef(Contract):
@@ -45,9 +54,9 @@ class ClaimForm(Contract):
     applicant_name: str = Field(min_length=1, max_length=120)
     phone: str = Field(pattern=r"^\+212[67]\d{8}$", description="Moroccan mobile, E.164")
     language: Literal["fr", "ar"] = Field("fr", description="language of the SMS the claimant receives")
-    mining_activity: bool = False
-    ceased_activity_on: date | None = None
-    force_majeure: bool = False
+    mining_activity: StrictBool = False
+    ceased_activity_on: IsoDate | None = None
+    force_majeure: StrictBool = False
     agency: str | None = Field(default=None, max_length=64, description="the agency chosen for an inspection")
     beneficiaries: tuple[Beneficiary, ...] = ()
 
@@ -56,7 +65,7 @@ class ClaimDetails(ClaimForm):
     """The form with what the claims service adds; travels with every later event of the claim."""
 
     reference: str
-    filed_on: date
+    filed_on: IsoDate
 
 
 class SubmitClaim(Event):
