@@ -72,19 +72,20 @@ def agents_router(
     def returned_before() -> datetime:
         return datetime.now(UTC) - timedelta(days=settings.returned_after_days)
 
-    async def queue_page(queue: str, agency: str | None, page: int) -> Page:
+    async def queue_page(queue: str, agency: str | None, page: int | None) -> Page:
+        """A page of the queue (`page` None: its count only)."""
         return await repository.queue(
             QUEUE_STATUS[queue],
             agency=agency if queue == "inspection" else None,
             before=returned_before() if queue == "returned" else None,
-            skip=(page - 1) * PAGE_SIZE,
-            limit=PAGE_SIZE,
+            skip=((page or 1) - 1) * PAGE_SIZE,
+            limit=PAGE_SIZE if page else 0,
         )
 
     @router.get("/agent/queues")
     async def queues(_: AgentDep, agency: Annotated[str | None, Query(max_length=64)] = None) -> dict[str, Any]:
         """Each queue's count (`agency` filters the inspection queue)."""
-        counts = [{"queue": queue, "count": (await queue_page(queue, agency, 1)).count} for queue in QUEUE_STATUS]
+        counts = [{"queue": queue, "count": (await queue_page(queue, agency, None)).count} for queue in QUEUE_STATUS]
         return {"queues": counts, "returned_after_days": settings.returned_after_days}
 
     @router.get("/agent/queues/{queue}")

@@ -370,16 +370,18 @@ def queued(queue: str, claim: dict[str, Any]) -> dict[str, Any]:
 
 
 def agent_actions(claim: dict[str, Any], agent_id: str) -> tuple[list[str], str | None]:
-    """What this agent may do to the claim now, and why an expected action is withheld (None: nothing is)."""
+    """What this agent may do to the claim now, and why an expected action is withheld (None: nothing is): the one
+    place that says who may act, for the claim's file and for the actions themselves. An acceptance waits for its
+    approval from the moment it is recorded, before the timeline shows the claim awaiting approval."""
     review = claim.get("review") or {}
+    if review.get("needs_approval") and not review.get("approved_by"):
+        return ([], "own_decision") if review.get("agent_id") == agent_id else (["approve"], None)
     match claim["status"]:
         case "under_inspection" if not claim.get("inspection_recorded"):
             return ["record_inspection"], None
         case "manual_review" if not review:
             acceptable_now = acceptable(claim.get("decision") or {})
             return (["accept", "refuse"], None) if acceptable_now else (["refuse"], "no_amount")
-        case "awaiting_approval" if review.get("needs_approval") and not review.get("approved_by"):
-            return ([], "own_decision") if review.get("agent_id") == agent_id else (["approve"], None)
     return [], None
 
 

@@ -192,13 +192,16 @@ class ClaimsRepository:
     async def queue(
         self, status: str, *, agency: str | None = None, before: datetime | None = None, skip: int = 0, limit: int = 20
     ) -> Page:
-        """Claims in `status` (of `agency`, in it since before `before`), oldest first, from the queue indexes."""
+        """Claims in `status` (of `agency`, in it since before `before`), oldest first, from the queue indexes; with
+        `limit` 0, only how many there are."""
         query: dict[str, Any] = {"status": status}
         if agency:
             query["form.agency"] = agency
         if before:
             query["status_since"] = {"$lt": before}
         count = await self.collection.count_documents(query)
+        if not limit:
+            return Page(count, [])
         cursor = self.collection.find(query, QUEUED_FIELDS).sort("status_since", ASCENDING).skip(skip).limit(limit)
         return Page(count, await cursor.to_list())
 

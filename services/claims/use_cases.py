@@ -95,6 +95,8 @@ class AgentActions:
         self.claims, self.audit, self.approval_above = claims, audit, approval_above
 
     async def record_inspection(self, claim: dict[str, Any], agent: Caller, outcome: domain.InspectionOutcome) -> None:
+        if "record_inspection" not in domain.agent_actions(claim, agent.subject)[0]:
+            raise ActionRefused("not_under_inspection", f"claim is {claim['status']}, not waiting for an inspection")
         event = domain.inspection_event(claim["_id"], outcome, agent.subject, agent.agency)
         recorded = {"agent_id": agent.subject, "passed": outcome.passed, "at": event.occurred_at}
         if not await self._act(
@@ -111,12 +113,13 @@ class AgentActions:
     async def decide_review(self, claim: dict[str, Any], agent: Caller, review: domain.ReviewInput) -> bool:
         """Accept or refuse a claim in manual review; True when the acceptance waits for a second agent."""
         decision = claim.get("decision") or {}
-        if claim["status"] != "manual_review" or claim.get("review"):
+        allowed, withheld = domain.agent_actions(claim, agent.subject)
+        if review.outcome not in allowed:
+            if withheld == "no_amount":
+                raise ActionRefused("no_amount", "the rules computed no amount for this claim: it can only be refused")
             code = "already_decided" if claim.get("review") else "not_in_review"
             raise ActionRefused(code, f"claim is {claim['status']}, not waiting for a manual decision")
         accepting = review.outcome == "accept"
-        if accepting and not domain.acceptable(decision):
-            raise ActionRefused("no_amount", "the rules computed no amount for this claim: it can only be refused")
         needs_approval = accepting and domain.needs_approval(decision, self.approval_above)
         event = domain.review_event(
             claim["_id"],
@@ -152,10 +155,11 @@ class AgentActions:
     async def approve_review(self, claim: dict[str, Any], agent: Caller) -> None:
         """Four eyes: a second agent approves an acceptance that needs it; never the agent who decided it."""
         review = claim.get("review") or {}
-        if not review.get("needs_approval") or review.get("approved_by"):
-            raise ActionRefused("nothing_to_approve", "this claim has no acceptance waiting for approval")
-        if review["agent_id"] == agent.subject:
+        allowed, withheld = domain.agent_actions(claim, agent.subject)
+        if withheld == "own_decision":
             raise ActionRefused("own_decision", "the agent who accepted a claim cannot approve that acceptance")
+        if "approve" not in allowed:
+            raise ActionRefused("nothing_to_approve", "this claim has no acceptance waiting for approval")
         event = domain.approval_event(
             claim["_id"], review["event_id"], agent.subject, agent.agency, review["inspection_pending"]
         )

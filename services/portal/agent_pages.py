@@ -36,11 +36,8 @@ def agent_router(portal: Portal, backend: Backend) -> APIRouter:
     ) -> Response:
         token = await portal.access_token(request)
         file = await backend.claim_file(token, claim_id)
-        session = request.state.session
-        flash = session.data.pop("agent_flash", None)
-        if flash is not None:
-            await portal.sessions.save(session, "agent_flash")
-            flash = flash if flash.get("claim_id") == claim_id else None
+        flash = await portal.take_message(request, "agent_flash")
+        flash = flash if flash and flash.get("claim_id") == claim_id else None
         shown = request.query_params.get("document")
         document = next((d for d in file.get("documents") or () if d["document_id"] == shown), None)
         return portal.render(
@@ -58,8 +55,7 @@ def agent_router(portal: Portal, backend: Backend) -> APIRouter:
         )
 
     async def done(request: Request, claim_id: str, message: str, **more: Any) -> Response:
-        request.state.session.data["agent_flash"] = {"claim_id": claim_id, "message": message, **more}
-        await portal.sessions.save(request.state.session, "agent_flash")
+        await portal.leave_message(request, "agent_flash", {"claim_id": claim_id, "message": message, **more})
         return portal.redirect(f"/agent/claims/{quote(claim_id, safe='')}#flash")
 
     async def refused_by_the_api(

@@ -37,9 +37,7 @@ def claim_router(portal: Portal, backend: Backend, max_upload_bytes: int) -> API
     async def documents(request: Request, claim_id: str) -> Response:
         token = await portal.access_token(request)
         claim = await open_claim(backend, token, claim_id)
-        flash = request.state.session.data.pop("flash", None)
-        if flash:
-            await portal.sessions.save(request.state.session, "flash")
+        flash = await portal.take_message(request, "flash")
         return portal.render(
             request,
             "documents.html.j2",
@@ -74,13 +72,9 @@ def claim_router(portal: Portal, backend: Backend, max_upload_bytes: int) -> API
                 refused.append({"file_name": upload.filename, "code": code})
             else:
                 accepted += 1
-        request.state.session.data["flash"] = {
-            "doc_type": doc_type,
-            "refused": refused,
-            "accepted": accepted,
-            "nothing": not uploads,
-        }
-        await portal.sessions.save(request.state.session, "flash")
+        await portal.leave_message(
+            request, "flash", {"doc_type": doc_type, "refused": refused, "accepted": accepted, "nothing": not uploads}
+        )
         return portal.redirect(f"/claims/{claim_id}/documents#doc-{doc_type}")
 
     @router.post("/claims/{claim_id}/documents/{document_id}/remove")

@@ -183,6 +183,18 @@ class Portal:
         session.data.pop("user", None)
         await self.sessions.save(session, "user")
 
+    async def leave_message(self, request: Request, key: str, message: dict[str, Any]) -> None:
+        """A message for the next page this session shows (after a redirect), once."""
+        request.state.session.data[key] = message
+        await self.sessions.save(request.state.session, key)
+
+    async def take_message(self, request: Request, key: str) -> dict[str, Any] | None:
+        """The message left for this page, forgotten as it is read."""
+        message = request.state.session.data.pop(key, None)
+        if message is not None:
+            await self.sessions.save(request.state.session, key)
+        return message
+
     def redirect(self, path: str) -> RedirectResponse:
         return RedirectResponse(path, status_code=303)
 
