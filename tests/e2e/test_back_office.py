@@ -80,7 +80,9 @@ async def test_a_force_majeure_claim_is_accepted_by_one_agent_approved_by_a_seco
 
     file = first_agent.get(f"/claims/{claim_id}/file").raise_for_status().json()
     assert file["actions"] == ["accept", "refuse"] and file["blocked"] is None
-    assert file["decision"]["breakdown"] and file["inspection"] == {"selected": True, "reasons": ["FORCE_MAJEURE"]}
+    assert file["decision"]["breakdown"] and file["inspection"]["selected"]
+    reasons = file["inspection"]["reasons"]  # force majeure always; the 5 % random draw may add itself
+    assert reasons[0] == "FORCE_MAJEURE" and all(reason.startswith("RANDOM(") for reason in reasons[1:])
     assert {d["verified"] for d in file["documents"]} == {True}
 
     accepted = first_agent.post(f"/claims/{claim_id}/review", json={"outcome": "accept"})
