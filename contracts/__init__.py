@@ -28,11 +28,12 @@ from contracts.eligibility import (
 from contracts.envelope import Event
 from contracts.notifications import NotificationStatusChanged
 from contracts.receipts import ReceiptIssued
-from contracts.registry import CareerRecord, InsuredRecordUpdated
+from contracts.registry import CareerRecord, Contribution, InsuredRecordUpdated
 from contracts.topics import Topic
 
 __all__ = [
     "CareerRecord",
+    "Contribution",
     "ClaimAccepted",
     "ClaimRefused",
     "ReviewApproved",

@@ -1,34 +1,25 @@
 """Claim intake: the command portals publish and the event the claims service emits once it owns the claim."""
 
-from datetime import date
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BeforeValidator, Field, StrictBool
+from pydantic import Field, StrictBool
 
 from contracts.envelope import Contract, Event
+from contracts.scalars import IsoDate, OptionalIsoDate
 
-
-def _not_a_number(value: object) -> object:
-    """A date is written "YYYY-MM-DD" (or given as a date): a number is not read as a timestamp."""
-    if isinstance(value, int | float):
-        raise ValueError("a date is written YYYY-MM-DD")
-    return value
-
-
-IsoDate = Annotated[date, BeforeValidator(_not_a_number)]
 RegistrationNumber = str  # 9 digits, checked by the claims service
 ClaimantType = Literal["insured", "survivors"]
 ApplicantRole = Literal["insured", "spouse", "divorced_parent", "guardian", "child"]
 
 
 class Beneficiary(Contract):
-    """A survivor the claim asks a share for (section 1 of DOMAIN.md)."""
+    """A survivor the claim asks a share for (section 1 of DOMAIN.md), as the form declares and the rules read it."""
 
     id: str = Field(min_length=1, max_length=40)
     full_name: str = Field(default="", max_length=120)
     relation: Literal["spouse", "child"]
-    birth_date: IsoDate | None = None
-    orphan_of: Literal["one_parent", "both_parents"] | None = None
+    birth_date: OptionalIsoDate = None
+    orphan_of: Literal["one_parent", "both_parents"] = "one_parent"
     in_school: StrictBool = False
     apprentice: StrictBool = False
     sick: StrictBool = False
@@ -55,7 +46,7 @@ class ClaimForm(Contract):
     phone: str = Field(pattern=r"^\+212[67]\d{8}$", description="Moroccan mobile, E.164")
     language: Literal["fr", "ar"] = Field("fr", description="language of the SMS the claimant receives")
     mining_activity: StrictBool = False
-    ceased_activity_on: IsoDate | None = None
+    ceased_activity_on: OptionalIsoDate = None
     force_majeure: StrictBool = False
     agency: str | None = Field(default=None, max_length=64, description="the agency chosen for an inspection")
     beneficiaries: tuple[Beneficiary, ...] = ()

@@ -1,47 +1,37 @@
 """Career facts of an insured, published by the CNSS career systems for the eligibility service's registry."""
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import Field, PlainSerializer, WithJsonSchema
+from pydantic import Field, StrictBool, StrictInt
 
 from contracts.envelope import Contract, new_event_id, utc_now
+from contracts.scalars import IsoDate, Money, OptionalIsoDate, UndergroundYears
 
 
-def _years_json(years: Decimal) -> int | float:
-    """A JSON number, as the rules read it: 5 stays 5, a fraction is the float whose repr is its digits (4.9)."""
-    return int(years) if years == years.to_integral_value() else float(years)
+class Contribution(Contract):
+    """Contributions paid in one year; the employer share is that of the long-term branch."""
 
-
-# Underground years, counted by the registry from days worked: possibly fractional (4.9 is under 5), exact.
-UndergroundYears = Annotated[
-    Decimal,
-    Field(ge=0, le=80, decimal_places=2),
-    PlainSerializer(_years_json, return_type=int | float, when_used="json"),
-    WithJsonSchema(
-        {"type": "number", "minimum": 0, "maximum": 80, "description": "years, possibly fractional: at most 2 decimals"}
-    ),
-]
-
-
-class YearContributions(Contract):
-    year: int
-    salary_share: Decimal = Decimal("0")
-    employer_share: Decimal = Decimal("0")
+    year: StrictInt = Field(ge=1900, le=2200)
+    salary_share: Money = Decimal("0")
+    employer_share: Money = Decimal("0")
 
 
 class CareerRecord(Contract):
-    birth_date: date
-    death_date: date | None = None
-    underground_mining_years: UndergroundYears = Field(default=0, validate_default=True)
-    contribution_days: int
-    ceased_activity_on: date | None = None
-    has_pension: bool = False
-    third_party_accident: bool = False
-    other_scheme: bool = False
-    already_refunded: bool = False
-    contributions: tuple[YearContributions, ...] = ()
+    """The insured as the registry knows them, which is how the rules read them (for survivors: the deceased,
+    judged at the date of death). Underground mining years may be fractional (4.9 is under 5)."""
+
+    birth_date: IsoDate
+    death_date: OptionalIsoDate = None
+    underground_mining_years: UndergroundYears = Decimal("0")
+    contribution_days: StrictInt = Field(ge=0)
+    ceased_activity_on: OptionalIsoDate = None
+    has_pension: StrictBool = False
+    third_party_accident: StrictBool = False
+    other_scheme: StrictBool = False
+    already_refunded: StrictBool = False
+    contributions: tuple[Contribution, ...] = ()
 
 
 class InsuredRecordUpdated(Contract):

@@ -13,8 +13,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from contracts.scalars import JsonNumber
+
 from .rules import Case, RevaluationTable, decide, describe_case_error, load_revaluation_table
-from .rules.scalars import JsonNumber
 
 RATES_PATH = Path(__file__).with_name("revaluation_rates.json")
 USAGE = "usage: decide [--rates RATES.json] CASE.json|-"

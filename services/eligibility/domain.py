@@ -3,9 +3,9 @@ career record, the claim's case, the decision and the selection as events."""
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from contracts import (
+    Beneficiary,
     CareerRecord,
     ClaimAccepted,
     ClaimDecided,
@@ -18,54 +18,42 @@ from contracts import (
 )
 from contracts.agents import AGENT_REFUSAL_REASONS
 from services.eligibility.inspection import Selection
-from services.eligibility.rules import Case, Decision, Insured, explain
+from services.eligibility.rules import Case, Decision, explain
 
 PRODUCER = "eligibility"
 
 
-def insured_from(record: CareerRecord) -> Insured:
-    """The rules' insured from the career systems' record (the registry keeps it as the rules read it)."""
-    return Insured.model_validate(record.model_dump(mode="json"))
-
-
-def case_for(claim: ClaimDetails, career: dict[str, Any]) -> Case:
+def case_for(claim: ClaimDetails, career: CareerRecord) -> Case:
     """The rules' case from the claim form and the registry's career facts."""
-    beneficiaries = [
-        {key: value for key, value in b.model_dump(mode="json", exclude={"full_name"}).items() if value is not None}
-        for b in claim.beneficiaries
-    ]
     return case_from(
         career,
         filed_on=claim.filed_on,
         claimant=claim.claimant_type,
         force_majeure=claim.force_majeure,
         declared_ceased_on=claim.ceased_activity_on,
-        beneficiaries=beneficiaries if claim.claimant_type == "survivors" else [],
+        beneficiaries=claim.beneficiaries if claim.claimant_type == "survivors" else (),
     )
 
 
 def case_from(
-    career: dict[str, Any],
+    career: CareerRecord,
     *,
     filed_on: date,
     claimant: str = "insured",
     force_majeure: bool = False,
     declared_ceased_on: date | None = None,
-    beneficiaries: list[dict[str, Any]] | None = None,
+    beneficiaries: tuple[Beneficiary, ...] = (),
 ) -> Case:
     """A case from the registry's career facts and what the claimant declares (the registry wins on the date
     activity ceased; the declaration fills in when the registry has none)."""
-    insured = dict(career)
-    if insured.get("ceased_activity_on") is None and declared_ceased_on is not None:
-        insured["ceased_activity_on"] = declared_ceased_on.isoformat()
-    return Case.model_validate(
-        {
-            "filed_on": filed_on.isoformat(),
-            "claimant": claimant,
-            "force_majeure": force_majeure,
-            "insured": insured,
-            "beneficiaries": beneficiaries or [],
-        }
+    if career.ceased_activity_on is None and declared_ceased_on is not None:
+        career = career.model_copy(update={"ceased_activity_on": declared_ceased_on})
+    return Case(
+        filed_on=filed_on,
+        claimant=claimant,
+        force_majeure=force_majeure,
+        insured=career,
+        beneficiaries=beneficiaries,
     )
 
 

@@ -8,10 +8,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from contracts import CareerRecord
+from contracts.scalars import MAX_UNDERGROUND_YEARS
 from services.eligibility.domain import case_from, summary_of
 from services.eligibility.rules import ReasonCode, RevaluationTable, decide
 from services.eligibility.rules.reasons import INSURED_CONDITIONS, REVIEW_REASONS, describe_condition, in_listing_order
-from services.eligibility.rules.scalars import MAX_UNDERGROUND_YEARS
 
 REGISTRY_FIELDS = ("birth_date", "contribution_days", "ceased_activity_on", "underground_mining_years")
 
@@ -33,7 +34,7 @@ class EstimateRequest(BaseModel):
 
 
 def estimate(
-    career: dict[str, Any], request: EstimateRequest, today: date, revaluation: RevaluationTable
+    career: CareerRecord, request: EstimateRequest, today: date, revaluation: RevaluationTable
 ) -> dict[str, Any]:
     """The decision a claim filed today would get, with each condition in plain words and the registry's facts."""
     case = case_from(what_if(career, request), filed_on=today, force_majeure=request.force_majeure)
@@ -41,18 +42,14 @@ def estimate(
     return {
         **summary_of(decision).model_dump(mode="json"),
         "conditions": conditions(decision.reasons, period_known=decision.period is not None),
-        "registry": {name: career.get(name) for name in REGISTRY_FIELDS},
+        "registry": career.model_dump(mode="json", include=set(REGISTRY_FIELDS)),
     }
 
 
-def what_if(career: dict[str, Any], request: EstimateRequest) -> dict[str, Any]:
+def what_if(career: CareerRecord, request: EstimateRequest) -> CareerRecord:
     """The registry record with the insured's own figures in place of the registry's, where they gave some."""
-    changed = dict(career)
-    if request.ceased_activity_on is not None:
-        changed["ceased_activity_on"] = request.ceased_activity_on.isoformat()
-    if request.underground_mining_years is not None:
-        changed["underground_mining_years"] = request.underground_mining_years
-    return changed
+    changes = request.model_dump(include={"ceased_activity_on", "underground_mining_years"}, exclude_none=True)
+    return career.model_copy(update=changes)
 
 
 _JUDGED_BY_PERIOD = frozenset({ReasonCode.PENSION_RIGHTS, ReasonCode.DEADLINE_PASSED})

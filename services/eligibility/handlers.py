@@ -7,7 +7,6 @@ from faststream.kafka import KafkaBroker
 from pydantic import Field, TypeAdapter
 
 from contracts import DocumentsVerified, InspectionCompleted, InsuredRecordUpdated, ReviewApproved, ReviewDecided, Topic
-from services.eligibility import domain
 from services.eligibility.use_cases import ApplyAgentAction, DecideClaim, UpdateRegistry
 from services.runtime.kafka import subscriber
 from services.runtime.outbox import OutboxRelay
@@ -38,4 +37,4 @@ def register(
 
     @subscriber(broker, Topic.INSURED_RECORD_UPDATED, group_id="eligibility-registry")
     async def on_insured_record_updated(updated: InsuredRecordUpdated) -> None:
-        await update_registry(updated.registration_number, domain.insured_from(updated.record))
+        await update_registry(updated.registration_number, updated.record)

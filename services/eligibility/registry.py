@@ -2,24 +2,21 @@
 
 import json
 from pathlib import Path
-from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
 
-from services.eligibility.rules import Insured
+from contracts import CareerRecord
 
 
 class InsuredRegistry:
     def __init__(self, collection: AsyncCollection) -> None:
         self.collection = collection
 
-    async def find(self, registration_number: str) -> dict[str, Any] | None:
-        record = await self.collection.find_one({"_id": registration_number})
-        if record is not None:
-            record.pop("_id")
-        return record
+    async def find(self, registration_number: str) -> CareerRecord | None:
+        record = await self.collection.find_one({"_id": registration_number}, {"_id": 0})
+        return None if record is None else CareerRecord.model_validate(record)
 
-    async def upsert(self, registration_number: str, record: Insured) -> None:
+    async def upsert(self, registration_number: str, record: CareerRecord) -> None:
         await self.collection.replace_one(
             {"_id": registration_number},
             record.model_dump(mode="json"),
@@ -27,6 +24,7 @@ class InsuredRegistry:
         )
 
 
-def read_fixture(path: Path) -> dict[str, Insured]:
-    """`{registration number: career facts}` from a JSON file, each record checked as the rules read it."""
-    return {number: Insured.model_validate(record) for number, record in json.loads(path.read_text()).items()}
+def read_fixture(path: Path) -> dict[str, CareerRecord]:
+    """`{registration number: career facts}` from a JSON file, each record checked strictly (no unknown field)."""
+    records = json.loads(path.read_text())
+    return {number: CareerRecord.model_validate(record, extra="forbid") for number, record in records.items()}

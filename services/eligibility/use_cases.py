@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from contracts import (
+    CareerRecord,
     ClaimAccepted,
     ClaimDecided,
     ClaimDetails,
@@ -21,7 +22,7 @@ from contracts import (
 )
 from services.eligibility import domain
 from services.eligibility.inspection import InspectionPolicy, facts_from_case, select_for_inspection
-from services.eligibility.rules import Insured, ReasonCode, RevaluationTable, decide, undecidable
+from services.eligibility.rules import ReasonCode, RevaluationTable, decide, undecidable
 from services.runtime.dead_letters import PermanentError
 
 log = logging.getLogger(__name__)
@@ -44,9 +45,9 @@ class StoredDecision:
 class Careers(Protocol):
     """The insured registry."""
 
-    async def find(self, registration_number: str) -> dict[str, Any] | None: ...
+    async def find(self, registration_number: str) -> CareerRecord | None: ...
 
-    async def upsert(self, registration_number: str, record: Insured) -> None: ...
+    async def upsert(self, registration_number: str, record: CareerRecord) -> None: ...
 
 
 class Decisions(Protocol):
@@ -195,7 +196,7 @@ class UpdateRegistry:
     def __init__(self, careers: Careers) -> None:
         self.careers = careers
 
-    async def __call__(self, registration_number: str, record: Insured) -> None:
+    async def __call__(self, registration_number: str, record: CareerRecord) -> None:
         await self.careers.upsert(registration_number, record)
 
 

@@ -4,21 +4,19 @@ tests/integration/test_eligibility_ports.py runs the same checks on them and on 
 from decimal import Decimal
 from typing import Any
 
-from contracts import ClaimAccepted, ClaimDecided, Event, Topic
-from services.eligibility.rules import Insured
+from contracts import CareerRecord, ClaimAccepted, ClaimDecided, Event, Topic
 from services.eligibility.use_cases import StoredDecision
 
 
 class InMemoryCareers:
     def __init__(self) -> None:
-        self.records: dict[str, dict[str, Any]] = {}
+        self.records: dict[str, CareerRecord] = {}
 
-    async def find(self, registration_number: str) -> dict[str, Any] | None:
-        record = self.records.get(registration_number)
-        return dict(record) if record is not None else None
+    async def find(self, registration_number: str) -> CareerRecord | None:
+        return self.records.get(registration_number)
 
-    async def upsert(self, registration_number: str, record: Insured) -> None:
-        self.records[registration_number] = record.model_dump(mode="json")
+    async def upsert(self, registration_number: str, record: CareerRecord) -> None:
+        self.records[registration_number] = record
 
 
 class InMemoryDecisions:

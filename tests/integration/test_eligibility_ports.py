@@ -7,10 +7,9 @@ from decimal import Decimal
 import pytest
 from pymongo import AsyncMongoClient
 
-from contracts import ClaimDecided, DecisionSummary, InspectionSelection, Topic
+from contracts import CareerRecord, ClaimDecided, DecisionSummary, InspectionSelection, Topic
 from services.eligibility.registry import InsuredRegistry
 from services.eligibility.repository import DecisionsRepository
-from services.eligibility.rules import Insured
 from tests.fakes.eligibility import InMemoryCareers, InMemoryDecisions
 from tests.samples import sample_claim
 
@@ -53,10 +52,12 @@ def decided(outcome: str, selected: bool = False, claim_id: str | None = None) -
 
 async def test_a_career_is_found_as_it_was_written_and_replaced_whole(careers):
     assert await careers.find(NUMBER) is None
-    await careers.upsert(NUMBER, Insured(birth_date="1960-01-01", contribution_days=10, underground_mining_years=5))
-    await careers.upsert(NUMBER, Insured(birth_date="1960-01-01", contribution_days=20))
+    await careers.upsert(
+        NUMBER, CareerRecord(birth_date="1960-01-01", contribution_days=10, underground_mining_years=5)
+    )
+    await careers.upsert(NUMBER, CareerRecord(birth_date="1960-01-01", contribution_days=20))
     found = await careers.find(NUMBER)
-    assert found["contribution_days"] == 20 and found["underground_mining_years"] == 0 and "_id" not in found
+    assert (found.contribution_days, found.underground_mining_years) == (20, 0)
 
 
 async def test_a_decision_is_recorded_once_per_source_event(decisions):

@@ -1,6 +1,6 @@
 """The eligibility rules of the refund of salary contributions: pure functions over frozen models."""
 
-from .case import Beneficiary, Case, Contribution, Insured
+from .case import Case
 from .case_errors import describe_case_error
 from .decision import Decision, decide, undecidable
 from .periods import PERIODS, PeriodRule, RefundBasis
@@ -10,11 +10,8 @@ from .revaluation import DEFAULT_REVALUATION, RevaluationOverride, RevaluationTa
 __all__ = [
     "DEFAULT_REVALUATION",
     "PERIODS",
-    "Beneficiary",
     "Case",
-    "Contribution",
     "Decision",
-    "Insured",
     "Outcome",
     "PeriodRule",
     "ReasonCode",

@@ -10,12 +10,12 @@ from decimal import ROUND_HALF_UP, Decimal, Inexact, localcontext
 
 from pydantic import BaseModel, ConfigDict
 
+from contracts import Contribution
 from contracts.eligibility import YearBreakdown
+from contracts.scalars import CENT
 
-from .case import Contribution
 from .periods import RefundBasis
 from .revaluation import RevaluationTable
-from .scalars import CENT
 
 _EXACT_PRECISION = 100_000
 

@@ -7,71 +7,34 @@ defaults to the neutral value shown in section 9 (false, 0, null, empty list, `c
 `insured.underground_mining_years` is a number from 0 to 80 with at most 2 decimals (4.9 is under 5).
 """
 
-from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, model_validator
+from pydantic import BaseModel, ConfigDict, StrictBool, model_validator
 from pydantic_core import PydanticCustomError
 
+from contracts import Beneficiary, CareerRecord
+from contracts.scalars import IsoDate
+
 from .revaluation import RevaluationOverride
-from .scalars import IsoDate, Money, OptionalIsoDate, UndergroundYears
-
-_FROZEN = ConfigDict(frozen=True, extra="forbid")
-
-
-class Contribution(BaseModel):
-    """Contributions paid in one year; the employer share is that of the long-term branch."""
-
-    model_config = _FROZEN
-
-    year: StrictInt = Field(ge=1900, le=2200)
-    salary_share: Money = Decimal("0")
-    employer_share: Money = Decimal("0")
-
-
-class Insured(BaseModel):
-    """The insured as the registry knows them (for survivors: the deceased, judged at the date of death)."""
-
-    model_config = _FROZEN
-
-    birth_date: IsoDate
-    death_date: OptionalIsoDate = None
-    underground_mining_years: UndergroundYears = Decimal("0")
-    contribution_days: StrictInt = Field(ge=0)
-    ceased_activity_on: OptionalIsoDate = None
-    has_pension: StrictBool = False
-    third_party_accident: StrictBool = False
-    other_scheme: StrictBool = False
-    already_refunded: StrictBool = False
-    contributions: tuple[Contribution, ...] = ()
-
-
-class Beneficiary(BaseModel):
-    """A survivor listed on a survivors' claim."""
-
-    model_config = _FROZEN
-
-    id: StrictStr = Field(min_length=1)
-    relation: Literal["spouse", "child"]
-    birth_date: OptionalIsoDate = None
-    orphan_of: Literal["one_parent", "both_parents"] = "one_parent"
-    in_school: StrictBool = False
-    apprentice: StrictBool = False
-    sick: StrictBool = False
-    disabled: StrictBool = False
 
 
 class Case(BaseModel):
     """A claim replayed through the rules: the claim form plus the registry's career data."""
 
-    model_config = _FROZEN
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     filed_on: IsoDate
     claimant: Literal["insured", "survivors"] = "insured"
     force_majeure: StrictBool = False
-    insured: Insured
+    insured: CareerRecord
     beneficiaries: tuple[Beneficiary, ...] = ()
     revaluation: RevaluationOverride | None = None
+
+    @classmethod
+    def model_validate(cls, obj: Any, **options: Any) -> "Case":
+        """A case is read strictly: an unknown field anywhere in it is refused, though the contracts it is made
+        of ignore the fields a newer producer adds."""
+        return super().model_validate(obj, **({"extra": "forbid"} | options))
 
     @model_validator(mode="after")
     def _consistent(self) -> "Case":

@@ -3,7 +3,7 @@
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from .scalars import show
+from contracts.scalars import show
 
 _TYPE_MESSAGES = {
     "missing": "required field missing",

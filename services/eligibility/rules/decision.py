@@ -15,13 +15,14 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from contracts.scalars import to_cents
+
 from .amount import YearBreakdown, revalue
 from .case import Case
 from .conditions import Timeline, assess, timeline
 from .periods import RefundBasis
 from .reasons import Outcome, ReasonCode, outcome_for
 from .revaluation import DEFAULT_REVALUATION, RevaluationTable
-from .scalars import to_cents
 from .shares import Distribution, Qualification, ShareOut, distribute, qualify, share_fractions
 
 _ZERO = Decimal("0.00")

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .scalars import Rate, YearKey
+from contracts.scalars import Rate, YearKey
 
 
 class RevaluationOverride(BaseModel):

@@ -8,11 +8,11 @@ from math import floor
 
 from pydantic import BaseModel, ConfigDict
 
+from contracts import Beneficiary
 from contracts.eligibility import ShareOut
+from contracts.scalars import CENT
 
-from .case import Beneficiary
 from .dates import age_on
-from .scalars import CENT
 
 SPOUSES_SHARE = Fraction(1, 2)
 CHILDREN_CAP = Fraction(1, 2)

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from contracts import Contribution
 from services.eligibility.rules import (
     DEFAULT_REVALUATION,
     Case,
@@ -15,7 +16,6 @@ from services.eligibility.rules import (
     load_revaluation_table,
 )
 from services.eligibility.rules.amount import revalue
-from services.eligibility.rules.case import Contribution
 
 from .builders import insured_claim, insured_document, survivors_claim
 

@@ -7,8 +7,8 @@ import pytest
 from pydantic import ValidationError
 
 from contracts import CareerRecord
-from services.eligibility.rules import Case, Insured, describe_case_error
-from services.eligibility.rules.scalars import JsonNumber
+from contracts.scalars import JsonNumber
+from services.eligibility.rules import Case, describe_case_error
 
 from .builders import insured_document
 
@@ -184,17 +184,17 @@ def test_underground_years_are_parsed_exactly_as_written(given, expected):
 @pytest.mark.parametrize(("given", "dumped"), [(0, 0), (5, 5), (5.0, 5), (4.9, 4.9), (Decimal("4.99"), 4.99)])
 def test_underground_years_go_back_to_json_as_the_same_number(given, dumped):
     """The registry stores the rules' record as JSON: integers stay integers, fractions read back unchanged."""
-    insured = Insured.model_validate({**MINIMAL["insured"], "underground_mining_years": given})
+    insured = CareerRecord.model_validate({**MINIMAL["insured"], "underground_mining_years": given})
     stored = insured.model_dump(mode="json")["underground_mining_years"]
     assert stored == dumped and type(stored) is type(dumped)
-    read_back = Insured.model_validate(json.loads(json.dumps(insured.model_dump(mode="json"))))
+    read_back = CareerRecord.model_validate(json.loads(json.dumps(insured.model_dump(mode="json"))))
     assert read_back == insured
 
 
 def test_the_registrys_career_record_carries_fractional_years_to_the_rules_exactly():
     record = CareerRecord.model_validate({**MINIMAL["insured"], "underground_mining_years": 4.9})
     assert record.underground_mining_years == Decimal("4.9")
-    insured = Insured.model_validate(record.model_dump(mode="json"))  # as the eligibility handler does
+    insured = CareerRecord.model_validate(record.model_dump(mode="json"))  # as the eligibility handler does
     assert str(insured.underground_mining_years) == "4.9"
     assert CareerRecord.model_validate(MINIMAL["insured"]).model_dump(mode="json")["underground_mining_years"] == 0
 

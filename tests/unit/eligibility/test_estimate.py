@@ -7,7 +7,7 @@ import pytest
 from fastapi import FastAPI, HTTPException
 from fastapi.testclient import TestClient
 
-from contracts import ClaimDetails
+from contracts import CareerRecord, ClaimDetails
 from services.eligibility.api import eligibility_router, whose_record
 from services.eligibility.domain import case_for, summary_of
 from services.eligibility.estimate import EstimateRequest, conditions, estimate
@@ -22,7 +22,8 @@ INSURED = Caller("123456789", is_agent=False, roles=frozenset({"insured"}))
 
 
 def estimated(career: dict | None = None, **request) -> dict:
-    return estimate(BASE_INSURED | (career or {}), EstimateRequest(**request), TODAY, DEFAULT_REVALUATION)
+    record = CareerRecord.model_validate(BASE_INSURED | (career or {}))
+    return estimate(record, EstimateRequest(**request), TODAY, DEFAULT_REVALUATION)
 
 
 def failing(answer: dict) -> list[str]:
@@ -40,7 +41,7 @@ def test_an_eligible_insured_sees_every_condition_met_the_period_the_deadline_an
         "birth_date": "1965-04-10",
         "contribution_days": 900,
         "ceased_activity_on": "2025-12-31",
-        "underground_mining_years": None,
+        "underground_mining_years": 0,  # the registry keeps every field, 0 when it counts none
     }
 
 
@@ -54,7 +55,9 @@ def test_the_estimate_is_the_decision_a_claim_filed_the_same_day_gets():
         phone="+212612345678",
         force_majeure=True,
     )
-    by_handler = summary_of(decide(case_for(claim, BASE_INSURED), DEFAULT_REVALUATION)).model_dump(mode="json")
+    by_handler = summary_of(
+        decide(case_for(claim, CareerRecord.model_validate(BASE_INSURED)), DEFAULT_REVALUATION)
+    ).model_dump(mode="json")
     answer = estimated(force_majeure=True)
     assert {key: answer[key] for key in by_handler} == by_handler
 
@@ -128,8 +131,8 @@ def test_a_caller_cannot_see_a_record_that_is_not_theirs(request_, caller, statu
 
 
 class Registry:
-    async def find(self, number: str) -> dict | None:
-        return dict(BASE_INSURED) if number == "123456789" else None
+    async def find(self, number: str) -> CareerRecord | None:
+        return CareerRecord.model_validate(BASE_INSURED) if number == "123456789" else None
 
 
 def test_the_route_answers_the_estimate_and_404_for_an_insured_the_registry_does_not_know():
@@ -187,8 +190,10 @@ def test_what_if_years_with_more_than_two_decimals_out_of_bounds_or_not_a_number
 
 def test_the_route_takes_fractional_what_if_years_as_a_json_number_or_string_and_refuses_three_decimals():
     class MinerRegistry:
-        async def find(self, number: str) -> dict | None:
-            return BASE_INSURED | {"birth_date": "1970-05-01", "ceased_activity_on": "2025-01-31"}
+        async def find(self, number: str) -> CareerRecord | None:
+            return CareerRecord.model_validate(
+                BASE_INSURED | {"birth_date": "1970-05-01", "ceased_activity_on": "2025-01-31"}
+            )
 
     app = FastAPI()
     app.include_router(eligibility_router(MinerRegistry(), DEFAULT_REVALUATION, lambda: INSURED, today=lambda: TODAY))

@@ -80,7 +80,7 @@ async def send(test_broker, topic: str, event) -> None:
 async def test_an_eligible_claim_is_decided_and_accepted_once_even_when_its_event_comes_twice(service):
     async with TestKafkaBroker(service.broker) as broker:
         await service.enrol(broker, ELIGIBLE)
-        assert service.careers.records[NUMBER]["contribution_days"] == 900
+        assert service.careers.records[NUMBER].contribution_days == 900
         event = verified()
         await send(broker, Topic.DOCUMENTS_VERIFIED, event)
         await send(broker, Topic.DOCUMENTS_VERIFIED, event)

@@ -1,5 +1,5 @@
-"""Scalar types of the case JSON: `YYYY-MM-DD` dates, decimal-string money and rates, year keys, and the
-underground mining years.
+"""Scalar types the contracts and the rules read strictly: `YYYY-MM-DD` dates, decimal-string money and rates,
+year keys, and the underground mining years.
 
 Money and rates are accepted as decimal strings (or `Decimal` from Python callers), never as JSON numbers, so a
 float never leaks into a computation. Underground mining years are a JSON number, possibly fractional (4.9), made
@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated
 
-from pydantic import BeforeValidator, PlainSerializer
+from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -116,7 +116,12 @@ Money = Annotated[Decimal, BeforeValidator(_parse_money)]
 Rate = Annotated[Decimal, BeforeValidator(_parse_rate)]
 YearKey = Annotated[int, BeforeValidator(_parse_year_key)]
 UndergroundYears = Annotated[
-    Decimal, BeforeValidator(_parse_years), PlainSerializer(years_json, return_type=int | float, when_used="json")
+    Decimal,
+    BeforeValidator(_parse_years),
+    PlainSerializer(years_json, return_type=int | float, when_used="json"),
+    WithJsonSchema(
+        {"type": "number", "minimum": 0, "maximum": MAX_UNDERGROUND_YEARS, "description": "at most 2 decimals"}
+    ),
 ]
 
 
