@@ -12,6 +12,13 @@ receipt issued, SMS queued, sent, delivered. Each service's CPU seconds (its pro
 the receipt render pool) and peak RSS come from /proc, as do the servers'. Last, a bare aiokafka loop moves N
 messages of an event's size through the same broker (acks=all, idempotent, a commit per message, as the services
 do) and the ratio of the two rates is printed.
+
+`--claims 500,10000` runs the closed loop at each size, each on a fresh database, and prints each process's CPU
+per claim at every size side by side. `--open-rate 5 --open-seconds 300` files claims at a fixed rate, as people
+do, whatever the system answers, and prints the latencies from submission. `--stage-claims 300` stops the four
+stages of a claim's path, files that many claims, then starts each stage alone on its backlog and times it, against
+a bare loop that does what a stage does without business logic (consume, a read by `_id` and an insert on the
+MongoDB-compatible server, publish, commit).
 """
 
 import argparse
@@ -23,6 +30,8 @@ import sys
 import time
 import uuid
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -30,13 +39,16 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from pymongo import AsyncMongoClient
 
+from contracts import Topic
 from tests.conftest import OUTPUT, ROOT
 from tests.e2e.stack import Stack, stack_environment
-from tests.failures.chaos import GROUPS, committed_offsets, end_offsets
+from tests.failures.chaos import GROUPS, committed_offsets, end_offsets, partitions_of
 from tests.failures.harness import ClaimLoad, Filed
 
 TICKS = os.sysconf("SC_CLK_TCK")
 RUN = Path(os.environ.get("TAAWIDATY_RUN", "/tmp/taawidaty-run"))
+BOOTSTRAP = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092")
+MONGODB_URL = os.environ.get("MONGODB_URL", "mongodb://127.0.0.1:27018/")
 SERVERS = ("kafka", "ferretdb", "minio", "bearerbox", "smsbox")
 STAGES = (  # (label, from, to): milestones of the timeline
     ("submitted -> documents verified", "submitted", "documents_verified"),
@@ -222,61 +234,116 @@ def throughput_by_decile(rows: list[dict[str, datetime]]) -> str:
 
 async def bare_kafka(bootstrap: str, count: int, size: int) -> float:
     """Messages per second through one produce (acks=all, idempotent, awaited) and consume+commit loop."""
-    topic = f"bench.bare.{uuid.uuid4().hex[:8]}"
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    await admin.create_topics([NewTopic(topic, 3, 1)])
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
-    consumer = AIOKafkaConsumer(
-        topic, bootstrap_servers=bootstrap, group_id=topic, auto_offset_reset="earliest", enable_auto_commit=False
-    )
-    await producer.start()
-    await consumer.start()
-    payload = b"x" * size
-    started = time.monotonic()
+    async with bench_topics(bootstrap, 1) as (topic,):
+        producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+        consumer = AIOKafkaConsumer(
+            topic, bootstrap_servers=bootstrap, group_id=topic, auto_offset_reset="earliest", enable_auto_commit=False
+        )
+        await producer.start()
+        await consumer.start()
+        payload = b"x" * size
+        started = time.monotonic()
 
-    async def produce() -> None:
-        for index in range(count):
-            await producer.send_and_wait(topic, payload, key=str(index).encode())
+        async def produce() -> None:
+            for index in range(count):
+                await producer.send_and_wait(topic, payload, key=str(index).encode())
 
-    async def consume() -> None:
-        received = 0
-        while received < count:
-            await consumer.getone()
-            await consumer.commit()
-            received += 1
-            if received % 100 == 0 or received == count:
-                progress(received, count, started, "bare kafka")
+        async def consume() -> None:
+            for received in range(1, count + 1):
+                await consumer.getone()
+                await consumer.commit()
+                if received % 100 == 0 or received == count:
+                    progress(received, count, started, "bare kafka")
 
-    try:
-        await asyncio.gather(produce(), consume())
-        elapsed = time.monotonic() - started
-        print(file=sys.stderr)
-    finally:
-        await consumer.stop()
-        await producer.stop()
-        await admin.delete_topics([topic])
-        await admin.close()
+        try:
+            await asyncio.gather(produce(), consume())
+            elapsed = time.monotonic() - started
+            print(file=sys.stderr)
+        finally:
+            await consumer.stop()
+            await producer.stop()
     return count / elapsed
 
 
-async def event_size(receipts) -> int:
-    """The size of a real event of the run (a receipt issued, from its outbox), for the bare loop's messages."""
-    document = await receipts.find_one({}, {"outbox": 1}) or {}
-    return max((len(entry["value"]) for entry in document.get("outbox", {}).values()), default=2000)
+async def bare_stage(bootstrap: str, mongo_url: str, count: int, size: int) -> float:
+    """Messages per second through what a stage does without its business: consume, one read by `_id` and one
+    insert on the MongoDB-compatible server, publish (acks=all, idempotent, awaited), commit; the input topic is
+    filled first, so the loop never waits for its producer."""
+    async with bench_topics(bootstrap, 2) as (source, target):
+        producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+        await producer.start()
+        payload = b"x" * size
+        for index in range(count):
+            await producer.send(source, payload, key=str(index).encode())
+        await producer.flush()
+        consumer = AIOKafkaConsumer(
+            source, bootstrap_servers=bootstrap, group_id=source, auto_offset_reset="earliest", enable_auto_commit=False
+        )
+        await consumer.start()
+        mongo: AsyncMongoClient = AsyncMongoClient(mongo_url)
+        records = mongo[f"bench_{source.rsplit('.', 1)[1]}"]["records"]
+        started = time.monotonic()
+        try:
+            for received in range(1, count + 1):
+                message = await consumer.getone()
+                await records.find_one({"_id": message.key.decode()})
+                await records.insert_one({"_id": f"{message.partition}-{message.offset}", "value": message.value})
+                await producer.send_and_wait(target, message.value, key=message.key)
+                await consumer.commit()
+                if received % 100 == 0 or received == count:
+                    progress(received, count, started, "bare stage")
+            elapsed = time.monotonic() - started
+            print(file=sys.stderr)
+        finally:
+            await consumer.stop()
+            await producer.stop()
+            await mongo.drop_database(records.database.name)
+            await mongo.close()
+    return count / elapsed
 
 
-def costs(stack: Stack, servers: dict[str, int], before: dict[str, float], wall_s: float) -> list[str]:
-    lines = [f"{'process':22} {'CPU s':>8} {'CPU %':>6} {'peak RSS MB':>12} {'processes':>9}"]
+@contextlib.asynccontextmanager
+async def bench_topics(bootstrap: str, count: int):
+    names = [f"bench.bare.{uuid.uuid4().hex[:8]}" for _ in range(count)]
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    await admin.create_topics([NewTopic(name, 3, 1) for name in names])
+    try:
+        yield names
+    finally:
+        await admin.delete_topics(names)
+        await admin.close()
+
+
+async def event_size(bootstrap: str) -> int:
+    """The size of a real event of the run (the last `claim.decided`), for the bare loops' messages."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
+    await consumer.start()
+    try:
+        ends = await consumer.end_offsets(await partitions_of(bootstrap, [Topic.CLAIM_DECIDED]))
+        filled = [(partition, end) for partition, end in ends.items() if end > 0]
+        if not filled:
+            return 2000
+        consumer.assign([filled[0][0]])
+        consumer.seek(filled[0][0], filled[0][1] - 1)
+        return len((await consumer.getone()).value)
+    finally:
+        await consumer.stop()
+
+
+Costs = dict[str, tuple[float, float, int]]  # name: (CPU seconds, peak RSS MB, processes)
+
+
+def process_costs(stack: Stack, servers: dict[str, int], before: dict[str, float]) -> Costs:
+    """(CPU seconds since `before`, peak RSS MB, processes) of each service and server."""
+    found = {}
     for (service, instance), process in sorted(stack.processes.items()):
         cpu, rss, count = tree_cost(process.pid)
-        cpu -= before.get(f"{service}-{instance}", 0.0)
-        lines.append(f"{service + '-' + str(instance):22} {cpu:8.1f} {100 * cpu / wall_s:6.0f} {rss:12.0f} {count:9d}")
+        found[f"{service}-{instance}"] = (cpu - before.get(f"{service}-{instance}", 0.0), rss, count)
     for name, pid in servers.items():
         cpu, rss, count = tree_cost(pid)
-        cpu -= before.get(name, 0.0)
-        lines.append(f"{'server ' + name:22} {cpu:8.1f} {100 * cpu / wall_s:6.0f} {rss:12.0f} {count:9d}")
-    return lines
+        found[f"server {name}"] = (cpu - before.get(name, 0.0), rss, count)
+    return found
 
 
 def snapshot(stack: Stack, servers: dict[str, int]) -> dict[str, float]:
@@ -284,81 +351,242 @@ def snapshot(stack: Stack, servers: dict[str, int]) -> dict[str, float]:
     return cpu | {name: tree_cost(pid)[0] for name, pid in servers.items()}
 
 
-async def main(claims: int, in_flight: int, workers: int, time_limit_s: float) -> None:
+@dataclass
+class ClosedRun:
+    claims: int
+    rows: list[dict[str, datetime]]
+    wall_s: float
+    claims_per_s: float
+    deciles: str
+    costs: Costs
+    catch_up_s: float
+
+    @property
+    def done(self) -> int:
+        return sum(1 for row in self.rows if "done" in row)
+
+
+@contextlib.asynccontextmanager
+async def fresh_stack(label: str):
+    """The five services on a fresh database prefix, a MongoDB client and a Kafka producer for the load."""
     servers_env = {
         name: os.environ[name]
         for name in ("KAFKA_BOOTSTRAP_SERVERS", "MONGODB_URL", "MINIO_ENDPOINT", "MINIO_ACCESS_KEY", "MINIO_SECRET_KEY")
         if name in os.environ
     }
-    bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092")
     run_id = f"bench{uuid.uuid4().hex[:8]}"
     stack = Stack(stack_environment(servers_env, run_id), OUTPUT / "logs" / run_id)
-    mongo: AsyncMongoClient = AsyncMongoClient(
-        os.environ.get("MONGODB_URL", "mongodb://127.0.0.1:27018/"), tz_aware=True
-    )
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    mongo: AsyncMongoClient = AsyncMongoClient(MONGODB_URL, tz_aware=True)
+    producer = AIOKafkaProducer(bootstrap_servers=BOOTSTRAP, acks="all")
     print(
-        f"run {run_id}: {claims} claims, at most {in_flight} in flight, {workers} API workers; "
-        f"load average {os.getloadavg()[0]:.2f}; logs {stack.logs.relative_to(ROOT)}",
+        f"{label}: run {run_id}, load average {os.getloadavg()[0]:.2f}; logs {stack.logs.relative_to(ROOT)}",
         file=sys.stderr,
     )
     await asyncio.to_thread(stack.start)
     await producer.start()
     try:
-        load = ClaimLoad(stack, producer, mongo, run_id)
-        enrol_started = time.monotonic()
+        yield stack, ClaimLoad(stack, producer, mongo, run_id)
+    finally:
+        await producer.stop()
+        await asyncio.to_thread(stack.stop)
+        await mongo.close()
+
+
+async def closed_loop(claims: int, in_flight: int, workers: int, time_limit_s: float) -> ClosedRun:
+    async with fresh_stack(f"closed loop, {claims} claims, at most {in_flight} in flight") as (stack, load):
         insured = await load.enrol(claims, timeout_s=60 + claims / 5)
-        print(f"enrolled {claims} insured in {time.monotonic() - enrol_started:.0f}s", file=sys.stderr)
         servers = server_pids()
         before = snapshot(stack, servers)
         started, last_sms = await push_claims(load, insured, in_flight, workers, time_limit_s)
         wall_s = time.monotonic() - started
-        lag_s = await timeline_caught_up(bootstrap)
-        cost_lines = costs(stack, servers, before, time.monotonic() - started)  # the catching up included
+        catch_up_s = await timeline_caught_up(BOOTSTRAP)
+        costs = process_costs(stack, servers, before)  # the catching up included
         rows = await timelines(load, load.filed)
-    finally:
-        await producer.stop()
-        await asyncio.to_thread(stack.stop)
     sms_done = sum(1 for row in rows if "sms_delivered" in row)
-    claims_per_s = sms_done / max(1e-9, last_sms - started)
-    size = await event_size(mongo[f"{run_id}_receipts"]["receipts"])
-    await mongo.close()
-    bare = await bare_kafka(bootstrap, claims, size)
-    report(len(load.filed), in_flight, rows, wall_s, claims_per_s, throughput_by_decile(rows), cost_lines, bare, size)
-    print(f"the claims service's timeline consumer caught up {lag_s:.0f}s after the last SMS")
-
-
-def report(
-    claims: int,
-    in_flight: int,
-    rows: list[dict[str, datetime]],
-    wall_s: float,
-    claims_per_s: float,
-    deciles: str,
-    cost_lines: Iterable[str],
-    bare: float,
-    size: int,
-) -> None:
-    done = sum(1 for row in rows if "done" in row)
-    print(
-        f"\n{claims} claims, {done} with receipt and SMS delivered, {wall_s:.0f}s from first submission to "
-        f"last SMS, {in_flight} in flight"
+    return ClosedRun(
+        len(load.filed),
+        rows,
+        wall_s,
+        sms_done / max(1e-9, last_sms - started),
+        throughput_by_decile(rows),
+        costs,
+        catch_up_s,
     )
-    print(f"sustained: {claims_per_s:.2f} claims/s (SMS delivered per second); per tenth of the run: {deciles}")
+
+
+async def open_loop(rate: float, seconds: float) -> list[dict[str, datetime]]:
+    """Claims filed at `rate` a second for `seconds`, each on its own thread when its time comes, whatever the
+    system's answers: the latencies include any queue the system lets build up."""
+    count = round(rate * seconds)
+    async with fresh_stack(f"open loop, {rate:g} claims/s for {seconds:.0f}s") as (_, load):
+        insured = await load.enrol(count, timeout_s=60 + count / 5)
+        started = time.monotonic()
+        late = 0
+
+        async def file(index: int, number: str) -> None:
+            nonlocal late
+            delay = started + index / rate - time.monotonic()
+            if delay < -0.5:
+                late += 1
+            await asyncio.sleep(max(0.0, delay))
+            load.filed.append(await asyncio.to_thread(load.file_one, number, time.monotonic() + 300))
+
+        with ThreadPoolExecutor(max_workers=64) as threads:
+            asyncio.get_running_loop().set_default_executor(threads)
+            await asyncio.gather(*(file(index, number) for index, number in enumerate(insured)))
+            offered_s = time.monotonic() - started
+            await load.wait_for_sms(time.monotonic() + 300, stall_s=120)
+        await timeline_caught_up(BOOTSTRAP)
+        rows = await timelines(load, load.filed)
+    print(
+        f"open loop: {len(load.filed)} claims filed in {offered_s:.0f}s ({len(load.filed) / offered_s:.2f}/s offered, "
+        f"{late} started more than 0.5 s late)",
+        file=sys.stderr,
+    )
+    return rows
+
+
+STAGE_GROUPS = (  # (service, its consumer groups on the claim's path), in the order a claim goes through them
+    ("documents", ("documents",)),
+    ("eligibility", ("eligibility",)),
+    ("receipts", ("receipts",)),
+    ("notifications", ("notifications-receipts", "notifications-acceptances")),
+)
+
+
+async def stage_drains(claims: int) -> dict[str, tuple[int, float]]:
+    """Each stage alone on a backlog: the four stages stopped, `claims` claims filed, then each stage started in
+    turn and timed from its first committed event to its last; (events, events per second) per stage."""
+    found = {}
+    async with fresh_stack(f"stages, {claims} claims each") as (stack, load):
+        insured = await load.enrol(claims, timeout_s=60 + claims / 5)
+        await asyncio.to_thread(stack.stop, *(service for service, _ in STAGE_GROUPS))
+        await load.file_all(insured, spread_s=0, workers=8)
+        for service, groups in STAGE_GROUPS:
+            topics = [topic.value for group in groups for topic in GROUPS[group][1]]
+            start = await group_positions(groups, topics)
+            await asyncio.to_thread(stack.start, service, wait=False)
+            found[service] = await drained(groups, topics, start)
+            print(f"{service}: {found[service][0]} events at {found[service][1]:.1f}/s", file=sys.stderr)
+    return found
+
+
+async def group_positions(groups: Iterable[str], topics: list[str]) -> tuple[int, int]:
+    """(events the groups committed, events on their topics)."""
+    committed = await committed_offsets(BOOTSTRAP, groups)
+    ends = await end_offsets(BOOTSTRAP, topics)
+    read = sum(offset for offsets in committed.values() for offset in offsets.values())
+    return read, sum(ends.values())
+
+
+async def drained(groups: Iterable[str], topics: list[str], start: tuple[int, int], timeout_s: float = 900):
+    first = last = None
+    read, end = start
+    deadline = time.monotonic() + timeout_s
+    while read < end and time.monotonic() < deadline:
+        await asyncio.sleep(0.25)
+        now, (read, end) = time.monotonic(), await group_positions(groups, topics)
+        if first is None and read > start[0]:
+            first, first_read = now, read
+        last = now
+    if first is None or last <= first:
+        return read - start[0], 0.0
+    return read - start[0], (read - first_read) / (last - first)
+
+
+def cost_table(run: ClosedRun) -> list[str]:
+    lines = [f"{'process':22} {'CPU s':>8} {'CPU %':>6} {'CPU ms/claim':>13} {'peak RSS MB':>12} {'processes':>9}"]
+    for name, (cpu, rss, count) in run.costs.items():
+        per_claim = 1000 * cpu / max(1, run.done)
+        lines.append(f"{name:22} {cpu:8.1f} {100 * cpu / run.wall_s:6.0f} {per_claim:13.1f} {rss:12.0f} {count:9d}")
+    total = sum(cpu for cpu, _, _ in run.costs.values())
+    lines.append(f"{'all processes':22} {total:8.1f} {100 * total / run.wall_s:6.0f} {1000 * total / run.done:13.1f}")
+    return lines
+
+
+def growth_table(runs: list[ClosedRun]) -> list[str]:
+    """CPU per claim of each process at each size, and the last size's against the first's."""
+    first = runs[0]
+    sizes = " ".join(f"{f'N={run.claims}':>10}" for run in runs)
+    lines = [f"{'CPU ms per claim':22} {sizes} {'ratio':>7}"]
+    names = [*first.costs, "all processes"]
+    for name in names:
+        values = [1000 * per_process(run, name) / max(1, run.done) for run in runs]
+        ratio = values[-1] / values[0] if values[0] else float("nan")
+        lines.append(f"{name:22} {' '.join(f'{v:10.1f}' for v in values)} {ratio:7.2f}")
+    return lines
+
+
+def per_process(run: ClosedRun, name: str) -> float:
+    if name == "all processes":
+        return sum(cpu for cpu, _, _ in run.costs.values())
+    return run.costs.get(name, (0.0, 0, 0))[0]
+
+
+def report(run: ClosedRun, in_flight: int) -> None:
+    print(
+        f"\n{run.claims} claims, {run.done} with receipt and SMS delivered, {run.wall_s:.0f}s from first submission "
+        f"to last SMS, {in_flight} in flight"
+    )
+    print(f"sustained: {run.claims_per_s:.2f} claims/s (SMS delivered per second); per tenth of the run: {run.deciles}")
     print()
+    print("\n".join(stage_table(run.rows)))
+    print()
+    print("\n".join(cost_table(run)))
+    print(f"the claims service's timeline consumer caught up {run.catch_up_s:.0f}s after the last SMS")
+
+
+def open_report(rows: list[dict[str, datetime]], rate: float) -> None:
+    def p95(end: str) -> float:
+        values = [(row[end] - row["submitted"]).total_seconds() for row in rows if end in row and "submitted" in row]
+        return percentile(values, 0.95) if values else float("nan")
+
+    print(f"\nopen loop at {rate:g} claims/s offered, {len(rows)} claims")
     print("\n".join(stage_table(rows)))
-    print()
-    print("\n".join(cost_lines))
+    print(
+        f"submitted -> receipt issued p95 {p95('receipt_issued'):.1f}s (target 5); "
+        f"submitted -> SMS delivered p95 {p95('sms_delivered'):.1f}s (target 3: from the receipt's SMS)"
+    )
+
+
+async def main(arguments: argparse.Namespace) -> None:
+    runs = []
+    for claims in arguments.claims:
+        runs.append(await closed_loop(claims, arguments.in_flight, arguments.workers, arguments.time_limit))
+        report(runs[-1], arguments.in_flight)
+    if len(runs) > 1:
+        print()
+        print("\n".join(growth_table(runs)))
+    if arguments.open_rate:
+        open_report(await open_loop(arguments.open_rate, arguments.open_seconds), arguments.open_rate)
+    stages = await stage_drains(arguments.stage_claims) if arguments.stage_claims else {}
+    size = await event_size(BOOTSTRAP)
+    count = max(arguments.claims)
+    bare = await bare_kafka(BOOTSTRAP, count, size)
+    stage_loop = await bare_stage(BOOTSTRAP, MONGODB_URL, min(count, 3000), size)
     print()
     print(
-        f"bare aiokafka loop, {claims} messages of {size} B (send_and_wait acks=all + getone/commit): "
-        f"{bare:.0f} msg/s; ratio bare messages/s : claims/s = {bare / max(1e-9, claims_per_s):.0f} : 1"
+        f"bare aiokafka loop, {count} messages of {size} B (send_and_wait acks=all + getone/commit): {bare:.0f} msg/s"
     )
+    for run in runs:
+        print(f"  ratio bare messages/s : claims/s at N={run.claims} = {bare / max(1e-9, run.claims_per_s):.0f} : 1")
+    print(
+        f"bare stage loop (consume, find by _id, insert, publish acks=all, commit), messages of {size} B: "
+        f"{stage_loop:.0f} msg/s"
+    )
+    for service, (events, rate) in stages.items():
+        print(
+            f"  stage {service:14} {events:6d} events {rate:7.1f}/s = {rate / stage_loop:5.2f} of the bare stage loop"
+        )
+
+
+def sizes(text: str) -> list[int]:
+    return [int(size) for size in text.split(",")]
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--claims", type=int, default=200)
+    parser.add_argument("--claims", type=sizes, default=[200], help="claims of each closed-loop run: 500,10000")
     parser.add_argument("--in-flight", type=int, default=16, help="claims between submission and SMS, at most")
     parser.add_argument("--workers", type=int, default=4, help="threads filing claims through the API")
     parser.add_argument(
@@ -367,5 +595,7 @@ if __name__ == "__main__":
         default=float("inf"),
         help="seconds after which no new claim is filed (the report covers those filed)",
     )
-    arguments = parser.parse_args()
-    asyncio.run(main(arguments.claims, arguments.in_flight, arguments.workers, arguments.time_limit))
+    parser.add_argument("--open-rate", type=float, default=0, help="claims per second offered in the open loop")
+    parser.add_argument("--open-seconds", type=float, default=300, help="how long the open loop offers claims")
+    parser.add_argument("--stage-claims", type=int, default=0, help="backlog each stage drains alone (0: none)")
+    asyncio.run(main(parser.parse_args()))

@@ -27,7 +27,7 @@ def create_app(settings: DocumentsSettings) -> FastAPI:
     check_upload = CheckUpload(scanner, limits)
     records = CheckRecordsRepository(collection)
     check_documents = CheckDocuments(runtime.store, check_upload, settings.max_claim_bytes, buckets, records)
-    register(runtime.broker, check_documents, runtime.relay_for(collection))
+    register(runtime.broker, check_documents, runtime.relay_for(collection), settings.kafka_partition_workers)
     runtime.startup_steps.append(
         lambda: runtime.store.ensure_buckets(settings.documents_bucket, settings.quarantine_bucket)
     )

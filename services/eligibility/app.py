@@ -36,6 +36,7 @@ def create_app(settings: EligibilitySettings) -> FastAPI:
         ApplyAgentAction(repository),
         UpdateRegistry(registry),
         runtime.relay_for(decisions),
+        settings.kafka_partition_workers,
     )
     local = (
         LocalKey(settings.jwt_verification_key, settings.jwt_issuer, settings.jwt_audience)

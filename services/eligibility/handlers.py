@@ -20,8 +20,9 @@ def register(
     apply_agent_action: ApplyAgentAction,
     update_registry: UpdateRegistry,
     relay: OutboxRelay,
+    partition_workers: int = 1,
 ) -> None:
-    @subscriber(broker, Topic.DOCUMENTS_VERIFIED, group_id="eligibility")
+    @subscriber(broker, Topic.DOCUMENTS_VERIFIED, group_id="eligibility", partition_workers=partition_workers)
     async def on_documents_verified(verified: DocumentsVerified) -> None:
         await relay.publish_pending(await decide_claim(verified))
 

@@ -28,4 +28,4 @@ def create_app(settings: NotificationsSettings) -> FastAPI:
     )
     runtime.every(settings.unsent_sweep_interval_s, lambda: sender.resend_unsent(settings.unconfirmed_after_s))
     runtime.shutdown_steps.append(gateway.close)
-    return runtime.http_app(register(runtime.broker, sender))
+    return runtime.http_app(register(runtime.broker, sender, settings.kafka_partition_workers))

@@ -10,8 +10,8 @@ from services.runtime.kafka import subscriber
 from services.runtime.problems import ProblemRoute
 
 
-def register(broker: KafkaBroker, sender: SmsSender) -> APIRouter:
-    @subscriber(broker, Topic.RECEIPT_ISSUED, group_id="notifications-receipts")
+def register(broker: KafkaBroker, sender: SmsSender, partition_workers: int = 1) -> APIRouter:
+    @subscriber(broker, Topic.RECEIPT_ISSUED, group_id="notifications-receipts", partition_workers=partition_workers)
     async def on_receipt_issued(event: ReceiptIssued) -> None:
         await sender.send_for(event)
 
@@ -19,7 +19,7 @@ def register(broker: KafkaBroker, sender: SmsSender) -> APIRouter:
     async def on_documents_incomplete(event: DocumentsIncomplete) -> None:
         await sender.send_for(event)
 
-    @subscriber(broker, Topic.CLAIM_ACCEPTED, group_id="notifications-acceptances")
+    @subscriber(broker, Topic.CLAIM_ACCEPTED, group_id="notifications-acceptances", partition_workers=partition_workers)
     async def on_claim_accepted(event: ClaimAccepted) -> None:
         await sender.send_for(event)
 

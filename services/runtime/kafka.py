@@ -38,11 +38,16 @@ def make_broker(bootstrap_servers: str, consumer_name: str, retry_delays_s: tupl
     return broker
 
 
-def subscriber(broker: KafkaBroker, *topics: str, group_id: str) -> Callable[[Callable[..., Any]], Any]:
-    """Consume from the oldest unread message; the offset is committed only once the handler returned."""
+def subscriber(
+    broker: KafkaBroker, *topics: str, group_id: str, partition_workers: int = 1
+) -> Callable[[Callable[..., Any]], Any]:
+    """Consume from the oldest unread message; the offset is committed only once the handler returned. With
+    `partition_workers` (one topic only), that many consumers of the group each handle their own partitions at once:
+    a claim's events share a partition (its key), so they stay in order; other claims' need not wait."""
     return broker.subscriber(
         *topics,
         group_id=group_id,
+        max_workers=partition_workers,
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.NACK_ON_ERROR,
         max_poll_interval_ms=10 * 60 * 1000,

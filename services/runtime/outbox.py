@@ -1,6 +1,7 @@
 """Transactional outbox embedded in each aggregate document (the target server has no multi-document
 transactions): the events to publish are written in the same update as the state they describe, then a relay
-publishes them and marks them sent. Consumers dedupe by event id, so a publish repeated after a crash is harmless.
+publishes them and removes them (Kafka keeps them; the document stays the size of its state). Consumers dedupe by
+event id, so a publish repeated after a crash is harmless.
 """
 
 import asyncio
@@ -44,16 +45,32 @@ def pending_update(*pending: tuple[str, Event]) -> dict[str, Any]:
 
 class OutboxRelay:
     """Publishes outbox entries. Within a process one publication at a time, so the handler's fast path and the
-    sweep never send the same entry twice; across instances a rare duplicate is left to the consumers' dedup."""
+    sweeps never send the same entry twice; across instances a rare duplicate is left to the consumers' dedup.
+
+    A publication that fails is remembered and retried by `_id` (`retry_failed`); only `sweep` reads the whole
+    collection, for what a crash left pending (at start, and rarely after): on FerretDB any other query is a scan."""
 
     def __init__(self, broker: KafkaBroker, collection: AsyncCollection) -> None:
         self.broker = broker
         self.collection = collection
         self._lock = asyncio.Lock()
+        self._failed: set[Any] = set()
 
     async def publish_pending(self, document_id: Any) -> None:
         crash_if_asked("BEFORE_PUBLISH")  # between a state change written with its outbox and the publication
-        await self._publish_document(document_id)
+        try:
+            await self._publish_document(document_id)
+        except Exception:
+            self._failed.add(document_id)
+            raise
+
+    async def retry_failed(self) -> int:
+        """Publish again what this process failed to publish; returns how many documents it retried."""
+        retried = list(self._failed)
+        for document_id in retried:
+            await self._publish_document(document_id)
+            self._failed.discard(document_id)
+        return len(retried)
 
     async def _publish_document(self, document_id: Any) -> None:
         async with self._lock:
@@ -73,7 +90,7 @@ class OutboxRelay:
             )
             await self.collection.update_one(
                 {"_id": document["_id"]},
-                {"$pull": {"outbox_pending": event_id}, "$set": {f"outbox.{event_id}.sent": True}},
+                {"$pull": {"outbox_pending": event_id}, "$unset": {f"outbox.{event_id}": ""}},
             )
 
     async def sweep(self) -> int:

@@ -50,6 +50,7 @@ class ServiceRuntime:
     def relay_for(self, collection: AsyncCollection) -> OutboxRelay:
         relay = OutboxRelay(self.broker, collection)
         self.index(collection, "outbox_pending")
+        self.every(self.settings.outbox_retry_interval_s, relay.retry_failed)
         self.every(self.settings.outbox_sweep_interval_s, relay.sweep)  # at start too: what a crash left pending
         return relay
 

@@ -12,6 +12,9 @@ class InfraSettings(BaseSettings):
     kafka_bootstrap_servers: str = Field("127.0.0.1:19092", validation_alias="KAFKA_BOOTSTRAP_SERVERS")
     kafka_topic_partitions: int = Field(3, validation_alias="KAFKA_TOPIC_PARTITIONS")
     kafka_topic_replication: int = Field(1, validation_alias="KAFKA_TOPIC_REPLICATION")
+    # Consumers of each subscriber on a claim's path, each handling its own partitions at once (at most a topic's
+    # partitions are ever busy).
+    kafka_partition_workers: int = Field(3, ge=1, validation_alias="KAFKA_PARTITION_WORKERS")
     mongodb_url: str = Field("mongodb://127.0.0.1:27018/", validation_alias="MONGODB_URL")
     minio_endpoint: str = Field("127.0.0.1:19000", validation_alias="MINIO_ENDPOINT")
     minio_access_key: str = Field("taawidaty", validation_alias="MINIO_ACCESS_KEY")
@@ -21,9 +24,11 @@ class InfraSettings(BaseSettings):
     handler_retry_delays_s: tuple[float, ...] = Field(
         (0.2, 0.5, 1.0, 2.0, 4.0, 8.0, 15.0), validation_alias="TAAWIDATY_HANDLER_RETRY_DELAYS_S"
     )
-    # The relay publishes right after each write; the sweep only catches what a crash left pending (and a restarted
-    # service sweeps at once). Each sweep is a query over the whole collection on FerretDB: keep it rare.
-    outbox_sweep_interval_s: float = Field(30.0, validation_alias="TAAWIDATY_OUTBOX_SWEEP_INTERVAL_S")
+    # The relay publishes right after each write and retries by `_id` what it failed to publish; the sweep only
+    # catches what a crash left pending (a restarted service sweeps at once). A sweep reads the whole collection on
+    # FerretDB (an index on MongoDB): keep it rare.
+    outbox_retry_interval_s: float = Field(30.0, validation_alias="TAAWIDATY_OUTBOX_RETRY_INTERVAL_S")
+    outbox_sweep_interval_s: float = Field(600.0, validation_alias="TAAWIDATY_OUTBOX_SWEEP_INTERVAL_S")
     http_host: str = "127.0.0.1"
     http_port: int = 8080
     # Only for a machine of one's own: lets the services start with the repository's published local secrets.

@@ -33,6 +33,7 @@ async def sign_in_by_keyboard(page: Page, username: str, password: str) -> None:
 
 
 async def send_by_keyboard(page: Page, doc_type: str, name: str, mime: str, content: bytes) -> None:
+    await page.wait_for_load_state()  # the page's script set up the upload field (a busy machine runs it late)
     await tab_to(page, f"file-{doc_type}")
     async with page.expect_file_chooser() as chooser:
         await page.keyboard.press("Space")
