@@ -1,29 +1,28 @@
-"""Claims through the whole stack: sustained throughput, latency per stage, cost per service; and bare Kafka.
+"""Claims through the whole stack: sustained throughput, latency per stage, cost per service; and bare loops.
 
 Run from the repository root against the running local servers (deploy/local/start.sh):
-``python -m benchmarks.load_bench --claims 2000 [--in-flight 16]``.
+``python -m benchmarks.load_bench --claims 500,10000 [--in-flight 16] [--open-rate 5] [--stage-claims 300]``.
 
-The five services start as processes (tests.e2e.stack.Stack) on a fresh database prefix. N insured are enrolled,
-then N claims are filed through the claims API by a few worker threads, keeping at most `--in-flight` claims
-between submission and SMS (a closed loop: the latencies are the system's, not a queue the benchmark built).
-A claim is done when its SMS reached the fake SMSC (read from its log: polling MongoDB would load the server
-being measured). At the end the timelines give each stage's latency: submitted, documents verified, decided,
-receipt issued, SMS queued, sent, delivered. Each service's CPU seconds (its process and its children, such as
-the receipt render pool) and peak RSS come from /proc, as do the servers'. Last, a bare aiokafka loop moves N
-messages of an event's size through the same broker (acks=all, idempotent, a commit per message, as the services
-do) and the ratio of the two rates is printed.
+The five services start as processes (tests.e2e.stack.Stack) on a fresh database prefix, with their own settings.
+N insured are enrolled, then N claims are filed through the claims API by a few worker threads, keeping at most
+`--in-flight` claims not yet done (a closed loop: the latencies are the system's, not a queue the benchmark built).
+A claim is done when its receipt is issued (read from Kafka) and an SMS naming it reached the fake SMSC (read from
+its log: polling MongoDB would load the server being measured). At the end the timelines give each stage's
+latency. Each service's CPU seconds (its process and its children, such as the receipt render pool) and peak RSS
+come from /proc, as do the servers'. With several sizes (`--claims 500,10000`, each on a fresh database) each
+process's CPU per claim is printed side by side.
 
-`--claims 500,10000` runs the closed loop at each size, each on a fresh database, and prints each process's CPU
-per claim at every size side by side. `--open-rate 5 --open-seconds 300` files claims at a fixed rate, as people
-do, whatever the system answers, and prints the latencies from submission. `--stage-claims 300` stops the four
-stages of a claim's path, files that many claims, then starts each stage alone on its backlog and times it, against
-a bare loop that does what a stage does without business logic (consume, a read by `_id` and an insert on the
-MongoDB-compatible server, publish, commit).
+`--open-rate 5 --open-seconds 300` files claims at a fixed rate, as people do, whatever the system answers, and
+prints the latencies from submission. `--stage-claims 300` times each stage of a claim's path alone on a backlog
+(see `stage_drains`). Last, two bare loops on the same servers: aiokafka alone (produce acks=all, consume, commit,
+against which the claims' rate is put), and what a stage does without business logic (consume, a read by `_id` and
+an insert on the MongoDB-compatible server, publish, commit), against which each stage's rate is put.
 """
 
 import argparse
 import asyncio
 import contextlib
+import json
 import math
 import os
 import sys
@@ -40,6 +39,8 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from pymongo import AsyncMongoClient
 
 from contracts import Topic
+from services.notifications.config import NotificationsSettings
+from services.runtime.mongo import COMMAND_TALLY_DIR
 from tests.conftest import OUTPUT, ROOT
 from tests.e2e.stack import Stack, stack_environment
 from tests.failures.chaos import GROUPS, committed_offsets, end_offsets, partitions_of
@@ -129,18 +130,44 @@ def progress(done: int, total: int, started: float, label: str) -> None:
     )
 
 
+class ReceiptsIssued:
+    """The claim ids of the `receipt.issued` events published since it started, read from Kafka as they come."""
+
+    def __init__(self) -> None:
+        self.claim_ids: set[str] = set()
+        self._consumer = AIOKafkaConsumer(bootstrap_servers=BOOTSTRAP, group_id=None)
+
+    async def __aenter__(self) -> "ReceiptsIssued":
+        await self._consumer.start()
+        partitions = await partitions_of(BOOTSTRAP, [Topic.RECEIPT_ISSUED])
+        self._consumer.assign(partitions)
+        await self._consumer.seek_to_end(*partitions)
+        self._task = asyncio.create_task(self._read())
+        return self
+
+    async def _read(self) -> None:
+        while True:
+            batches = await self._consumer.getmany(timeout_ms=500)
+            self.claim_ids.update(record.key.decode() for records in batches.values() for record in records)
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self._task.cancel()
+        await asyncio.gather(self._task, return_exceptions=True)
+        await self._consumer.stop()
+
+
 async def push_claims(
     load: ClaimLoad, insured: list[str], in_flight: int, workers: int, time_limit_s: float
 ) -> tuple[float, float]:
-    """File every claim, at most `in_flight` of them not yet at the SMSC, no new one after `time_limit_s`;
-    (first submission, last SMS) times."""
+    """File every claim, at most `in_flight` of them not yet done (its receipt issued and an SMS of it at the SMSC),
+    no new one after `time_limit_s`; (first submission, last claim done) times."""
     waiting = list(reversed(insured))
-    delivered: set[str] = set()
+    done: set[str] = set()
     started = time.monotonic()
-    last_sms = started
+    last_done = started
 
     def busy() -> int:
-        return sum(1 for filed in load.filed if filed.reference not in delivered)
+        return sum(1 for filed in load.filed if filed.claim_id not in done)
 
     async def worker() -> None:
         while waiting and time.monotonic() - started < time_limit_s:
@@ -150,27 +177,28 @@ async def push_claims(
             number = waiting.pop()
             load.filed.append(await asyncio.to_thread(load.file_one, number, time.monotonic() + 300))
 
-    async def watch() -> None:
-        nonlocal last_sms
+    async def watch(receipts: ReceiptsIssued) -> None:
+        nonlocal last_done
         quiet_since = time.monotonic()
-        while len(delivered) < len(insured):
-            if time.monotonic() - started > time_limit_s and len(delivered) >= len(load.filed):
+        while len(done) < len(insured):
+            if time.monotonic() - started > time_limit_s and len(done) >= len(load.filed):
                 print(f"\ntime limit: {len(load.filed)} of {len(insured)} claims filed", file=sys.stderr)
                 return
-            references = {filed.reference for filed in load.filed}
-            seen = load.references_at_smsc()
-            if new := (seen & references) - delivered:
-                delivered.update(new)
-                last_sms = quiet_since = time.monotonic()
+            texted = load.references_at_smsc()
+            finished = {f.claim_id for f in load.filed if f.reference in texted and f.claim_id in receipts.claim_ids}
+            if new := finished - done:
+                done.update(new)
+                last_done = quiet_since = time.monotonic()
             elif time.monotonic() - quiet_since > 180:
-                print(f"\nno SMS for 180s, {len(insured) - len(delivered)} claims missing", file=sys.stderr)
+                print(f"\nnothing done for 180s, {len(insured) - len(done)} claims missing", file=sys.stderr)
                 return
-            progress(len(delivered), len(insured), started, "claims")
+            progress(len(done), len(insured), started, "claims")
             await asyncio.sleep(0.5)
 
-    await asyncio.gather(watch(), *(worker() for _ in range(workers)))
+    async with ReceiptsIssued() as receipts:
+        await asyncio.gather(watch(receipts), *(worker() for _ in range(workers)))
     print(file=sys.stderr)
-    return started, last_sms
+    return started, last_done
 
 
 async def timeline_caught_up(bootstrap: str, timeout_s: float = 900) -> float:
@@ -221,7 +249,7 @@ def stage_table(rows: list[dict[str, datetime]]) -> list[str]:
 
 
 def throughput_by_decile(rows: list[dict[str, datetime]]) -> str:
-    done = sorted(row["sms_delivered"] for row in rows if "sms_delivered" in row)
+    done = sorted(row["done"] for row in rows if "done" in row)
     if len(done) < 20:
         return ""
     step = len(done) // 10
@@ -360,6 +388,7 @@ class ClosedRun:
     deciles: str
     costs: Costs
     catch_up_s: float
+    commands: list[str]
 
     @property
     def done(self) -> int:
@@ -374,7 +403,13 @@ async def fresh_stack(label: str):
         for name in ("KAFKA_BOOTSTRAP_SERVERS", "MONGODB_URL", "MINIO_ENDPOINT", "MINIO_ACCESS_KEY", "MINIO_SECRET_KEY")
         if name in os.environ
     }
+    defaults = NotificationsSettings()  # the services' own settings, not the tests' shorter patience
+    servers_env |= {
+        "NOTIFICATIONS_UNCONFIRMED_AFTER_S": str(defaults.unconfirmed_after_s),
+        "NOTIFICATIONS_UNSENT_SWEEP_INTERVAL_S": str(defaults.unsent_sweep_interval_s),
+    }
     run_id = f"bench{uuid.uuid4().hex[:8]}"
+    servers_env[COMMAND_TALLY_DIR] = str(OUTPUT / "logs" / run_id / "mongo-commands")
     stack = Stack(stack_environment(servers_env, run_id), OUTPUT / "logs" / run_id)
     mongo: AsyncMongoClient = AsyncMongoClient(MONGODB_URL, tz_aware=True)
     producer = AIOKafkaProducer(bootstrap_servers=BOOTSTRAP, acks="all")
@@ -397,20 +432,21 @@ async def closed_loop(claims: int, in_flight: int, workers: int, time_limit_s: f
         insured = await load.enrol(claims, timeout_s=60 + claims / 5)
         servers = server_pids()
         before = snapshot(stack, servers)
-        started, last_sms = await push_claims(load, insured, in_flight, workers, time_limit_s)
+        started, last_done = await push_claims(load, insured, in_flight, workers, time_limit_s)
         wall_s = time.monotonic() - started
         catch_up_s = await timeline_caught_up(BOOTSTRAP)
         costs = process_costs(stack, servers, before)  # the catching up included
         rows = await timelines(load, load.filed)
-    sms_done = sum(1 for row in rows if "sms_delivered" in row)
+    done = sum(1 for row in rows if "done" in row)
     return ClosedRun(
         len(load.filed),
         rows,
         wall_s,
-        sms_done / max(1e-9, last_sms - started),
+        done / max(1e-9, last_done - started),
         throughput_by_decile(rows),
         costs,
         catch_up_s,
+        command_table(Path(stack.env[COMMAND_TALLY_DIR]), done),
     )
 
 
@@ -447,7 +483,6 @@ async def open_loop(rate: float, seconds: float) -> list[dict[str, datetime]]:
 
 
 STAGE_GROUPS = (  # (service, its consumer groups on the claim's path), in the order a claim goes through them
-    ("documents", ("documents",)),
     ("eligibility", ("eligibility",)),
     ("receipts", ("receipts",)),
     ("notifications", ("notifications-receipts", "notifications-acceptances")),
@@ -455,20 +490,28 @@ STAGE_GROUPS = (  # (service, its consumer groups on the claim's path), in the o
 
 
 async def stage_drains(claims: int) -> dict[str, tuple[int, float]]:
-    """Each stage alone on a backlog: the four stages stopped, `claims` claims filed, then each stage started in
-    turn and timed from its first committed event to its last; (events, events per second) per stage."""
+    """Each stage alone on a backlog: the stages after documents stopped, `claims` claims filed, then each stage
+    started in turn and timed from its first committed event to its last; (events, events per second) per stage.
+    The documents service stays up (the claims API asks it to check each upload), so it is timed while claims are
+    filed as fast as 8 threads can: its figure is what it kept up with, with the most it fell behind."""
     found = {}
     async with fresh_stack(f"stages, {claims} claims each") as (stack, load):
         insured = await load.enrol(claims, timeout_s=60 + claims / 5)
         await asyncio.to_thread(stack.stop, *(service for service, _ in STAGE_GROUPS))
-        await load.file_all(insured, spread_s=0, workers=8)
+        topics = [Topic.CLAIM_SUBMITTED.value]
+        filing = asyncio.create_task(load.file_all(insured, spread_s=0, workers=8))
+        found["documents"] = await drained(
+            ("documents",), topics, await group_positions(("documents",), topics), filing
+        )
+        await filing
         for service, groups in STAGE_GROUPS:
             topics = [topic.value for group in groups for topic in GROUPS[group][1]]
             start = await group_positions(groups, topics)
             await asyncio.to_thread(stack.start, service, wait=False)
             found[service] = await drained(groups, topics, start)
-            print(f"{service}: {found[service][0]} events at {found[service][1]:.1f}/s", file=sys.stderr)
-    return found
+        for service, (events, rate, behind) in found.items():
+            print(f"{service}: {events} events at {rate:.1f}/s, at most {behind} behind", file=sys.stderr)
+    return {service: (events, rate) for service, (events, rate, _) in found.items()}
 
 
 async def group_positions(groups: Iterable[str], topics: list[str]) -> tuple[int, int]:
@@ -479,19 +522,42 @@ async def group_positions(groups: Iterable[str], topics: list[str]) -> tuple[int
     return read, sum(ends.values())
 
 
-async def drained(groups: Iterable[str], topics: list[str], start: tuple[int, int], timeout_s: float = 900):
-    first = last = None
+async def drained(
+    groups: Iterable[str], topics: list[str], start: tuple[int, int], feeding: asyncio.Task | None = None
+) -> tuple[int, float, int]:
+    """Wait until the groups read all their topics hold (and `feeding` is done); (events read, events per second
+    from the first read to the last, the most events they were behind)."""
+    first = last = first_read = None
     read, end = start
-    deadline = time.monotonic() + timeout_s
-    while read < end and time.monotonic() < deadline:
+    most_behind = 0
+    deadline = time.monotonic() + 900
+    while (read < end or (feeding and not feeding.done())) and time.monotonic() < deadline:
         await asyncio.sleep(0.25)
         now, (read, end) = time.monotonic(), await group_positions(groups, topics)
+        most_behind = max(most_behind, end - read)
         if first is None and read > start[0]:
             first, first_read = now, read
         last = now
     if first is None or last <= first:
-        return read - start[0], 0.0
-    return read - start[0], (read - first_read) / (last - first)
+        return read - start[0], 0.0, most_behind
+    return read - start[0], (read - first_read) / (last - first), most_behind
+
+
+def command_table(folder: Path, claims: int) -> list[str]:
+    """What each service asked the MongoDB-compatible server, per claim done (enrolment included), and the mean
+    round trip: the server's share of a claim, command by command."""
+    tally: dict[str, list[float]] = {}
+    for path in folder.glob("*.json"):
+        service = path.stem.rsplit("-", 1)[0]
+        for command, (count, millis) in json.loads(path.read_text()).items():
+            entry = tally.setdefault(f"{service}: {command}", [0, 0.0])
+            entry[0] += count
+            entry[1] += millis
+    lines = [f"{'MongoDB commands':48} {'per claim':>9} {'mean ms':>8}"]
+    for name, (count, millis) in sorted(tally.items(), key=lambda item: -item[1][1]):
+        if count / max(1, claims) >= 0.05:
+            lines.append(f"{name:48} {count / max(1, claims):9.2f} {millis / max(1, count):8.2f}")
+    return lines
 
 
 def cost_table(run: ClosedRun) -> list[str]:
@@ -526,13 +592,15 @@ def per_process(run: ClosedRun, name: str) -> float:
 def report(run: ClosedRun, in_flight: int) -> None:
     print(
         f"\n{run.claims} claims, {run.done} with receipt and SMS delivered, {run.wall_s:.0f}s from first submission "
-        f"to last SMS, {in_flight} in flight"
+        f"to the last one done, {in_flight} in flight"
     )
-    print(f"sustained: {run.claims_per_s:.2f} claims/s (SMS delivered per second); per tenth of the run: {run.deciles}")
+    print(f"sustained: {run.claims_per_s:.2f} claims/s (receipt issued and SMS delivered); per tenth: {run.deciles}")
     print()
     print("\n".join(stage_table(run.rows)))
     print()
     print("\n".join(cost_table(run)))
+    print()
+    print("\n".join(run.commands))
     print(f"the claims service's timeline consumer caught up {run.catch_up_s:.0f}s after the last SMS")
 
 

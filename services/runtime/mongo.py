@@ -1,9 +1,50 @@
 """One async MongoDB client per process; each service uses its own database."""
 
-from pymongo import AsyncMongoClient
+import atexit
+import json
+import os
+from collections import defaultdict
+from pathlib import Path
+
+from pymongo import AsyncMongoClient, monitoring
 from pymongo.asynchronous.database import AsyncDatabase
+
+COMMAND_TALLY_DIR = "TAAWIDATY_MONGO_COMMAND_TALLY_DIR"
 
 
 def open_database(url: str, prefix: str, service: str) -> tuple[AsyncMongoClient, AsyncDatabase]:
-    client: AsyncMongoClient = AsyncMongoClient(url, tz_aware=True, serverSelectionTimeoutMS=5000)
+    listeners = [CommandTally(Path(os.environ[COMMAND_TALLY_DIR]), service)] if COMMAND_TALLY_DIR in os.environ else []
+    client: AsyncMongoClient = AsyncMongoClient(
+        url, tz_aware=True, serverSelectionTimeoutMS=5000, event_listeners=listeners
+    )
     return client, client[f"{prefix}_{service}"]
+
+
+class CommandTally(monitoring.CommandListener):
+    """For benchmarks: how many of each command the process sent, on which collection, and the milliseconds they
+    took in all (round trip), written as JSON into `folder` when the process ends."""
+
+    def __init__(self, folder: Path, service: str) -> None:
+        self.path = folder / f"{service}-{os.getpid()}.json"
+        self._commands: dict[int, str] = {}
+        self.tally: dict[str, list[float]] = defaultdict(lambda: [0, 0.0])
+        atexit.register(self.write)
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        collection = event.command.get(event.command_name)
+        self._commands[event.request_id] = f"{event.command_name} {collection if isinstance(collection, str) else ''}"
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        self._count(event.request_id, event.duration_micros)
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        self._count(event.request_id, event.duration_micros)
+
+    def _count(self, request_id: int, micros: int) -> None:
+        entry = self.tally[self._commands.pop(request_id, "unknown")]
+        entry[0] += 1
+        entry[1] += micros / 1000
+
+    def write(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.write_text(json.dumps(self.tally))

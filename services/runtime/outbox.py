@@ -79,7 +79,8 @@ class OutboxRelay:
                 await self._publish(document)
 
     async def _publish(self, document: dict[str, Any]) -> None:
-        for event_id in list(document.get("outbox_pending") or ()):
+        sent = list(document.get("outbox_pending") or ())
+        for event_id in sent:
             entry = document["outbox"][event_id]
             await publish(
                 self.broker,
@@ -88,9 +89,13 @@ class OutboxRelay:
                 key=entry["key"].encode(),
                 headers=entry["headers"],
             )
+        if sent:  # one write for them all: after a crash in between, all are published again (consumers dedupe)
             await self.collection.update_one(
                 {"_id": document["_id"]},
-                {"$pull": {"outbox_pending": event_id}, "$unset": {f"outbox.{event_id}": ""}},
+                {
+                    "$pullAll": {"outbox_pending": sent},  # FerretDB ignores a $pull by condition ($in)
+                    "$unset": {f"outbox.{event_id}": "" for event_id in sent},
+                },
             )
 
     async def sweep(self) -> int:

@@ -1,0 +1,66 @@
+"""The outbox relay on the real MongoDB-compatible server: what it published leaves the document, what it failed to
+publish is retried by `_id`, and the sweep finds what a crash left pending."""
+
+from typing import Any
+
+import pytest
+
+from contracts import DocumentsIncomplete, Topic
+from services.runtime.outbox import OutboxRelay, pending_update, with_outbox
+from tests.integration.port_suites import server_collection
+from tests.samples import sample_claim
+from tests.unit.runtime.fakes import CapturingBroker
+
+pytestmark = pytest.mark.integration
+
+
+def incomplete(claim_id: str) -> tuple[str, DocumentsIncomplete]:
+    event = DocumentsIncomplete(
+        claim_id=claim_id, correlation_id="c", producer="test", claim=sample_claim(), missing=("identity_card",)
+    )
+    return Topic.DOCUMENTS_INCOMPLETE, event
+
+
+class FailingOnce(CapturingBroker):
+    def __init__(self) -> None:
+        super().__init__()
+        self.failures = 1
+
+    async def publish(self, message: bytes, topic: str, **options: Any) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise ConnectionError("Kafka unreachable")
+        await super().publish(message, topic, **options)
+
+
+async def test_published_entries_leave_the_document_and_are_not_published_again(request, run_id):
+    async with server_collection(request, run_id, "relay") as collection:
+        first, second = incomplete("k1"), incomplete("k1")
+        await collection.insert_one(with_outbox({"_id": "k1", "state": 1}, first, second))
+        broker = CapturingBroker()
+        relay = OutboxRelay(broker, collection)  # type: ignore[arg-type]  # only `publish` is used
+        await relay.publish_pending("k1")
+        await relay.publish_pending("k1")
+        stored = await collection.find_one({"_id": "k1"})
+        assert (stored["outbox"], stored["outbox_pending"], stored["state"]) == ({}, [], 1)
+        assert [sent["event_id"] for _, sent in broker.published] == [first[1].event_id, second[1].event_id]
+
+
+async def test_a_failed_publication_is_retried_by_id_and_a_sweep_finds_what_was_left_pending(request, run_id):
+    async with server_collection(request, run_id, "relay") as collection:
+        await collection.insert_one({"_id": "k2", "state": 1})
+        entry = incomplete("k2")
+        await collection.update_one({"_id": "k2"}, pending_update(entry))
+        broker = FailingOnce()
+        relay = OutboxRelay(broker, collection)  # type: ignore[arg-type]
+        with pytest.raises(ConnectionError):
+            await relay.publish_pending("k2")
+        assert await relay.retry_failed() == 1
+        assert await relay.retry_failed() == 0
+        assert [sent["event_id"] for _, sent in broker.published] == [entry[1].event_id]
+
+        left = incomplete("k3")
+        await collection.insert_one(with_outbox({"_id": "k3"}, left))  # as if the process died before publishing
+        assert await OutboxRelay(broker, collection).sweep() == 1  # type: ignore[arg-type]
+        assert broker.published[-1][1]["event_id"] == left[1].event_id
+        assert await OutboxRelay(broker, collection).sweep() == 0  # type: ignore[arg-type]
