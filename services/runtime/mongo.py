@@ -1,6 +1,5 @@
 """One async MongoDB client per process; each service uses its own database."""
 
-import atexit
 import json
 import os
 from collections import defaultdict
@@ -10,10 +9,12 @@ from pymongo import AsyncMongoClient, monitoring
 from pymongo.asynchronous.database import AsyncDatabase
 
 COMMAND_TALLY_DIR = "TAAWIDATY_MONGO_COMMAND_TALLY_DIR"
+TALLIES: list["CommandTally"] = []
 
 
 def open_database(url: str, prefix: str, service: str) -> tuple[AsyncMongoClient, AsyncDatabase]:
     listeners = [CommandTally(Path(os.environ[COMMAND_TALLY_DIR]), service)] if COMMAND_TALLY_DIR in os.environ else []
+    TALLIES.extend(listeners)
     client: AsyncMongoClient = AsyncMongoClient(
         url, tz_aware=True, serverSelectionTimeoutMS=5000, event_listeners=listeners
     )
@@ -22,13 +23,12 @@ def open_database(url: str, prefix: str, service: str) -> tuple[AsyncMongoClient
 
 class CommandTally(monitoring.CommandListener):
     """For benchmarks: how many of each command the process sent, on which collection, and the milliseconds they
-    took in all (round trip), written as JSON into `folder` when the process ends."""
+    took in all (round trip), written as JSON into `folder` when the service stops (`write_command_tallies`)."""
 
     def __init__(self, folder: Path, service: str) -> None:
         self.path = folder / f"{service}-{os.getpid()}.json"
         self._commands: dict[int, str] = {}
         self.tally: dict[str, list[float]] = defaultdict(lambda: [0, 0.0])
-        atexit.register(self.write)
 
     def started(self, event: monitoring.CommandStartedEvent) -> None:
         collection = event.command.get(event.command_name)
@@ -48,3 +48,8 @@ class CommandTally(monitoring.CommandListener):
     def write(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.path.write_text(json.dumps(self.tally))
+
+
+def write_command_tallies() -> None:
+    for tally in TALLIES:
+        tally.write()

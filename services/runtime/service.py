@@ -13,7 +13,7 @@ from contracts import Event
 from services.runtime.http import health_router
 from services.runtime.kafka import ensure_topics, make_broker, readiness_check
 from services.runtime.metrics import measure_lag_forever, metrics_router
-from services.runtime.mongo import open_database
+from services.runtime.mongo import open_database, write_command_tallies
 from services.runtime.object_store import ObjectStore
 from services.runtime.outbox import OutboxRelay
 from services.runtime.problems import install_problem_handlers
@@ -81,6 +81,7 @@ class ServiceRuntime:
             for step in self.shutdown_steps:
                 await step()
             await self.mongo.close()
+            write_command_tallies()  # uvicorn ends the process by its signal: no atexit
 
         app = FastAPI(title=f"TAAWIDATY {self.name}", lifespan=lifespan)
         install_problem_handlers(app)  # what no route answers (an unknown path) has the same shape
