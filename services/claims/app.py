@@ -22,7 +22,6 @@ def create_app(settings: ClaimsSettings) -> FastAPI:
     runtime.publishes(Topic.REVIEWS, ReviewDecided | ReviewApproved)
     repository = ClaimsRepository(runtime.database)
     audit = AuditTrail(runtime.database["audit"])
-    runtime.index(repository.open_claims, "claim_id")
     runtime.index(repository.collection, "owner")
     for fields in QUEUE_INDEXES:
         runtime.index(repository.collection, *fields)

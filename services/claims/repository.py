@@ -186,8 +186,15 @@ class ClaimsRepository:
             if not found.matched_count:
                 return False
         if closes:
-            await self.open_claims.delete_one({"claim_id": claim_id})
+            await self._release(claim_id)
         return True
+
+    async def _release(self, claim_id: str) -> None:
+        """The insured may file again: their open claim, found by `_id` (the registration number), is this one no
+        more."""
+        claim = await self.collection.find_one({"_id": claim_id}, {"form.registration_number": 1})
+        if claim is not None:
+            await self.open_claims.delete_one({"_id": claim["form"]["registration_number"], "claim_id": claim_id})
 
     async def queue(
         self, status: str, *, agency: str | None = None, before: datetime | None = None, skip: int = 0, limit: int = 20

@@ -16,7 +16,6 @@ def create_app(settings: ReceiptsSettings) -> FastAPI:
     runtime = ServiceRuntime("receipts", settings)
     runtime.publishes(Topic.RECEIPT_ISSUED, ReceiptIssued)
     receipts = runtime.database["receipts"]
-    runtime.index(receipts, "receipt.verification_code")
     repository = ReceiptsRepository(receipts)
     renderer = ReceiptRenderer(settings.render_workers)
     issue_receipt = IssueReceipt(
