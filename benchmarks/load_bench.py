@@ -163,19 +163,19 @@ async def push_claims(
     no new one after `time_limit_s`; (first submission, last claim done) times."""
     waiting = list(reversed(insured))
     done: set[str] = set()
+    busy: dict[str, Filed] = {}  # filed, not done yet
     started = time.monotonic()
     last_done = started
 
-    def busy() -> int:
-        return sum(1 for filed in load.filed if filed.claim_id not in done)
-
     async def worker() -> None:
         while waiting and time.monotonic() - started < time_limit_s:
-            if busy() >= in_flight:
+            if len(busy) >= in_flight:
                 await asyncio.sleep(0.05)
                 continue
             number = waiting.pop()
-            load.filed.append(await asyncio.to_thread(load.file_one, number, time.monotonic() + 300))
+            filed = await asyncio.to_thread(load.file_one, number, time.monotonic() + 300)
+            load.filed.append(filed)
+            busy[filed.claim_id] = filed
 
     async def watch(receipts: ReceiptsIssued) -> None:
         nonlocal last_done
@@ -185,9 +185,10 @@ async def push_claims(
                 print(f"\ntime limit: {len(load.filed)} of {len(insured)} claims filed", file=sys.stderr)
                 return
             texted = load.references_at_smsc()
-            finished = {f.claim_id for f in load.filed if f.reference in texted and f.claim_id in receipts.claim_ids}
-            if new := finished - done:
+            if new := {i for i, f in busy.items() if f.reference in texted and i in receipts.claim_ids}:
                 done.update(new)
+                for claim_id in new:
+                    del busy[claim_id]
                 last_done = quiet_since = time.monotonic()
             elif time.monotonic() - quiet_since > 180:
                 print(f"\nnothing done for 180s, {len(insured) - len(done)} claims missing", file=sys.stderr)

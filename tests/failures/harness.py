@@ -75,10 +75,17 @@ def smsc_offset() -> int:
 
 def smsc_messages_since(offset: int) -> list[tuple[str, str]]:
     """(receiver without '+', text) of every message part the fake SMSC logged after `offset`."""
+    return smsc_lines_from(offset)[1]
+
+
+def smsc_lines_from(offset: int) -> tuple[int, list[tuple[str, str]]]:
+    """(where the last whole line ends, the message parts of the whole lines logged after `offset`)."""
     log = Path(os.environ.get("FAKESMSC_LOG", "/tmp/taawidaty-run/fakesmsc.log"))
     with log.open("rb") as file:
         file.seek(offset)
-        lines = file.read().decode(errors="replace").splitlines()
+        read = file.read()
+    whole = read[: read.rfind(b"\n") + 1]
+    lines = whole.decode(errors="replace").splitlines()
     parts = []
     for line in lines:
         if match := _SMSC_LINE.search(line):
@@ -86,7 +93,7 @@ def smsc_messages_since(offset: int) -> list[tuple[str, str]]:
             if coding == "ucs-2":
                 text = urllib.parse.unquote_to_bytes(text.replace("+", "%20")).decode("utf-16-be", errors="replace")
             parts.append((receiver.lstrip("+"), text))
-    return parts
+    return offset + len(whole), parts
 
 
 class ClaimLoad:
@@ -103,6 +110,7 @@ class ClaimLoad:
         self.filed: list[Filed] = []
         self.failures: list[str] = []
         self.smsc_start = smsc_offset()
+        self._smsc_read, self._texted = self.smsc_start, set()
         self._lock = threading.Lock()
 
     async def enrol(self, count: int, timeout_s: float = 90) -> list[str]:
@@ -172,8 +180,11 @@ class ClaimLoad:
             await asyncio.sleep(0.2)
 
     def references_at_smsc(self) -> set[str]:
-        """The claim references in the SMS the fake SMSC received since the load began."""
-        return {ref for _, text in smsc_messages_since(self.smsc_start) for ref in REFERENCE.findall(text)}
+        """The claim references in the SMS the fake SMSC received since the load began (the log is read on from
+        where the last call stopped: a long load would otherwise read it whole twice a second)."""
+        self._smsc_read, parts = smsc_lines_from(self._smsc_read)
+        self._texted.update(ref for _, text in parts for ref in REFERENCE.findall(text))
+        return set(self._texted)
 
     async def wait_for_sms(self, deadline: float, stall_s: float) -> None:
         """Until every claim's SMS reached the fake SMSC (or nothing new came for `stall_s`): read from its log,
