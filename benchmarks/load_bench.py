@@ -50,7 +50,7 @@ TICKS = os.sysconf("SC_CLK_TCK")
 RUN = Path(os.environ.get("TAAWIDATY_RUN", "/tmp/taawidaty-run"))
 BOOTSTRAP = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092")
 MONGODB_URL = os.environ.get("MONGODB_URL", "mongodb://127.0.0.1:27018/")
-SERVERS = ("kafka", "ferretdb", "minio", "bearerbox", "smsbox")
+SERVERS = ("kafka", "ferretdb", "minio", "bearerbox", "smsbox", "clamd")
 STAGES = (  # (label, from, to): milestones of the timeline
     ("submitted -> documents verified", "submitted", "documents_verified"),
     ("documents verified -> decided", "documents_verified", "decided"),

@@ -27,11 +27,15 @@ class NotificationsRepository:
 
     def __init__(self, collection: AsyncCollection) -> None:
         self.collection = collection
+        # The ids of those not known to be settled (being sent, or to retry): the sweep of unsent SMS reads this
+        # short list and each record by `_id`, not every SMS ever sent (a scan on FerretDB).
+        self.unsettled = collection.database[f"{collection.name}_unsettled"]
 
     async def claim_for_sending(self, sms: Sms) -> bool:
         """True when this caller may send: a new notification, or one whose last try failed transiently.
         One left in "sending" (a crash mid-send, another instance sending it) is not: see `reclaim_unsent`."""
         now = datetime.now(UTC)
+        await self.unsettled.update_one({"_id": sms.notification_id}, {"$setOnInsert": {"since": now}}, upsert=True)
         try:
             await self.collection.insert_one(
                 {
@@ -60,12 +64,16 @@ class NotificationsRepository:
         """Claim for sending those not touched since `older_than` that the gateway never took: in "retry", or left
         in "sending" by a crash, the latter only once (a gateway that took it but whose reports never came back
         would otherwise send it again and again)."""
-        stale = {
-            "updated_at": {"$lt": older_than},
-            "$or": [{"status": "retry"}, {"status": "sending", "reclaimed_at": {"$exists": False}}],
-        }
-        reclaimed = []
-        async for record in self.collection.find(stale, {"outbox": 0}).limit(100):
+        reclaimed: list[Sms] = []
+        async for entry in self.unsettled.find({}):
+            if len(reclaimed) == 100:
+                break
+            record = await self.collection.find_one({"_id": entry["_id"]}, {"outbox": 0})
+            if record is None or record["status"] not in ("sending", "retry"):
+                await self.unsettled.delete_one({"_id": entry["_id"]})  # settled, or never written
+                continue
+            if record["updated_at"] >= older_than or (record["status"] == "sending" and "reclaimed_at" in record):
+                continue
             now = datetime.now(UTC)
             result = await self.collection.update_one(
                 {"_id": record["_id"], "status": record["status"], "attempts": record["attempts"]},
@@ -97,6 +105,8 @@ class NotificationsRepository:
             }
             result = await self.collection.update_one({"_id": notification_id, "status": record["status"]}, update)
             if result.modified_count == 1:
+                if record["status"] in ("sending", "retry"):  # the gateway took it, or gave up for good
+                    await self.unsettled.delete_one({"_id": notification_id})
                 return True
         return False
 
