@@ -192,9 +192,9 @@ class ClaimsRepository:
     async def _release(self, claim_id: str) -> None:
         """The insured may file again: their open claim, found by `_id` (the registration number), is this one no
         more."""
-        claim = await self.collection.find_one({"_id": claim_id}, {"form.registration_number": 1})
-        if claim is not None:
-            await self.open_claims.delete_one({"_id": claim["form"]["registration_number"], "claim_id": claim_id})
+        claim = await self.collection.find_one({"_id": claim_id}, {"form.registration_number": 1}) or {}
+        number = claim.get("form", {}).get("registration_number")
+        await self.open_claims.delete_one({"_id": number, "claim_id": claim_id} if number else {"claim_id": claim_id})
 
     async def queue(
         self, status: str, *, agency: str | None = None, before: datetime | None = None, skip: int = 0, limit: int = 20

@@ -72,11 +72,12 @@ class NotificationsRepository:
             if record is None or record["status"] not in ("sending", "retry"):
                 await self.unsettled.delete_one({"_id": entry["_id"]})  # settled, or never written
                 continue
-            if record["updated_at"] >= older_than or (record["status"] == "sending" and "reclaimed_at" in record):
-                continue
+            untouched = {"updated_at": {"$lt": older_than}}
+            if record["status"] == "sending":  # left by a crash: sent again once only
+                untouched["reclaimed_at"] = {"$exists": False}
             now = datetime.now(UTC)
             result = await self.collection.update_one(
-                {"_id": record["_id"], "status": record["status"], "attempts": record["attempts"]},
+                {"_id": record["_id"], "status": record["status"], "attempts": record["attempts"], **untouched},
                 {"$set": {"status": "sending", "updated_at": now, "reclaimed_at": now}, "$inc": {"attempts": 1}},
             )
             if result.modified_count == 1:

@@ -27,8 +27,7 @@ def create_app(settings: ReceiptsSettings) -> FastAPI:
         verification_base_url=settings.verification_base_url,
         render_timeout_s=settings.render_timeout_s,
     )
-    # As many receipts at once as the pool renders, so that its workers are all busy when decisions queue
-    register(runtime.broker, issue_receipt, runtime.relay_for(receipts), renderer.max_workers)
+    register(runtime.broker, issue_receipt, runtime.relay_for(receipts), settings.kafka_partition_workers)
     runtime.startup_steps += [lambda: runtime.store.ensure_buckets(settings.bucket), renderer.start]
 
     async def close_renderer() -> None:

@@ -13,8 +13,8 @@ class InfraSettings(BaseSettings):
     kafka_topic_partitions: int = Field(3, validation_alias="KAFKA_TOPIC_PARTITIONS")
     kafka_topic_replication: int = Field(1, validation_alias="KAFKA_TOPIC_REPLICATION")
     # Consumers of each subscriber on a claim's path, each handling its own partitions at once (at most a topic's
-    # partitions are ever busy). One is enough where the work is CPU: on a busy machine more only add overhead;
-    # receipts take as many as their render pool has workers.
+    # partitions are ever busy, so instances x workers should not exceed them). One by default: where the work is
+    # CPU, more only add overhead on a busy machine.
     kafka_partition_workers: int = Field(1, ge=1, validation_alias="KAFKA_PARTITION_WORKERS")
     mongodb_url: str = Field("mongodb://127.0.0.1:27018/", validation_alias="MONGODB_URL")
     minio_endpoint: str = Field("127.0.0.1:19000", validation_alias="MINIO_ENDPOINT")

@@ -43,6 +43,7 @@ async def test_only_sms_the_gateway_never_took_are_claimed_again_and_one_left_se
         "delivered": record("delivered", LONG_AGO),
     }
     await collection.insert_many(list(records.values()))
+    await repository.unsettled.insert_many([{"_id": r["_id"]} for r in records.values()])  # as claim_for_sending does
     try:
         first = await repository.reclaim_unsent(NOW - timedelta(minutes=5))
         again = await repository.reclaim_unsent(datetime.now(UTC) + timedelta(minutes=5))
