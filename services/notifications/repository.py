@@ -20,6 +20,7 @@ _EARLIER: dict[str, tuple[str, ...]] = {
     "delivered": ("sending", "queued", "sent"),
     "failed": ("sending", "queued", "sent", "retry"),
 }
+UNSETTLED = ("sending", "retry")  # the gateway has not taken it yet
 
 
 class NotificationsRepository:
@@ -69,7 +70,7 @@ class NotificationsRepository:
             if len(reclaimed) == 100:
                 break
             record = await self.collection.find_one({"_id": entry["_id"]}, {"outbox": 0})
-            if record is None or record["status"] not in ("sending", "retry"):
+            if record is None or record["status"] not in UNSETTLED:
                 await self.unsettled.delete_one({"_id": entry["_id"]})  # settled, or never written
                 continue
             untouched = {"updated_at": {"$lt": older_than}}
@@ -106,7 +107,7 @@ class NotificationsRepository:
             }
             result = await self.collection.update_one({"_id": notification_id, "status": record["status"]}, update)
             if result.modified_count == 1:
-                if record["status"] in ("sending", "retry"):  # the gateway took it, or gave up for good
+                if record["status"] in UNSETTLED:  # the gateway took it, or gave up for good
                     await self.unsettled.delete_one({"_id": notification_id})
                 return True
         return False
