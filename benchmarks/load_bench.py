@@ -42,8 +42,9 @@ from contracts import Topic
 from services.notifications.config import NotificationsSettings
 from services.runtime.mongo import COMMAND_TALLY_DIR
 from tests.conftest import OUTPUT, ROOT
+from tests.e2e.consumer_groups import GROUPS
 from tests.e2e.stack import Stack, stack_environment
-from tests.failures.chaos import GROUPS, committed_offsets, end_offsets, partitions_of
+from tests.failures.chaos import committed_offsets, end_offsets, partitions_of
 from tests.failures.harness import ClaimLoad, Filed
 
 TICKS = os.sysconf("SC_CLK_TCK")

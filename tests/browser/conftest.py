@@ -100,6 +100,7 @@ def portal(servers: dict[str, str], run_id: str, identity_provider: dict[str, st
         stack.env |= env  # the services that verify the person's tokens learn the identity provider
         stack.stop("claims", "eligibility")
         stack.start("claims", "eligibility")
+        stack.wait_consuming()
         stack.start("portal")
         try:
             yield Portal(stack)

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ import httpx
 from services.claims.config import ClaimsSettings
 from services.runtime.faults import CRASH_EXIT_CODE
 from tests.conftest import OUTPUT, ROOT
+from tests.e2e.consumer_groups import wait_for_members
 
 SERVICES = ("claims", "documents", "eligibility", "receipts", "notifications")
 # The portal is a sixth process, started only when asked for (`stack.start("portal")`): `start()` without names, the
@@ -68,6 +70,13 @@ class Stack:
                 pass
             time.sleep(0.3)
         raise RuntimeError(f"{name} not ready after {timeout_s}s; see {self.logs}/{name}-{instance}.log")
+
+    def wait_consuming(self, timeout_s: float = 60) -> None:
+        """Until every consumer group is stable with all its partitions held: a claim filed sooner waits out the
+        rebalances of the services' first minute."""
+        with ThreadPoolExecutor(1) as thread:  # a loop of its own, whether or not the caller's thread runs one
+            wait = wait_for_members(self.env["KAFKA_BOOTSTRAP_SERVERS"], timeout_s=timeout_s)
+            thread.submit(asyncio.run, wait).result()
 
     def restart_to_crash_at(
         self, service: str, point: str, marker: Path, extra_env: dict[str, str] | None = None
@@ -156,6 +165,7 @@ def running_stack(servers: dict[str, str], run_id: str, extra_env: dict[str, str
     stack = Stack(env, OUTPUT / "logs" / run_id)
     try:
         stack.start()
+        stack.wait_consuming()
         yield stack
     finally:
         stack.stop()

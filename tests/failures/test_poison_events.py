@@ -14,9 +14,9 @@ from aiokafka.admin import AIOKafkaAdminClient
 from pydantic import ValidationError
 
 from contracts import ClaimAccepted, Topic
+from tests.e2e.consumer_groups import GROUPS
 from tests.e2e.stack import SERVICES
 from tests.failures.chaos import (
-    GROUPS,
     all_healthy,
     consumers_of,
     dead_letters_since,

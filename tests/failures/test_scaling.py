@@ -6,8 +6,9 @@ import time
 
 import pytest
 
+from tests.e2e.consumer_groups import GROUPS, wait_for_members
 from tests.e2e.stack import SERVICES
-from tests.failures.chaos import GROUPS, all_healthy, dead_letters_since, end_offsets, wait_for_members
+from tests.failures.chaos import all_healthy, dead_letters_since, end_offsets
 from tests.failures.harness import CLAIMS, ClaimLoad
 
 pytestmark = pytest.mark.failure

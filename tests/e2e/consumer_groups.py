@@ -1,0 +1,102 @@
+"""The stack's consumer groups as Kafka sees them: their state, members and the partitions each holds. A test files
+its first claim only once every group consumes, or that claim waits out a rebalance (GroupCoordinatorNotAvailable
+right after the servers start) and a test's patience with it."""
+
+import asyncio
+import time
+from collections.abc import Iterable
+
+from aiokafka import TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.coordinator.protocol import ConsumerProtocolMemberAssignment
+from aiokafka.protocol.admin import DescribeGroupsRequest_v2
+from aiokafka.protocol.api import Request
+
+from contracts import Topic
+from services.claims.handlers import TIMELINE_TOPICS
+
+# Every consumer group of the stack, with the topics it reads and the name its dead letters carry.
+GROUPS: dict[str, tuple[str, tuple[Topic, ...]]] = {
+    "claims": ("claims", (Topic.CLAIM_INTAKE,)),
+    "claims-timeline": ("claims", TIMELINE_TOPICS),
+    "documents": ("documents", (Topic.CLAIM_SUBMITTED,)),
+    "eligibility": ("eligibility", (Topic.DOCUMENTS_VERIFIED,)),
+    "eligibility-inspections": ("eligibility", (Topic.INSPECTION_COMPLETED,)),
+    "eligibility-reviews": ("eligibility", (Topic.REVIEWS,)),
+    "eligibility-registry": ("eligibility", (Topic.INSURED_RECORD_UPDATED,)),
+    "receipts": ("receipts", (Topic.CLAIM_DECIDED,)),
+    "notifications-receipts": ("notifications", (Topic.RECEIPT_ISSUED,)),
+    "notifications-incomplete": ("notifications", (Topic.DOCUMENTS_INCOMPLETE,)),
+    "notifications-acceptances": ("notifications", (Topic.CLAIM_ACCEPTED,)),
+    "notifications-refusals": ("notifications", (Topic.CLAIM_REFUSED,)),
+}
+
+
+class _DescribeGroups(Request[DescribeGroupsRequest_v2]):
+    """DescribeGroups v2: aiokafka 0.14 pairs its v3 request with the v2 response schema, so against Kafka 4
+    `AIOKafkaAdminClient.describe_consumer_groups` fails with "Buffer underrun decoding string"."""
+
+    API_KEY = 15
+
+    def __init__(self, groups: list[str]) -> None:
+        self.groups = groups
+
+    def build(self, request_struct_class: type[DescribeGroupsRequest_v2]) -> DescribeGroupsRequest_v2:
+        return request_struct_class(self.groups)
+
+
+Members = list[tuple[str, list[TopicPartition]]]
+
+
+async def group_members(bootstrap: str, groups: Iterable[str]) -> dict[str, tuple[str, Members]]:
+    """Per consumer group, its state and its members as (client id, assigned partitions)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        members: dict[str, tuple[str, Members]] = {}
+        for group in groups:
+            coordinator = await admin.find_coordinator(group)
+            response = await admin._client.send(coordinator, _DescribeGroups([group]))
+            for _error, name, state, _ptype, _protocol, group_members_ in response.groups:
+                members[name] = (
+                    state,
+                    [
+                        (
+                            client_id,
+                            ConsumerProtocolMemberAssignment.decode(assignment).partitions() if assignment else [],
+                        )
+                        for _member, client_id, _host, _metadata, assignment in group_members_
+                    ],
+                )
+        return members
+    finally:
+        await admin.close()
+
+
+async def wait_for_members(
+    bootstrap: str, groups: Iterable[str] = GROUPS, count: int | None = None, timeout_s: float = 60, partitions: int = 3
+) -> dict[str, Members]:
+    """The groups once each is stable with `count` members (any number if None), each holding partitions, together
+    all of them."""
+    groups = list(groups)
+    deadline = time.monotonic() + timeout_s
+
+    def settled(group: str, state: str, members: Members) -> bool:
+        held = [p for _, parts in members for p in parts]
+        return (
+            state == "Stable"
+            and len(members) == (count or len(members))
+            and all(parts for _, parts in members)
+            and len(held) == len(set(held)) == partitions * len(GROUPS[group][1])
+        )
+
+    while True:
+        described = await group_members(bootstrap, groups)
+        if all(g in described and settled(g, *described[g]) for g in groups):
+            return {g: described[g][1] for g in groups}
+        if time.monotonic() > deadline:
+            raise AssertionError(
+                f"groups not at {count or 'their'} members sharing all partitions after {timeout_s}s: "
+                f"{ {g: (s, [(c, len(p)) for c, p in m]) for g, (s, m) in described.items()} }"
+            )
+        await asyncio.sleep(1)
