@@ -27,8 +27,9 @@ from contracts.eligibility import (
 )
 from contracts.envelope import Event
 from contracts.notifications import NotificationStatusChanged
+from contracts.outreach import InvitationDue
 from contracts.receipts import ReceiptIssued
-from contracts.registry import CareerRecord, Contribution, InsuredRecordUpdated
+from contracts.registry import CareerRecord, Contribution, InsuredContact, InsuredRecordUpdated
 from contracts.topics import Topic
 
 __all__ = [
@@ -39,7 +40,9 @@ __all__ = [
     "ReviewApproved",
     "ReviewDecided",
     "InspectionCompleted",
+    "InsuredContact",
     "InsuredRecordUpdated",
+    "InvitationDue",
     "ReasonExplanation",
     "Beneficiary",
     "ClaimDecided",

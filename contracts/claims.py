@@ -5,7 +5,7 @@ from typing import Literal
 from pydantic import Field, StrictBool
 
 from contracts.envelope import Contract, Event
-from contracts.scalars import IsoDate, OptionalIsoDate
+from contracts.scalars import IsoDate, MoroccanMobile, OptionalIsoDate
 
 RegistrationNumber = str  # 9 digits, checked by the claims service
 ClaimantType = Literal["insured", "survivors"]
@@ -43,7 +43,7 @@ class ClaimForm(Contract):
     applicant_role: ApplicantRole = "insured"
     registration_number: RegistrationNumber = Field(pattern=r"^\d{9}$")
     applicant_name: str = Field(min_length=1, max_length=120)
-    phone: str = Field(pattern=r"^\+212[67]\d{8}$", description="Moroccan mobile, E.164")
+    phone: MoroccanMobile
     language: Literal["fr", "ar"] = Field("fr", description="language of the SMS the claimant receives")
     mining_activity: StrictBool = False
     ceased_activity_on: OptionalIsoDate = None

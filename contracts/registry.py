@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field, StrictBool, StrictInt
 
 from contracts.envelope import Contract, new_event_id, utc_now
-from contracts.scalars import IsoDate, Money, OptionalIsoDate, UndergroundYears
+from contracts.scalars import IsoDate, Money, MoroccanMobile, OptionalIsoDate, UndergroundYears
 
 
 class Contribution(Contract):
@@ -34,8 +34,16 @@ class CareerRecord(Contract):
     contributions: tuple[Contribution, ...] = ()
 
 
+class InsuredContact(Contract):
+    """How the CNSS reaches the insured: the mobile and the language of their SMS (outreach invitations)."""
+
+    phone: MoroccanMobile
+    language: Literal["fr", "ar"] = "fr"
+
+
 class InsuredRecordUpdated(Contract):
-    """The whole career record of one insured, replacing the previous one. Keyed by registration number."""
+    """The whole career record of one insured, replacing the previous one, and their contact when the registry has
+    one. Keyed by registration number."""
 
     event_id: str = Field(default_factory=new_event_id, min_length=1, max_length=64)
     type: Literal["insured.record_updated"] = "insured.record_updated"
@@ -45,3 +53,4 @@ class InsuredRecordUpdated(Contract):
     producer: str = Field(min_length=1, max_length=64)
     registration_number: str = Field(pattern=r"^\d{9}$")
     record: CareerRecord
+    contact: InsuredContact | None = None

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated
 
-from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
+from pydantic import BeforeValidator, Field, PlainSerializer, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -113,6 +113,7 @@ def years_json(years: Decimal) -> int | float:
 IsoDate = Annotated[date, BeforeValidator(_parse_date)]
 OptionalIsoDate = Annotated[date | None, BeforeValidator(_parse_optional_date)]
 Money = Annotated[Decimal, BeforeValidator(_parse_money)]
+MoroccanMobile = Annotated[str, Field(pattern=r"^\+212[67]\d{8}$", description="Moroccan mobile, E.164")]
 Rate = Annotated[Decimal, BeforeValidator(_parse_rate)]
 YearKey = Annotated[int, BeforeValidator(_parse_year_key)]
 UndergroundYears = Annotated[

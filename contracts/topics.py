@@ -1,4 +1,5 @@
-"""Topic names. Every topic is keyed by claim id; `<topic>.dlq` holds its dead letters."""
+"""Topic names. Every topic is keyed by claim id, but the registry's and the invitations' by registration number;
+`<topic>.dlq` holds its dead letters."""
 
 from enum import StrEnum
 
@@ -16,6 +17,7 @@ class Topic(StrEnum):
     INSURED_RECORD_UPDATED = "registry.insured.v1"
     RECEIPT_ISSUED = "receipts.issued.v1"
     NOTIFICATION_STATUS = "notifications.status.v1"
+    INVITATIONS = "outreach.invitations.v1"
 
     @property
     def dead_letters(self) -> str:

@@ -17,6 +17,11 @@
 : "${KANNEL_USERNAME:=taawidaty}"; export KANNEL_USERNAME
 : "${KANNEL_PASSWORD:=taawidaty-local}"; export KANNEL_PASSWORD
 : "${FAKESMSC_LOG:=$TAAWIDATY_RUN/fakesmsc.log}"; export FAKESMSC_LOG
+: "${FAKESMSC_INPUT:=$TAAWIDATY_RUN/fakesmsc.in}"; export FAKESMSC_INPUT  # a line written here is an SMS people send
+# Where Kannel hands the SMS people send (a STOP reply): the notifications service of the local run (the tests' stack
+# listens on 28084: deploy/local/test.sh points Kannel there), with the token it checks.
+: "${KANNEL_INCOMING_SMS_URL:=http://127.0.0.1:18084/incoming-sms}"; export KANNEL_INCOMING_SMS_URL
+: "${KANNEL_INCOMING_SMS_TOKEN:=taawidaty-local-incoming-sms}"; export KANNEL_INCOMING_SMS_TOKEN
 
 # Keycloak (realm deploy/keycloak/taawidaty-realm.json): its address, management (health) port and first admin.
 : "${TAAWIDATY_KEYCLOAK_URL:=http://127.0.0.1:18180}"; export TAAWIDATY_KEYCLOAK_URL

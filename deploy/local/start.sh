@@ -201,20 +201,24 @@ password = $KANNEL_PASSWORD
 user-allow-ip = 127.0.0.1
 max-messages = 10
 
-# No MO traffic is expected (fakesmsc sends none); answer nothing if some arrives.
+# An SMS people send (a STOP reply to an invitation) goes to the notifications service; no reply is sent back.
 group = sms-service
 keyword = default
-text = "ignored"
+get-url = "$KANNEL_INCOMING_SMS_URL?token=$KANNEL_INCOMING_SMS_TOKEN&from=%p&text=%a"
 max-messages = 0
+catch-all = true
 EOF
   : >"$logs/bearerbox.log"; : >"$logs/smsbox.log"
   launch bearerbox "$logs/bearerbox.log" "$b" -v 1 "$dir/kannel.conf"
   wait_healthy bearerbox "$logs/bearerbox.log" kannel_status
   launch smsbox "$logs/smsbox.log" "$s" -v 1 "$dir/kannel.conf"
-  # Receive-only fake SMSC: "-m 0" sends no MO message (the one given is never used);
-  # every MT message bearerbox delivers is logged as a "Got message N: <...>" line.
+  # The fake SMSC logs every MT message bearerbox delivers as a "Got message N: <...>" line, and sends as MO each
+  # line written to the FIFO $FAKESMSC_INPUT ("+212612345678 2020 text STOP": what a phone would send); opened
+  # read-write, the FIFO never reaches end of file.
   mkdir -p "$(dirname "$FAKESMSC_LOG")"
-  launch fakesmsc "$FAKESMSC_LOG" "$f" -H 127.0.0.1 -r "$kannel_fake_port" -m 0 "0 0 text unused"
+  rm -f "$FAKESMSC_INPUT" && mkfifo "$FAKESMSC_INPUT"
+  setsid "$f" -H 127.0.0.1 -r "$kannel_fake_port" <>"$FAKESMSC_INPUT" >>"$FAKESMSC_LOG" 2>&1 &
+  echo $! >"$pids/fakesmsc.pid"
 }
 
 # Keycloak from the distribution install.sh unzipped and built (`kc.sh build`: H2 file database, health on the
@@ -288,6 +292,10 @@ mkdir -p "$logs" "$pids"
 (($#)) || set -- kafka ferretdb minio kannel keycloak clamd
 t0=$SECONDS
 for name in "$@"; do
+  if [[ $name == kannel ]] && is_running kannel && ! grep -qF "$KANNEL_INCOMING_SMS_URL?" "$TAAWIDATY_RUN/kannel/kannel.conf"; then
+    echo "kannel: restarting, to hand incoming SMS to $KANNEL_INCOMING_SMS_URL"
+    "$here/stop.sh" kannel >/dev/null
+  fi
   if is_running "$name"; then echo "$name: already running"; continue; fi
   if [[ $name == kannel ]]; then "$here/stop.sh" kannel >/dev/null; fi   # clear a half-running set
   "start_$name"

@@ -6,6 +6,8 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 # shellcheck source=deploy/local/env.sh
 . "$here/env.sh"
+# Kannel hands the SMS people send to the test stack's notifications service (tests/e2e/stack.py's ports).
+export KANNEL_INCOMING_SMS_URL="http://127.0.0.1:$((${TAAWIDATY_TEST_BASE_PORT:-28080} + 4))/incoming-sms"
 
 bash "$here/setup.sh"
 bash "$here/install.sh"

@@ -1,5 +1,6 @@
 """`python -m services.eligibility` runs the service; `... decide CASE.json` replays a case without servers;
-`... load-registry FILE.json` loads insured career facts into the registry."""
+`... load-registry FILE.json` loads insured career facts into the registry; `... campaign [--dry-run]` invites
+those owed a refund to file (campaign_cli.py)."""
 
 import sys
 
@@ -16,13 +17,17 @@ def main(argv: list[str]) -> int:
         from services.eligibility.load_registry import main as load_main
 
         return load_main(argv[1:], EligibilitySettings())
+    if command == "campaign":
+        from services.eligibility.campaign_cli import main as campaign_main
+
+        return campaign_main(argv[1:], EligibilitySettings())
     if command == "serve":
         from services.eligibility.app import create_app
         from services.runtime.http import run_service
 
         run_service("eligibility", create_app, EligibilitySettings())
         return 0
-    print(f"unknown command {command!r}: use serve, decide or load-registry", file=sys.stderr)
+    print(f"unknown command {command!r}: use serve, decide, load-registry or campaign", file=sys.stderr)
     return 2
 
 

@@ -9,11 +9,11 @@ from services.eligibility.api import eligibility_router
 from services.eligibility.config import EligibilitySettings
 from services.eligibility.handlers import register
 from services.eligibility.inspection import InspectionPolicy
-from services.eligibility.registry import InsuredRegistry
+from services.eligibility.registry import IdSet, InsuredRegistry
 from services.eligibility.repository import DecisionsRepository
 from services.eligibility.rules import load_revaluation_table
 from services.eligibility.use_cases import ApplyAgentAction, DecideClaim, UpdateRegistry
-from services.runtime.auth import IdentitySettings, LocalKey, TokenVerifier, caller_dependency
+from services.runtime.auth import caller_dependency
 from services.runtime.service import ServiceRuntime
 
 
@@ -34,14 +34,9 @@ def create_app(settings: EligibilitySettings) -> FastAPI:
         runtime.broker,
         DecideClaim(registry, repository, revaluation, inspection),
         ApplyAgentAction(repository),
-        UpdateRegistry(registry),
+        UpdateRegistry(registry, IdSet(runtime.database["filings"])),
         runtime.relay_for(decisions),
         settings.kafka_partition_workers,
     )
-    local = (
-        LocalKey(settings.jwt_verification_key, settings.jwt_issuer, settings.jwt_audience)
-        if settings.jwt_verification_key
-        else None
-    )
-    verifier = TokenVerifier(IdentitySettings(), local)
-    return runtime.http_app(eligibility_router(registry, revaluation, caller_dependency(verifier)))
+    current_caller = caller_dependency(settings.token_verifier())
+    return runtime.http_app(eligibility_router(registry, revaluation, current_caller))

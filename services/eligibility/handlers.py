@@ -6,7 +6,15 @@ from typing import Annotated
 from faststream.kafka import KafkaBroker
 from pydantic import Field, TypeAdapter
 
-from contracts import DocumentsVerified, InspectionCompleted, InsuredRecordUpdated, ReviewApproved, ReviewDecided, Topic
+from contracts import (
+    ClaimSubmitted,
+    DocumentsVerified,
+    InspectionCompleted,
+    InsuredRecordUpdated,
+    ReviewApproved,
+    ReviewDecided,
+    Topic,
+)
 from services.eligibility.use_cases import ApplyAgentAction, DecideClaim, UpdateRegistry
 from services.runtime.kafka import subscriber
 from services.runtime.outbox import OutboxRelay
@@ -38,4 +46,9 @@ def register(
 
     @subscriber(broker, Topic.INSURED_RECORD_UPDATED, group_id="eligibility-registry")
     async def on_insured_record_updated(updated: InsuredRecordUpdated) -> None:
-        await update_registry(updated.registration_number, updated.record)
+        await update_registry(updated.registration_number, updated.record, updated.contact)
+
+    @subscriber(broker, Topic.CLAIM_SUBMITTED, group_id="eligibility-filings")
+    async def on_claim_filed(submitted: ClaimSubmitted) -> None:
+        """Whoever files is no longer invited to (outreach campaigns)."""
+        await update_registry.filed(submitted.claim.registration_number, submitted.claim_id)

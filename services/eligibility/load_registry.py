@@ -16,8 +16,8 @@ async def load(path: Path, settings: EligibilitySettings) -> int:
     client, database = open_database(settings.mongodb_url, settings.database_prefix, "eligibility")
     try:
         registry = InsuredRegistry(database["insured"])
-        for number, record in records.items():
-            await registry.upsert(number, record)
+        for number, (record, contact) in records.items():
+            await registry.upsert(number, record, contact)
     finally:
         await client.close()
     return len(records)

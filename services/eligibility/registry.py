@@ -1,11 +1,25 @@
-"""The insured registry: the career facts the rules need, in this service's own collection."""
+"""The insured registry: the career facts the rules need and the insured's contact, in this service's own
+collection."""
 
 import json
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import BulkWriteError
 
-from contracts import CareerRecord
+from contracts import CareerRecord, InsuredContact
+
+DUPLICATE_KEY = 11000
+
+
+@dataclass(frozen=True)
+class RegistryEntry:
+    registration_number: str
+    record: CareerRecord
+    contact: InsuredContact | None
 
 
 class InsuredRegistry:
@@ -13,18 +27,66 @@ class InsuredRegistry:
         self.collection = collection
 
     async def find(self, registration_number: str) -> CareerRecord | None:
-        record = await self.collection.find_one({"_id": registration_number}, {"_id": 0})
+        record = await self.collection.find_one({"_id": registration_number}, {"_id": 0, "contact": 0})
         return None if record is None else CareerRecord.model_validate(record)
 
-    async def upsert(self, registration_number: str, record: CareerRecord) -> None:
-        await self.collection.replace_one(
-            {"_id": registration_number},
-            record.model_dump(mode="json"),
-            upsert=True,
-        )
+    async def upsert(
+        self, registration_number: str, record: CareerRecord, contact: InsuredContact | None = None
+    ) -> None:
+        document = record.model_dump(mode="json") | {"contact": contact and contact.model_dump(mode="json")}
+        await self.collection.replace_one({"_id": registration_number}, document, upsert=True)
+
+    async def batches(self, size: int) -> AsyncIterator[list[RegistryEntry]]:
+        """The whole registry, `size` entries at a time: what a campaign holds in memory does not grow with it."""
+        batch: list[RegistryEntry] = []
+        async for document in self.collection.find({}, batch_size=size):
+            contact = document.pop("contact", None)
+            number = document.pop("_id")
+            batch.append(
+                RegistryEntry(number, CareerRecord.model_validate(document), contact and InsuredContact(**contact))
+            )
+            if len(batch) == size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
 
 
-def read_fixture(path: Path) -> dict[str, CareerRecord]:
-    """`{registration number: career facts}` from a JSON file, each record checked strictly (no unknown field)."""
+class IdSet:
+    """A set of ids in a collection of its own, looked up by `_id` only: who filed a claim (registration numbers,
+    an insured's own or a deceased's for survivors), the invitations a campaign asked for."""
+
+    def __init__(self, collection: AsyncCollection) -> None:
+        self.collection = collection
+
+    async def add(self, ids: Iterable[str], **fields: object) -> None:
+        """Add the ids not in the set yet; the first addition's fields stay."""
+        documents = [{"_id": id_, "added_at": datetime.now(UTC), **fields} for id_ in ids]
+        if not documents:
+            return
+        try:
+            await self.collection.insert_many(documents, ordered=False)  # one there already: the others go in
+        except BulkWriteError as error:
+            if any(e["code"] != DUPLICATE_KEY for e in error.details["writeErrors"]) or error.details.get(
+                "writeConcernErrors"
+            ):
+                raise
+
+    async def among(self, ids: Iterable[str]) -> set[str]:
+        wanted = list(ids)
+        if not wanted:
+            return set()
+        return {document["_id"] async for document in self.collection.find({"_id": {"$in": wanted}}, {"_id": 1})}
+
+
+def read_fixture(path: Path) -> dict[str, tuple[CareerRecord, InsuredContact | None]]:
+    """`{registration number: (career facts, contact)}` from a JSON file of `{number: {career fields..., "contact":
+    {"phone", "language"} (optional)}}`, each record checked strictly (no unknown field)."""
     records = json.loads(path.read_text())
-    return {number: CareerRecord.model_validate(record, extra="forbid") for number, record in records.items()}
+    return {
+        number: (
+            CareerRecord.model_validate({k: v for k, v in record.items() if k != "contact"}, extra="forbid"),
+            InsuredContact.model_validate(record["contact"], extra="forbid") if record.get("contact") else None,
+        )
+        for number, record in records.items()
+    }

@@ -2,8 +2,13 @@
 (the rules, then the draw for inspection), apply an agent's action (an inspection outcome, a manual-review decision,
 its approval) once, and keep the insured registry. They depend on the ports below, not on the servers."""
 
+import asyncio
 import logging
-from dataclasses import dataclass
+import uuid
+from collections import Counter
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -16,12 +21,16 @@ from contracts import (
     DocumentsVerified,
     Event,
     InspectionCompleted,
+    InsuredContact,
+    InvitationDue,
     ReviewApproved,
     ReviewDecided,
     Topic,
 )
 from services.eligibility import domain
 from services.eligibility.inspection import InspectionPolicy, facts_from_case, select_for_inspection
+from services.eligibility.outreach import CampaignPolicy, invitation_event, invitation_for
+from services.eligibility.registry import RegistryEntry
 from services.eligibility.rules import ReasonCode, RevaluationTable, decide, undecidable
 from services.runtime.dead_letters import PermanentError
 
@@ -47,7 +56,9 @@ class Careers(Protocol):
 
     async def find(self, registration_number: str) -> CareerRecord | None: ...
 
-    async def upsert(self, registration_number: str, record: CareerRecord) -> None: ...
+    async def upsert(
+        self, registration_number: str, record: CareerRecord, contact: InsuredContact | None = None
+    ) -> None: ...
 
 
 class Decisions(Protocol):
@@ -193,11 +204,18 @@ class ApplyAgentAction:
 
 
 class UpdateRegistry:
-    def __init__(self, careers: Careers) -> None:
-        self.careers = careers
+    """Keep the registry: the career facts and contact the registry publishes, and who filed a claim."""
 
-    async def __call__(self, registration_number: str, record: CareerRecord) -> None:
-        await self.careers.upsert(registration_number, record)
+    def __init__(self, careers: Careers, filings: "IdSet") -> None:
+        self.careers, self.filings = careers, filings
+
+    async def __call__(
+        self, registration_number: str, record: CareerRecord, contact: InsuredContact | None = None
+    ) -> None:
+        await self.careers.upsert(registration_number, record, contact)
+
+    async def filed(self, registration_number: str, claim_id: str) -> None:
+        await self.filings.add([registration_number], first_claim_id=claim_id)
 
 
 def _accepted(decision: StoredDecision, correlation_id: str, agent_id: str) -> ClaimAccepted:
@@ -206,3 +224,81 @@ def _accepted(decision: StoredDecision, correlation_id: str, agent_id: str) -> C
 
 def _refused(decision: StoredDecision, correlation_id: str, reasons: tuple[str, ...], agent_id: str) -> ClaimRefused:
     return domain.refused_event(decision.claim_id, correlation_id, decision.claim, reasons, agent_id)
+
+
+class Registry(Protocol):
+    def batches(self, size: int) -> AsyncIterator[list[RegistryEntry]]: ...
+
+
+class IdSet(Protocol):
+    """Who filed a claim (registration numbers); the invitations a campaign asked for (invitation ids)."""
+
+    async def add(self, ids: Iterable[str], **fields: object) -> None: ...
+
+    async def among(self, ids: Iterable[str]) -> set[str]: ...
+
+
+@dataclass
+class CampaignReport:
+    """What one run found: invitations due by (milestone, period), and why others were not asked for."""
+
+    read: int = 0
+    due: Counter = field(default_factory=Counter)
+    filed: int = 0
+    asked_before: int = 0
+    no_contact: int = 0
+
+    @property
+    def invited(self) -> int:
+        return sum(self.due.values())
+
+
+class RunCampaign:
+    """Stream the registry, find who is owed a refund and has not asked (outreach.invitation_for), and publish each
+    invitation due once: asked-for invitations are remembered after publication, and the notifications service
+    sends each invitation id once, so a run stopped half way and run again loses and repeats nothing."""
+
+    def __init__(
+        self,
+        registry: Registry,
+        filings: IdSet,
+        asked: IdSet,
+        publish: Callable[[InvitationDue], Awaitable[None]],
+        policy: CampaignPolicy,
+        revaluation: RevaluationTable,
+        batch_size: int = 1000,
+    ) -> None:
+        self.registry, self.filings, self.asked, self.publish = registry, filings, asked, publish
+        self.policy, self.revaluation, self.batch_size = policy, revaluation, batch_size
+
+    async def __call__(self, today: date, dry_run: bool = False) -> CampaignReport:
+        report = CampaignReport()
+        correlation_id = f"campaign-{today.isoformat()}-{uuid.uuid4().hex[:8]}"
+        async for batch in self.registry.batches(self.batch_size):
+            report.read += len(batch)
+            found = {
+                entry.registration_number: (entry, invitation)
+                for entry in batch
+                if (
+                    invitation := invitation_for(
+                        entry.registration_number, entry.record, today, self.policy, self.revaluation
+                    )
+                )
+            }
+            filed = await self.filings.among(found)
+            asked = await self.asked.among(invitation.invitation_id for _, invitation in found.values())
+            due = []
+            for number, (entry, invitation) in found.items():
+                if number in filed:
+                    report.filed += 1
+                elif invitation.invitation_id in asked:
+                    report.asked_before += 1
+                elif entry.contact is None:
+                    report.no_contact += 1
+                else:
+                    report.due[invitation.milestone, invitation.period] += 1
+                    due.append(invitation_event(invitation, entry.contact, correlation_id))
+            if due and not dry_run:
+                await asyncio.gather(*(self.publish(event) for event in due))
+                await self.asked.add(event.invitation_id for event in due)
+        return report

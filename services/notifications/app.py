@@ -1,4 +1,5 @@
-"""The notifications service: acceptance, inspection and missing-documents SMS through the gateway."""
+"""The notifications service: acceptance, inspection, missing-documents and refusal SMS through the gateway, and the
+invitations to file of outreach campaigns."""
 
 from fastapi import FastAPI
 
@@ -6,8 +7,9 @@ from contracts import NotificationStatusChanged, Topic
 from services.notifications.adapters.gateway import KannelGateway
 from services.notifications.config import NotificationsSettings
 from services.notifications.handlers import register
-from services.notifications.repository import NotificationsRepository
+from services.notifications.repository import NotificationsRepository, OptOuts
 from services.notifications.use_cases import SmsSender
+from services.runtime.auth import caller_dependency
 from services.runtime.service import ServiceRuntime
 
 
@@ -23,9 +25,14 @@ def create_app(settings: NotificationsSettings) -> FastAPI:
         gateway,
         NotificationsRepository(notifications),
         runtime.relay_for(notifications),
+        OptOuts(runtime.database["opt_outs"]),
         settings.delivery_report_url,
+        settings.portal_url,
         settings.max_parts,
     )
     runtime.every(settings.unsent_sweep_interval_s, lambda: sender.resend_unsent(settings.unconfirmed_after_s))
     runtime.shutdown_steps.append(gateway.close)
-    return runtime.http_app(register(runtime.broker, sender, settings.kafka_partition_workers))
+    current_caller = caller_dependency(settings.token_verifier())
+    return runtime.http_app(
+        register(runtime.broker, sender, settings.incoming_sms_token, current_caller, settings.kafka_partition_workers)
+    )

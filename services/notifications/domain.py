@@ -1,8 +1,17 @@
-"""Which SMS an event calls for, and what a delivery report means."""
+"""Which SMS an event calls for, what a delivery report means, and what an incoming SMS asks."""
 
+import re
 from dataclasses import dataclass
+from typing import Literal
 
-from contracts import ClaimAccepted, ClaimRefused, DocumentsIncomplete, NotificationStatusChanged, ReceiptIssued
+from contracts import (
+    ClaimAccepted,
+    ClaimRefused,
+    DocumentsIncomplete,
+    InvitationDue,
+    NotificationStatusChanged,
+    ReceiptIssued,
+)
 from contracts.eligibility import ReasonExplanation
 from contracts.notifications import NotificationKind, NotificationStatus
 from services.notifications import messages
@@ -13,12 +22,19 @@ PRODUCER = "notifications"
 _REPORT_STATUS: dict[int, NotificationStatus] = {1: "delivered", 2: "failed", 4: "queued", 8: "sent", 16: "failed"}
 
 
+SmsKind = NotificationKind | Literal["invitation"]
+MOROCCAN_MOBILE = re.compile(r"^(?:\+212|00212|212|0)([67]\d{8})$")
+STOP_WORDS = frozenset({"stop", "arret", "arrêt", "توقف"})
+
+
 @dataclass(frozen=True)
 class Sms:
+    """An SMS to send once; one of a claim tells the claim's timeline how it went, an invitation has no claim."""
+
     notification_id: str
-    claim_id: str
+    claim_id: str | None
     correlation_id: str
-    kind: NotificationKind
+    kind: SmsKind
     to: str
     text: str
 
@@ -65,6 +81,36 @@ def sms_for(event: SmsEvent, max_parts: int) -> Sms | None:
         claim.phone,
         messages.fit_to_parts(text, max_parts),
     )
+
+
+def invitation_sms(event: InvitationDue, portal_url: str, max_parts: int) -> Sms:
+    """The invitation to file, keyed by the invitation (a milestone before a deadline), so it is sent once."""
+    text = messages.invitation(event.language, event.deadline, portal_url)
+    return Sms(
+        f"invitation:{event.invitation_id}",
+        None,
+        event.correlation_id,
+        "invitation",
+        event.phone,
+        messages.fit_to_parts(text, max_parts),
+    )
+
+
+def opt_out_keys(phone: str | None = None, registration_number: str | None = None) -> list[str]:
+    """How an opt-out is kept: by the phone it came from (a STOP reply), or by the insured (an agent's action)."""
+    return [
+        key for key in (phone and f"phone:{phone}", registration_number and f"insured:{registration_number}") if key
+    ]
+
+
+def mobile_from_gateway(sender: str) -> str | None:
+    """The E.164 Moroccan mobile of an incoming SMS's sender, however the network wrote it; None for another."""
+    match = MOROCCAN_MOBILE.match(sender.strip().replace(" ", ""))
+    return f"+212{match.group(1)}" if match else None
+
+
+def asks_to_stop(text: str) -> bool:
+    return text.strip().strip(".!").casefold() in STOP_WORDS
 
 
 def _main_reason(

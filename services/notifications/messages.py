@@ -1,5 +1,6 @@
 """The SMS texts in the claimant's language (French or Arabic), and how many parts they take on the air."""
 
+from datetime import date
 from decimal import Decimal
 from typing import Literal
 
@@ -84,6 +85,19 @@ def refusal(language: Language, reference: str, reason: str | None, explanation:
             f"للاستفسار: وكالة الضمان الاجتماعي مع وصل الإيداع أو 080 20 20 109."
         )
     return f"CNSS: demande {reference} refusée: {words}. Infos: agence CNSS avec votre accusé, ou 080 20 20 109."
+
+
+def invitation(language: Language, deadline: date, portal_url: str) -> str:
+    day = deadline.strftime("%d/%m/%Y")
+    if language == "ar":
+        return (
+            f"الضمان الاجتماعي: يحق لكم طلب استرجاع اشتراكاتكم الأجرية قبل {day}. "
+            f"قدموا طلبكم عبر {portal_url} . لإيقاف هذه الرسائل أرسلوا STOP."
+        )
+    return (
+        f"CNSS: vous pouvez demander le remboursement de vos cotisations salariales avant le {day}. "
+        f"Demande en ligne: {portal_url} . STOP pour ne plus recevoir ces messages."
+    )
 
 
 def needs_ucs2(text: str) -> bool:

@@ -98,13 +98,12 @@ class NotificationsRepository:
             record = await self.collection.find_one({"_id": notification_id}, {"outbox": 0})
             if record is None or record["status"] not in _EARLIER[status]:
                 return False
-            event = status_event(_sms(record), status, detail)
-            update = pending_update((Topic.NOTIFICATION_STATUS, event))
-            update["$set"] |= {
-                "status": status,
-                "updated_at": datetime.now(UTC),
-                f"history.{status}": event.occurred_at,
-            }
+            now = datetime.now(UTC)
+            update: dict[str, Any] = {"$set": {}}
+            if record["claim_id"] is not None:  # the claim's timeline hears of it (an invitation has no claim)
+                event = status_event(_sms(record), status, detail)
+                update, now = pending_update((Topic.NOTIFICATION_STATUS, event)), event.occurred_at
+            update["$set"] |= {"status": status, "updated_at": now, f"history.{status}": now}
             result = await self.collection.update_one({"_id": notification_id, "status": record["status"]}, update)
             if result.modified_count == 1:
                 if record["status"] in UNSETTLED:  # the gateway took it, or gave up for good
@@ -117,3 +116,20 @@ def _sms(record: dict[str, Any]) -> Sms:
     return Sms(
         record["_id"], record["claim_id"], record["correlation_id"], record["kind"], record["to"], record["text"]
     )
+
+
+class OptOuts:
+    """Who asked not to be invited any more (outreach), by `opt_out_keys`: a STOP reply, or an agent's action."""
+
+    def __init__(self, collection: AsyncCollection) -> None:
+        self.collection = collection
+
+    async def add(self, key: str, source: str, agent_id: str | None = None) -> None:
+        await self.collection.update_one(
+            {"_id": key},
+            {"$setOnInsert": {"source": source, "agent_id": agent_id, "at": datetime.now(UTC)}},
+            upsert=True,
+        )
+
+    async def any_of(self, keys: list[str]) -> bool:
+        return await self.collection.find_one({"_id": {"$in": keys}}, {"_id": 1}) is not None

@@ -1,5 +1,6 @@
 """The notifications service's use cases: send the SMS an event calls for, once (recorded before it goes out); send
-again those a crash left unsent; follow the delivery reports. The SMS record is also the outbox of its status events,
+again those a crash left unsent; follow the delivery reports; invite to file those a campaign names, unless they
+opted out. The SMS record is also the outbox of its status events,
 which each use case publishes once its change is recorded (the sweep of unsent SMS has no handler to do it). They
 depend on the ports below and the gateway's (`adapters.gateway.SmsGateway`), not on the servers."""
 
@@ -8,9 +9,10 @@ from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+from contracts import InvitationDue
 from contracts.notifications import NotificationStatus
 from services.notifications.adapters.gateway import PermanentGatewayError, SmsGateway, TransientGatewayError
-from services.notifications.domain import Sms, SmsEvent, sms_for
+from services.notifications.domain import Sms, SmsEvent, invitation_sms, opt_out_keys, sms_for
 from services.runtime.faults import crash_if_asked
 from services.runtime.metrics import SMS
 from services.runtime.once import PendingEvents
@@ -34,17 +36,27 @@ class SmsRecords(Protocol):
         """Move to `status` if that is forward, queuing the status event; False if unknown or not forward."""
 
 
+class OptOuts(Protocol):
+    """Who asked not to be invited any more, by `domain.opt_out_keys`."""
+
+    async def add(self, key: str, source: str, agent_id: str | None = None) -> None: ...
+
+    async def any_of(self, keys: list[str]) -> bool: ...
+
+
 class SmsSender:
     def __init__(
         self,
         gateway: SmsGateway,
         records: SmsRecords,
         relay: PendingEvents,
+        opt_outs: OptOuts,
         delivery_report_url: str,
+        portal_url: str,
         max_parts: int,
     ) -> None:
-        self.gateway, self.records, self.relay = gateway, records, relay
-        self.delivery_report_url, self.max_parts = delivery_report_url, max_parts
+        self.gateway, self.records, self.relay, self.opt_outs = gateway, records, relay, opt_outs
+        self.delivery_report_url, self.portal_url, self.max_parts = delivery_report_url, portal_url, max_parts
 
     async def send_for(self, event: SmsEvent) -> None:
         """Send the SMS this event calls for, if any, unless it was already sent or is being sent; a transient
@@ -54,6 +66,19 @@ class SmsSender:
                 crash_if_asked("BEFORE_SMS")  # between the record and the gateway
                 await self._send(sms)
             await self.relay.publish_pending(sms.notification_id)
+
+    async def invite(self, invitation: InvitationDue) -> None:
+        """Send an invitation once, unless its addressee opted out (a STOP reply, an agent's action)."""
+        if await self.opt_outs.any_of(opt_out_keys(invitation.phone, invitation.registration_number)):
+            SMS.labels("invitation", "opted_out").inc()
+            return
+        sms = invitation_sms(invitation, self.portal_url, self.max_parts)
+        if await self.records.claim_for_sending(sms):
+            await self._send(sms)
+
+    async def stop_invitations(self, key: str, source: str, agent_id: str | None = None) -> None:
+        await self.opt_outs.add(key, source, agent_id)
+        log.info("invitations stopped", extra={"source": source, "agent_id": agent_id})
 
     async def resend_unsent(self, unconfirmed_after_s: float) -> None:
         """SMS the gateway never took: those left in "retry", and those a crash left in "sending" (no answer and

@@ -57,6 +57,23 @@ class LocalKey:
     algorithm: str = "HS256"
 
 
+class LocalTokenSettings(BaseSettings):
+    """A service's optional local key for the tokens the tests and the local run sign themselves (the claims
+    service's `issue_token`), in the service's own prefix (`ELIGIBILITY_JWT_VERIFICATION_KEY`...); unset, only the
+    identity provider's RS256 tokens (OIDC_*) are accepted. Never set in production."""
+
+    jwt_verification_key: str | None = None
+    jwt_issuer: str = "https://idp.macnss.ma"
+    jwt_audience: str = "taawidaty"
+
+    def token_verifier(self) -> "TokenVerifier":
+        key = self.jwt_verification_key
+        return TokenVerifier(IdentitySettings(), LocalKey(key, self.jwt_issuer, self.jwt_audience) if key else None)
+
+    def local_key_secrets(self, prefix: str) -> dict[str, str | None]:
+        return {f"{prefix}JWT_VERIFICATION_KEY": self.jwt_verification_key} if self.jwt_verification_key else {}
+
+
 class TokenVerifier:
     def __init__(self, identity: IdentitySettings, local: LocalKey | None = None) -> None:
         self.identity, self.local = identity, local

@@ -13,6 +13,7 @@ PUBLISHED_VALUES = frozenset(
         "local-inspection-draw-secret",
         "local-receipt-verification-key",
         "taawidaty-local",
+        "taawidaty-local-incoming-sms",
         "taawidaty-portal-local-secret",
         "taawidaty-local-admin",
     }

@@ -1,22 +1,44 @@
 """In-memory stand-ins for the eligibility service's ports (services/eligibility/use_cases.py). The shared suite
 tests/integration/test_eligibility_ports.py runs the same checks on them and on the MongoDB repositories."""
 
+from collections.abc import AsyncIterator, Iterable
 from decimal import Decimal
 from typing import Any
 
-from contracts import CareerRecord, ClaimAccepted, ClaimDecided, Event, Topic
+from contracts import CareerRecord, ClaimAccepted, ClaimDecided, Event, InsuredContact, Topic
+from services.eligibility.registry import RegistryEntry
 from services.eligibility.use_cases import StoredDecision
 
 
 class InMemoryCareers:
     def __init__(self) -> None:
         self.records: dict[str, CareerRecord] = {}
+        self.contacts: dict[str, InsuredContact | None] = {}
 
     async def find(self, registration_number: str) -> CareerRecord | None:
         return self.records.get(registration_number)
 
-    async def upsert(self, registration_number: str, record: CareerRecord) -> None:
-        self.records[registration_number] = record
+    async def upsert(
+        self, registration_number: str, record: CareerRecord, contact: InsuredContact | None = None
+    ) -> None:
+        self.records[registration_number], self.contacts[registration_number] = record, contact
+
+    async def batches(self, size: int) -> AsyncIterator[list[RegistryEntry]]:
+        entries = [RegistryEntry(n, r, self.contacts.get(n)) for n, r in self.records.items()]
+        for start in range(0, len(entries), size):
+            yield entries[start : start + size]
+
+
+class InMemoryIdSet:
+    def __init__(self) -> None:
+        self.ids: dict[str, dict[str, object]] = {}
+
+    async def add(self, ids: Iterable[str], **fields: object) -> None:
+        for id_ in ids:
+            self.ids.setdefault(id_, fields)
+
+    async def among(self, ids: Iterable[str]) -> set[str]:
+        return {id_ for id_ in ids if id_ in self.ids}
 
 
 class InMemoryDecisions:

@@ -2,6 +2,8 @@
 # Start Kannel from kannel.conf (next to this script) with values from the environment:
 #   KANNEL_USERNAME, KANNEL_PASSWORD  the sendsms user the notifications service authenticates as (required)
 #   KANNEL_ADMIN_PASSWORD             bearerbox's admin/status password (default: a random one)
+#   KANNEL_INCOMING_SMS_URL, KANNEL_INCOMING_SMS_TOKEN  where the SMS people send (a STOP reply) go, with the token
+#                                     the notifications service checks (required)
 # Runs bearerbox, smsbox and, while kannel.conf has a fake SMSC, fakesmsc (receive-only: its "Got message"
 # lines are the SMS); when one of them exits, stops the others and exits too.
 # `entrypoint.sh health`: succeeds when smsbox is connected and an SMSC is online (the image's HEALTHCHECK).
@@ -34,7 +36,7 @@ healthy() {
 write_config() {
   local name value text
   text=$(<"$here/kannel.conf")
-  for name in KANNEL_USERNAME KANNEL_PASSWORD KANNEL_ADMIN_PASSWORD; do
+  for name in KANNEL_USERNAME KANNEL_PASSWORD KANNEL_ADMIN_PASSWORD KANNEL_INCOMING_SMS_URL KANNEL_INCOMING_SMS_TOKEN; do
     value=${!name}
     if [[ -z $value || $value == *[[:space:][:cntrl:]\"\\]* ]]; then
       echo "entrypoint: $name must be set, without spaces, quotes or backslashes" >&2
@@ -58,6 +60,7 @@ if [[ ${1:-} == health ]]; then
 fi
 
 KANNEL_USERNAME=${KANNEL_USERNAME:-} KANNEL_PASSWORD=${KANNEL_PASSWORD:-}
+KANNEL_INCOMING_SMS_URL=${KANNEL_INCOMING_SMS_URL:-} KANNEL_INCOMING_SMS_TOKEN=${KANNEL_INCOMING_SMS_TOKEN:-}
 KANNEL_ADMIN_PASSWORD=${KANNEL_ADMIN_PASSWORD:-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')}
 write_config
 trap 'stop; exit 143' TERM INT

@@ -32,10 +32,14 @@ def settings_class(service: str) -> type[BaseSettings]:
 
 
 def variables_read(service: str) -> set[str]:
-    """The environment variables the service reads: those of its settings class and, when its app verifies the
-    identity provider's tokens, those of services/runtime/auth.py's IdentitySettings."""
-    names = variables_of(settings_class(service))
-    if "IdentitySettings" in (ROOT / "services" / service / "app.py").read_text():
+    """The environment variables the service reads: those of its settings class and, when it verifies the identity
+    provider's tokens (its app or its settings' `token_verifier`), those of services/runtime/auth.py's
+    IdentitySettings."""
+    settings = settings_class(service)
+    names = variables_of(settings)
+    if "IdentitySettings" in (ROOT / "services" / service / "app.py").read_text() or hasattr(
+        settings, "token_verifier"
+    ):
         names |= variables_of(importlib.import_module("services.runtime.auth").IdentitySettings)
     return names
 

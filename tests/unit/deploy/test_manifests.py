@@ -29,7 +29,13 @@ from tests.unit.deploy.facts import (
 
 CONSUMER_ONLY = ("documents", "eligibility", "receipts", "notifications")
 # Variables of the Kannel image's entrypoint (deploy/docker/kannel/entrypoint.sh), not of the Python code.
-KANNEL_IMAGE_VARIABLES = {"KANNEL_USERNAME", "KANNEL_PASSWORD", "KANNEL_ADMIN_PASSWORD"}
+KANNEL_IMAGE_VARIABLES = {
+    "KANNEL_USERNAME",
+    "KANNEL_PASSWORD",
+    "KANNEL_ADMIN_PASSWORD",
+    "KANNEL_INCOMING_SMS_URL",
+    "KANNEL_INCOMING_SMS_TOKEN",
+}
 # Read by the Kafka image's scripts (the topic Job): where kafka-run-class.sh writes its logs.
 KAFKA_TOOL_VARIABLES = {"LOG_DIR"}
 ALL_TOPICS = {topic.value for topic in Topic}

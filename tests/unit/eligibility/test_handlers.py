@@ -22,7 +22,7 @@ from services.eligibility.handlers import register
 from services.eligibility.inspection import InspectionPolicy
 from services.eligibility.rules import load_revaluation_table
 from services.eligibility.use_cases import ApplyAgentAction, DecideClaim, UpdateRegistry
-from tests.fakes.eligibility import InMemoryCareers, InMemoryDecisions, PublishedEvents
+from tests.fakes.eligibility import InMemoryCareers, InMemoryDecisions, InMemoryIdSet, PublishedEvents
 from tests.samples import sample_claim
 
 HERE = Path(__file__).resolve().parents[3] / "services" / "eligibility"
@@ -47,7 +47,7 @@ def verified(claim_id: str = "c1", **fields) -> DocumentsVerified:
 
 class Service:
     def __init__(self) -> None:
-        self.careers, self.decisions = InMemoryCareers(), InMemoryDecisions()
+        self.careers, self.decisions, self.filings = InMemoryCareers(), InMemoryDecisions(), InMemoryIdSet()
         self.published = PublishedEvents(self.decisions)
         self.broker = KafkaBroker()
         rules = json.loads((HERE / "inspection_rules.json").read_text())
@@ -57,7 +57,7 @@ class Service:
             self.broker,
             DecideClaim(self.careers, self.decisions, revaluation, policy),
             ApplyAgentAction(self.decisions),
-            UpdateRegistry(self.careers),
+            UpdateRegistry(self.careers, self.filings),
             self.published,
         )
 

@@ -64,8 +64,20 @@ class MemorySmsRecords:
         if record is None or record.status not in _EARLIER[status]:
             return False
         record.status, record.updated_at = status, datetime.now(UTC)
-        self.outbox.add(notification_id, (Topic.NOTIFICATION_STATUS, status_event(record.sms, status, detail)))
+        if record.sms.claim_id is not None:
+            self.outbox.add(notification_id, (Topic.NOTIFICATION_STATUS, status_event(record.sms, status, detail)))
         return True
+
+
+class MemoryOptOuts:
+    def __init__(self) -> None:
+        self.keys: dict[str, tuple[str, str | None]] = {}
+
+    async def add(self, key: str, source: str, agent_id: str | None = None) -> None:
+        self.keys.setdefault(key, (source, agent_id))
+
+    async def any_of(self, keys: list[str]) -> bool:
+        return any(key in self.keys for key in keys)
 
 
 class FakeGateway:

@@ -14,14 +14,16 @@ from contracts import (
     ClaimRefused,
     DocumentsIncomplete,
     Event,
+    InvitationDue,
     Topic,
 )
 from services.notifications.adapters.gateway import PermanentGatewayError, TransientGatewayError
 from services.notifications.domain import sms_for
 from services.notifications.handlers import register
 from services.notifications.use_cases import SmsSender
+from services.runtime.auth import Caller
 from services.runtime.kafka import headers_for, serialize
-from tests.unit.notifications.fakes import FakeGateway, MemorySmsRecords
+from tests.unit.notifications.fakes import FakeGateway, MemoryOptOuts, MemorySmsRecords
 from tests.unit.notifications.test_choice_of_sms import CLAIM, ENVELOPE, issued
 from tests.unit.runtime.fakes import MemoryOutbox
 
@@ -29,26 +31,37 @@ REPORTS = "http://notifications.test/delivery-reports"
 FR = {**ENVELOPE, "claim": CLAIM.model_copy(update={"language": "fr"})}
 
 
+PORTAL = "https://taawidaty.cnss.ma"
+GATEWAY_TOKEN = "t" * 40
+AGENT, INSURED = Caller("900000001", is_agent=True), Caller("123456789", is_agent=False)
+
+
 class Service:
     def __init__(self) -> None:
-        self.gateway, self.outbox = FakeGateway(), MemoryOutbox()
+        self.gateway, self.outbox, self.opt_outs = FakeGateway(), MemoryOutbox(), MemoryOptOuts()
         self.records = MemorySmsRecords(self.outbox)
-        self.sender = SmsSender(self.gateway, self.records, self.outbox, REPORTS, max_parts=4)
+        self.sender = SmsSender(self.gateway, self.records, self.outbox, self.opt_outs, REPORTS, PORTAL, max_parts=4)
         self.broker = KafkaBroker()
         self.app = FastAPI()
-        self.app.include_router(register(self.broker, self.sender))
+        self.caller = AGENT
+        self.app.include_router(register(self.broker, self.sender, GATEWAY_TOKEN, lambda: self.caller))
 
-    async def deliver(self, topic: str, *events: Event) -> None:
+    async def deliver(self, topic: str, *events: Event | InvitationDue) -> None:
         async with TestKafkaBroker(self.broker) as test_broker:
             for event in events:
-                await test_broker.publish(
-                    serialize(event), topic, key=event.claim_id.encode(), headers=headers_for(event)
-                )
+                key = getattr(event, "claim_id", None) or event.registration_number
+                await test_broker.publish(serialize(event), topic, key=key.encode(), headers=headers_for(event))
 
-    async def report(self, notification_id: str, report_type: int) -> httpx.Response:
+    async def call(self, method: str, path: str, **options) -> httpx.Response:
         transport = httpx.ASGITransport(app=self.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://notifications.test") as client:
-            return await client.get("/delivery-reports", params={"id": notification_id, "type": report_type})
+            return await client.request(method, path, **options)
+
+    async def report(self, notification_id: str, report_type: int) -> httpx.Response:
+        return await self.call("GET", "/delivery-reports", params={"id": notification_id, "type": report_type})
+
+    async def incoming(self, sender: str, text: str, token: str = GATEWAY_TOKEN) -> httpx.Response:
+        return await self.call("GET", "/incoming-sms", params={"from": sender, "text": text, "token": token})
 
     def statuses(self) -> list[tuple[str, str]]:
         return [(sent["notification_id"], sent["status"]) for _, sent in self.outbox.published]
@@ -130,3 +143,62 @@ async def test_an_sms_a_crash_left_unsent_is_sent_again_once_by_the_sweep():
     await service.sender.resend_unsent(unconfirmed_after_s=-60)
     assert len(service.gateway.sent) == 1
     assert service.statuses() == [(f"{event.event_id}:acceptance", "queued")]
+
+
+def invitation(milestone: str = "12m", phone: str = "+212612345678", language: str = "fr") -> InvitationDue:
+    return InvitationDue(
+        correlation_id="campaign",
+        producer="eligibility",
+        invitation_id=f"123456789:2029-03-31:{milestone}",
+        registration_number="123456789",
+        phone=phone,
+        language=language,
+        period="P3",
+        deadline="2029-03-31",
+        milestone=milestone,
+    )
+
+
+async def test_an_invitation_goes_out_once_in_its_language_with_the_portal_and_publishes_no_claim_status():
+    service = Service()
+    await service.deliver(Topic.INVITATIONS, invitation(), invitation(), invitation(language="ar", milestone="6m"))
+    [(to, french, report_url), (_, arabic, _)] = service.gateway.sent
+    assert to == "+212612345678" and report_url.startswith(f"{REPORTS}?id=invitation:123456789:2029-03-31:12m&")
+    assert "31/03/2029" in french and PORTAL in french and "STOP" in french and "remboursement" in french
+    assert "31/03/2029" in arabic and PORTAL in arabic and "استرجاع" in arabic
+    assert (await service.report("invitation:123456789:2029-03-31:12m", 1)).status_code == 200
+    assert service.records.records["invitation:123456789:2029-03-31:12m"].status == "delivered"
+    assert service.outbox.published == []  # an invitation belongs to no claim's timeline
+
+
+@pytest.mark.parametrize("sender", ["+212612345678", "212612345678", "0612345678", "00212612345678"])
+async def test_a_stop_reply_from_the_gateway_stops_the_invitations_to_that_phone(sender):
+    service = Service()
+    answer = await service.incoming(sender, " Stop ")
+    assert (answer.status_code, answer.content) == (200, b"")  # Kannel replies nothing
+    await service.deliver(Topic.INVITATIONS, invitation())
+    assert service.gateway.sent == [] and service.opt_outs.keys == {"phone:+212612345678": ("sms", None)}
+
+
+async def test_other_incoming_sms_and_a_wrong_token_change_nothing():
+    service = Service()
+    assert (await service.incoming("+212612345678", "bonjour")).status_code == 200
+    refused = await service.incoming("+212612345678", "STOP", token="forged")
+    assert (refused.status_code, refused.json()["code"]) == (403, "forbidden")
+    assert (await service.incoming("+33612345678", "STOP")).status_code == 200  # not a Moroccan mobile
+    await service.deliver(Topic.INVITATIONS, invitation())
+    assert len(service.gateway.sent) == 1 and service.opt_outs.keys == {}
+
+
+async def test_an_agent_opts_an_insured_out_and_nobody_else_may():
+    service = Service()
+    service.caller = INSURED
+    refused = await service.call("POST", "/opt-outs", json={"registration_number": "123456789"})
+    assert (refused.status_code, refused.json()["code"]) == (403, "agents_only")
+    service.caller = AGENT
+    assert (await service.call("POST", "/opt-outs", json={})).json()["code"] == "nobody_named"
+    assert (await service.call("POST", "/opt-outs", json={"phone": "0612"})).status_code == 422
+    done = await service.call("POST", "/opt-outs", json={"registration_number": "123456789"})
+    assert (done.status_code, done.json()) == (201, {"status": "opted_out"})
+    await service.deliver(Topic.INVITATIONS, invitation(phone="+212712345678"))
+    assert service.gateway.sent == [] and service.opt_outs.keys == {"insured:123456789": ("agent", "900000001")}

@@ -17,6 +17,7 @@ SECRET_VARIABLES = {
     "ELIGIBILITY_INSPECTION_SECRET",
     "RECEIPTS_VERIFICATION_KEY",
     "KANNEL_PASSWORD",
+    "KANNEL_INCOMING_SMS_TOKEN",
     "PORTAL_OIDC_CLIENT_SECRET",
 }
 
@@ -56,7 +57,9 @@ def test_every_value_the_repository_writes_for_a_secret_is_refused(monkeypatch):
 def create_app_of(service: str):
     config = importlib.import_module(f"services.{service}.config")
     settings_class = next(
-        value for name, value in vars(config).items() if name.endswith("Settings") and name != "InfraSettings"
+        value
+        for name, value in vars(config).items()
+        if name.endswith("Settings") and value.__module__ == config.__name__
     )
     return importlib.import_module(f"services.{service}.app").create_app, settings_class
 
