@@ -33,6 +33,7 @@ from services.eligibility.outreach import CampaignPolicy, invitation_event, invi
 from services.eligibility.registry import RegistryEntry
 from services.eligibility.rules import ReasonCode, RevaluationTable, decide, undecidable
 from services.runtime.dead_letters import PermanentError
+from services.runtime.faults import crash_if_asked
 
 log = logging.getLogger(__name__)
 
@@ -300,5 +301,6 @@ class RunCampaign:
                     due.append(invitation_event(invitation, entry.contact, correlation_id))
             if due and not dry_run:
                 await asyncio.gather(*(self.publish(event) for event in due))
+                crash_if_asked("CAMPAIGN_BEFORE_REMEMBER")  # published, not remembered: the next run asks again
                 await self.asked.add(event.invitation_id for event in due)
         return report

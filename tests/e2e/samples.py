@@ -3,6 +3,7 @@
 import io
 import os
 import re
+import time
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +53,15 @@ def smsc_messages() -> list[SmscMessage]:
     log = Path(os.environ.get("FAKESMSC_LOG", "/tmp/taawidaty-run/fakesmsc.log"))
     lines = log.read_text(errors="replace").splitlines() if log.exists() else []
     return [_parse(match.groups()) for line in lines if (match := _LINE.search(line))]
+
+
+def sms_from_phone(sender: str, text: str) -> None:
+    """An SMS a phone sends to the CNSS's short number, through the fake SMSC (deploy/local/start.sh's FIFO). Each
+    line goes in a write of its own: fakesmsc takes one line per read, leaving the rest of a read for the next."""
+    fifo = Path(os.environ.get("FAKESMSC_INPUT", "/tmp/taawidaty-run/fakesmsc.in"))
+    with fifo.open("w") as phones:
+        phones.write(f"{sender} 2020 text {text}\n")
+    time.sleep(0.3)
 
 
 def _parse(fields: tuple[str, ...]) -> SmscMessage:

@@ -113,12 +113,13 @@ def stack_environment(servers: dict[str, str], run_id: str) -> dict[str, str]:
     env = {**os.environ, **servers, "TAAWIDATY_DATABASE_PREFIX": run_id, "PYTHONUNBUFFERED": "1"}
     env["NOTIFICATIONS_DELIVERY_REPORT_URL"] = f"http://127.0.0.1:{port_of('notifications')}/delivery-reports"
     env["CLAIMS_DOCUMENTS_URL"] = f"http://127.0.0.1:{port_of('documents')}"
-    local = ClaimsSettings()  # eligibility also takes the tests' own tokens (issue_token), signed with this key
-    env |= {
-        "ELIGIBILITY_JWT_VERIFICATION_KEY": local.jwt_verification_key,
-        "ELIGIBILITY_JWT_ISSUER": local.jwt_issuer,
-        "ELIGIBILITY_JWT_AUDIENCE": local.jwt_audience,
-    }
+    local = ClaimsSettings()  # eligibility and notifications take the tests' own tokens too (issue_token)
+    for service in ("ELIGIBILITY", "NOTIFICATIONS"):
+        env |= {
+            f"{service}_JWT_VERIFICATION_KEY": local.jwt_verification_key,
+            f"{service}_JWT_ISSUER": local.jwt_issuer,
+            f"{service}_JWT_AUDIENCE": local.jwt_audience,
+        }
     # An SMS a kill left unsent goes out again within a test's patience (a minute without progress), after Kannel's
     # delivery-report retries (about 60 s when the service is down, a few seconds across a restart).
     env.setdefault("NOTIFICATIONS_UNCONFIRMED_AFTER_S", "40")

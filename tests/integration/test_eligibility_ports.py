@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 from pymongo import AsyncMongoClient
 
-from contracts import CareerRecord, ClaimDecided, DecisionSummary, InspectionSelection, Topic
-from services.eligibility.registry import InsuredRegistry
+from contracts import CareerRecord, ClaimDecided, DecisionSummary, InspectionSelection, InsuredContact, Topic
+from services.eligibility.registry import IdSet, InsuredRegistry
 from services.eligibility.repository import DecisionsRepository
-from tests.fakes.eligibility import InMemoryCareers, InMemoryDecisions
+from tests.fakes.eligibility import InMemoryCareers, InMemoryDecisions, InMemoryIdSet
 from tests.samples import sample_claim
 
 pytestmark = pytest.mark.integration
@@ -38,6 +38,17 @@ def careers(database):
     return InMemoryCareers() if database is None else InsuredRegistry(database["insured"])
 
 
+@pytest.fixture
+def fresh_careers(database):
+    """A registry of its own (a campaign reads all of it)."""
+    return InMemoryCareers() if database is None else InsuredRegistry(database[f"insured_{uuid.uuid4().hex[:8]}"])
+
+
+@pytest.fixture
+def id_set(database):
+    return InMemoryIdSet() if database is None else IdSet(database[f"ids_{uuid.uuid4().hex[:8]}"])
+
+
 def decided(outcome: str, selected: bool = False, claim_id: str | None = None) -> ClaimDecided:
     return ClaimDecided(
         claim_id=claim_id or str(uuid.uuid4()),
@@ -58,6 +69,28 @@ async def test_a_career_is_found_as_it_was_written_and_replaced_whole(careers):
     await careers.upsert(NUMBER, CareerRecord(birth_date="1960-01-01", contribution_days=20))
     found = await careers.find(NUMBER)
     assert (found.contribution_days, found.underground_mining_years) == (20, 0)
+
+
+async def test_the_registry_is_read_whole_in_batches_with_each_insured_contact(fresh_careers):
+    contact = InsuredContact(phone="+212612345678", language="ar")
+    for index in range(7):
+        record = CareerRecord(birth_date="1960-01-01", contribution_days=index)
+        await fresh_careers.upsert(f"{index:09d}", record, contact if index % 2 else None)
+    await fresh_careers.upsert("000000003", CareerRecord(birth_date="1960-01-01", contribution_days=33))  # no contact
+    batches = [batch async for batch in fresh_careers.batches(3)]
+    assert [len(batch) for batch in batches] == [3, 3, 1]
+    entries = {entry.registration_number: entry for batch in batches for entry in batch}
+    assert {n for n, e in entries.items() if e.contact == contact} == {"000000001", "000000005"}
+    assert entries["000000003"].record.contribution_days == 33 and entries["000000003"].contact is None
+    assert (await fresh_careers.find("000000001")).contribution_days == 1  # the contact is not part of the career
+
+
+async def test_an_id_set_keeps_the_first_addition_and_answers_which_ids_it_holds(id_set):
+    assert await id_set.among([]) == set() and await id_set.among(["a"]) == set()
+    await id_set.add(["a", "b"], first_claim_id="c1")
+    await id_set.add(["b", "c"], first_claim_id="c2")  # b was there: c goes in all the same
+    await id_set.add([])
+    assert await id_set.among(["a", "b", "c", "d"]) == {"a", "b", "c"}
 
 
 async def test_a_decision_is_recorded_once_per_source_event(decisions):

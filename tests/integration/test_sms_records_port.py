@@ -7,9 +7,9 @@ import pytest
 
 from contracts import Topic
 from services.notifications.domain import Sms
-from services.notifications.repository import NotificationsRepository
-from tests.integration.port_suites import FAKE_AND_SERVER, port_and_outbox
-from tests.unit.notifications.fakes import MemorySmsRecords
+from services.notifications.repository import NotificationsRepository, OptOuts
+from tests.integration.port_suites import FAKE_AND_SERVER, port_and_outbox, server_collection
+from tests.unit.notifications.fakes import MemoryOptOuts, MemorySmsRecords
 
 
 def sms() -> Sms:
@@ -80,3 +80,30 @@ async def test_only_sms_the_gateway_never_took_are_reclaimed_and_one_left_sendin
     assert await records.reclaim_unsent(later()) == []
     await records.mark_retry(left_sending.notification_id, "gateway unreachable")
     assert await records.reclaim_unsent(later()) == [left_sending]
+
+
+async def test_an_invitation_moves_forward_without_queuing_any_claim_status(port):
+    records, outbox = port
+    invitation = Sms(f"invitation:{uuid.uuid4()}", None, "k", "invitation", "+212661000000", "CNSS: ...")
+    assert await records.claim_for_sending(invitation)
+    assert await records.advance(invitation.notification_id, "queued")
+    assert await records.advance(invitation.notification_id, "delivered")
+    await outbox.publish_pending(invitation.notification_id)
+    assert outbox.published == []
+
+
+@pytest.fixture(params=FAKE_AND_SERVER)
+async def opt_outs(request, run_id):
+    if request.param == "fake":
+        yield MemoryOptOuts()
+        return
+    async with server_collection(request, run_id, "opt_outs") as collection:
+        yield OptOuts(collection)
+
+
+async def test_an_opt_out_is_found_by_any_of_its_keys_and_the_first_one_stays(opt_outs):
+    assert not await opt_outs.any_of(["phone:+212661000000", "insured:123456789"])
+    await opt_outs.add("insured:123456789", "agent", "900000001")
+    await opt_outs.add("insured:123456789", "sms")
+    assert await opt_outs.any_of(["phone:+212661000000", "insured:123456789"])
+    assert not await opt_outs.any_of(["phone:+212661000000"])
