@@ -7,7 +7,7 @@ or 2 on bad arguments."""
 
 import argparse
 import asyncio
-import json
+import resource
 import time
 from datetime import date
 
@@ -17,9 +17,9 @@ from contracts import InvitationDue, Topic
 from services.eligibility.config import EligibilitySettings
 from services.eligibility.outreach import CampaignPolicy
 from services.eligibility.registry import IdSet, InsuredRegistry
-from services.eligibility.rules import load_revaluation_table
 from services.eligibility.use_cases import CampaignReport, RunCampaign
 from services.runtime.kafka import ensure_topics, headers_for, serialize
+from services.runtime.logs import configure_logging
 from services.runtime.mongo import open_database
 from services.runtime.publishing import publish
 
@@ -52,7 +52,6 @@ async def run(settings: EligibilitySettings, today: date, dry_run: bool) -> Camp
                 milestones_months=settings.campaign_milestones_months,
                 lookahead_months=settings.campaign_lookahead_months,
             ),
-            load_revaluation_table(json.loads(settings.revaluation_rates_file.read_text())),
             settings.campaign_batch_size,
         )
         return await campaign(today, dry_run)
@@ -69,6 +68,7 @@ def main(argv: list[str], settings: EligibilitySettings) -> int:
         arguments = parser.parse_args(argv)
     except SystemExit as exit_:
         return 0 if exit_.code == 0 else 2
+    configure_logging("eligibility")  # personal data masked, as the service's
     started = time.monotonic()
     report = asyncio.run(run(settings, arguments.today, arguments.dry_run))
     for (milestone, period), count in sorted(report.due.items()):
@@ -77,6 +77,7 @@ def main(argv: list[str], settings: EligibilitySettings) -> int:
     print(
         f"{verb} {report.invited} of {report.read} insured read in {time.monotonic() - started:.1f}s; not invited: "
         f"{report.filed} filed a claim, {report.asked_before} invited at this milestone before, "
-        f"{report.no_contact} without a phone in the registry",
+        f"{report.no_contact} without a phone in the registry, {report.unreadable} unreadable records; peak memory "
+        f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB",
     )
     return 0

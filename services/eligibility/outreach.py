@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from contracts import CareerRecord, InsuredContact, InvitationDue
 from services.eligibility.domain import PRODUCER, case_from
-from services.eligibility.rules import Outcome, RevaluationTable, decide
+from services.eligibility.rules import Outcome, judge
 
 FIRST = "first"  # the invitation sent when a person is found, before any milestone is near
 
@@ -38,20 +38,21 @@ class Invitation:
 
 
 def invitation_for(
-    registration_number: str, career: CareerRecord, today: date, policy: CampaignPolicy, revaluation: RevaluationTable
+    registration_number: str, career: CareerRecord, today: date, policy: CampaignPolicy
 ) -> Invitation | None:
     """The invitation due today, or None: deceased (never messaged), event further than the lookahead, or a claim
     that would not be accepted (pension rights, refunded already, deadline passed, still at work...)."""
     if career.death_date is not None:
         return None
-    decision = decide(case_from(career, filed_on=today), revaluation)
-    event = decision.event_date
-    if event is not None and today < event <= add_months(today, policy.lookahead_months):
-        decision = decide(case_from(career, filed_on=event), revaluation)  # as if filed on the day it opens
-    if decision.outcome is not Outcome.ELIGIBLE or decision.deadline is None or decision.period is None:
+    verdict = judge(case_from(career, filed_on=today))
+    event = verdict.times.event_date
+    if today < event <= add_months(today, policy.lookahead_months):
+        verdict = judge(case_from(career, filed_on=event))  # as if filed on the day it opens
+    times = verdict.times
+    if verdict.outcome is not Outcome.ELIGIBLE or times.deadline is None or times.period is None:
         return None
-    milestone = due_milestone(decision.deadline, today, policy.milestones_months)
-    return Invitation(registration_number, decision.period, decision.deadline, milestone)
+    milestone = due_milestone(times.deadline, today, policy.milestones_months)
+    return Invitation(registration_number, times.period.code, times.deadline, milestone)
 
 
 def due_milestone(deadline: date, today: date, milestones_months: tuple[int, ...]) -> str:

@@ -248,10 +248,20 @@ class CampaignReport:
     filed: int = 0
     asked_before: int = 0
     no_contact: int = 0
+    unreadable: int = 0
 
     @property
     def invited(self) -> int:
         return sum(self.due.values())
+
+
+async def read_ahead(batches: AsyncIterator[list[RegistryEntry]]) -> AsyncIterator[list[RegistryEntry]]:
+    """The batches, the next one read from the server while this one is judged (on another core, the server's)."""
+    ahead = asyncio.ensure_future(anext(batches, None))
+    while (batch := await ahead) is not None:
+        ahead = asyncio.ensure_future(anext(batches, None))
+        await asyncio.sleep(0)  # the read of the next batch is sent before the judging holds the loop
+        yield batch
 
 
 class RunCampaign:
@@ -266,25 +276,22 @@ class RunCampaign:
         asked: IdSet,
         publish: Callable[[InvitationDue], Awaitable[None]],
         policy: CampaignPolicy,
-        revaluation: RevaluationTable,
         batch_size: int = 1000,
     ) -> None:
         self.registry, self.filings, self.asked, self.publish = registry, filings, asked, publish
-        self.policy, self.revaluation, self.batch_size = policy, revaluation, batch_size
+        self.policy, self.batch_size = policy, batch_size
 
     async def __call__(self, today: date, dry_run: bool = False) -> CampaignReport:
         report = CampaignReport()
         correlation_id = f"campaign-{today.isoformat()}-{uuid.uuid4().hex[:8]}"
-        async for batch in self.registry.batches(self.batch_size):
+        async for batch in read_ahead(self.registry.batches(self.batch_size)):
             report.read += len(batch)
+            report.unreadable += sum(entry.record is None for entry in batch)
             found = {
                 entry.registration_number: (entry, invitation)
                 for entry in batch
-                if (
-                    invitation := invitation_for(
-                        entry.registration_number, entry.record, today, self.policy, self.revaluation
-                    )
-                )
+                if entry.record is not None
+                and (invitation := invitation_for(entry.registration_number, entry.record, today, self.policy))
             }
             filed = await self.filings.among(found)
             asked = await self.asked.among(invitation.invitation_id for _, invitation in found.values())

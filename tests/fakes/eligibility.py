@@ -24,7 +24,10 @@ class InMemoryCareers:
         self.records[registration_number], self.contacts[registration_number] = record, contact
 
     async def batches(self, size: int) -> AsyncIterator[list[RegistryEntry]]:
-        entries = [RegistryEntry(n, r, self.contacts.get(n)) for n, r in self.records.items()]
+        entries = [
+            RegistryEntry(n, r.model_copy(update={"contributions": ()}), self.contacts.get(n))
+            for n, r in self.records.items()
+        ]
         for start in range(0, len(entries), size):
             yield entries[start : start + size]
 

@@ -74,7 +74,7 @@ async def test_a_career_is_found_as_it_was_written_and_replaced_whole(careers):
 async def test_the_registry_is_read_whole_in_batches_with_each_insured_contact(fresh_careers):
     contact = InsuredContact(phone="+212612345678", language="ar")
     for index in range(7):
-        record = CareerRecord(birth_date="1960-01-01", contribution_days=index)
+        record = CareerRecord(birth_date="1960-01-01", contribution_days=index, contributions=[{"year": 2010}])
         await fresh_careers.upsert(f"{index:09d}", record, contact if index % 2 else None)
     await fresh_careers.upsert("000000003", CareerRecord(birth_date="1960-01-01", contribution_days=33))  # no contact
     batches = [batch async for batch in fresh_careers.batches(3)]
@@ -82,7 +82,19 @@ async def test_the_registry_is_read_whole_in_batches_with_each_insured_contact(f
     entries = {entry.registration_number: entry for batch in batches for entry in batch}
     assert {n for n, e in entries.items() if e.contact == contact} == {"000000001", "000000005"}
     assert entries["000000003"].record.contribution_days == 33 and entries["000000003"].contact is None
+    assert entries["000000001"].record.contributions == ()  # a campaign judges, it does not compute amounts
     assert (await fresh_careers.find("000000001")).contribution_days == 1  # the contact is not part of the career
+    assert len((await fresh_careers.find("000000001")).contributions) == 1
+
+
+async def test_a_registry_record_that_does_not_validate_is_read_as_unreadable_not_fatal(servers, run_id):
+    client: AsyncMongoClient = AsyncMongoClient(servers["MONGODB_URL"])
+    collection = client[f"{run_id}_eligibility_ports"][f"insured_{uuid.uuid4().hex[:8]}"]
+    await collection.insert_many([{"_id": "000000001", "birth_date": "1960-13-45", "contribution_days": 3}])
+    await InsuredRegistry(collection).upsert("000000002", CareerRecord(birth_date="1960-01-01", contribution_days=9))
+    [batch] = [batch async for batch in InsuredRegistry(collection).batches(10)]
+    await client.close()
+    assert [(e.registration_number, e.record is None) for e in batch] == [("000000001", True), ("000000002", False)]
 
 
 async def test_an_id_set_keeps_the_first_addition_and_answers_which_ids_it_holds(id_set):

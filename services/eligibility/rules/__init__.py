@@ -2,7 +2,7 @@
 
 from .case import Case
 from .case_errors import describe_case_error
-from .decision import Decision, decide, undecidable
+from .decision import Decision, Verdict, decide, judge, undecidable
 from .periods import PERIODS, PeriodRule, RefundBasis
 from .reasons import Outcome, ReasonCode, explain
 from .revaluation import DEFAULT_REVALUATION, RevaluationOverride, RevaluationTable, load_revaluation_table
@@ -18,9 +18,11 @@ __all__ = [
     "RefundBasis",
     "RevaluationOverride",
     "RevaluationTable",
+    "Verdict",
     "decide",
     "describe_case_error",
     "explain",
+    "judge",
     "load_revaluation_table",
     "undecidable",
 ]

@@ -11,7 +11,7 @@
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -62,12 +62,26 @@ class Decision(BaseModel):
         }
 
 
-def decide(case: Case, revaluation: RevaluationTable = DEFAULT_REVALUATION) -> Decision:
-    """Judge a case against the configured revaluation table, overridden by the case's own `revaluation`."""
+class Verdict(NamedTuple):
+    """A case's outcome, reasons and dates, without the amount: what deciding starts from, and all a campaign
+    needs to know who would be accepted."""
+
+    outcome: Outcome
+    reasons: tuple[ReasonCode, ...]
+    times: Timeline
+    qualifications: tuple[Qualification, ...]
+
+
+def judge(case: Case) -> Verdict:
     times = timeline(case)
     qualifications = _qualifications(case, times)
     reasons = assess(case, times, any(q.qualifies for q in qualifications))
-    outcome = outcome_for(reasons)
+    return Verdict(outcome_for(reasons), reasons, times, qualifications)
+
+
+def decide(case: Case, revaluation: RevaluationTable = DEFAULT_REVALUATION) -> Decision:
+    """Judge a case against the configured revaluation table, overridden by the case's own `revaluation`."""
+    outcome, reasons, times, qualifications = judge(case)
     rows: tuple[YearBreakdown, ...] = ()
     computed = None
     if times.period is not None:

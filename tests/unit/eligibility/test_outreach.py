@@ -7,7 +7,6 @@ import pytest
 
 from contracts import CareerRecord, InsuredContact, InvitationDue
 from services.eligibility.outreach import CampaignPolicy, add_months, due_milestone, invitation_for
-from services.eligibility.rules import DEFAULT_REVALUATION
 from services.eligibility.use_cases import RunCampaign
 from tests.fakes.eligibility import InMemoryCareers, InMemoryIdSet
 
@@ -50,7 +49,7 @@ SITUATIONS = {  # name: (career, the invitation due on TODAY as (period, deadlin
 @pytest.mark.parametrize("name", SITUATIONS)
 def test_the_rules_decide_who_is_invited_and_at_which_milestone(name):
     career, expected = SITUATIONS[name]
-    found = invitation_for("123456789", CareerRecord.model_validate(career), TODAY, POLICY, DEFAULT_REVALUATION)
+    found = invitation_for("123456789", CareerRecord.model_validate(career), TODAY, POLICY)
     assert (found and (found.period, found.deadline.isoformat(), found.milestone)) == expected
 
 
@@ -72,8 +71,8 @@ def test_the_milestone_is_the_nearest_one_reached(today, milestone):
 
 def test_the_deadline_day_is_the_last_one_invited_for():
     career = CareerRecord.model_validate(P3)
-    assert invitation_for("1", career, date(2029, 3, 31), POLICY, DEFAULT_REVALUATION).milestone == "1m"
-    assert invitation_for("1", career, date(2029, 4, 1), POLICY, DEFAULT_REVALUATION) is None
+    assert invitation_for("1", career, date(2029, 3, 31), POLICY).milestone == "1m"
+    assert invitation_for("1", career, date(2029, 4, 1), POLICY) is None
 
 
 def test_months_land_on_the_same_day_or_the_last_of_a_shorter_month():
@@ -91,9 +90,7 @@ class Campaign:
         async def publish(event: InvitationDue) -> None:
             self.published.append(event)
 
-        self.run = RunCampaign(
-            self.registry, self.filings, self.asked, publish, POLICY, DEFAULT_REVALUATION, batch_size=3
-        )
+        self.run = RunCampaign(self.registry, self.filings, self.asked, publish, POLICY, batch_size=3)
 
     async def enrol(self, number: str, career: dict, contact: InsuredContact | None) -> None:
         await self.registry.upsert(number, CareerRecord.model_validate(career), contact)
