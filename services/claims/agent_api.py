@@ -95,8 +95,10 @@ def agents_router(
         page: Annotated[int, Query(ge=1, le=10_000)] = 1,
         agency: Annotated[str | None, Query(max_length=64)] = None,
     ) -> dict[str, Any]:
-        """One queue, oldest first, a page at a time."""
+        """One queue, the nearest decision deadline first (returned claims: the oldest first), a page at a time;
+        each claim's `decision_clock` says "past", "close", "on_time" or "paused"."""
         found = await queue_page(queue, agency, page)
+        now = datetime.now(UTC)
         return {
             "queue": queue,
             "count": found.count,
@@ -104,7 +106,7 @@ def agents_router(
             "pages": max(1, -(-found.count // PAGE_SIZE)),
             "page_size": PAGE_SIZE,
             "returned_after_days": settings.returned_after_days,
-            "claims": [domain.queued(queue, claim) for claim in found.items],
+            "claims": [domain.queued(queue, claim, now, settings.decision_warning) for claim in found.items],
         }
 
     @router.get("/claims/{claim_id}/file", responses=problems(404))
@@ -112,7 +114,9 @@ def agents_router(
         """Everything an agent needs to act on a claim, and what they may do now."""
         claim = await claim_for(claim_id)
         await audit.record(agent, "claim_viewed", claim)
-        return domain.claim_file(claim, agent.subject, settings.approval_above_amount)
+        return domain.claim_file(
+            claim, agent.subject, settings.approval_above_amount, datetime.now(UTC), settings.decision_warning
+        )
 
     @router.get(
         "/claims/{claim_id}/documents/{document}",

@@ -3,7 +3,7 @@
 import re
 import unicodedata
 import urllib.parse
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 from uuid import uuid4
@@ -240,6 +240,39 @@ NEXT_STEP: dict[str, str] = {
     "under_inspection": "an agent records the inspection outcome (back office, inspection queue)",
 }
 FINAL_STATUSES = ("accepted", "refused")
+# The one-week promise: a claim is decided within `decision_days` of its submission, the time it waits on the
+# claimant (returned for documents) not counted. The clock runs in these statuses, is paused while the claim is
+# returned, and stops when it is accepted or refused.
+CLOCK_RUNS = ("submitted", "decided", "manual_review", "awaiting_approval", "under_inspection")
+CLOCK_PAUSED = "returned"
+
+
+def decision_due(claim: dict[str, Any] | None, now: datetime, decision_days: int) -> datetime:
+    """When a claim submitted (or submitted again) now must be decided: `decision_days` from its first submission,
+    plus the time it was returned to the claimant."""
+    if claim and claim.get("clock_paused_at") and claim.get("decision_due_at"):
+        return claim["decision_due_at"] + (now - claim["clock_paused_at"])
+    return now + timedelta(days=decision_days)
+
+
+def facts_on_entering(status: str | None, at: datetime) -> dict[str, Any]:
+    """What a claim records when it moves to `status`: the moment its clock paused, when returned."""
+    return {"clock_paused_at": at} if status == CLOCK_PAUSED else {}
+
+
+def decision_clock(claim: dict[str, Any], now: datetime, warning: timedelta) -> dict[str, Any]:
+    """The claim's decision deadline and where it stands: "past", "close" (within `warning`), "on_time", "paused"
+    (returned to the claimant), or None (a draft, or decided for good)."""
+    due = claim.get("decision_due_at")
+    if claim["status"] == CLOCK_PAUSED and due is not None:
+        state = "paused"
+    elif claim["status"] not in CLOCK_RUNS or due is None:
+        state = None
+    elif due <= now:
+        state = "past"
+    else:
+        state = "close" if due - now <= warning else "on_time"
+    return {"decision_due_at": _iso(due), "decision_clock": state}
 
 
 def claim_status_after(event: Event) -> tuple[str | None, bool]:
@@ -350,7 +383,7 @@ def _iso(value: datetime | str | None) -> str | None:
     return value.isoformat() if isinstance(value, datetime) else value
 
 
-def queued(queue: str, claim: dict[str, Any]) -> dict[str, Any]:
+def queued(queue: str, claim: dict[str, Any], now: datetime, warning: timedelta) -> dict[str, Any]:
     """One line of an agents' work queue."""
     decision = claim.get("decision") or {}
     reasons = {"manual_review": decision.get("reasons", []), "inspection": decision.get("inspection_reasons", [])}.get(
@@ -366,6 +399,7 @@ def queued(queue: str, claim: dict[str, Any]) -> dict[str, Any]:
         "reasons": list(reasons),
         "amount": decision.get("amount"),
         "proposed_by": (claim.get("review") or {}).get("agent_id") if queue == "approval" else None,
+        **decision_clock(claim, now, warning),
     }
 
 
@@ -385,7 +419,9 @@ def agent_actions(claim: dict[str, Any], agent_id: str) -> tuple[list[str], str 
     return [], None
 
 
-def claim_file(claim: dict[str, Any], agent_id: str, approval_above: Decimal) -> dict[str, Any]:
+def claim_file(
+    claim: dict[str, Any], agent_id: str, approval_above: Decimal, now: datetime, warning: timedelta
+) -> dict[str, Any]:
     """The claim's file as an agent sees it: the form, the documents with what the checks found, the decision,
     the inspection selection, the review, the actions open to this agent, and the timeline."""
     verified = claim.get("verified_documents", {})
@@ -420,6 +456,7 @@ def claim_file(claim: dict[str, Any], agent_id: str, approval_above: Decimal) ->
         "reference": claim["reference"],
         "status": claim["status"],
         "since": _iso(claim.get("status_since")),
+        **decision_clock(claim, now, warning),
         "form": claim["form"],
         "documents": documents,
         "decision": decision,

@@ -1,6 +1,7 @@
 """The claims collection (one document per claim: form, documents, timeline, outbox), the open claim of each
 insured (at most one), the idempotency keys of claim creations, and the agents' audit trail."""
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -12,7 +13,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from contracts import ClaimSubmitted, DocumentRef, Event, Topic
-from services.claims.domain import STATUS_MAY_FOLLOW
+from services.claims.domain import CLOCK_PAUSED, CLOCK_RUNS, STATUS_MAY_FOLLOW
 from services.runtime.auth import Caller
 from services.runtime.outbox import pending_update, with_outbox
 
@@ -29,9 +30,17 @@ QUEUED_FIELDS = {
     "decision.amount": 1,
     "decision.inspection_reasons": 1,
     "review.agent_id": 1,
+    "decision_due_at": 1,
+    "clock_paused_at": 1,
 }
-# The indexes the agents' queues need: by status, oldest first; the inspection queue by agency too.
-QUEUE_INDEXES = (("status", "status_since"), ("status", "form.agency", "status_since"))
+# The indexes the agents' queues need: by status, nearest decision deadline first (returned ones: oldest first); the
+# inspection queue by agency too; and the count of claims past their deadline.
+QUEUE_INDEXES = (
+    ("status", "decision_due_at"),
+    ("status", "status_since"),
+    ("status", "form.agency", "decision_due_at"),
+    ("decision_due_at", "status"),
+)
 
 
 @dataclass(frozen=True)
@@ -112,8 +121,9 @@ class ClaimsRepository:
         )
         return result.modified_count == 1
 
-    async def submit(self, claim_id: str, event: ClaimSubmitted) -> bool:
-        """Draft (or returned) → submitted, its event in the outbox; False when it was not editable."""
+    async def submit(self, claim_id: str, event: ClaimSubmitted, decision_due_at: datetime) -> bool:
+        """Draft (or returned) → submitted, its event in the outbox, its decision clock running again; False when it
+        was not editable."""
         update = pending_update((Topic.CLAIM_SUBMITTED, event))
         now = datetime.now(UTC)
         update["$set"] |= {
@@ -121,11 +131,13 @@ class ClaimsRepository:
             "submitted_event_id": event.event_id,
             "updated_at": now,
             "status_since": now,
+            "decision_due_at": decision_due_at,
         }
+        update["$unset"] = {"clock_paused_at": ""}
         result = await self.collection.update_one({"_id": claim_id, "status": {"$in": EDITABLE}}, update)
         return result.modified_count == 1
 
-    async def insert_submitted(self, event: ClaimSubmitted, owner: str) -> bool:
+    async def insert_submitted(self, event: ClaimSubmitted, owner: str, decision_due_at: datetime) -> bool:
         """A claim a portal submitted directly; False when this claim id was already known."""
         document = {
             "_id": event.claim_id,
@@ -139,6 +151,7 @@ class ClaimsRepository:
             "timeline": {},
             "documents": {d.document_id: d.model_dump() for d in event.documents},
             "submitted_event_id": event.event_id,
+            "decision_due_at": decision_due_at,
         }
         await self._reserve(event.claim.registration_number, event.claim_id)
         try:
@@ -163,11 +176,12 @@ class ClaimsRepository:
         status: str | None,
         closes: bool,
         facts: dict[str, Any] | None = None,
+        on_entering: dict[str, Any] | None = None,
     ) -> bool:
         """Keyed by event id, so a redelivered event leaves the timeline as it was. The status changes only from one
         it may follow, and only on the event's first delivery (a returned claim resubmitted stays submitted).
-        `facts`: fields the event brings to the claim (its decision, its accepted documents). False when there is no
-        such claim."""
+        `facts`: fields the event brings to the claim (its decision, its accepted documents); `on_entering`: fields
+        written only with the status change (when its decision clock paused). False when there is no such claim."""
         entry_path = f"timeline.{entry['event_id']}"
         at = datetime.fromisoformat(entry["at"])
         touched = {"updated_at": at}  # the event's time: a redelivery moves nothing
@@ -177,7 +191,7 @@ class ClaimsRepository:
             and (
                 await self.collection.update_one(
                     {"_id": claim_id, "status": {"$in": STATUS_MAY_FOLLOW[status]}, entry_path: {"$exists": False}},
-                    {"$set": {**kept, "status": status, "status_since": at}, "$max": touched},
+                    {"$set": {**kept, **(on_entering or {}), "status": status, "status_since": at}, "$max": touched},
                 )
             ).matched_count
         )
@@ -199,8 +213,9 @@ class ClaimsRepository:
     async def queue(
         self, status: str, *, agency: str | None = None, before: datetime | None = None, skip: int = 0, limit: int = 20
     ) -> Page:
-        """Claims in `status` (of `agency`, in it since before `before`), oldest first, from the queue indexes; with
-        `limit` 0, only how many there are."""
+        """Claims in `status` (of `agency`, in it since before `before`), the nearest decision deadline first (the
+        oldest first among those without one running), from the queue indexes; with `limit` 0, only how many there
+        are."""
         query: dict[str, Any] = {"status": status}
         if agency:
             query["form.agency"] = agency
@@ -209,8 +224,18 @@ class ClaimsRepository:
         count = await self.collection.count_documents(query)
         if not limit:
             return Page(count, [])
-        cursor = self.collection.find(query, QUEUED_FIELDS).sort("status_since", ASCENDING).skip(skip).limit(limit)
+        order = [("decision_due_at", ASCENDING), ("status_since", ASCENDING)]
+        if status == CLOCK_PAUSED:
+            order.reverse()
+        cursor = self.collection.find(query, QUEUED_FIELDS).sort(order).skip(skip).limit(limit)
         return Page(count, await cursor.to_list())
+
+    async def past_decision_deadline(self, now: datetime) -> Counter:
+        """How many claims whose decision clock runs are past their deadline, by status."""
+        found = self.collection.find(
+            {"decision_due_at": {"$lt": now}, "status": {"$in": list(CLOCK_RUNS)}}, {"_id": 0, "status": 1}
+        )
+        return Counter([claim["status"] async for claim in found])
 
     async def record_action(
         self, claim_id: str, condition: dict[str, Any], fields: dict[str, Any], topic: str, event: Event

@@ -18,12 +18,18 @@ log = logging.getLogger(__name__)
 class ClaimRecords(Protocol):
     """The claims, each with its timeline and outbox."""
 
-    async def submit(self, claim_id: str, event: ClaimSubmitted) -> bool: ...
+    async def submit(self, claim_id: str, event: ClaimSubmitted, decision_due_at: datetime) -> bool: ...
 
-    async def insert_submitted(self, event: ClaimSubmitted, owner: str) -> bool: ...
+    async def insert_submitted(self, event: ClaimSubmitted, owner: str, decision_due_at: datetime) -> bool: ...
 
     async def record_timeline(
-        self, claim_id: str, entry: dict[str, Any], status: str | None, closes: bool, facts: dict[str, Any]
+        self,
+        claim_id: str,
+        entry: dict[str, Any],
+        status: str | None,
+        closes: bool,
+        facts: dict[str, Any],
+        on_entering: dict[str, Any],
     ) -> bool: ...
 
     async def record_action(
@@ -49,23 +55,26 @@ class ActionRefused(Exception):
 
 class SubmitClaims:
     """Draft (or returned) → submitted, from the claims API; or a claim a portal submitted whole, from the intake
-    topic. Both build the `ClaimSubmitted` event the same way, filed today."""
+    topic. Both build the `ClaimSubmitted` event the same way, filed today, and start (or restart) the claim's
+    decision clock."""
 
-    def __init__(self, claims: ClaimRecords) -> None:
-        self.claims = claims
+    def __init__(self, claims: ClaimRecords, decision_days: int) -> None:
+        self.claims, self.decision_days = claims, decision_days
 
     async def draft(self, claim: dict[str, Any], form: ClaimForm, correlation_id: str) -> None:
         """A draft or returned claim validated (the API checked the caller); a claim already submitted stays."""
         if claim["status"] in ("draft", "returned"):
             documents = tuple(DocumentRef.model_validate(d) for d in claim["documents"].values())
             event = self._event(claim["_id"], form, claim["reference"], documents, correlation_id)
-            await self.claims.submit(claim["_id"], event)
+            due = domain.decision_due(claim, event.occurred_at, self.decision_days)
+            await self.claims.submit(claim["_id"], event, due)
 
     async def intake(self, command: SubmitClaim) -> None:
         """Raises OpenClaimExists when the insured already has a claim in progress."""
         reference = domain.reference_for(command.claim_id, _today())
         event = self._event(command.claim_id, command.form, reference, command.documents, command.correlation_id)
-        await self.claims.insert_submitted(event, command.submitted_by)
+        due = domain.decision_due(None, event.occurred_at, self.decision_days)
+        await self.claims.insert_submitted(event, command.submitted_by, due)
 
     @staticmethod
     def _event(
@@ -83,7 +92,12 @@ class FollowTimeline:
         """The event in the claim's timeline, the status it moves the claim to; False when there is no such claim."""
         status, closes = domain.claim_status_after(event)
         return await self.claims.record_timeline(
-            event.claim_id, domain.timeline_entry(event), status, closes, domain.facts_of(event)
+            event.claim_id,
+            domain.timeline_entry(event),
+            status,
+            closes,
+            domain.facts_of(event),
+            domain.facts_on_entering(status, event.occurred_at),
         )
 
 

@@ -76,6 +76,7 @@ def templates() -> Environment:
         role_words=words.APPLICANT_ROLE,
         queue_words=words.QUEUE,
         queue_hints=words.QUEUE_HINT,
+        clock_words=words.DECISION_CLOCK,
         flag_words=words.DOCUMENT_FLAG,
         audit_words=words.AUDIT_ACTION,
         agency_name=back_office.agency_name,

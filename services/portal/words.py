@@ -83,6 +83,14 @@ QUEUE_HINT = {
     "returned": N_("Demandes renvoyées au demandeur pour des documents, sans réponse depuis plus de %(days)s jours."),
 }
 
+# Where a claim stands against its one-week decision deadline (the claims service's `decision_clock`)
+DECISION_CLOCK = {
+    "past": N_("Délai dépassé"),
+    "close": N_("Échéance proche"),
+    "on_time": N_("Dans les délais"),
+    "paused": N_("Délai suspendu : en attente du demandeur"),
+}
+
 # Why the rules selected a claim for a physical inspection (eligibility service's codes); RANDOM is worded apart
 INSPECTION_REASON = {
     "AMOUNT_ABOVE_LIMIT": N_("Montant au-dessus du plafond fixé pour les contrôles"),

@@ -1,5 +1,6 @@
 """Prometheus metrics: what FastStream measures of every handler (received, processed, failed, duration), plus
-dead letters, consumer lag, and the counters services add (SMS sent and failed, receipts rendered)."""
+dead letters, consumer lag, and what services add (SMS sent and failed, receipts rendered, claims past their decision
+deadline)."""
 
 import asyncio
 import logging
@@ -16,6 +17,11 @@ CONSUMER_LAG = Gauge(
 )
 SMS = Counter("taawidaty_sms_total", "SMS handed to the gateway, by outcome", ["kind", "outcome"])
 RECEIPTS_RENDERED = Counter("taawidaty_receipts_rendered_total", "Receipt PDFs rendered and stored")
+CLAIMS_PAST_DECISION_DEADLINE = Gauge(
+    "taawidaty_claims_past_decision_deadline",
+    "Claims not yet decided whose one-week decision deadline has passed (time returned to the claimant not counted)",
+    ["status"],
+)
 
 
 def metrics_router() -> APIRouter:

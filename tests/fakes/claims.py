@@ -1,12 +1,13 @@
 """In-memory stand-ins for the claims service's ports (services/claims/use_cases.py). The shared suite
 tests/integration/test_claims_ports.py runs the same checks on them and on the MongoDB repository."""
 
-from datetime import datetime
+from collections import Counter
+from datetime import UTC, datetime
 from typing import Any
 
 from contracts import ClaimSubmitted, Event, Topic
-from services.claims.domain import STATUS_MAY_FOLLOW
-from services.claims.repository import EDITABLE, OpenClaimExists
+from services.claims.domain import CLOCK_PAUSED, CLOCK_RUNS, STATUS_MAY_FOLLOW
+from services.claims.repository import EDITABLE, OpenClaimExists, Page
 from services.runtime.auth import Caller
 
 _MISSING = object()
@@ -29,15 +30,16 @@ class InMemoryClaims:
             "timeline": {},
         }
 
-    async def submit(self, claim_id: str, event: ClaimSubmitted) -> bool:
+    async def submit(self, claim_id: str, event: ClaimSubmitted, decision_due_at: datetime) -> bool:
         claim = self.claims.get(claim_id)
         if claim is None or claim["status"] not in EDITABLE:
             return False
-        claim |= {"status": "submitted", "submitted_event_id": event.event_id}
+        claim |= {"status": "submitted", "submitted_event_id": event.event_id, "decision_due_at": decision_due_at}
+        claim.pop("clock_paused_at", None)
         self.outbox.setdefault(claim_id, []).append((Topic.CLAIM_SUBMITTED, event))
         return True
 
-    async def insert_submitted(self, event: ClaimSubmitted, owner: str) -> bool:
+    async def insert_submitted(self, event: ClaimSubmitted, owner: str, decision_due_at: datetime) -> bool:
         known = self.open_claims.setdefault(event.claim.registration_number, event.claim_id)
         if known != event.claim_id:
             raise OpenClaimExists(known)
@@ -52,12 +54,20 @@ class InMemoryClaims:
             "timeline": {},
             "submitted_event_id": event.event_id,
             "documents": {d.document_id: d.model_dump() for d in event.documents},
+            "decision_due_at": decision_due_at,
+            "status_since": datetime.now(UTC),
         }
         self.outbox[event.claim_id] = [(Topic.CLAIM_SUBMITTED, event)]
         return True
 
     async def record_timeline(
-        self, claim_id: str, entry: dict[str, Any], status: str | None, closes: bool, facts: dict[str, Any]
+        self,
+        claim_id: str,
+        entry: dict[str, Any],
+        status: str | None,
+        closes: bool,
+        facts: dict[str, Any],
+        on_entering: dict[str, Any] | None = None,
     ) -> bool:
         claim = self.claims.get(claim_id)
         if claim is None:
@@ -67,10 +77,38 @@ class InMemoryClaims:
         for path, value in facts.items():
             _set(claim, path, value)
         if status and first_delivery and claim["status"] in STATUS_MAY_FOLLOW[status]:
-            claim |= {"status": status, "status_since": datetime.fromisoformat(entry["at"])}
+            claim |= {**(on_entering or {}), "status": status, "status_since": datetime.fromisoformat(entry["at"])}
         if closes:
             self.open_claims = {number: held for number, held in self.open_claims.items() if held != claim_id}
         return True
+
+    async def past_decision_deadline(self, now: datetime) -> Counter:
+        return Counter(
+            claim["status"]
+            for claim in self.claims.values()
+            if claim["status"] in CLOCK_RUNS and claim.get("decision_due_at") and claim["decision_due_at"] < now
+        )
+
+    async def get(self, claim_id: str) -> dict[str, Any] | None:
+        return self.claims.get(claim_id)
+
+    async def queue(
+        self, status: str, *, agency: str | None = None, before: datetime | None = None, skip: int = 0, limit: int = 20
+    ) -> Page:
+        far = datetime.max.replace(tzinfo=UTC)
+
+        def order(claim: dict[str, Any]) -> tuple:
+            keys = (claim.get("decision_due_at") or far, claim.get("status_since") or far)
+            return keys[::-1] if status == CLOCK_PAUSED else keys
+
+        found = [
+            claim
+            for claim in self.claims.values()
+            if claim["status"] == status
+            and agency in (None, claim["form"].get("agency"))
+            and (before is None or claim["status_since"] < before)
+        ]
+        return Page(len(found), sorted(found, key=order)[skip : skip + limit] if limit else [])
 
     async def record_action(
         self, claim_id: str, condition: dict[str, Any], fields: dict[str, Any], topic: str, event: Event

@@ -2,7 +2,7 @@
 against the real server: the fake the handler tests use cannot drift from what the service really does."""
 
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from pymongo import AsyncMongoClient
@@ -14,6 +14,7 @@ from tests.fakes.claims import InMemoryClaims
 
 pytestmark = pytest.mark.integration
 FILED_ON = date(2026, 12, 1)
+DUE = datetime(2026, 12, 8, 10, tzinfo=UTC)
 
 
 @pytest.fixture(params=["in memory", "mongodb"])
@@ -41,16 +42,16 @@ def entry(status: str, at: str = "2026-12-01T10:00:00+00:00") -> dict:
 async def test_a_portals_claim_is_kept_once_and_one_claim_per_insured_is_open(claims):
     number = f"{uuid.uuid4().int % 10**9:09d}"
     first = submitted(str(uuid.uuid4()), number)
-    assert await claims.insert_submitted(first, number)
-    assert not await claims.insert_submitted(first, number)
+    assert await claims.insert_submitted(first, number, DUE)
+    assert not await claims.insert_submitted(first, number, DUE)
     with pytest.raises(OpenClaimExists):
-        await claims.insert_submitted(submitted(str(uuid.uuid4()), number), number)
+        await claims.insert_submitted(submitted(str(uuid.uuid4()), number), number, DUE)
 
 
 async def test_the_timeline_moves_the_status_forward_once_and_keeps_the_facts(claims):
     number = f"{uuid.uuid4().int % 10**9:09d}"
     event = submitted(claim_id := str(uuid.uuid4()), number)
-    await claims.insert_submitted(event, number)
+    await claims.insert_submitted(event, number, DUE)
     review = entry("decided")
     assert await claims.record_timeline(claim_id, review, "manual_review", False, {"decision": {"amount": "1.00"}})
     assert await claims.record_timeline(claim_id, entry("refused"), "refused", True, {})
@@ -58,13 +59,15 @@ async def test_the_timeline_moves_the_status_forward_once_and_keeps_the_facts(cl
     assert not await claims.record_timeline("no-such-claim", entry("x"), None, False, {})
     actions_open = await claims.record_action(claim_id, {"status": "manual_review"}, {}, Topic.REVIEWS, event)
     assert not actions_open  # refused: no action on it any more
-    assert await claims.insert_submitted(submitted(str(uuid.uuid4()), number), number)  # closed: the insured may file
+    assert await claims.insert_submitted(
+        submitted(str(uuid.uuid4()), number), number, DUE
+    )  # closed: the insured may file
 
 
 async def test_an_action_is_written_only_while_its_condition_holds(claims):
     number = f"{uuid.uuid4().int % 10**9:09d}"
     event = submitted(claim_id := str(uuid.uuid4()), number)
-    await claims.insert_submitted(event, number)
+    await claims.insert_submitted(event, number, DUE)
     await claims.record_timeline(claim_id, entry("decided"), "manual_review", False, {})
     condition = {"status": "manual_review", "review": {"$exists": False}}
     review = {"review": {"agent_id": "a1", "needs_approval": True}}
@@ -81,3 +84,35 @@ async def test_an_action_is_written_only_while_its_condition_holds(claims):
     assert not await claims.record_action(
         claim_id, approval_by("a3"), {"review.approved_by": "a3"}, Topic.REVIEWS, event
     )
+
+
+async def test_the_decision_clock_pauses_while_returned_and_the_queue_puts_the_nearest_deadline_first(claims):
+    now = datetime.now(UTC).replace(microsecond=0)
+    past_before = (await claims.past_decision_deadline(now))["submitted"]
+    ids = {}
+    for name, due in (
+        ("tomorrow", now + timedelta(days=1)),
+        ("late", now - timedelta(hours=1)),
+        ("later", now + timedelta(days=3)),
+    ):
+        ids[name] = str(uuid.uuid4())
+        number = f"{uuid.uuid4().int % 10**9:09d}"
+        assert await claims.insert_submitted(submitted(ids[name], number), number, due)
+    queued = [claim["_id"] for claim in (await claims.queue("submitted", limit=10_000)).items]
+    assert [i for i in queued if i in ids.values()] == [ids["late"], ids["tomorrow"], ids["later"]]
+    assert (await claims.past_decision_deadline(now))["submitted"] == past_before + 1
+
+    paused_at = now - timedelta(hours=5)
+    returned = entry("documents_incomplete", at=paused_at.isoformat())
+    paused = {"clock_paused_at": paused_at}
+    assert await claims.record_timeline(ids["late"], returned, "returned", False, {}, paused)
+    assert await claims.record_timeline(ids["late"], entry("x"), "returned", False, {}, {"clock_paused_at": now})
+    claim = await claims.get(ids["late"])
+    assert (claim["status"], claim["clock_paused_at"]) == ("returned", paused_at)  # set when the status moved only
+    assert (await claims.past_decision_deadline(now))["submitted"] == past_before  # paused: not counted
+
+    resubmitted = domain.decision_due(claim, now, decision_days=7)
+    assert resubmitted == now - timedelta(hours=1) + timedelta(hours=5)  # the 5 hours returned are given back
+    assert await claims.submit(ids["late"], submitted(ids["late"], "123456789"), resubmitted)
+    claim = await claims.get(ids["late"])
+    assert (claim["status"], claim["decision_due_at"], "clock_paused_at" in claim) == ("submitted", resubmitted, False)

@@ -1,6 +1,7 @@
 """The claim's status machine has a way out of every state that is not final, and the states that wait for a person
 offer that person an action; the back office's own rules (what an agent may do, four eyes, reasons)."""
 
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -159,9 +160,42 @@ def test_a_refusal_needs_known_reasons_and_a_justification_and_an_inspection_fai
 
 def test_a_queue_line_shows_the_reasons_of_its_queue_and_the_file_splits_decision_and_selection():
     claim = a_claim("manual_review", decision=MANUAL_DECISION, form={**FORM, "agency": "FES-SAISS"})
-    assert domain.queued("manual_review", claim)["reasons"] == ["FORCE_MAJEURE_REVIEW"]
-    assert domain.queued("inspection", claim)["reasons"] == ["FORCE_MAJEURE"]
-    assert domain.queued("inspection", claim)["agency"] == "FES-SAISS"
-    file = domain.claim_file(claim, "a1", Decimal("50000.00"))
+    assert domain.queued("manual_review", claim, NOW, WARNING)["reasons"] == ["FORCE_MAJEURE_REVIEW"]
+    assert domain.queued("inspection", claim, NOW, WARNING)["reasons"] == ["FORCE_MAJEURE"]
+    assert domain.queued("inspection", claim, NOW, WARNING)["agency"] == "FES-SAISS"
+    file = domain.claim_file(claim, "a1", Decimal("50000.00"), NOW, WARNING)
     assert file["inspection"] == {"selected": True, "reasons": ["FORCE_MAJEURE"]}
     assert "selected" not in file["decision"] and file["actions"] == ["accept", "refuse"]
+
+
+NOW, WARNING = datetime(2026, 12, 8, 12, tzinfo=UTC), timedelta(hours=48)
+
+
+@pytest.mark.parametrize(
+    ("status", "due", "clock"),
+    [
+        ("submitted", NOW - timedelta(seconds=1), "past"),
+        ("manual_review", NOW, "past"),
+        ("under_inspection", NOW + timedelta(hours=47), "close"),
+        ("awaiting_approval", NOW + timedelta(hours=49), "on_time"),
+        ("returned", NOW - timedelta(days=3), "paused"),  # waiting on the claimant: the clock stands still
+        ("accepted", NOW - timedelta(days=3), None),
+        ("draft", None, None),
+        ("submitted", None, None),  # filed before the clock existed
+    ],
+)
+def test_the_decision_clock_says_where_a_claim_stands_against_its_deadline(status, due, clock):
+    claim = a_claim(status) | ({"decision_due_at": due} if due else {})
+    assert domain.decision_clock(claim, NOW, WARNING) == {
+        "decision_due_at": due and due.isoformat(),
+        "decision_clock": clock,
+    }
+    assert domain.queued("manual_review", claim, NOW, WARNING)["decision_clock"] == clock
+
+
+def test_a_claim_is_due_a_week_after_its_submission_plus_the_time_it_was_returned():
+    assert domain.decision_due(None, NOW, 7) == NOW + timedelta(days=7)
+    returned = {"decision_due_at": NOW + timedelta(days=2), "clock_paused_at": NOW - timedelta(days=10)}
+    assert domain.decision_due(returned, NOW, 7) == NOW + timedelta(days=12)
+    assert domain.facts_on_entering("returned", NOW) == {"clock_paused_at": NOW}
+    assert domain.facts_on_entering("manual_review", NOW) == {}

@@ -34,7 +34,7 @@ class Service:
         self.claims = InMemoryClaims()
         self.published = PublishedEvents(self.claims)
         self.audit = InMemoryAudit()
-        self.submit = SubmitClaims(self.claims)
+        self.submit = SubmitClaims(self.claims, decision_days=7)
         self.actions = AgentActions(self.claims, self.audit, Decimal("50000.00"))
         self.broker = KafkaBroker()
         register(self.broker, self.submit, FollowTimeline(self.claims), self.published)

@@ -227,6 +227,9 @@ def test_the_inspection_queue_defaults_to_the_agents_agency_and_offers_every_age
     assert 'href="/agent/queues/inspection?agency=all&amp;page=3" rel="next"' in page
     assert "Montant au-dessus du plafond fixé pour les contrôles" in page
     assert "Tirage au sort : valeur tirée 0,010000, pour un taux de 5" in page
+    assert "Dossiers par échéance de décision, la plus proche d'abord" in page
+    assert '8 décembre 2026, 11:00 <span class="tag tag-clock-past">Délai dépassé</span>' in page
+    assert '<span class="tag tag-clock-close">Échéance proche</span>' in page
     client.get("/agent/queues/manual_review?agency=FES-SAISS")
     assert backend.calls[-1] == ("agent_queue", ("manual_review",), {"page": 1, "agency": None})
     assert client.get("/agent/queues/everything").status_code == 404
@@ -249,6 +252,7 @@ def test_the_claim_file_shows_every_part_and_the_actions_the_api_allows(backend,
         "La demande a été déposée après la date limite.",
         "Le demandeur ne s'est pas présenté au contrôle physique.",
         "Absent",
+        "Décision due le : 8 décembre 2026, 11:00 Dans les délais",
     ):
         assert expected in words, expected
     assert '<iframe class="document-frame" id="document-frame" src="/agent/claims/c1/documents/d1"' in page

@@ -161,6 +161,8 @@ def agent_pages_context() -> dict:
         "reference": "RCS-20261201-ABCDEF12",
         "status": "manual_review",
         "since": "2026-12-01T10:00:00+00:00",
+        "decision_due_at": "2026-12-08T10:00:00+00:00",
+        "decision_clock": "on_time",
         "form": {
             "claimant_type": "survivors",
             "applicant_role": "spouse",
@@ -268,7 +270,22 @@ def agent_pages_context() -> dict:
                 "reasons": ["AMOUNT_ABOVE_LIMIT", "RANDOM(drawn=0.01,rate=0.05)"],
                 "amount": "120000.00",
                 "proposed_by": "900000001",
-            }
+                "decision_due_at": "2026-12-08T10:00:00+00:00",
+                "decision_clock": "past",
+            },
+            {
+                "claim_id": "c2",
+                "reference": "RCS-20261201-ABCDEF13",
+                "status": "under_inspection",
+                "since": "2026-12-02T10:00:00+00:00",
+                "claimant_type": "insured",
+                "agency": "FES-SAISS",
+                "reasons": [],
+                "amount": "1000.00",
+                "proposed_by": None,
+                "decision_due_at": "2026-12-09T10:00:00+00:00",
+                "decision_clock": "close",
+            },
         ],
         "entries": [
             {
