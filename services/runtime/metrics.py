@@ -35,19 +35,28 @@ def metrics_router() -> APIRouter:
 
 
 async def measure_lag_forever(broker: KafkaBroker, interval_s: float = 10.0) -> None:
-    """Lag of each assigned partition: its high watermark minus this consumer's position."""
+    """Lag of each assigned partition: its high watermark minus this consumer's position. A partition this process
+    no longer holds (a rebalance gave it to another instance) leaves the gauge: its last value would stay for ever."""
+    reported: set[tuple[str, str, str]] = set()
     while True:
         await asyncio.sleep(interval_s)
+        measured = set()
         for subscriber in broker.subscribers:
             consumer = getattr(subscriber, "consumer", None)
             group = getattr(consumer, "_group_id", None) if consumer else None
             if consumer is None or group is None:
                 continue
             for partition in consumer.assignment():
+                labels = (group, partition.topic, str(partition.partition))
                 try:
                     highwater = consumer.highwater(partition)
                     position = await consumer.position(partition)
-                except Exception:  # a rebalance under way: measure next time
+                except Exception:  # a rebalance under way: measure next time, the last value kept meanwhile
+                    measured |= {labels} & reported
                     continue
                 if highwater is not None:
-                    CONSUMER_LAG.labels(group, partition.topic, str(partition.partition)).set(highwater - position)
+                    CONSUMER_LAG.labels(*labels).set(highwater - position)
+                    measured.add(labels)
+        for labels in reported - measured:
+            CONSUMER_LAG.remove(*labels)
+        reported = measured

@@ -2,8 +2,10 @@
 inspection outcomes, manual-review decisions with four eyes, refusals and their SMS, replays, the audit trail."""
 
 import asyncio
+import re
 import time
 
+import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer
 
@@ -255,3 +257,33 @@ def test_queues_give_their_counts(first_agent):
     queues = first_agent.get("/agent/queues").raise_for_status().json()
     assert [q["queue"] for q in queues["queues"]] == ["inspection", "manual_review", "approval", "returned"]
     assert all(isinstance(q["count"], int) for q in queues["queues"]) and queues["returned_after_days"] == 15
+
+
+async def test_a_claim_past_its_decision_deadline_shows_in_the_metric_and_first_in_its_queue(
+    stack, producer, mongo, run_id, first_agent
+):
+    """The claims service restarted with a deadline of 0 days: every claim it takes is at once past it."""
+    stack.stop("claims")
+    stack.start("claims", extra_env={"CLAIMS_DECISION_DAYS": "0", "CLAIMS_DEADLINE_METRIC_INTERVAL_S": "1"})
+    try:
+        _, created = await late_claim(stack, producer, mongo, run_id, LATE_CAREER)
+        queue = first_agent.get("/agent/queues/manual_review").raise_for_status().json()
+        line = next(c for c in queue["claims"] if c["claim_id"] == created["claim_id"])
+        assert line["decision_clock"] == "past" and queue["claims"][0]["decision_clock"] == "past"
+        file = first_agent.get(f"/claims/{created['claim_id']}/file").raise_for_status().json()
+        assert file["decision_clock"] == "past" and file["decision_due_at"] <= file["since"]
+
+        def past_deadline() -> float:
+            metrics = httpx.get(f"{stack.url('claims')}/metrics").text
+            found = re.search(
+                r'^taawidaty_claims_past_decision_deadline\{status="manual_review"\} (\S+)$', metrics, re.M
+            )
+            return float(found.group(1)) if found else 0.0
+
+        deadline = time.monotonic() + 20
+        while past_deadline() < 1:
+            assert time.monotonic() < deadline, "the metric never counted the claim past its deadline"
+            await asyncio.sleep(0.5)
+    finally:
+        stack.stop("claims")
+        stack.start("claims")
