@@ -4,6 +4,7 @@ from contracts.agents import ClaimRefused, ReviewApproved, ReviewDecided
 from contracts.claims import (
     Beneficiary,
     ClaimDetails,
+    ClaimDrafted,
     ClaimForm,
     ClaimSubmitted,
     DocumentRef,
@@ -47,6 +48,7 @@ __all__ = [
     "Beneficiary",
     "ClaimDecided",
     "ClaimDetails",
+    "ClaimDrafted",
     "ClaimForm",
     "ClaimSubmitted",
     "DeadLetter",

@@ -74,3 +74,12 @@ class ClaimSubmitted(Event):
     type: Literal["claim.submitted"] = "claim.submitted"
     claim: ClaimDetails
     documents: tuple[DocumentRef, ...] = ()
+
+
+class ClaimDrafted(Event):
+    """A claim started and not yet submitted: the eligibility service reminds its claimant before the filing
+    deadline, unless it is submitted."""
+
+    type: Literal["claim.drafted"] = "claim.drafted"
+    reference: str
+    form: ClaimForm

@@ -1,5 +1,6 @@
 """Outreach: the eligibility service's campaign asks the notifications service to invite an insured person who is
-owed a refund and has not asked for it to file before their deadline. Keyed by registration number."""
+owed a refund and has not asked for it to file before their deadline, or to remind someone whose claim is left as a
+draft or returned for documents to submit it before then. Keyed by registration number."""
 
 from datetime import datetime
 from typing import Literal
@@ -28,4 +29,9 @@ class InvitationDue(Contract):
     language: Literal["fr", "ar"]
     period: str = Field(min_length=1, max_length=8)
     deadline: IsoDate
-    milestone: str = Field(pattern=r"^[a-z0-9]{1,16}$", description='"first", or months before the deadline: "12m"')
+    milestone: str = Field(
+        pattern=r"^[a-z0-9]{1,16}$", description='"first", months before the deadline ("12m"), or "reminder"'
+    )
+    reference: str | None = Field(
+        None, max_length=40, description="a reminder's: the claim started and not submitted; None for an invitation"
+    )

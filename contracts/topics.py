@@ -7,6 +7,7 @@ from enum import StrEnum
 class Topic(StrEnum):
     CLAIM_INTAKE = "claims.intake.v1"
     CLAIM_SUBMITTED = "claims.submitted.v1"
+    CLAIM_DRAFTED = "claims.drafted.v1"
     DOCUMENTS_VERIFIED = "documents.verified.v1"
     DOCUMENTS_INCOMPLETE = "documents.incomplete.v1"
     CLAIM_DECIDED = "eligibility.decided.v1"

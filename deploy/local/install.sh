@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Install (once) what deploy/local/start.sh runs: Debian packages (Kannel), Kafka broker jars and Keycloak
-# from Maven Central, FerretDB and MinIO built from the Go module proxy. Everything built goes to
+# from Maven Central, FerretDB, MinIO and promtool built from the Go module proxy. Everything built goes to
 # $TAAWIDATY_CACHE; a step whose output already exists is skipped.
-#   deploy/local/install.sh                 # apt kafka ferretdb minio keycloak
+#   deploy/local/install.sh                 # apt kafka ferretdb minio keycloak promtool
 #   deploy/local/install.sh kafka minio     # only these
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -133,6 +133,11 @@ install_minio() {
   echo "   built $(go version -m "$bin/minio" | awk '$1 == "mod" {print $2 "@" $3}')"
 }
 
+# promtool, to check the alert rules of deploy/prometheus and run their unit tests (tests/unit/deploy).
+install_promtool() {
+  (cd /tmp && CGO_ENABLED=0 GOBIN=$bin go install "github.com/prometheus/prometheus/cmd/promtool@$TAAWIDATY_PROMETHEUS_VERSION")
+}
+
 # Keycloak's server distribution (a zip on Maven Central), unzipped, then built once for what start.sh runs:
 # `kc.sh build` fixes the build-time options (embedded H2 file database, health endpoints on the management
 # port), so each start is `kc.sh start --optimized` and skips that step (~10 s of a 2-core machine's time).
@@ -152,7 +157,7 @@ install_keycloak() {
 }
 
 t_all=$SECONDS
-(($#)) || set -- apt kafka ferretdb minio keycloak
+(($#)) || set -- apt kafka ferretdb minio keycloak promtool
 for what in "$@"; do
   case $what in
     apt) apt_packages ;;
@@ -160,7 +165,8 @@ for what in "$@"; do
     ferretdb) step "ferretdb $TAAWIDATY_FERRETDB_VERSION" "$bin/$TAAWIDATY_FERRETDB_BINARY" install_ferretdb ;;
     minio) step "minio $TAAWIDATY_MINIO_VERSION" "$bin/minio" install_minio ;;
     keycloak) step "keycloak $TAAWIDATY_KEYCLOAK_VERSION" "$keycloak_dir" install_keycloak ;;
-    *) echo "install.sh: unknown component '$what' (use: apt kafka ferretdb minio keycloak)" >&2; exit 1 ;;
+    promtool) step "promtool $TAAWIDATY_PROMETHEUS_VERSION" "$bin/promtool" install_promtool ;;
+    *) echo "install.sh: unknown component '$what' (use: apt kafka ferretdb minio keycloak promtool)" >&2; exit 1 ;;
   esac
 done
 echo "== install.sh finished in $((SECONDS - t_all))s (cache: $TAAWIDATY_CACHE)"

@@ -88,6 +88,7 @@ def claims_router(
         caller: CallerDep,
         response: Response,
         idempotency_key: Annotated[str | None, Header(max_length=128)] = None,
+        x_correlation_id: Annotated[str | None, Header(max_length=64)] = None,
     ) -> dict[str, str]:
         """Step 2 and 3 of the portal: a new request with its form. Retried with the same `Idempotency-Key`,
         it answers the claim the first call made."""
@@ -98,16 +99,16 @@ def claims_router(
             return {"claim_id": known, "reference": claim["reference"], "status": claim["status"]}
         claim_id = str(uuid4())
         reference = domain.reference_for(claim_id, datetime.now(UTC).date())
+        drafted = domain.drafted_event(claim_id, form, reference, x_correlation_id or str(uuid4()))
         try:
-            await repository.create_draft(
-                claim_id, caller.subject, form.model_dump(mode="json"), reference, idempotency_key
-            )
+            await repository.create_draft(drafted, caller.subject, idempotency_key)
         except OpenClaimExists as error:
             raise ApiError(
                 status.HTTP_409_CONFLICT,
                 "open_claim_exists",
                 f"this insured already has a claim in progress: {error.claim_id}",
             ) from None
+        await relay.publish_pending(claim_id)
         return {"claim_id": claim_id, "reference": reference, "status": "draft"}
 
     @router.put("/{claim_id}/form", responses=problems(403, 404, 409))

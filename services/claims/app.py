@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 from fastapi import FastAPI
 
-from contracts import ClaimSubmitted, InspectionCompleted, ReviewApproved, ReviewDecided, Topic
+from contracts import ClaimDrafted, ClaimSubmitted, InspectionCompleted, ReviewApproved, ReviewDecided, Topic
 from services.claims.adapters.document_checks import DocumentChecks
 from services.claims.agent_api import agents_router
 from services.claims.api import claims_router
@@ -28,6 +28,7 @@ async def count_past_deadline(repository: ClaimsRepository) -> None:
 
 def create_app(settings: ClaimsSettings) -> FastAPI:
     runtime = ServiceRuntime("claims", settings)
+    runtime.publishes(Topic.CLAIM_DRAFTED, ClaimDrafted)
     runtime.publishes(Topic.CLAIM_SUBMITTED, ClaimSubmitted)
     runtime.publishes(Topic.INSPECTION_COMPLETED, InspectionCompleted)
     runtime.publishes(Topic.REVIEWS, ReviewDecided | ReviewApproved)

@@ -14,6 +14,7 @@ from contracts import (
     ClaimAccepted,
     ClaimDecided,
     ClaimDetails,
+    ClaimDrafted,
     ClaimForm,
     ClaimRefused,
     ClaimSubmitted,
@@ -104,6 +105,14 @@ def submitted_event(
         producer=PRODUCER,
         claim=details,
         documents=documents,
+    )
+
+
+def drafted_event(claim_id: str, form: ClaimForm, reference: str, correlation_id: str) -> ClaimDrafted:
+    """The event of a claim started (its form as the contract has it, not as the API took it in)."""
+    contract_form = ClaimForm.model_validate(form.model_dump(mode="json"))
+    return ClaimDrafted(
+        claim_id=claim_id, correlation_id=correlation_id, producer=PRODUCER, reference=reference, form=contract_form
     )
 
 

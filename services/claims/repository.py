@@ -12,7 +12,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from contracts import ClaimSubmitted, DocumentRef, Event, Topic
+from contracts import ClaimDrafted, ClaimSubmitted, DocumentRef, Event, Topic
 from services.claims.domain import CLOCK_PAUSED, CLOCK_RUNS, STATUS_MAY_FOLLOW
 from services.runtime.auth import Caller
 from services.runtime.outbox import pending_update, with_outbox
@@ -65,27 +65,26 @@ class ClaimsRepository:
         found = await self.idempotency.find_one({"_id": f"{owner}:{key}"})
         return found["claim_id"] if found else None
 
-    async def create_draft(
-        self, claim_id: str, owner: str, form: dict[str, Any], reference: str, idempotency_key: str | None
-    ) -> None:
-        """Raises OpenClaimExists when the insured concerned already has a claim in progress."""
+    async def create_draft(self, event: ClaimDrafted, owner: str, idempotency_key: str | None) -> None:
+        """The draft, its event in the outbox. Raises OpenClaimExists when the insured concerned already has a claim
+        in progress."""
+        claim_id, form = event.claim_id, event.form.model_dump(mode="json")
         await self._reserve(form["registration_number"], claim_id)
         if idempotency_key:
             await self.idempotency.insert_one({"_id": f"{owner}:{idempotency_key}", "claim_id": claim_id})
-        await self.collection.insert_one(
-            {
-                "_id": claim_id,
-                "owner": owner,
-                "status": "draft",
-                "form": form,
-                "reference": reference,
-                "created_at": (now := datetime.now(UTC)),
-                "updated_at": now,
-                "status_since": now,
-                "documents": {},
-                "timeline": {},
-            }
-        )
+        document = {
+            "_id": claim_id,
+            "owner": owner,
+            "status": "draft",
+            "form": form,
+            "reference": event.reference,
+            "created_at": (now := datetime.now(UTC)),
+            "updated_at": now,
+            "status_since": now,
+            "documents": {},
+            "timeline": {},
+        }
+        await self.collection.insert_one(with_outbox(document, (Topic.CLAIM_DRAFTED, event)))
 
     async def get(self, claim_id: str) -> dict[str, Any] | None:
         return await self.collection.find_one({"_id": claim_id}, {"outbox": 0})

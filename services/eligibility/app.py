@@ -9,10 +9,10 @@ from services.eligibility.api import eligibility_router
 from services.eligibility.config import EligibilitySettings
 from services.eligibility.handlers import register
 from services.eligibility.inspection import InspectionPolicy
-from services.eligibility.registry import IdSet, InsuredRegistry
+from services.eligibility.registry import IdSet, InsuredRegistry, UnfinishedClaims
 from services.eligibility.repository import DecisionsRepository
 from services.eligibility.rules import load_revaluation_table
-from services.eligibility.use_cases import ApplyAgentAction, DecideClaim, UpdateRegistry
+from services.eligibility.use_cases import ApplyAgentAction, DecideClaim, FollowFilings, UpdateRegistry
 from services.runtime.auth import caller_dependency
 from services.runtime.service import ServiceRuntime
 
@@ -34,7 +34,8 @@ def create_app(settings: EligibilitySettings) -> FastAPI:
         runtime.broker,
         DecideClaim(registry, repository, revaluation, inspection),
         ApplyAgentAction(repository),
-        UpdateRegistry(registry, IdSet(runtime.database["filings"])),
+        UpdateRegistry(registry),
+        FollowFilings(IdSet(runtime.database["filings"]), UnfinishedClaims(runtime.database["unfinished"])),
         runtime.relay_for(decisions),
         settings.kafka_partition_workers,
     )

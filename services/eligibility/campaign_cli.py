@@ -1,9 +1,10 @@
 """`campaign [--dry-run] [--today YYYY-MM-DD]`: invite the insured who are owed a refund and have not asked for it
-to file before their deadline (services/eligibility/outreach.py says who and when). Run by an operator, or on a
+to file before their deadline, and remind those whose claim is left as a draft or returned for documents to submit
+it before then (services/eligibility/outreach.py says who and when). Run by an operator, or on a
 schedule (deploy/k8s/eligibility.yaml's CronJob): each invitation goes out once however often it runs.
 
-Prints one line per milestone and period (`first P4 1234`), then the totals; `--dry-run` publishes nothing. Exit 0,
-or 2 on bad arguments."""
+Prints one line per milestone and period (`first P4 1234`, `reminder P2 12`), then the totals; `--dry-run` publishes
+nothing. Exit 0, or 2 on bad arguments."""
 
 import argparse
 import asyncio
@@ -16,7 +17,7 @@ from faststream.kafka import KafkaBroker
 from contracts import InvitationDue, Topic
 from services.eligibility.config import EligibilitySettings
 from services.eligibility.outreach import CampaignPolicy
-from services.eligibility.registry import IdSet, InsuredRegistry
+from services.eligibility.registry import IdSet, InsuredRegistry, UnfinishedClaims
 from services.eligibility.use_cases import CampaignReport, RunCampaign
 from services.runtime.kafka import ensure_topics, headers_for, serialize
 from services.runtime.logs import configure_logging
@@ -46,11 +47,13 @@ async def run(settings: EligibilitySettings, today: date, dry_run: bool) -> Camp
         campaign = RunCampaign(
             InsuredRegistry(database["insured"]),
             IdSet(database["filings"]),
+            UnfinishedClaims(database["unfinished"]),
             IdSet(database["invitations"]),
             publish_invitation,
             CampaignPolicy(
                 milestones_months=settings.campaign_milestones_months,
                 lookahead_months=settings.campaign_lookahead_months,
+                reminder_days=settings.campaign_reminder_days,
             ),
             settings.campaign_batch_size,
         )
@@ -73,11 +76,12 @@ def main(argv: list[str], settings: EligibilitySettings) -> int:
     report = asyncio.run(run(settings, arguments.today, arguments.dry_run))
     for (milestone, period), count in sorted(report.due.items()):
         print(f"{milestone} {period} {count}")
-    verb = "would invite" if arguments.dry_run else "invited"
+    invite, remind = ("would invite", "would remind") if arguments.dry_run else ("invited", "reminded")
     print(
-        f"{verb} {report.invited} of {report.read} insured read in {time.monotonic() - started:.1f}s; not invited: "
-        f"{report.filed} filed a claim, {report.asked_before} invited at this milestone before, "
-        f"{report.no_contact} without a phone in the registry, {report.unreadable} unreadable records; peak memory "
-        f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB",
+        f"{invite} {report.invited} of {report.read} insured read in {time.monotonic() - started:.1f}s; not "
+        f"invited: {report.filed} filed or started a claim, {report.asked_before} asked for at this milestone "
+        f"before, {report.no_contact} without a phone in the registry, {report.unreadable} unreadable records; "
+        f"{remind} {report.reminders} claimants of a claim left unfinished; peak "
+        f"memory {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
     )
     return 0

@@ -20,6 +20,9 @@ class EligibilitySettings(InfraSettings, LocalTokenSettings):
     # for its insured to be invited already.
     campaign_milestones_months: tuple[int, ...] = (12, 6, 1)
     campaign_lookahead_months: int = 3
+    # A claim left as a draft or returned for documents: its claimant is reminded once from this many days before its
+    # filing deadline.
+    campaign_reminder_days: int = 30
     campaign_batch_size: int = 1000
 
     def secrets(self) -> dict[str, str | None]:

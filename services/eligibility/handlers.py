@@ -7,7 +7,9 @@ from faststream.kafka import KafkaBroker
 from pydantic import Field, TypeAdapter
 
 from contracts import (
+    ClaimDrafted,
     ClaimSubmitted,
+    DocumentsIncomplete,
     DocumentsVerified,
     InspectionCompleted,
     InsuredRecordUpdated,
@@ -15,7 +17,7 @@ from contracts import (
     ReviewDecided,
     Topic,
 )
-from services.eligibility.use_cases import ApplyAgentAction, DecideClaim, UpdateRegistry
+from services.eligibility.use_cases import ApplyAgentAction, DecideClaim, FollowFilings, UpdateRegistry
 from services.runtime.kafka import subscriber
 from services.runtime.outbox import OutboxRelay
 
@@ -27,6 +29,7 @@ def register(
     decide_claim: DecideClaim,
     apply_agent_action: ApplyAgentAction,
     update_registry: UpdateRegistry,
+    follow_filings: FollowFilings,
     relay: OutboxRelay,
     partition_workers: int = 1,
 ) -> None:
@@ -50,5 +53,13 @@ def register(
 
     @subscriber(broker, Topic.CLAIM_SUBMITTED, group_id="eligibility-filings")
     async def on_claim_filed(submitted: ClaimSubmitted) -> None:
-        """Whoever files is no longer invited to (outreach campaigns)."""
-        await update_registry.filed(submitted.claim.registration_number, submitted.claim_id)
+        """Whoever files is no longer invited to, nor reminded of a claim left unfinished (outreach campaigns)."""
+        await follow_filings.submitted(submitted)
+
+    @subscriber(broker, Topic.CLAIM_DRAFTED, group_id="eligibility-drafts")
+    async def on_claim_drafted(drafted: ClaimDrafted) -> None:
+        await follow_filings.left_unfinished(drafted)
+
+    @subscriber(broker, Topic.DOCUMENTS_INCOMPLETE, group_id="eligibility-returns")
+    async def on_claim_returned(returned: DocumentsIncomplete) -> None:
+        await follow_filings.left_unfinished(returned)

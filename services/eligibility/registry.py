@@ -4,13 +4,14 @@ collection."""
 import json
 import logging
 from collections.abc import AsyncIterator, Iterable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import ValidationError
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import BulkWriteError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from contracts import CareerRecord, InsuredContact
 
@@ -88,6 +89,51 @@ class IdSet:
         if not wanted:
             return set()
         return {document["_id"] async for document in self.collection.find({"_id": {"$in": wanted}}, {"_id": 1})}
+
+
+@dataclass(frozen=True)
+class UnfinishedClaim:
+    """A claim left as a draft or returned for documents, and whom to remind of it."""
+
+    registration_number: str  # the insured's own, or the deceased's for survivors
+    claim_id: str
+    reference: str
+    claimant_type: str
+    phone: str
+    language: str
+
+
+class UnfinishedClaims:
+    """Per registration number, the claim last started or returned (`unfinished_since`) and the last submission
+    (`submitted_at`): it is unfinished while the first is the later. The two come from different topics, read in any
+    order: each time only moves forward."""
+
+    def __init__(self, collection: AsyncCollection) -> None:
+        self.collection = collection
+
+    async def left(self, claim: UnfinishedClaim, at: datetime) -> None:
+        """Kept unless a later one is (an older event read late changes nothing)."""
+        fields = {k: v for k, v in vars(claim).items() if k != "registration_number"}
+        older = {"$or": [{"unfinished_since": {"$exists": False}}, {"unfinished_since": {"$lt": at}}]}
+        with suppress(DuplicateKeyError):  # the number is there with a later claim: no older one to replace
+            await self.collection.update_one(
+                {"_id": claim.registration_number, **older}, {"$set": {**fields, "unfinished_since": at}}, upsert=True
+            )
+
+    async def submitted(self, registration_number: str, at: datetime) -> None:
+        await self.collection.update_one({"_id": registration_number}, {"$max": {"submitted_at": at}}, upsert=True)
+
+    async def pending(self) -> AsyncIterator[UnfinishedClaim]:
+        async for document in self.collection.find({"unfinished_since": {"$exists": True}}):
+            if document.get("submitted_at") is None or document["submitted_at"] < document["unfinished_since"]:
+                yield UnfinishedClaim(
+                    document["_id"],
+                    document["claim_id"],
+                    document["reference"],
+                    document["claimant_type"],
+                    document["phone"],
+                    document["language"],
+                )
 
 
 def read_fixture(path: Path) -> dict[str, tuple[CareerRecord, InsuredContact | None]]:

@@ -8,7 +8,7 @@ import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -17,7 +17,10 @@ from contracts import (
     ClaimAccepted,
     ClaimDecided,
     ClaimDetails,
+    ClaimDrafted,
     ClaimRefused,
+    ClaimSubmitted,
+    DocumentsIncomplete,
     DocumentsVerified,
     Event,
     InspectionCompleted,
@@ -29,8 +32,8 @@ from contracts import (
 )
 from services.eligibility import domain
 from services.eligibility.inspection import InspectionPolicy, facts_from_case, select_for_inspection
-from services.eligibility.outreach import CampaignPolicy, invitation_event, invitation_for
-from services.eligibility.registry import RegistryEntry
+from services.eligibility.outreach import REMINDER, CampaignPolicy, invitation_event, invitation_for, reminder_for
+from services.eligibility.registry import RegistryEntry, UnfinishedClaim
 from services.eligibility.rules import ReasonCode, RevaluationTable, decide, undecidable
 from services.runtime.dead_letters import PermanentError
 from services.runtime.faults import crash_if_asked
@@ -205,18 +208,15 @@ class ApplyAgentAction:
 
 
 class UpdateRegistry:
-    """Keep the registry: the career facts and contact the registry publishes, and who filed a claim."""
+    """Keep the registry: the career facts and contact the registry publishes."""
 
-    def __init__(self, careers: Careers, filings: "IdSet") -> None:
-        self.careers, self.filings = careers, filings
+    def __init__(self, careers: Careers) -> None:
+        self.careers = careers
 
     async def __call__(
         self, registration_number: str, record: CareerRecord, contact: InsuredContact | None = None
     ) -> None:
         await self.careers.upsert(registration_number, record, contact)
-
-    async def filed(self, registration_number: str, claim_id: str) -> None:
-        await self.filings.add([registration_number], first_claim_id=claim_id)
 
 
 def _accepted(decision: StoredDecision, correlation_id: str, agent_id: str) -> ClaimAccepted:
@@ -229,6 +229,18 @@ def _refused(decision: StoredDecision, correlation_id: str, reasons: tuple[str, 
 
 class Registry(Protocol):
     def batches(self, size: int) -> AsyncIterator[list[RegistryEntry]]: ...
+
+    async def find(self, registration_number: str) -> CareerRecord | None: ...
+
+
+class Unfinished(Protocol):
+    """The claims left as a draft or returned for documents, by registration number."""
+
+    async def left(self, claim: UnfinishedClaim, at: datetime) -> None: ...
+
+    async def submitted(self, registration_number: str, at: datetime) -> None: ...
+
+    def pending(self) -> AsyncIterator[UnfinishedClaim]: ...
 
 
 class IdSet(Protocol):
@@ -249,10 +261,11 @@ class CampaignReport:
     asked_before: int = 0
     no_contact: int = 0
     unreadable: int = 0
+    reminders: int = 0
 
     @property
     def invited(self) -> int:
-        return sum(self.due.values())
+        return sum(count for (milestone, _), count in self.due.items() if milestone != REMINDER)
 
 
 async def read_ahead(batches: AsyncIterator[list[RegistryEntry]]) -> AsyncIterator[list[RegistryEntry]]:
@@ -266,24 +279,29 @@ async def read_ahead(batches: AsyncIterator[list[RegistryEntry]]) -> AsyncIterat
 
 class RunCampaign:
     """Stream the registry, find who is owed a refund and has not asked (outreach.invitation_for), and publish each
-    invitation due once: asked-for invitations are remembered after publication, and the notifications service
+    invitation due once; then remind the claimants of claims left unfinished whose deadline nears
+    (outreach.reminder_for). Asked-for invitations are remembered after publication, and the notifications service
     sends each invitation id once, so a run stopped half way and run again loses and repeats nothing."""
 
     def __init__(
         self,
         registry: Registry,
         filings: IdSet,
+        unfinished: Unfinished,
         asked: IdSet,
         publish: Callable[[InvitationDue], Awaitable[None]],
         policy: CampaignPolicy,
         batch_size: int = 1000,
     ) -> None:
-        self.registry, self.filings, self.asked, self.publish = registry, filings, asked, publish
+        self.registry, self.filings, self.unfinished = registry, filings, unfinished
+        self.asked, self.publish = asked, publish
         self.policy, self.batch_size = policy, batch_size
 
     async def __call__(self, today: date, dry_run: bool = False) -> CampaignReport:
         report = CampaignReport()
         correlation_id = f"campaign-{today.isoformat()}-{uuid.uuid4().hex[:8]}"
+        unfinished = [claim async for claim in self.unfinished.pending()]  # drafts and returned claims: a few
+        started = {claim.registration_number for claim in unfinished}
         async for batch in read_ahead(self.registry.batches(self.batch_size)):
             report.read += len(batch)
             report.unreadable += sum(entry.record is None for entry in batch)
@@ -293,21 +311,62 @@ class RunCampaign:
                 if entry.record is not None
                 and (invitation := invitation_for(entry.registration_number, entry.record, today, self.policy))
             }
-            filed = await self.filings.among(found)
-            asked = await self.asked.among(invitation.invitation_id for _, invitation in found.values())
+            filed = await self.filings.among(found) | (started & found.keys())  # submitted, or started: reminded
             due = []
             for number, (entry, invitation) in found.items():
                 if number in filed:
                     report.filed += 1
-                elif invitation.invitation_id in asked:
-                    report.asked_before += 1
                 elif entry.contact is None:
                     report.no_contact += 1
                 else:
-                    report.due[invitation.milestone, invitation.period] += 1
                     due.append(invitation_event(invitation, entry.contact, correlation_id))
-            if due and not dry_run:
-                await asyncio.gather(*(self.publish(event) for event in due))
-                crash_if_asked("CAMPAIGN_BEFORE_REMEMBER")  # published, not remembered: the next run asks again
-                await self.asked.add(event.invitation_id for event in due)
+            await self._ask(due, report, dry_run)
+        await self._remind(unfinished, today, correlation_id, report, dry_run)
         return report
+
+    async def _remind(
+        self, unfinished: list[UnfinishedClaim], today: date, correlation_id: str, report: CampaignReport, dry_run: bool
+    ) -> None:
+        due = []
+        for claim in unfinished:
+            career = await self.registry.find(claim.registration_number)
+            if career and (reminder := reminder_for(claim, career, today, self.policy)):
+                contact = InsuredContact(phone=claim.phone, language=claim.language)
+                due.append(invitation_event(reminder, contact, correlation_id))
+            if len(due) == self.batch_size:
+                await self._ask(due, report, dry_run)
+                due = []
+        await self._ask(due, report, dry_run)
+
+    async def _ask(self, due: list[InvitationDue], report: CampaignReport, dry_run: bool) -> None:
+        """Publish those not asked for before, then remember them."""
+        asked = await self.asked.among(event.invitation_id for event in due)
+        new = [event for event in due if event.invitation_id not in asked]
+        report.asked_before += len(due) - len(new)
+        for event in new:
+            report.due[event.milestone, event.period] += 1
+        report.reminders += sum(event.milestone == REMINDER for event in new)
+        if new and not dry_run:
+            await asyncio.gather(*(self.publish(event) for event in new))
+            crash_if_asked("CAMPAIGN_BEFORE_REMEMBER")  # published, not remembered: the next run asks again
+            await self.asked.add(event.invitation_id for event in new)
+
+
+class FollowFilings:
+    """Who filed a claim (never invited again), and which claims are left as a draft or returned for documents (their
+    claimant is reminded before the deadline until they submit)."""
+
+    def __init__(self, filings: IdSet, unfinished: Unfinished) -> None:
+        self.filings, self.unfinished = filings, unfinished
+
+    async def submitted(self, event: ClaimSubmitted) -> None:
+        await self.filings.add([event.claim.registration_number], first_claim_id=event.claim_id)
+        await self.unfinished.submitted(event.claim.registration_number, event.occurred_at)
+
+    async def left_unfinished(self, event: ClaimDrafted | DocumentsIncomplete) -> None:
+        form = event.form if isinstance(event, ClaimDrafted) else event.claim
+        reference = event.reference if isinstance(event, ClaimDrafted) else event.claim.reference
+        claim = UnfinishedClaim(
+            form.registration_number, event.claim_id, reference, form.claimant_type, form.phone, form.language
+        )
+        await self.unfinished.left(claim, event.occurred_at)

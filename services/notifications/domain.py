@@ -84,8 +84,12 @@ def sms_for(event: SmsEvent, max_parts: int) -> Sms | None:
 
 
 def invitation_sms(event: InvitationDue, portal_url: str, max_parts: int) -> Sms:
-    """The invitation to file, keyed by the invitation (a milestone before a deadline), so it is sent once."""
-    text = messages.invitation(event.language, event.deadline, portal_url)
+    """The invitation to file, or the reminder of a claim left unfinished (it has the claim's reference), keyed by the
+    invitation (a milestone before a deadline), so it is sent once."""
+    if event.reference:
+        text = messages.reminder(event.language, event.reference, event.deadline, portal_url)
+    else:
+        text = messages.invitation(event.language, event.deadline, portal_url)
     return Sms(
         f"invitation:{event.invitation_id}",
         None,

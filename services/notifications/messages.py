@@ -100,6 +100,19 @@ def invitation(language: Language, deadline: date, portal_url: str) -> str:
     )
 
 
+def reminder(language: Language, reference: str, deadline: date, portal_url: str) -> str:
+    day = deadline.strftime("%d/%m/%Y")
+    if language == "ar":
+        return (
+            f"الضمان الاجتماعي: طلبكم {reference} لم يكتمل بعد. أكملوه وصادقوا عليه قبل {day} عبر {portal_url} ، "
+            f"وإلا سقط حقكم في الاسترجاع."
+        )
+    return (
+        f"CNSS: votre demande {reference} n'est pas terminée. Complétez-la et validez-la avant le {day} sur "
+        f"{portal_url} , sinon le droit au remboursement sera perdu."
+    )
+
+
 def needs_ucs2(text: str) -> bool:
     return any(ch not in GSM7_BASIC and ch not in GSM7_EXTENDED for ch in text)
 

@@ -24,11 +24,15 @@ GROUPS: dict[str, tuple[str, tuple[Topic, ...]]] = {
     "eligibility-inspections": ("eligibility", (Topic.INSPECTION_COMPLETED,)),
     "eligibility-reviews": ("eligibility", (Topic.REVIEWS,)),
     "eligibility-registry": ("eligibility", (Topic.INSURED_RECORD_UPDATED,)),
+    "eligibility-filings": ("eligibility", (Topic.CLAIM_SUBMITTED,)),
+    "eligibility-drafts": ("eligibility", (Topic.CLAIM_DRAFTED,)),
+    "eligibility-returns": ("eligibility", (Topic.DOCUMENTS_INCOMPLETE,)),
     "receipts": ("receipts", (Topic.CLAIM_DECIDED,)),
     "notifications-receipts": ("notifications", (Topic.RECEIPT_ISSUED,)),
     "notifications-incomplete": ("notifications", (Topic.DOCUMENTS_INCOMPLETE,)),
     "notifications-acceptances": ("notifications", (Topic.CLAIM_ACCEPTED,)),
     "notifications-refusals": ("notifications", (Topic.CLAIM_REFUSED,)),
+    "notifications-invitations": ("notifications", (Topic.INVITATIONS,)),
 }
 
 

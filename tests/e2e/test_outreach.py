@@ -21,7 +21,16 @@ from services.notifications import messages
 from services.notifications.config import NotificationsSettings
 from services.runtime.faults import CRASH_EXIT_CODE
 from tests.conftest import ROOT
-from tests.e2e.flow import ENROLLED, client_for, insured_form, submit_claim
+from tests.e2e.flow import (
+    ENROLLED,
+    INSURED_DOCUMENTS,
+    client_for,
+    enrol_insured,
+    insured_form,
+    phone_of,
+    submit_claim,
+    wait_for_status,
+)
 from tests.e2e.samples import sms_from_phone, smsc_messages
 from tests.e2e.stack import port_of
 
@@ -185,3 +194,71 @@ def test_kannel_hands_incoming_sms_to_the_notifications_service_with_its_token(s
         f"{stack.url('notifications')}/incoming-sms", params={"from": "+212612345678", "text": "STOP", "token": "x"}
     )
     assert refused.status_code == 403
+
+
+DEADLINE_SOON = {"birth_date": "1961-12-15", "contribution_days": 900, "ceased_activity_on": "2021-06-30"}  # 2026-12-15
+
+
+async def test_a_claim_left_as_a_draft_or_returned_gets_one_reminder_before_its_deadline_and_no_invitation(
+    stack, producer, mongo, run_id
+):
+    registry = mongo[f"{run_id}_eligibility"]["insured"]
+    people = {}
+    for situation in ("draft", "returned", "submitted"):
+        number = await enrol_insured(producer, registry, DEADLINE_SOON)
+        contact = InsuredContact(phone=f"+2127{random.randrange(10**7, 10**8)}", language="fr")
+        update = InsuredRecordUpdated(
+            correlation_id="test",
+            producer="career-system",
+            registration_number=number,
+            record=CareerRecord.model_validate(DEADLINE_SOON),
+            contact=contact,
+        )
+        await producer.send_and_wait(
+            Topic.INSURED_RECORD_UPDATED, update.model_dump_json().encode(), key=number.encode()
+        )
+        people[situation] = (number, contact.phone)
+    claims = {}
+    for situation, (number, _) in people.items():
+        with client_for(stack.url("claims"), number) as api:
+            if situation == "draft":
+                claims[situation] = api.post("/claims", json=insured_form(number)).raise_for_status().json()
+            elif situation == "returned":  # the bank details missing
+                claims[situation] = submit_claim(api, insured_form(number), documents=INSURED_DOCUMENTS[:1])
+                await wait_for_status(api, claims[situation]["claim_id"], "returned")
+            else:
+                claims[situation] = submit_claim(api, insured_form(number))
+    unfinished = mongo[f"{run_id}_eligibility"]["unfinished"]
+
+    async def eligibility_knows() -> bool:
+        found = {doc["_id"]: doc async for doc in unfinished.find({"_id": {"$in": [n for n, _ in people.values()]}})}
+        return (
+            found.get(people["draft"][0], {}).get("unfinished_since") is not None
+            and found.get(people["returned"][0], {}).get("submitted_at") is not None
+            and found.get(people["returned"][0], {}).get("unfinished_since") is not None
+            and found.get(people["submitted"][0], {}).get("submitted_at") is not None
+        )
+
+    await until(eligibility_knows, "the eligibility service follows drafts, returns and submissions")
+    for _ in range(2):
+        run = await asyncio.to_thread(run_campaign, stack)
+        assert run.returncode == 0, run.stdout + run.stderr
+    form_phones = {situation: phone_of(number).lstrip("+") for situation, (number, _) in people.items()}
+    registry_phones = {phone.lstrip("+") for _, phone in people.values()}
+
+    async def reminded() -> bool:
+        return {"draft", "returned"} <= {
+            s for s, p in form_phones.items() if p in {m.receiver for m in smsc_messages()}
+        }
+
+    await until(reminded, "both reminders at the SMSC")
+    await asyncio.sleep(5)
+    texts: dict[str, list[str]] = {}
+    for message in smsc_messages():
+        texts.setdefault(message.receiver, []).append(message.text)
+    portal = NotificationsSettings().portal_url
+    for situation in ("draft", "returned"):  # the returned one's phone also got the missing-documents SMS
+        expected = messages.reminder("fr", claims[situation]["reference"], date(2026, 12, 15), portal)
+        assert "".join(texts[form_phones[situation]]).count(expected) == 1, texts[form_phones[situation]]
+    assert "n'est pas terminée" not in "".join(texts.get(form_phones["submitted"], []))
+    assert not registry_phones & texts.keys()  # none invited: they filed or started a claim

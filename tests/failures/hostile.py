@@ -16,6 +16,7 @@ from contracts import (
     ClaimAccepted,
     ClaimDecided,
     ClaimDetails,
+    ClaimDrafted,
     ClaimForm,
     ClaimRefused,
     ClaimSubmitted,
@@ -26,6 +27,7 @@ from contracts import (
     InspectionCompleted,
     InspectionSelection,
     InsuredRecordUpdated,
+    InvitationDue,
     NotificationStatusChanged,
     ReceiptIssued,
     ReviewDecided,
@@ -41,6 +43,7 @@ TIMELINE = TypeAdapter(ClaimEvent)
 MODELS: dict[Topic, type[BaseModel]] = {
     Topic.CLAIM_INTAKE: SubmitClaim,
     Topic.CLAIM_SUBMITTED: ClaimSubmitted,
+    Topic.CLAIM_DRAFTED: ClaimDrafted,
     Topic.DOCUMENTS_VERIFIED: DocumentsVerified,
     Topic.DOCUMENTS_INCOMPLETE: DocumentsIncomplete,
     Topic.CLAIM_DECIDED: ClaimDecided,
@@ -51,6 +54,7 @@ MODELS: dict[Topic, type[BaseModel]] = {
     Topic.INSURED_RECORD_UPDATED: InsuredRecordUpdated,
     Topic.RECEIPT_ISSUED: ReceiptIssued,
     Topic.NOTIFICATION_STATUS: NotificationStatusChanged,
+    Topic.INVITATIONS: InvitationDue,
 }
 _WRONG = [["a", 1], {"nested": {"deeper": [None]}}, 3.5e300, -1, True, "", "\u0000\u202e\ufeff", "2026-02-30"]
 
@@ -84,6 +88,7 @@ def sample(topic: Topic, claim_id: str = "0b6a6f3e-hostile") -> dict[str, Any]:
             ),
         ),
         Topic.CLAIM_SUBMITTED: ClaimSubmitted(**envelope, claim=claim),
+        Topic.CLAIM_DRAFTED: ClaimDrafted(**envelope, reference=claim.reference, form=form),
         Topic.DOCUMENTS_VERIFIED: DocumentsVerified(**envelope, claim=claim, documents=(document,)),
         Topic.DOCUMENTS_INCOMPLETE: DocumentsIncomplete(**envelope, claim=claim, missing=("bank_details",)),
         Topic.CLAIM_DECIDED: ClaimDecided(
@@ -114,6 +119,17 @@ def sample(topic: Topic, claim_id: str = "0b6a6f3e-hostile") -> dict[str, Any]:
         ),
         Topic.NOTIFICATION_STATUS: NotificationStatusChanged(
             **envelope, notification_id="n", kind="acceptance", status="sent"
+        ),
+        Topic.INVITATIONS: InvitationDue(
+            correlation_id="hostile",
+            producer="hostile-tests",
+            invitation_id="123456789:2029-03-31:first",
+            registration_number="123456789",
+            phone="+212661000000",
+            language="fr",
+            period="P3",
+            deadline=date(2029, 3, 31),
+            milestone="first",
         ),
     }
     return json.loads(events[topic].model_dump_json())

@@ -2,11 +2,12 @@
 tests/integration/test_eligibility_ports.py runs the same checks on them and on the MongoDB repositories."""
 
 from collections.abc import AsyncIterator, Iterable
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from contracts import CareerRecord, ClaimAccepted, ClaimDecided, Event, InsuredContact, Topic
-from services.eligibility.registry import RegistryEntry
+from services.eligibility.registry import RegistryEntry, UnfinishedClaim
 from services.eligibility.use_cases import StoredDecision
 
 
@@ -30,6 +31,26 @@ class InMemoryCareers:
         ]
         for start in range(0, len(entries), size):
             yield entries[start : start + size]
+
+
+class InMemoryUnfinished:
+    def __init__(self) -> None:
+        self.claims: dict[str, tuple[UnfinishedClaim | None, datetime | None, datetime | None]] = {}
+
+    async def left(self, claim: UnfinishedClaim, at: datetime) -> None:
+        kept, since, submitted = self.claims.get(claim.registration_number, (None, None, None))
+        if since is None or since < at:
+            kept, since = claim, at
+        self.claims[claim.registration_number] = (kept, since, submitted)
+
+    async def submitted(self, registration_number: str, at: datetime) -> None:
+        claim, since, submitted = self.claims.get(registration_number, (None, None, None))
+        self.claims[registration_number] = (claim, since, max(at, submitted or at))
+
+    async def pending(self) -> AsyncIterator[UnfinishedClaim]:
+        for claim, since, submitted in list(self.claims.values()):
+            if claim is not None and since is not None and (submitted is None or submitted < since):
+                yield claim
 
 
 class InMemoryIdSet:

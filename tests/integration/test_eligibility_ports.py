@@ -2,15 +2,16 @@
 against the real server: the fake the handler tests use cannot drift from what the service really does."""
 
 import uuid
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from pymongo import AsyncMongoClient
 
 from contracts import CareerRecord, ClaimDecided, DecisionSummary, InspectionSelection, InsuredContact, Topic
-from services.eligibility.registry import IdSet, InsuredRegistry
+from services.eligibility.registry import IdSet, InsuredRegistry, UnfinishedClaim, UnfinishedClaims
 from services.eligibility.repository import DecisionsRepository
-from tests.fakes.eligibility import InMemoryCareers, InMemoryDecisions, InMemoryIdSet
+from tests.fakes.eligibility import InMemoryCareers, InMemoryDecisions, InMemoryIdSet, InMemoryUnfinished
 from tests.samples import sample_claim
 
 pytestmark = pytest.mark.integration
@@ -42,6 +43,13 @@ def careers(database):
 def fresh_careers(database):
     """A registry of its own (a campaign reads all of it)."""
     return InMemoryCareers() if database is None else InsuredRegistry(database[f"insured_{uuid.uuid4().hex[:8]}"])
+
+
+@pytest.fixture
+def unfinished(database):
+    return (
+        InMemoryUnfinished() if database is None else UnfinishedClaims(database[f"unfinished_{uuid.uuid4().hex[:8]}"])
+    )
 
 
 @pytest.fixture
@@ -95,6 +103,19 @@ async def test_a_registry_record_that_does_not_validate_is_read_as_unreadable_no
     [batch] = [batch async for batch in InsuredRegistry(collection).batches(10)]
     await client.close()
     assert [(e.registration_number, e.record is None) for e in batch] == [("000000001", True), ("000000002", False)]
+
+
+async def test_a_claim_is_unfinished_while_it_was_left_after_its_last_submission_whatever_the_order_read(unfinished):
+    at = datetime(2026, 11, 20, 10)
+    claim = UnfinishedClaim("000000001", "c1", "RCS-1", "insured", "+212612345678", "fr")
+    await unfinished.submitted("000000002", at)  # someone who only ever submitted
+    await unfinished.submitted("000000001", at + timedelta(hours=1))  # read before the draft it follows
+    await unfinished.left(claim, at)
+    assert [c async for c in unfinished.pending()] == []
+    returned = UnfinishedClaim("000000001", "c1", "RCS-1", "insured", "+212612345678", "ar")
+    await unfinished.left(returned, at + timedelta(days=1))
+    await unfinished.left(claim, at)  # an older event read late moves nothing back
+    assert [c async for c in unfinished.pending()] == [returned]
 
 
 async def test_an_id_set_keeps_the_first_addition_and_answers_which_ids_it_holds(id_set):

@@ -21,8 +21,14 @@ from contracts import (
 from services.eligibility.handlers import register
 from services.eligibility.inspection import InspectionPolicy
 from services.eligibility.rules import load_revaluation_table
-from services.eligibility.use_cases import ApplyAgentAction, DecideClaim, UpdateRegistry
-from tests.fakes.eligibility import InMemoryCareers, InMemoryDecisions, InMemoryIdSet, PublishedEvents
+from services.eligibility.use_cases import ApplyAgentAction, DecideClaim, FollowFilings, UpdateRegistry
+from tests.fakes.eligibility import (
+    InMemoryCareers,
+    InMemoryDecisions,
+    InMemoryIdSet,
+    InMemoryUnfinished,
+    PublishedEvents,
+)
 from tests.samples import sample_claim
 
 HERE = Path(__file__).resolve().parents[3] / "services" / "eligibility"
@@ -57,7 +63,8 @@ class Service:
             self.broker,
             DecideClaim(self.careers, self.decisions, revaluation, policy),
             ApplyAgentAction(self.decisions),
-            UpdateRegistry(self.careers, self.filings),
+            UpdateRegistry(self.careers),
+            FollowFilings(self.filings, InMemoryUnfinished()),
             self.published,
         )
 

@@ -1,14 +1,15 @@
 """Who a campaign invites and when (services/eligibility/outreach.py), and a campaign run over in-memory ports: each
 invitation asked for once across runs, never for those who filed, dry runs publish nothing."""
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from contracts import CareerRecord, InsuredContact, InvitationDue
-from services.eligibility.outreach import CampaignPolicy, add_months, due_milestone, invitation_for
+from services.eligibility.outreach import CampaignPolicy, add_months, due_milestone, invitation_for, reminder_for
+from services.eligibility.registry import UnfinishedClaim
 from services.eligibility.use_cases import RunCampaign
-from tests.fakes.eligibility import InMemoryCareers, InMemoryIdSet
+from tests.fakes.eligibility import InMemoryCareers, InMemoryIdSet, InMemoryUnfinished
 
 TODAY = date(2026, 12, 1)
 POLICY = CampaignPolicy()
@@ -85,12 +86,13 @@ def test_months_land_on_the_same_day_or_the_last_of_a_shorter_month():
 class Campaign:
     def __init__(self) -> None:
         self.registry, self.filings, self.asked = InMemoryCareers(), InMemoryIdSet(), InMemoryIdSet()
+        self.unfinished = InMemoryUnfinished()
         self.published: list[InvitationDue] = []
 
         async def publish(event: InvitationDue) -> None:
             self.published.append(event)
 
-        self.run = RunCampaign(self.registry, self.filings, self.asked, publish, POLICY, batch_size=3)
+        self.run = RunCampaign(self.registry, self.filings, self.unfinished, self.asked, publish, POLICY, batch_size=3)
 
     async def enrol(self, number: str, career: dict, contact: InsuredContact | None) -> None:
         await self.registry.upsert(number, CareerRecord.model_validate(career), contact)
@@ -125,3 +127,59 @@ async def test_a_campaign_asks_for_each_invitation_once_and_never_for_who_filed_
     later = await campaign.run(date(2027, 1, 1))  # P2's 6 months milestone is reached
     assert [e.invitation_id for e in campaign.published[4:]] == ["000000001:2027-06-30:6m"]
     assert later.invited == 1
+
+
+DEADLINE_SOON = {"birth_date": "1961-12-15", "contribution_days": 900, "ceased_activity_on": "2021-06-30"}  # 2026-12-15
+
+
+def unfinished(number: str = "123456789", claimant_type: str = "insured") -> UnfinishedClaim:
+    return UnfinishedClaim(number, "c1", "RCS-20261120-AAAA0001", claimant_type, "+212612345678", "ar")
+
+
+@pytest.mark.parametrize(
+    ("career", "today", "due"),
+    [
+        (DEADLINE_SOON, TODAY, ("P2", "2026-12-15", "reminder", "RCS-20261120-AAAA0001")),
+        (DEADLINE_SOON, date(2026, 11, 14), None),  # 31 days before: not yet
+        (DEADLINE_SOON, date(2026, 11, 15), ("P2", "2026-12-15", "reminder", "RCS-20261120-AAAA0001")),
+        (DEADLINE_SOON, date(2026, 12, 15), ("P2", "2026-12-15", "reminder", "RCS-20261120-AAAA0001")),
+        (DEADLINE_SOON, date(2026, 12, 16), None),  # too late to remind
+        (P3, TODAY, None),  # 2029: far
+    ],
+)
+def test_a_claim_left_unfinished_is_reminded_of_within_a_month_of_its_deadline(career, today, due):
+    found = reminder_for(unfinished(), CareerRecord.model_validate(career), today, POLICY)
+    assert (found and (found.period, found.deadline.isoformat(), found.milestone, found.reference)) == due
+
+
+def test_a_survivors_claim_is_reminded_of_by_the_date_of_death_and_not_without_one():
+    died = CareerRecord.model_validate({**P3, "death_date": "2021-12-20"})  # P2, R = E = death: 2026-12-20
+    found = reminder_for(unfinished(claimant_type="survivors"), died, TODAY, POLICY)
+    assert (found.period, found.deadline) == ("P2", date(2026, 12, 20))
+    alive = CareerRecord.model_validate(P3)
+    assert reminder_for(unfinished(claimant_type="survivors"), alive, TODAY, POLICY) is None
+
+
+async def test_a_campaign_reminds_once_those_whose_claim_is_unfinished_and_not_those_who_submitted_it():
+    campaign = Campaign()
+    for number in ("200000001", "200000002", "200000003"):  # each owed a refund, with a phone in the registry
+        await campaign.enrol(number, DEADLINE_SOON, InsuredContact(phone="+212700000009"))
+    await campaign.filings.add(["200000002", "200000003"])
+    left = datetime(2026, 11, 20, 10, tzinfo=UTC)
+    await campaign.unfinished.left(unfinished("200000001"), left)  # a draft
+    await campaign.unfinished.left(unfinished("200000002"), left)  # submitted since
+    await campaign.unfinished.submitted("200000002", left + timedelta(hours=1))
+    await campaign.unfinished.submitted("200000003", left + timedelta(hours=1))  # returned after its submission
+    await campaign.unfinished.left(unfinished("200000003"), left + timedelta(days=2))
+    report = await campaign.run(TODAY)
+    assert sorted(e.invitation_id for e in campaign.published) == [
+        "200000001:2026-12-15:reminder",
+        "200000003:2026-12-15:reminder",
+    ]
+    assert {(e.phone, e.language, e.reference) for e in campaign.published} == {
+        ("+212612345678", "ar", "RCS-20261120-AAAA0001")
+    }
+    assert (report.reminders, report.invited, dict(report.due)) == (2, 0, {("reminder", "P2"): 2})  # not invited
+    assert report.filed == 3
+    again = await campaign.run(TODAY + timedelta(days=1))
+    assert (again.reminders, again.asked_before, len(campaign.published)) == (0, 2, 2)

@@ -145,8 +145,11 @@ async def test_an_sms_a_crash_left_unsent_is_sent_again_once_by_the_sweep():
     assert service.statuses() == [(f"{event.event_id}:acceptance", "queued")]
 
 
-def invitation(milestone: str = "12m", phone: str = "+212612345678", language: str = "fr") -> InvitationDue:
+def invitation(
+    milestone: str = "12m", phone: str = "+212612345678", language: str = "fr", reference: str | None = None
+) -> InvitationDue:
     return InvitationDue(
+        reference=reference,
         correlation_id="campaign",
         producer="eligibility",
         invitation_id=f"123456789:2029-03-31:{milestone}",
@@ -202,3 +205,11 @@ async def test_an_agent_opts_an_insured_out_and_nobody_else_may():
     assert (done.status_code, done.json()) == (201, {"status": "opted_out"})
     await service.deliver(Topic.INVITATIONS, invitation(phone="+212712345678"))
     assert service.gateway.sent == [] and service.opt_outs.keys == {"insured:123456789": ("agent", "900000001")}
+
+
+async def test_a_reminder_names_the_unfinished_claim_and_its_deadline_once():
+    service = Service()
+    reminder = invitation(milestone="reminder", reference="RCS-20261120-AAAA0001")
+    await service.deliver(Topic.INVITATIONS, reminder, reminder)
+    [(_, text, _)] = service.gateway.sent
+    assert "RCS-20261120-AAAA0001" in text and "n'est pas terminée" in text and "31/03/2029" in text
