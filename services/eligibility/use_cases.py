@@ -1,6 +1,7 @@
 """The eligibility service's use cases, each one call from a handler: decide a claim whose documents are verified
 (the rules, then the draw for inspection), apply an agent's action (an inspection outcome, a manual-review decision,
-its approval) once, and keep the insured registry. They depend on the ports below, not on the servers."""
+its approval) once, keep the insured registry, follow who filed or left a claim unfinished, and run the outreach
+campaigns. They depend on the ports below, not on the servers."""
 
 import asyncio
 import logging

@@ -225,7 +225,7 @@ async def test_a_claim_left_as_a_draft_or_returned_gets_one_reminder_before_its_
                 claims[situation] = api.post("/claims", json=insured_form(number)).raise_for_status().json()
             elif situation == "returned":  # the bank details missing
                 claims[situation] = submit_claim(api, insured_form(number), documents=INSURED_DOCUMENTS[:1])
-                await wait_for_status(api, claims[situation]["claim_id"], "returned")
+                await wait_for_status(api, claims[situation]["claim_id"], "documents_incomplete")
             else:
                 claims[situation] = submit_claim(api, insured_form(number))
     unfinished = mongo[f"{run_id}_eligibility"]["unfinished"]
