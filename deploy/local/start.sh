@@ -24,7 +24,7 @@ mongo_addr=$(hostport "$MONGODB_URL")
 kannel_sendsms_port=$(hostport "$KANNEL_SENDSMS_URL"); kannel_sendsms_port=${kannel_sendsms_port##*:}
 # The other Kannel ports follow the sendsms port (13013 by default: 13000, 13001, 13010).
 kannel_admin_port=$((kannel_sendsms_port - 13)) kannel_smsbox_port=$((kannel_sendsms_port - 12))
-kannel_fake_port=$((kannel_sendsms_port - 3))
+kannel_fake_port=$((kannel_sendsms_port - 3)) kannel_phones_port=$((kannel_sendsms_port - 4))
 kannel_admin_password=taawidaty-admin
 keycloak_port=$(hostport "$TAAWIDATY_KEYCLOAK_URL"); keycloak_port=${keycloak_port##*:}
 keycloak_realm_file=$root/deploy/keycloak/taawidaty-realm.json
@@ -69,7 +69,7 @@ wait_healthy() {
 
 is_running() {
   case $1 in
-    kannel) running bearerbox && running smsbox && running fakesmsc ;;
+    kannel) running bearerbox && running smsbox && running fakesmsc && running fakesmsc-phones ;;
     kafka | ferretdb | minio | bearerbox | keycloak | clamd) running "$1" ;;
     *) die "unknown server '$1' (use: kafka ferretdb minio kannel keycloak clamd)" ;;
   esac
@@ -154,14 +154,14 @@ kannel_status() { curl -fsS "http://127.0.0.1:$kannel_admin_port/status.txt?pass
 kannel_healthy() {
   local status
   status=$(kannel_status) || return 1
-  grep -q 'fakesmsc.*online' <<<"$status" && grep -q 'smsbox:' <<<"$status" \
+  grep -q 'fakesmsc.*online' <<<"$status" && grep -q 'phones.*online' <<<"$status" && grep -q 'smsbox:' <<<"$status" \
     && curl -sS -o /dev/null "http://127.0.0.1:$kannel_sendsms_port/cgi-bin/sendsms"
 }
 
 start_kannel() {
   local b=/usr/sbin/bearerbox s=/usr/sbin/smsbox f=/usr/lib/kannel/test/fakesmsc p
   need "$b"; need "$s"; need "$f"
-  for p in "$kannel_admin_port" "$kannel_smsbox_port" "$kannel_fake_port" "$kannel_sendsms_port"; do
+  for p in "$kannel_admin_port" "$kannel_smsbox_port" "$kannel_fake_port" "$kannel_phones_port" "$kannel_sendsms_port"; do
     check_port kannel "$p"
   done
   local dir=$TAAWIDATY_RUN/kannel
@@ -182,6 +182,15 @@ group = smsc
 smsc = fake
 smsc-id = fakesmsc
 port = $kannel_fake_port
+our-host = 127.0.0.1
+connect-allow-ip = 127.0.0.1
+
+# The phones' side: a second fake SMSC that only brings the SMS people send (MO); no MT goes to it.
+group = smsc
+smsc = fake
+smsc-id = phones
+allowed-smsc-id = phones
+port = $kannel_phones_port
 our-host = 127.0.0.1
 connect-allow-ip = 127.0.0.1
 
@@ -212,13 +221,16 @@ EOF
   launch bearerbox "$logs/bearerbox.log" "$b" -v 1 "$dir/kannel.conf"
   wait_healthy bearerbox "$logs/bearerbox.log" kannel_status
   launch smsbox "$logs/smsbox.log" "$s" -v 1 "$dir/kannel.conf"
-  # The fake SMSC logs every MT message bearerbox delivers as a "Got message N: <...>" line, and sends as MO each
-  # line written to the FIFO $FAKESMSC_INPUT ("+212612345678 2020 text STOP": what a phone would send); opened
-  # read-write, the FIFO never reaches end of file.
+  # Receive-only fake SMSC: "-m 0" sends no MO message (the one given is never used); every MT message bearerbox
+  # delivers is logged at once as a "Got message N: <...>" line.
   mkdir -p "$(dirname "$FAKESMSC_LOG")"
+  launch fakesmsc "$FAKESMSC_LOG" "$f" -H 127.0.0.1 -r "$kannel_fake_port" -m 0 "0 0 text unused"
+  # The phones: a second fakesmsc, interactive, sends as MO each line written to the FIFO $FAKESMSC_INPUT
+  # ("+212612345678 2020 text STOP"); opened read-write, the FIFO never reaches end of file. (An interactive fakesmsc
+  # reads the SMSC's messages late: MT stays on the receive-only one above.)
   rm -f "$FAKESMSC_INPUT" && mkfifo "$FAKESMSC_INPUT"
-  setsid "$f" -H 127.0.0.1 -r "$kannel_fake_port" <>"$FAKESMSC_INPUT" >>"$FAKESMSC_LOG" 2>&1 &
-  echo $! >"$pids/fakesmsc.pid"
+  setsid "$f" -H 127.0.0.1 -r "$kannel_phones_port" <>"$FAKESMSC_INPUT" >>"$logs/fakesmsc-phones.log" 2>&1 &
+  echo $! >"$pids/fakesmsc-phones.pid"
 }
 
 # Keycloak from the distribution install.sh unzipped and built (`kc.sh build`: H2 file database, health on the

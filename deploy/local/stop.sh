@@ -46,7 +46,7 @@ done
 # The servers stop in parallel; Kannel's boxes one after the other.
 for name in "$@"; do
   if [[ $name == kannel ]]; then
-    { stop_one fakesmsc; stop_one smsbox; stop_one bearerbox; } &
+    { stop_one fakesmsc-phones; stop_one fakesmsc; stop_one smsbox; stop_one bearerbox; } &
   else
     stop_one "$name" &
   fi

@@ -36,6 +36,11 @@ GROUPS: dict[str, tuple[str, tuple[Topic, ...]]] = {
 }
 
 
+def consumers_of(topic: Topic) -> set[str]:
+    """The names (services) whose dead letters a bad message on `topic` must produce, one per group."""
+    return {owner for owner, topics in GROUPS.values() if topic in topics}
+
+
 class _DescribeGroups(Request[DescribeGroupsRequest_v2]):
     """DescribeGroups v2: aiokafka 0.14 pairs its v3 request with the v2 response schema, so against Kafka 4
     `AIOKafkaAdminClient.describe_consumer_groups` fails with "Buffer underrun decoding string"."""

@@ -9,6 +9,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer
 
 from contracts import ClaimForm, DeadLetter, DocumentRef, SubmitClaim, Topic
+from tests.e2e.consumer_groups import consumers_of
 from tests.e2e.flow import insured_form, submit_claim, wait_for_status
 from tests.e2e.samples import pdf_scan, png_scan
 
@@ -49,10 +50,12 @@ async def test_malformed_events_land_in_dead_letters_and_the_next_claim_still_fl
         for topic in (Topic.CLAIM_SUBMITTED, Topic.CLAIM_INTAKE, Topic.CLAIM_DECIDED):
             await producer.send_and_wait(topic, payload, key=marker)
 
-    # Two consumer groups read claims.submitted: documents, and the claims service's timeline.
-    letters = await dead_letters(servers, Topic.CLAIM_SUBMITTED.dead_letters, 2 * len(BAD_PAYLOADS), marker)
+    # Three consumer groups read claims.submitted: documents, the claims service's timeline, eligibility's filings.
+    readers = consumers_of(Topic.CLAIM_SUBMITTED)
+    assert readers == {"documents", "claims", "eligibility"}
+    letters = await dead_letters(servers, Topic.CLAIM_SUBMITTED.dead_letters, 3 * len(BAD_PAYLOADS), marker)
     assert {(letter.consumer, letter.original_value_b64) for letter in letters} == {
-        (consumer, base64.b64encode(p).decode()) for p in BAD_PAYLOADS for consumer in ("documents", "claims")
+        (consumer, base64.b64encode(p).decode()) for p in BAD_PAYLOADS for consumer in readers
     }
     assert all(letter.reason for letter in letters)
     assert any("claim.reference" in letter.reason for letter in letters)

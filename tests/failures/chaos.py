@@ -24,11 +24,6 @@ RUN_DIR = Path(os.environ.get("TAAWIDATY_RUN", "/tmp/taawidaty-run"))
 DEAD_LETTER_TOPICS = tuple(topic.dead_letters for topic in Topic)
 
 
-def consumers_of(topic: Topic) -> set[str]:
-    """The names (services) whose dead letters a bad message on `topic` must produce, one per group."""
-    return {owner for owner, topics in GROUPS.values() if topic in topics}
-
-
 # --- servers ---------------------------------------------------------------------------------------------------
 
 

@@ -8,7 +8,8 @@ from collections import Counter
 import pytest
 
 from contracts import Topic
-from tests.failures.chaos import all_healthy, consumers_of, dead_letters_since, end_offsets, original_of
+from tests.e2e.consumer_groups import consumers_of
+from tests.failures.chaos import all_healthy, dead_letters_since, end_offsets, original_of
 from tests.failures.harness import ClaimLoad
 from tests.failures.hostile import KINDS, variants
 

@@ -14,11 +14,10 @@ from aiokafka.admin import AIOKafkaAdminClient
 from pydantic import ValidationError
 
 from contracts import ClaimAccepted, Topic
-from tests.e2e.consumer_groups import GROUPS
+from tests.e2e.consumer_groups import GROUPS, consumers_of
 from tests.e2e.stack import SERVICES
 from tests.failures.chaos import (
     all_healthy,
-    consumers_of,
     dead_letters_since,
     end_offsets,
     original_of,
