@@ -98,11 +98,10 @@ class NotificationsRepository:
             record = await self.collection.find_one({"_id": notification_id}, {"outbox": 0})
             if record is None or record["status"] not in _EARLIER[status]:
                 return False
-            now = datetime.now(UTC)
-            update: dict[str, Any] = {"$set": {}}
-            if record["claim_id"] is not None:  # the claim's timeline hears of it (an invitation has no claim)
-                event = status_event(_sms(record), status, detail)
-                update, now = pending_update((Topic.NOTIFICATION_STATUS, event)), event.occurred_at
+            # The claim's timeline hears of the change; an invitation has no claim to tell.
+            event = status_event(_sms(record), status, detail) if record["claim_id"] is not None else None
+            now = event.occurred_at if event else datetime.now(UTC)
+            update = pending_update((Topic.NOTIFICATION_STATUS, event)) if event else {"$set": {}}
             update["$set"] |= {"status": status, "updated_at": now, f"history.{status}": now}
             result = await self.collection.update_one({"_id": notification_id, "status": record["status"]}, update)
             if result.modified_count == 1:

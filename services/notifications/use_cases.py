@@ -1,8 +1,8 @@
 """The notifications service's use cases: send the SMS an event calls for, once (recorded before it goes out); send
-again those a crash left unsent; follow the delivery reports; invite to file those a campaign names, unless they
-opted out. The SMS record is also the outbox of its status events,
-which each use case publishes once its change is recorded (the sweep of unsent SMS has no handler to do it). They
-depend on the ports below and the gateway's (`adapters.gateway.SmsGateway`), not on the servers."""
+again those a crash left unsent; follow the delivery reports; send the invitations and reminders a campaign asks
+for, unless their addressee opted out. The SMS record of a claim is also the outbox of its status events, which each
+use case publishes once its change is recorded (the sweep of unsent SMS has no handler to do it). They depend on the
+ports below and the gateway's (`adapters.gateway.SmsGateway`), not on the servers."""
 
 import logging
 from contextlib import suppress
