@@ -1,5 +1,6 @@
-"""The insured registry: the career facts the rules need and the insured's contact, in this service's own
-collection."""
+"""The insured registry (the career facts the rules need and the insured's contact), and what campaigns need besides:
+sets of ids (who filed a claim, the invitations asked for) and the claims left unfinished. Each in this service's own
+collection, looked up by `_id`."""
 
 import json
 import logging
