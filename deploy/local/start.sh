@@ -41,7 +41,8 @@ server_pid() {
   pid=$(cat "$pids/$1.pid" 2>/dev/null) && [[ -n $pid ]] || return 1
   stat=$(cat "/proc/$pid/stat" 2>/dev/null) && cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline") || return 1
   stat=${stat##*) }
-  [[ ${stat%% *} != Z && $cmd == *"${1/#kafka/kafka.Kafka}"* ]] || return 1
+  local program=${1%-phones}  # the phones' fakesmsc runs the same program as the SMSC's
+  [[ ${stat%% *} != Z && $cmd == *"${program/#kafka/kafka.Kafka}"* ]] || return 1
   echo "$pid"
 }
 running() { server_pid "$1" >/dev/null; }
