@@ -4,8 +4,8 @@
 #   KANNEL_ADMIN_PASSWORD             bearerbox's admin/status password (default: a random one)
 #   KANNEL_INCOMING_SMS_URL, KANNEL_INCOMING_SMS_TOKEN  where the SMS people send (a STOP reply) go, with the token
 #                                     the notifications service checks (required)
-# Runs bearerbox, smsbox and, while kannel.conf has a fake SMSC, fakesmsc (receive-only: its "Got message"
-# lines are the SMS); when one of them exits, stops the others and exits too.
+# Runs bearerbox, smsbox and, while kannel.conf has the fake SMSCs, fakesmsc (receive-only: its "Got message" lines
+# are the SMS) and the phones' fakesmsc (reads /tmp/kannel/phones.in); when one exits, stops the others and exits too.
 # `entrypoint.sh health`: succeeds when smsbox is connected and an SMSC is online (the image's HEALTHCHECK).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -75,9 +75,15 @@ done
 status >/dev/null || { echo "entrypoint: bearerbox does not answer on its admin port" >&2; stop; exit 1; }
 /usr/sbin/smsbox -v 1 "$conf" &
 pids+=("$!")
-if fake_port=$(setting port 'smsc = fake') && [[ -n $fake_port ]]; then
+if fake_port=$(setting port 'smsc-id = fakesmsc') && [[ -n $fake_port ]]; then
   # "-m 0": no MO message is ever sent (the one given is unused)
   /usr/lib/kannel/test/fakesmsc -H 127.0.0.1 -r "$fake_port" -m 0 "0 0 text unused" &
+  pids+=("$!")
+fi
+if phones_port=$(setting port 'smsc-id = phones') && [[ -n $phones_port ]]; then
+  # the phones: each line written to the FIFO is an SMS someone sends (opened read-write: never at end of file)
+  rm -f "$run/phones.in" && mkfifo "$run/phones.in"
+  /usr/lib/kannel/test/fakesmsc -H 127.0.0.1 -r "$phones_port" <>"$run/phones.in" &
   pids+=("$!")
 fi
 

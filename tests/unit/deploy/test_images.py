@@ -23,7 +23,7 @@ def instructions(dockerfile: str) -> list[tuple[str, str]]:
 
 
 def kannel_groups(conf: str) -> dict[str, set[str]]:
-    """`group = X` -> the keys its lines set (comments dropped)."""
+    """`group = X` (`X:ID` for an SMSC: there are two) -> the keys its lines set (comments dropped)."""
     groups: dict[str, set[str]] = {}
     for block in re.split(r"\n\s*\n", conf):
         settings = dict(
@@ -32,7 +32,8 @@ def kannel_groups(conf: str) -> dict[str, set[str]]:
             if "=" in line and not line.lstrip().startswith("#")
         )
         if "group" in settings:
-            groups[settings.pop("group")] = set(settings)
+            name = settings.pop("group") + (f":{settings['smsc-id']}" if "smsc-id" in settings else "")
+            groups[name] = set(settings)
     return groups
 
 
