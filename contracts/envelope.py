@@ -21,6 +21,19 @@ class Contract(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
 
+class InsuredEvent(Contract):
+    """Envelope of an event about an insured rather than a claim (a registry update, an invitation to file): the
+    registration number is its Kafka key."""
+
+    event_id: str = Field(default_factory=new_event_id, min_length=1, max_length=64)
+    type: str
+    version: Literal[1] = 1
+    occurred_at: datetime = Field(default_factory=utc_now)
+    correlation_id: str = Field(min_length=1, max_length=64)
+    producer: str = Field(min_length=1, max_length=64)
+    registration_number: str = Field(pattern=r"^\d{9}$")
+
+
 class Event(Contract):
     """Envelope fields. `claim_id` is also the Kafka key, so one claim's events stay ordered."""
 

@@ -2,29 +2,22 @@
 owed a refund and has not asked for it to file before their deadline, or to remind someone whose claim is left as a
 draft or returned for documents to submit it before then. Keyed by registration number."""
 
-from datetime import datetime
 from typing import Literal
 
 from pydantic import Field
 
-from contracts.envelope import Contract, new_event_id, utc_now
+from contracts.envelope import InsuredEvent
 from contracts.scalars import IsoDate, MoroccanMobile
 
 
-class InvitationDue(Contract):
+class InvitationDue(InsuredEvent):
     """One invitation SMS of one milestone before one deadline: `invitation_id` names it, so it is sent once
     whatever the number of campaign runs that ask for it."""
 
-    event_id: str = Field(default_factory=new_event_id, min_length=1, max_length=64)
     type: Literal["outreach.invitation_due"] = "outreach.invitation_due"
-    version: Literal[1] = 1
-    occurred_at: datetime = Field(default_factory=utc_now)
-    correlation_id: str = Field(min_length=1, max_length=64)
-    producer: str = Field(min_length=1, max_length=64)
     invitation_id: str = Field(
         pattern=r"^\d{9}:\d{4}-\d{2}-\d{2}:[a-z0-9]{1,16}$", description="number:deadline:milestone"
     )
-    registration_number: str = Field(pattern=r"^\d{9}$")
     phone: MoroccanMobile
     language: Literal["fr", "ar"]
     period: str = Field(min_length=1, max_length=8)

@@ -1,12 +1,11 @@
 """Career facts of an insured, published by the CNSS career systems for the eligibility service's registry."""
 
-from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
 from pydantic import Field, StrictBool, StrictInt
 
-from contracts.envelope import Contract, new_event_id, utc_now
+from contracts.envelope import Contract, InsuredEvent
 from contracts.scalars import IsoDate, Money, MoroccanMobile, OptionalIsoDate, UndergroundYears
 
 
@@ -41,16 +40,10 @@ class InsuredContact(Contract):
     language: Literal["fr", "ar"] = "fr"
 
 
-class InsuredRecordUpdated(Contract):
+class InsuredRecordUpdated(InsuredEvent):
     """The whole career record of one insured, replacing the previous one, and their contact when the registry has
     one. Keyed by registration number."""
 
-    event_id: str = Field(default_factory=new_event_id, min_length=1, max_length=64)
     type: Literal["insured.record_updated"] = "insured.record_updated"
-    version: Literal[1] = 1
-    occurred_at: datetime = Field(default_factory=utc_now)
-    correlation_id: str = Field(min_length=1, max_length=64)
-    producer: str = Field(min_length=1, max_length=64)
-    registration_number: str = Field(pattern=r"^\d{9}$")
     record: CareerRecord
     contact: InsuredContact | None = None

@@ -365,8 +365,9 @@ class FollowFilings:
         await self.unfinished.submitted(event.claim.registration_number, event.occurred_at)
 
     async def left_unfinished(self, event: ClaimDrafted | DocumentsIncomplete) -> None:
-        form = event.form if isinstance(event, ClaimDrafted) else event.claim
-        reference = event.reference if isinstance(event, ClaimDrafted) else event.claim.reference
+        form, reference = (
+            (event.form, event.reference) if isinstance(event, ClaimDrafted) else (event.claim, event.claim.reference)
+        )
         claim = UnfinishedClaim(
             form.registration_number, event.claim_id, reference, form.claimant_type, form.phone, form.language
         )

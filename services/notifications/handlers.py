@@ -2,7 +2,6 @@
 who reply STOP or whom an agent opts out."""
 
 import hmac
-import logging
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response, status
@@ -16,8 +15,6 @@ from services.notifications.use_cases import SmsSender
 from services.runtime.auth import Caller
 from services.runtime.kafka import subscriber
 from services.runtime.problems import ApiError, ProblemRoute, problems
-
-log = logging.getLogger(__name__)
 
 
 class OptOut(BaseModel):

@@ -9,7 +9,7 @@ import httpx
 from aiokafka import AIOKafkaProducer
 from pymongo.asynchronous.collection import AsyncCollection
 
-from contracts import CareerRecord, InsuredRecordUpdated, Topic
+from contracts import CareerRecord, InsuredContact, InsuredRecordUpdated, Topic
 from services.claims.auth import issue_token
 from services.claims.config import ClaimsSettings
 from tests.e2e.samples import INSURED_FORM, pdf_scan, png_scan
@@ -39,15 +39,28 @@ def client_for(base_url: str, subject: str, agent: bool = False, agency: str | N
     return httpx.Client(base_url=base_url, timeout=30, headers={"Authorization": f"Bearer {token}"})
 
 
-async def enrol_insured(producer: AIOKafkaProducer, registry: AsyncCollection, career: dict | None = None) -> str:
-    """A new insured in the eligibility registry, through the registry-update event; their registration number."""
-    number = f"{random.randrange(10**8, 10**9)}"
-    event = InsuredRecordUpdated(
+def record_update(
+    number: str, career: dict | None = None, contact: InsuredContact | None = None
+) -> InsuredRecordUpdated:
+    """The registry-update event the career systems publish for an insured (`career`: ELIGIBLE_CAREER by default)."""
+    return InsuredRecordUpdated(
         correlation_id="test",
         producer="career-system",
         registration_number=number,
         record=CareerRecord.model_validate(career or ELIGIBLE_CAREER),
+        contact=contact,
     )
+
+
+async def enrol_insured(
+    producer: AIOKafkaProducer,
+    registry: AsyncCollection,
+    career: dict | None = None,
+    contact: InsuredContact | None = None,
+) -> str:
+    """A new insured in the eligibility registry, through the registry-update event; their registration number."""
+    number = f"{random.randrange(10**8, 10**9)}"
+    event = record_update(number, career, contact)
     await producer.send_and_wait(Topic.INSURED_RECORD_UPDATED, event.model_dump_json().encode(), key=number.encode())
     deadline = time.monotonic() + 30
     while await registry.find_one({"_id": number}) is None:

@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from contracts import CareerRecord, InsuredContact, InsuredRecordUpdated, Topic
+from contracts import InsuredContact, Topic
 from services.notifications import messages
 from services.notifications.config import NotificationsSettings
 from services.runtime.faults import CRASH_EXIT_CODE
@@ -28,6 +28,7 @@ from tests.e2e.flow import (
     enrol_insured,
     insured_form,
     phone_of,
+    record_update,
     submit_claim,
     wait_for_status,
 )
@@ -103,13 +104,7 @@ async def test_a_campaign_invites_exactly_who_is_owed_a_refund_once_across_runs_
     ]
     for person in people:
         contact = person.language and InsuredContact(phone=person.phone, language=person.language)
-        event = InsuredRecordUpdated(
-            correlation_id="test",
-            producer="career-system",
-            registration_number=person.number,
-            record=CareerRecord.model_validate(person.career),
-            contact=contact,
-        )
+        event = record_update(person.number, person.career, contact)
         await producer.send(Topic.INSURED_RECORD_UPDATED, event.model_dump_json().encode(), key=person.number.encode())
     await producer.flush()
     ENROLLED.extend(person.number for person in people)  # tests/e2e/test_logs.py: never in a log in clear
@@ -205,18 +200,8 @@ async def test_a_claim_left_as_a_draft_or_returned_gets_one_reminder_before_its_
     registry = mongo[f"{run_id}_eligibility"]["insured"]
     people = {}
     for situation in ("draft", "returned", "submitted"):
-        number = await enrol_insured(producer, registry, DEADLINE_SOON)
         contact = InsuredContact(phone=f"+2127{random.randrange(10**7, 10**8)}", language="fr")
-        update = InsuredRecordUpdated(
-            correlation_id="test",
-            producer="career-system",
-            registration_number=number,
-            record=CareerRecord.model_validate(DEADLINE_SOON),
-            contact=contact,
-        )
-        await producer.send_and_wait(
-            Topic.INSURED_RECORD_UPDATED, update.model_dump_json().encode(), key=number.encode()
-        )
+        number = await enrol_insured(producer, registry, DEADLINE_SOON, contact)
         people[situation] = (number, contact.phone)
     claims = {}
     for situation, (number, _) in people.items():
