@@ -7,17 +7,20 @@ between threads, so render PDFs from one thread per process (ReceiptRenderer's w
 import base64
 import mimetypes
 import re
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pydyf
 import segno
 import weasyprint
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
+from weasyprint.formatting_structure.boxes import Box
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from services.receipts.rendering.qr import pdf_path, qr_matrix
 from services.receipts.rendering.samples import sample_view
 from services.receipts.rendering.view import ReceiptView
 
@@ -27,7 +30,9 @@ STYLESHEET_NAME = "receipt.css"
 USER_AGENT_STYLESHEET_NAME = "user_agent.css"
 EMBLEM_NAME = "emblem.svg"
 BASE_URL = TEMPLATE_DIR.as_uri() + "/"
+QR_CODE_PLACE = Markup('<div class="qr-code"></div>')  # where render_pdf draws the QR code
 BETWEEN_TAGS = re.compile(r">\s+<")  # the template's indentation, which the page does not show
+POINTS_PER_CSS_PX = 0.75
 PDF_OPTIONS = {"pdf_identifier": False, "optimize_images": True, "full_fonts": False, "hinting": False}
 
 
@@ -129,11 +134,14 @@ def emblem_data_uri() -> str:
 
 
 def render_html(view: ReceiptView, *, standalone: bool = True) -> str:
-    """The receipt as HTML; ``standalone`` inlines the stylesheet and emblem so it needs no other file."""
+    """The receipt as HTML; ``standalone`` inlines the stylesheet, emblem and QR code so it needs no other file.
+
+    Otherwise the QR code's cell holds an empty square for ``render_pdf`` to draw in.
+    """
     template = jinja_environment().get_template(TEMPLATE_NAME)
     return template.render(
         view=view,
-        qr_svg=qr_code_svg(view.verification_url),
+        qr_code=qr_code_svg(view.verification_url) if standalone else QR_CODE_PLACE,
         inline_css=standalone,
         css=Markup(stylesheet_text()) if standalone else "",
         emblem_src=emblem_data_uri() if standalone else EMBLEM_NAME,
@@ -145,11 +153,29 @@ def render_pdf(view: ReceiptView) -> bytes:
     source = BETWEEN_TAGS.sub("><", render_html(view, standalone=False))  # no blank text boxes to lay out
     html = ReceiptHTML(string=source, base_url=BASE_URL, url_fetcher=asset_fetcher())
     try:
-        return html.write_pdf(
-            stylesheets=[stylesheet()], font_config=font_configuration(), cache=image_cache(), **PDF_OPTIONS
-        )
+        document = html.render(stylesheets=[stylesheet()], font_config=font_configuration(), cache=image_cache())
     except FatalURLFetchingError as error:
         raise ReceiptAssetRefused(str(error)) from error.__cause__
+    qr_code = qr_code_operators(document.pages[0], view.verification_url)
+    return document.write_pdf(finisher=partial(draw_on_first_page, qr_code), **PDF_OPTIONS)
+
+
+def qr_code_operators(page: weasyprint.Page, content: str) -> bytes:
+    """The QR code of ``content`` drawn in the page's ``QR_CODE_PLACE``, in the page's PDF coordinates."""
+    place = next(box for box in page._page_box.descendants() if _is_qr_code_place(box))
+    x, y, side = (length * POINTS_PER_CSS_PX for length in (place.content_box_x(), place.content_box_y(), place.width))
+    return pdf_path(qr_matrix(content), x, y, side)
+
+
+def _is_qr_code_place(box: Box) -> bool:
+    return box.element_tag == "div" and box.element is not None and box.element.get("class") == "qr-code"
+
+
+def draw_on_first_page(operators: bytes, _document: weasyprint.Document, pdf: pydyf.PDF) -> None:
+    """A ``write_pdf`` finisher: appends ``operators`` to the first page's content, after all WeasyPrint drew."""
+    page = pdf.objects[pdf.pages["Kids"][0]]
+    content_number = int(page["Contents"].split()[0])
+    pdf.objects[content_number].stream.append(operators)
 
 
 def warm_up() -> None:

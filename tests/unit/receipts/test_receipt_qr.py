@@ -1,0 +1,56 @@
+"""The receipt's QR code: the faster mask choice agrees with segno's own, and the modules are drawn where they are."""
+
+import random
+import string
+
+import pytest
+import segno
+from segno import encoder
+
+from services.receipts.rendering import qr
+from services.receipts.rendering.samples import sample_view
+
+URL_CHARACTERS = string.ascii_letters + string.digits + "-_.:/?="
+
+
+def contents() -> list[str]:
+    generator = random.Random(14)
+    made = ["".join(generator.choice(URL_CHARACTERS) for _ in range(generator.randint(1, 900))) for _ in range(150)]
+    return made + [sample_view(reference=f"RCS-2026-{index:06d}").verification_url for index in range(10)]
+
+
+def test_segno_uses_the_faster_mask_choice():
+    assert encoder.find_and_apply_best_mask is qr.find_best_mask
+
+
+def test_the_faster_mask_choice_gives_segnos_symbol(monkeypatch):
+    ours = [segno.make(content, error="m", micro=False) for content in contents()]
+    monkeypatch.setattr(encoder, "find_and_apply_best_mask", qr.segno_find_and_apply_best_mask)
+    segnos = [segno.make(content, error="m", micro=False) for content in contents()]
+    assert {symbol.version for symbol in segnos} >= {1, 10, 20}
+    assert len({symbol.mask for symbol in segnos}) == 8
+    assert [(symbol.mask, symbol.matrix) for symbol in ours] == [(symbol.mask, symbol.matrix) for symbol in segnos]
+
+
+@pytest.mark.parametrize("size", [21, 25, 69])
+def test_the_penalty_is_segnos_score(size):
+    generator = random.Random(size)
+    for dark_share in (0.1, 0.5, 0.7):
+        rows = [bytes(int(generator.random() < dark_share) for _ in range(size)) for _ in range(size)]
+        rows[3] = b"\x00" * 4 + b"\x01\x00\x01\x01\x01\x00\x01" + rows[3][11:]  # a finder-like pattern
+        assert qr.penalty(rows) == encoder.evaluate_mask([bytearray(row) for row in rows], size, size)
+
+
+def test_the_penalty_of_a_light_symbol():
+    rows = [bytes(21)] * 21
+    # 42 lines of 21 alike (21 - 2 each), 20 × 20 light 2×2 blocks (3 each), 0 % dark (10 per 5 % from half)
+    assert qr.penalty(rows) == 42 * 19 + 400 * 3 + 100
+
+
+def test_the_drawing_has_one_line_per_run_of_dark_modules_inside_the_quiet_zone():
+    light = bytearray(4)
+    matrix = (bytearray(b"\x01\x01\x00\x01"), light, bytearray(b"\x00\x01\x01\x01"), light)
+    operators = qr.pdf_path(matrix, x=10, y=20, side=16).decode("ascii")
+    assert operators == (
+        "q 2.000000 0 0 2.000000 10.000000 20.000000 cm 0 G 1 w 0 J 2 2.5 m 4 2.5 l 5 2.5 m 6 2.5 l 3 4.5 m 6 4.5 l S Q"
+    )
