@@ -89,14 +89,14 @@ async def test_an_action_is_written_only_while_its_condition_holds(claims):
 async def test_the_decision_clock_pauses_while_returned_and_the_queue_puts_the_nearest_deadline_first(claims):
     now = datetime.now(UTC).replace(microsecond=0)
     past_before = (await claims.past_decision_deadline(now))["submitted"]
-    ids = {}
+    ids, numbers = {}, {}
     for name, due in (
         ("tomorrow", now + timedelta(days=1)),
         ("late", now - timedelta(hours=1)),
         ("later", now + timedelta(days=3)),
     ):
         ids[name] = str(uuid.uuid4())
-        number = f"{uuid.uuid4().int % 10**9:09d}"
+        numbers[name] = number = f"{uuid.uuid4().int % 10**9:09d}"
         assert await claims.insert_submitted(submitted(ids[name], number), number, due)
     queued = [claim["_id"] for claim in (await claims.queue("submitted", limit=10_000)).items]
     assert [i for i in queued if i in ids.values()] == [ids["late"], ids["tomorrow"], ids["later"]]
@@ -113,6 +113,14 @@ async def test_the_decision_clock_pauses_while_returned_and_the_queue_puts_the_n
 
     resubmitted = domain.decision_due(claim, now, decision_days=7)
     assert resubmitted == now - timedelta(hours=1) + timedelta(hours=5)  # the 5 hours returned are given back
-    assert await claims.submit(ids["late"], submitted(ids["late"], "123456789"), resubmitted)
+    in_five_hours = now + timedelta(hours=5)
+    past_in_five_hours = (await claims.past_decision_deadline(in_five_hours))["submitted"]
+    assert await claims.submit(ids["late"], submitted(ids["late"], numbers["late"]), resubmitted)
     claim = await claims.get(ids["late"])
     assert (claim["status"], claim["decision_due_at"], "clock_paused_at" in claim) == ("submitted", resubmitted, False)
+    assert (await claims.past_decision_deadline(now))["submitted"] == past_before  # its deadline moved on
+    assert (await claims.past_decision_deadline(in_five_hours))["submitted"] == past_in_five_hours + 1
+
+    accepted = entry("accepted", at=now.isoformat())
+    assert await claims.record_timeline(ids["late"], accepted, "accepted", True, {})  # the clock stops for good
+    assert (await claims.past_decision_deadline(in_five_hours))["submitted"] == past_in_five_hours
