@@ -32,14 +32,14 @@ def create_app(settings: ClaimsSettings) -> FastAPI:
     runtime.publishes(Topic.CLAIM_SUBMITTED, ClaimSubmitted)
     runtime.publishes(Topic.INSPECTION_COMPLETED, InspectionCompleted)
     runtime.publishes(Topic.REVIEWS, ReviewDecided | ReviewApproved)
-    repository = ClaimsRepository(runtime.database)
+    relay = runtime.relay_for(runtime.database["claims"])
+    repository = ClaimsRepository(runtime.database, relay.written)
     audit = AuditTrail(runtime.database["audit"])
     runtime.index(repository.collection, "owner")
     for fields in QUEUE_INDEXES:
         runtime.index(repository.collection, *fields)
     for fields in AuditTrail.INDEXES:
         runtime.index(audit.collection, *fields)
-    relay = runtime.relay_for(repository.collection)
     runtime.every(settings.deadline_metric_interval_s, lambda: count_past_deadline(repository))
     submit_claims = SubmitClaims(repository, settings.decision_days)
     register(runtime.broker, submit_claims, FollowTimeline(repository), relay)

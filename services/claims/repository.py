@@ -15,7 +15,7 @@ from pymongo.errors import DuplicateKeyError
 from contracts import ClaimDrafted, ClaimSubmitted, DocumentRef, Event, Topic
 from services.claims.domain import CLOCK_PAUSED, CLOCK_RUNS, STATUS_MAY_FOLLOW
 from services.runtime.auth import Caller
-from services.runtime.outbox import pending_update, with_outbox
+from services.runtime.outbox import AnnounceWritten, nobody_told, pending_update, with_outbox
 
 EDITABLE = ("draft", "returned")
 LISTED_FIELDS = {"_id": 1, "reference": 1, "status": 1, "created_at": 1, "updated_at": 1, "form.claimant_type": 1}
@@ -55,7 +55,8 @@ class OpenClaimExists(Exception):
 
 
 class ClaimsRepository:
-    def __init__(self, database: AsyncDatabase) -> None:
+    def __init__(self, database: AsyncDatabase, announce: AnnounceWritten = nobody_told) -> None:
+        self.announce = announce
         self.collection: AsyncCollection = database["claims"]
         self.open_claims: AsyncCollection = database["open_claims"]
         self.idempotency: AsyncCollection = database["idempotency_keys"]
@@ -84,6 +85,7 @@ class ClaimsRepository:
             "timeline": {},
         }
         await self.collection.insert_one(with_outbox(document, (Topic.CLAIM_DRAFTED, event)))
+        self.announce(claim_id, (Topic.CLAIM_DRAFTED, event))
 
     async def get(self, claim_id: str) -> dict[str, Any] | None:
         return await self.collection.find_one({"_id": claim_id}, {"outbox": 0})
@@ -137,6 +139,8 @@ class ClaimsRepository:
             {"$set": {"decision_due_at": decision_due_at}},
         )
         result = await self.collection.update_one({"_id": claim_id, "status": {"$in": EDITABLE}}, update)
+        if result.modified_count:
+            self.announce(claim_id, (Topic.CLAIM_SUBMITTED, event))
         return result.modified_count == 1
 
     async def insert_submitted(self, event: ClaimSubmitted, owner: str, decision_due_at: datetime) -> bool:
@@ -160,6 +164,7 @@ class ClaimsRepository:
             await self.collection.insert_one(with_outbox(document, (Topic.CLAIM_SUBMITTED, event)))
         except DuplicateKeyError:
             return False
+        self.announce(event.claim_id, (Topic.CLAIM_SUBMITTED, event))
         return True
 
     async def _reserve(self, insured: str, claim_id: str, decision_due_at: datetime | None = None) -> None:
@@ -264,6 +269,8 @@ class ClaimsRepository:
         update = pending_update((topic, event))
         update["$set"] |= fields | {"updated_at": datetime.now(UTC)}
         result = await self.collection.update_one({"_id": claim_id, **condition}, update)
+        if result.modified_count:
+            self.announce(claim_id, (topic, event))
         return result.modified_count == 1
 
 

@@ -25,9 +25,10 @@ def create_app(settings: DocumentsSettings) -> FastAPI:
     buckets = Buckets(quarantine=settings.quarantine_bucket, documents=settings.documents_bucket)
     collection = runtime.database["reviews"]  # the name of the file checks' records since the first release
     check_upload = CheckUpload(scanner, limits)
-    records = CheckRecordsRepository(collection)
+    relay = runtime.relay_for(collection)
+    records = CheckRecordsRepository(collection, relay.written)
     check_documents = CheckDocuments(runtime.store, check_upload, settings.max_claim_bytes, buckets, records)
-    register(runtime.broker, check_documents, runtime.relay_for(collection), settings.kafka_partition_workers)
+    register(runtime.broker, check_documents, relay, settings.kafka_partition_workers)
     runtime.startup_steps.append(
         lambda: runtime.store.ensure_buckets(settings.documents_bucket, settings.quarantine_bucket)
     )

@@ -8,11 +8,12 @@ from pymongo.asynchronous.collection import AsyncCollection
 from contracts import DocumentsIncomplete, DocumentsVerified, Topic
 from services.documents.use_cases import FileCheckNote
 from services.runtime.once import ProcessedEvents
+from services.runtime.outbox import AnnounceWritten, nobody_told
 
 
 class CheckRecordsRepository:
-    def __init__(self, collection: AsyncCollection) -> None:
-        self.processed = ProcessedEvents(collection)
+    def __init__(self, collection: AsyncCollection, announce: AnnounceWritten = nobody_told) -> None:
+        self.processed = ProcessedEvents(collection, announce)
 
     async def already_checked(self, event_id: str) -> bool:
         return await self.processed.already_done(event_id)

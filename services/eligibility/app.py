@@ -28,7 +28,8 @@ def create_app(settings: EligibilitySettings) -> FastAPI:
         json.loads(settings.inspection_rules_file.read_text()), settings.inspection_secret
     )
     revaluation = load_revaluation_table(json.loads(settings.revaluation_rates_file.read_text()))
-    repository = DecisionsRepository(decisions, runtime.database["refusals"])
+    relay = runtime.relay_for(decisions)
+    repository = DecisionsRepository(decisions, runtime.database["refusals"], relay.written)
     registry = InsuredRegistry(runtime.database["insured"])
     register(
         runtime.broker,
@@ -36,7 +37,7 @@ def create_app(settings: EligibilitySettings) -> FastAPI:
         ApplyAgentAction(repository),
         UpdateRegistry(registry),
         FollowFilings(IdSet(runtime.database["filings"]), UnfinishedClaims(runtime.database["unfinished"])),
-        runtime.relay_for(decisions),
+        relay,
         settings.kafka_partition_workers,
     )
     current_caller = caller_dependency(settings.token_verifier())

@@ -11,13 +11,15 @@ from pymongo.asynchronous.collection import AsyncCollection
 from contracts import ClaimAccepted, ClaimDecided, ClaimDetails, Event, Topic
 from services.eligibility.use_cases import StoredDecision
 from services.runtime.once import ProcessedEvents
-from services.runtime.outbox import pending_update
+from services.runtime.outbox import AnnounceWritten, nobody_told, pending_update
 
 
 class DecisionsRepository:
-    def __init__(self, collection: AsyncCollection, refusals: AsyncCollection) -> None:
-        self.collection = collection
-        self.processed = ProcessedEvents(collection)
+    def __init__(
+        self, collection: AsyncCollection, refusals: AsyncCollection, announce: AnnounceWritten = nobody_told
+    ) -> None:
+        self.collection, self.announce = collection, announce
+        self.processed = ProcessedEvents(collection, announce)
         self.refusals = refusals  # by registration number: the claims found ineligible, read by _id
 
     async def already_decided(self, source_event_id: str) -> bool:
@@ -80,7 +82,9 @@ class DecisionsRepository:
             await self._remember_refusal(decision.registration_number, decision.claim_id)
         update = pending_update(event) if event else {"$set": {}}
         update["$set"] |= fields
-        await self.collection.update_one({"_id": decision.id, awaited: {"$exists": False}}, update)
+        settled = await self.collection.update_one({"_id": decision.id, awaited: {"$exists": False}}, update)
+        if event and settled.modified_count:
+            self.announce(decision.id, event)
 
     async def _remember_refusal(self, registration_number: str, claim_id: str) -> None:
         await self.refusals.update_one(

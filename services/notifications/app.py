@@ -21,10 +21,11 @@ def create_app(settings: NotificationsSettings) -> FastAPI:
     gateway = KannelGateway(
         settings.kannel_sendsms_url, settings.kannel_username, settings.kannel_password, settings.sender
     )
+    relay = runtime.relay_for(notifications)
     sender = SmsSender(
         gateway,
-        NotificationsRepository(notifications),
-        runtime.relay_for(notifications),
+        NotificationsRepository(notifications, relay.written),
+        relay,
         OptOuts(runtime.database["opt_outs"]),
         settings.delivery_report_url,
         settings.portal_url,

@@ -11,7 +11,7 @@ from pymongo.errors import DuplicateKeyError
 from contracts import Topic
 from contracts.notifications import NotificationStatus
 from services.notifications.domain import Sms, status_event
-from services.runtime.outbox import pending_update
+from services.runtime.outbox import AnnounceWritten, nobody_told, pending_update
 
 # A delivery report may move a notification only forward along this order; "failed" is final.
 _EARLIER: dict[str, tuple[str, ...]] = {
@@ -26,8 +26,8 @@ UNSETTLED = ("sending", "retry")  # the gateway has not taken it yet
 class NotificationsRepository:
     """The `SmsRecords` port."""
 
-    def __init__(self, collection: AsyncCollection) -> None:
-        self.collection = collection
+    def __init__(self, collection: AsyncCollection, announce: AnnounceWritten = nobody_told) -> None:
+        self.collection, self.announce = collection, announce
         # The ids of those not known to be settled (being sent, or to retry): the sweep of unsent SMS reads this
         # short list and each record by `_id`, not every SMS ever sent (a scan on FerretDB).
         self.unsettled = collection.database[f"{collection.name}_unsettled"]
@@ -105,6 +105,8 @@ class NotificationsRepository:
             update["$set"] |= {"status": status, "updated_at": now, f"history.{status}": now}
             result = await self.collection.update_one({"_id": notification_id, "status": record["status"]}, update)
             if result.modified_count == 1:
+                if event:
+                    self.announce(notification_id, (Topic.NOTIFICATION_STATUS, event))
                 if record["status"] in UNSETTLED:  # the gateway took it, or gave up for good
                     await self.unsettled.delete_one({"_id": notification_id})
                 return True
@@ -120,8 +122,8 @@ def _sms(record: dict[str, Any]) -> Sms:
 class OptOuts:
     """Who asked not to be invited any more (outreach), by `opt_out_keys`: a STOP reply, or an agent's action."""
 
-    def __init__(self, collection: AsyncCollection) -> None:
-        self.collection = collection
+    def __init__(self, collection: AsyncCollection, announce: AnnounceWritten = nobody_told) -> None:
+        self.collection, self.announce = collection, announce
 
     async def add(self, key: str, source: str, agent_id: str | None = None) -> None:
         await self.collection.update_one(

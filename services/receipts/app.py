@@ -16,7 +16,8 @@ def create_app(settings: ReceiptsSettings) -> FastAPI:
     runtime = ServiceRuntime("receipts", settings)
     runtime.publishes(Topic.RECEIPT_ISSUED, ReceiptIssued)
     receipts = runtime.database["receipts"]
-    repository = ReceiptsRepository(receipts)
+    relay = runtime.relay_for(receipts)
+    repository = ReceiptsRepository(receipts, relay.written)
     renderer = ReceiptRenderer(settings.render_workers)
     issue_receipt = IssueReceipt(
         repository,
@@ -27,7 +28,7 @@ def create_app(settings: ReceiptsSettings) -> FastAPI:
         verification_base_url=settings.verification_base_url,
         render_timeout_s=settings.render_timeout_s,
     )
-    register(runtime.broker, issue_receipt, runtime.relay_for(receipts), settings.kafka_partition_workers)
+    register(runtime.broker, issue_receipt, relay, settings.kafka_partition_workers)
     runtime.startup_steps += [lambda: runtime.store.ensure_buckets(settings.bucket), renderer.start]
 
     async def close_renderer() -> None:

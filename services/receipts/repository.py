@@ -8,15 +8,16 @@ from pymongo.asynchronous.collection import AsyncCollection
 from contracts import ReceiptIssued, Topic
 from services.receipts.use_cases import CoveredByReceipt
 from services.runtime.once import ProcessedEvents
+from services.runtime.outbox import AnnounceWritten, nobody_told
 
 _COVERED = {"_id": 0, "reference": 1, "request_date": 1, "registration_number": 1, "document_hashes": 1}
 
 
 class ReceiptsRepository:
-    def __init__(self, collection: AsyncCollection) -> None:
+    def __init__(self, collection: AsyncCollection, announce: AnnounceWritten = nobody_told) -> None:
         self.collection = collection
         self.codes = collection.database[f"{collection.name}_codes"]
-        self.processed = ProcessedEvents(collection)
+        self.processed = ProcessedEvents(collection, announce)
 
     async def already_issued(self, event_id: str) -> bool:
         return await self.processed.already_done(event_id)

@@ -9,7 +9,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
 from contracts import Event
-from services.runtime.outbox import with_outbox
+from services.runtime.outbox import AnnounceWritten, nobody_told, with_outbox
 
 
 class PendingEvents(Protocol):
@@ -21,8 +21,8 @@ class PendingEvents(Protocol):
 class ProcessedEvents:
     """The records of processed events in one collection, keyed by event id."""
 
-    def __init__(self, collection: AsyncCollection) -> None:
-        self.collection = collection
+    def __init__(self, collection: AsyncCollection, announce: AnnounceWritten = nobody_told) -> None:
+        self.collection, self.announce = collection, announce
 
     async def already_done(self, event_id: str) -> bool:
         return await self.collection.find_one({"_id": event_id}, {"_id": 1}) is not None
@@ -34,4 +34,5 @@ class ProcessedEvents:
             await self.collection.insert_one(with_outbox({"_id": event_id, **fields}, *pending))
         except DuplicateKeyError:
             return False
+        self.announce(event_id, *pending)
         return True

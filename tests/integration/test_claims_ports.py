@@ -124,3 +124,26 @@ async def test_the_decision_clock_pauses_while_returned_and_the_queue_puts_the_n
     accepted = entry("accepted", at=now.isoformat())
     assert await claims.record_timeline(ids["late"], accepted, "accepted", True, {})  # the clock stops for good
     assert (await claims.past_decision_deadline(in_five_hours))["submitted"] == past_in_five_hours
+
+
+async def test_the_repository_announces_to_the_relay_only_the_events_it_wrote(servers, run_id):
+    written: list[tuple[str, str, str]] = []
+
+    def announce(document_id: str, *pending: tuple[str, ClaimSubmitted]) -> None:
+        written.extend((document_id, topic, event.event_id) for topic, event in pending)
+
+    client: AsyncMongoClient = AsyncMongoClient(servers["MONGODB_URL"], tz_aware=True)
+    try:
+        claims = ClaimsRepository(client[f"{run_id}_claims_announced"], announce)
+        number = f"{uuid.uuid4().int % 10**9:09d}"
+        event = submitted(claim_id := str(uuid.uuid4()), number)
+        assert await claims.insert_submitted(event, number, DUE)
+        assert not await claims.insert_submitted(event, number, DUE)  # a redelivery writes nothing new
+        assert not await claims.submit(claim_id, submitted(claim_id, number), DUE)  # not editable: nothing written
+        condition = {"status": "manual_review"}
+        assert not await claims.record_action(claim_id, condition, {}, Topic.REVIEWS, event)  # condition unmet
+        await claims.record_timeline(claim_id, entry("decided"), "manual_review", False, {})
+        assert await claims.record_action(claim_id, condition, {"review": {}}, Topic.REVIEWS, event)
+        assert written == [(claim_id, Topic.CLAIM_SUBMITTED, event.event_id), (claim_id, Topic.REVIEWS, event.event_id)]
+    finally:
+        await client.close()

@@ -64,3 +64,50 @@ async def test_a_failed_publication_is_retried_by_id_and_a_sweep_finds_what_was_
         assert await OutboxRelay(broker, collection).sweep() == 1  # type: ignore[arg-type]
         assert broker.published[-1][1]["event_id"] == left[1].event_id
         assert await OutboxRelay(broker, collection).sweep() == 0  # type: ignore[arg-type]
+
+
+class CountingReads:
+    """The collection, counting the relay's reads of a document."""
+
+    def __init__(self, collection: Any) -> None:
+        self.collection, self.reads = collection, 0
+
+    async def find_one(self, *args: Any, **kwargs: Any) -> Any:
+        self.reads += 1
+        return await self.collection.find_one(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.collection, name)
+
+
+async def test_what_a_repository_announces_is_published_without_reading_the_document(request, run_id):
+    async with server_collection(request, run_id, "relay") as collection:
+        announced, stored_only = incomplete("k4"), incomplete("k4")
+        await collection.insert_one(with_outbox({"_id": "k4"}, announced, stored_only))
+        broker, reads = CapturingBroker(), CountingReads(collection)
+        relay = OutboxRelay(broker, reads)  # type: ignore[arg-type]
+        relay.written("k4", announced)
+        await relay.publish_pending("k4")
+        assert reads.reads == 0
+        assert [sent["event_id"] for _, sent in broker.published] == [announced[1].event_id]
+        stored = await collection.find_one({"_id": "k4"})
+        assert stored["outbox_pending"] == [stored_only[1].event_id]  # another writer's: its own relay sends it
+
+        await relay.publish_pending("k4")  # nothing announced any more: the document is read
+        assert reads.reads == 1
+        assert [sent["event_id"] for _, sent in broker.published] == [announced[1].event_id, stored_only[1].event_id]
+        assert (await collection.find_one({"_id": "k4"}))["outbox_pending"] == []
+
+
+async def test_an_announced_publication_that_failed_is_retried_from_the_document(request, run_id):
+    async with server_collection(request, run_id, "relay") as collection:
+        entry = incomplete("k5")
+        await collection.insert_one(with_outbox({"_id": "k5"}, entry))
+        broker = FailingOnce()
+        relay = OutboxRelay(broker, collection)  # type: ignore[arg-type]
+        relay.written("k5", entry)
+        with pytest.raises(ConnectionError):
+            await relay.publish_pending("k5")
+        assert await relay.retry_failed() == 1
+        assert [sent["event_id"] for _, sent in broker.published] == [entry[1].event_id]
+        assert (await collection.find_one({"_id": "k5"}))["outbox_pending"] == []
