@@ -91,11 +91,16 @@ class NotificationsRepository:
             {"$set": {"status": "retry", "last_error": reason, "updated_at": datetime.now(UTC)}},
         )
 
-    async def advance(self, notification_id: str, status: NotificationStatus, detail: str = "") -> bool:
+    async def advance(
+        self, notification_id: str, status: NotificationStatus, detail: str = "", sending: Sms | None = None
+    ) -> bool:
         """Move to `status` if that is forward, queuing the status event; False if unknown or not forward.
-        Delivery reports race each other and the sender, hence the compare-and-set on the current status."""
+        Delivery reports race each other and the sender, hence the compare-and-set on the current status.
+        `sending`: the SMS the caller is sending, whose record it left in "sending": the first try does not read it."""
+        known = _record(sending, "sending") if sending else None
         for _ in range(10):
-            record = await self.collection.find_one({"_id": notification_id}, {"outbox": 0})
+            record = known or await self.collection.find_one({"_id": notification_id}, {"outbox": 0})
+            known = None
             if record is None or record["status"] not in _EARLIER[status]:
                 return False
             # The claim's timeline hears of the change; an invitation has no claim to tell.
@@ -111,6 +116,18 @@ class NotificationsRepository:
                     await self.unsettled.delete_one({"_id": notification_id})
                 return True
         return False
+
+
+def _record(sms: Sms, status: str) -> dict[str, Any]:
+    return {
+        "_id": sms.notification_id,
+        "claim_id": sms.claim_id,
+        "correlation_id": sms.correlation_id,
+        "kind": sms.kind,
+        "to": sms.to,
+        "text": sms.text,
+        "status": status,
+    }
 
 
 def _sms(record: dict[str, Any]) -> Sms:

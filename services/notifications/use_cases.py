@@ -32,8 +32,11 @@ class SmsRecords(Protocol):
 
     async def mark_retry(self, notification_id: str, reason: str) -> None: ...
 
-    async def advance(self, notification_id: str, status: NotificationStatus, detail: str = "") -> bool:
-        """Move to `status` if that is forward, queuing the status event; False if unknown or not forward."""
+    async def advance(
+        self, notification_id: str, status: NotificationStatus, detail: str = "", sending: Sms | None = None
+    ) -> bool:
+        """Move to `status` if that is forward, queuing the status event; False if unknown or not forward.
+        `sending`: the SMS the caller is sending (its record in "sending"), so that the record need not be read."""
 
 
 class OptOuts(Protocol):
@@ -104,7 +107,7 @@ class SmsSender:
             raise
         except PermanentGatewayError as error:
             SMS.labels(sms.kind, "failed").inc()
-            await self.records.advance(sms.notification_id, "failed", str(error))
+            await self.records.advance(sms.notification_id, "failed", str(error), sending=sms)
         else:
             SMS.labels(sms.kind, "sent").inc()
-            await self.records.advance(sms.notification_id, "queued")
+            await self.records.advance(sms.notification_id, "queued", sending=sms)

@@ -10,6 +10,7 @@ import pytest
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.collection import AsyncCollection
 
+from services.runtime.outbox import AnnounceWritten
 from tests.unit.runtime.fakes import CapturedRelay, MemoryOutbox
 
 FAKE_AND_SERVER = [pytest.param("fake"), pytest.param("server", marks=pytest.mark.integration)]
@@ -31,13 +32,15 @@ async def port_and_outbox(
     request: pytest.FixtureRequest,
     run_id: str,
     fake: Callable[[MemoryOutbox], Any],
-    repository: Callable[[AsyncCollection], Any],
+    repository: Callable[[AsyncCollection, AnnounceWritten], Any],
 ) -> AsyncIterator[tuple[Any, MemoryOutbox | CapturedRelay]]:
     """The port (the fake, or the repository on the server, as `request.param` says) and the relay of its outbox,
-    both showing what they published as `published`."""
+    both showing what they published as `published`; the repository announces its writes to the relay, as in the
+    services."""
     if request.param == "fake":
         outbox = MemoryOutbox()
         yield fake(outbox), outbox
         return
     async with server_collection(request, run_id, repository.__name__.lower()) as collection:
-        yield repository(collection), CapturedRelay(collection)
+        relay = CapturedRelay(collection)
+        yield repository(collection, relay.relay.written), relay

@@ -51,6 +51,22 @@ async def test_delivery_reports_move_an_sms_only_forward_and_each_move_queues_on
     ]
 
 
+async def test_the_sender_moves_the_sms_it_sends_unless_a_report_overtook_it(port):
+    records, outbox = port
+    taken, overtaken = sms(), sms()
+    for message in (taken, overtaken):
+        await records.claim_for_sending(message)
+    assert await records.advance(taken.notification_id, "queued", sending=taken)
+    assert await records.advance(overtaken.notification_id, "delivered")  # before the gateway's answer
+    assert not await records.advance(overtaken.notification_id, "queued", sending=overtaken)
+    for message in (taken, overtaken):
+        await outbox.publish_pending(message.notification_id)
+    assert [(sent["notification_id"], sent["status"]) for _, sent in outbox.published] == [
+        (taken.notification_id, "queued"),
+        (overtaken.notification_id, "delivered"),
+    ]
+
+
 async def test_a_failure_is_final_and_a_retry_is_not_moved_back_by_a_late_report(port):
     records, outbox = port
     failed, retried = sms(), sms()
