@@ -16,7 +16,9 @@ process's CPU per claim is printed side by side.
 prints the latencies from submission. `--stage-claims 300` times each stage of a claim's path alone on a backlog
 (see `stage_drains`). Last, two bare loops on the same servers: aiokafka alone (produce acks=all, consume, commit,
 against which the claims' rate is put), and what a stage does without business logic (consume, a read by `_id` and
-an insert on the MongoDB-compatible server, publish, commit), against which each stage's rate is put.
+an insert on the MongoDB-compatible server, publish, commit), against which each stage's rate is put. Each bare loop
+prints its CPU per message; with the messages a claim causes (published, and handled by the consumer groups, from
+Kafka's offsets), that gives the messaging floor: what the messages alone cost a claim, whatever the services do.
 """
 
 import argparse
@@ -48,6 +50,7 @@ from tests.failures.chaos import committed_offsets, end_offsets, partitions_of
 from tests.failures.harness import ClaimLoad, Filed
 
 TICKS = os.sysconf("SC_CLK_TCK")
+CORES = os.cpu_count() or 1
 RUN = Path(os.environ.get("TAAWIDATY_RUN", "/tmp/taawidaty-run"))
 BOOTSTRAP = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092")
 MONGODB_URL = os.environ.get("MONGODB_URL", "mongodb://127.0.0.1:27018/")
@@ -262,7 +265,31 @@ def throughput_by_decile(rows: list[dict[str, datetime]]) -> str:
     return " ".join(f"{rate:.1f}" for rate in rates)
 
 
-async def bare_kafka(bootstrap: str, count: int, size: int) -> float:
+@dataclass
+class BareLoop:
+    messages_per_s: float
+    cpu_ms: dict[str, float]  # per message: this process (the loop) and each server
+
+    @property
+    def cpu_ms_per_message(self) -> float:
+        return sum(self.cpu_ms.values())
+
+    def cost_line(self) -> str:
+        parts = ", ".join(f"{name} {ms:.1f}" for name, ms in self.cpu_ms.items())
+        return f"{self.cpu_ms_per_message:.1f} ms of CPU per message ({parts})"
+
+
+@contextlib.contextmanager
+def measured_loop(count: int, found: dict[str, float]):
+    """The CPU per message of the loop in this process and of the servers it talks to, into `found`."""
+    servers = {name: pid for name, pid in server_pids().items() if name in ("kafka", "ferretdb")}
+    before = {name: tree_cost(pid)[0] for name, pid in servers.items()} | {"loop": time.process_time()}
+    yield
+    after = {name: tree_cost(pid)[0] for name, pid in servers.items()} | {"loop": time.process_time()}
+    found |= {name: 1000 * (after[name] - before[name]) / count for name in before}
+
+
+async def bare_kafka(bootstrap: str, count: int, size: int) -> BareLoop:
     """Messages per second through one produce (acks=all, idempotent, awaited) and consume+commit loop."""
     async with bench_topics(bootstrap, 1) as (topic,):
         producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
@@ -285,17 +312,19 @@ async def bare_kafka(bootstrap: str, count: int, size: int) -> float:
                 if received % 100 == 0 or received == count:
                     progress(received, count, started, "bare kafka")
 
+        cpu_ms: dict[str, float] = {}
         try:
-            await asyncio.gather(produce(), consume())
+            with measured_loop(count, cpu_ms):
+                await asyncio.gather(produce(), consume())
             elapsed = time.monotonic() - started
             print(file=sys.stderr)
         finally:
             await consumer.stop()
             await producer.stop()
-    return count / elapsed
+    return BareLoop(count / elapsed, cpu_ms)
 
 
-async def bare_stage(bootstrap: str, mongo_url: str, count: int, size: int) -> float:
+async def bare_stage(bootstrap: str, mongo_url: str, count: int, size: int) -> BareLoop:
     """Messages per second through what a stage does without its business: consume, one read by `_id` and one
     insert on the MongoDB-compatible server, publish (acks=all, idempotent, awaited), commit; the input topic is
     filled first, so the loop never waits for its producer."""
@@ -313,15 +342,17 @@ async def bare_stage(bootstrap: str, mongo_url: str, count: int, size: int) -> f
         mongo: AsyncMongoClient = AsyncMongoClient(mongo_url)
         records = mongo[f"bench_{source.rsplit('.', 1)[1]}"]["records"]
         started = time.monotonic()
+        cpu_ms: dict[str, float] = {}
         try:
-            for received in range(1, count + 1):
-                message = await consumer.getone()
-                await records.find_one({"_id": message.key.decode()})
-                await records.insert_one({"_id": f"{message.partition}-{message.offset}", "value": message.value})
-                await producer.send_and_wait(target, message.value, key=message.key)
-                await consumer.commit()
-                if received % 100 == 0 or received == count:
-                    progress(received, count, started, "bare stage")
+            with measured_loop(count, cpu_ms):
+                for received in range(1, count + 1):
+                    message = await consumer.getone()
+                    await records.find_one({"_id": message.key.decode()})
+                    await records.insert_one({"_id": f"{message.partition}-{message.offset}", "value": message.value})
+                    await producer.send_and_wait(target, message.value, key=message.key)
+                    await consumer.commit()
+                    if received % 100 == 0 or received == count:
+                        progress(received, count, started, "bare stage")
             elapsed = time.monotonic() - started
             print(file=sys.stderr)
         finally:
@@ -329,7 +360,7 @@ async def bare_stage(bootstrap: str, mongo_url: str, count: int, size: int) -> f
             await producer.stop()
             await mongo.drop_database(records.database.name)
             await mongo.close()
-    return count / elapsed
+    return BareLoop(count / elapsed, cpu_ms)
 
 
 @contextlib.asynccontextmanager
@@ -391,6 +422,8 @@ class ClosedRun:
     costs: Costs
     catch_up_s: float
     commands: list[str]
+    published: int  # messages on the topics the services consume
+    delivered: int  # messages their consumer groups handled and committed
 
     @property
     def done(self) -> int:
@@ -434,10 +467,13 @@ async def closed_loop(claims: int, in_flight: int, workers: int, time_limit_s: f
         insured = await load.enrol(claims, timeout_s=60 + claims / 5)
         servers = server_pids()
         before = snapshot(stack, servers)
+        traffic_before = await kafka_traffic(BOOTSTRAP)
         started, last_done = await push_claims(load, insured, in_flight, workers, time_limit_s)
         wall_s = time.monotonic() - started
         catch_up_s = await timeline_caught_up(BOOTSTRAP)
         costs = process_costs(stack, servers, before)  # the catching up included
+        traffic_after = await kafka_traffic(BOOTSTRAP)
+        traffic = [after - earlier for after, earlier in zip(traffic_after, traffic_before, strict=True)]
         rows = await timelines(load, load.filed)
     done = sum(1 for row in rows if "done" in row)
     return ClosedRun(
@@ -449,6 +485,16 @@ async def closed_loop(claims: int, in_flight: int, workers: int, time_limit_s: f
         costs,
         catch_up_s,
         command_table(Path(stack.env[COMMAND_TALLY_DIR]), done),
+        *traffic,
+    )
+
+
+async def kafka_traffic(bootstrap: str) -> tuple[int, int]:
+    """(messages ever published on the topics the services consume, messages their consumer groups committed)."""
+    topics = {topic for _, topics in GROUPS.values() for topic in topics}
+    committed = await committed_offsets(bootstrap, GROUPS)
+    return sum((await end_offsets(bootstrap, topics)).values()), sum(
+        offset for offsets in committed.values() for offset in offsets.values() if offset > 0
     )
 
 
@@ -602,6 +648,10 @@ def report(run: ClosedRun, in_flight: int) -> None:
     print("\n".join(cost_table(run)))
     print()
     print("\n".join(run.commands))
+    print(
+        f"Kafka per claim: {run.published / max(1, run.done):.1f} messages published on the topics the services "
+        f"consume, {run.delivered / max(1, run.done):.1f} handled and committed by their consumer groups"
+    )
     print(f"the claims service's timeline consumer caught up {run.catch_up_s:.0f}s after the last SMS")
 
 
@@ -635,18 +685,34 @@ async def main(arguments: argparse.Namespace) -> None:
     stage_loop = await bare_stage(BOOTSTRAP, MONGODB_URL, min(count, 3000), size)
     print()
     print(
-        f"bare aiokafka loop, {count} messages of {size} B (send_and_wait acks=all + getone/commit): {bare:.0f} msg/s"
+        f"bare aiokafka loop, {count} messages of {size} B (send_and_wait acks=all + getone/commit): "
+        f"{bare.messages_per_s:.0f} msg/s, {bare.cost_line()}"
     )
     for run in runs:
-        print(f"  ratio bare messages/s : claims/s at N={run.claims} = {bare / max(1e-9, run.claims_per_s):.0f} : 1")
+        ratio = bare.messages_per_s / max(1e-9, run.claims_per_s)
+        print(f"  ratio bare messages/s : claims/s at N={run.claims} = {ratio:.0f} : 1")
     print(
         f"bare stage loop (consume, find by _id, insert, publish acks=all, commit), messages of {size} B: "
-        f"{stage_loop:.0f} msg/s"
+        f"{stage_loop.messages_per_s:.0f} msg/s, {stage_loop.cost_line()}"
     )
     for service, (events, rate) in stages.items():
-        print(
-            f"  stage {service:14} {events:6d} events {rate:7.1f}/s = {rate / stage_loop:5.2f} of the bare stage loop"
-        )
+        share = rate / stage_loop.messages_per_s
+        print(f"  stage {service:14} {events:6d} events {rate:7.1f}/s = {share:5.2f} of the bare stage loop")
+    for run in runs:
+        print(plumbing_floor(run, bare))
+
+
+def plumbing_floor(run: ClosedRun, bare: BareLoop) -> str:
+    """What the messages alone cost a claim: each delivery at least a bare loop's consume and commit (and, for the
+    publications, its produce), against what the claim cost all processes."""
+    deliveries = run.delivered / max(1, run.done)
+    floor_ms = deliveries * bare.cpu_ms_per_message
+    claim_ms = 1000 * per_process(run, "all processes") / max(1, run.done)
+    return (
+        f"messaging floor at N={run.claims}: {deliveries:.1f} deliveries per claim x {bare.cpu_ms_per_message:.1f} ms "
+        f"(bare aiokafka loop) = {floor_ms:.0f} ms of the {claim_ms:.0f} ms a claim costs ({floor_ms / claim_ms:.0%}); "
+        f"the {CORES} cores here allow {CORES * 1000 / floor_ms:.1f} claims/s for the messaging alone"
+    )
 
 
 def sizes(text: str) -> list[int]:
