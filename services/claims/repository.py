@@ -252,12 +252,7 @@ class ClaimsRepository:
             claim = await self.collection.find_one(
                 {"_id": reservation["claim_id"]}, {"status": 1, "decision_due_at": 1}
             )
-            if (
-                claim
-                and claim["status"] in CLOCK_RUNS
-                and claim.get("decision_due_at")
-                and claim["decision_due_at"] < now
-            ):
+            if claim and claim["status"] in CLOCK_RUNS and claim.get("decision_due_at", now) < now:
                 counts[claim["status"]] += 1
         return counts
 
