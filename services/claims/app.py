@@ -12,7 +12,7 @@ from services.claims.auth import local_key
 from services.claims.config import ClaimsSettings
 from services.claims.domain import CLOCK_RUNS
 from services.claims.handlers import register
-from services.claims.repository import QUEUE_INDEXES, AuditTrail, ClaimsRepository
+from services.claims.repository import CLAIMS, QUEUE_INDEXES, AuditTrail, ClaimsRepository
 from services.claims.use_cases import AgentActions, FollowTimeline, SubmitClaims
 from services.runtime.auth import IdentitySettings, TokenVerifier, caller_dependency
 from services.runtime.metrics import CLAIMS_PAST_DECISION_DEADLINE
@@ -32,7 +32,7 @@ def create_app(settings: ClaimsSettings) -> FastAPI:
     runtime.publishes(Topic.CLAIM_SUBMITTED, ClaimSubmitted)
     runtime.publishes(Topic.INSPECTION_COMPLETED, InspectionCompleted)
     runtime.publishes(Topic.REVIEWS, ReviewDecided | ReviewApproved)
-    relay = runtime.relay_for(runtime.database["claims"])
+    relay = runtime.relay_for(runtime.database[CLAIMS])
     repository = ClaimsRepository(runtime.database, relay.written)
     audit = AuditTrail(runtime.database["audit"])
     runtime.index(repository.collection, "owner")
@@ -40,6 +40,7 @@ def create_app(settings: ClaimsSettings) -> FastAPI:
         runtime.index(repository.collection, *fields)
     for fields in AuditTrail.INDEXES:
         runtime.index(audit.collection, *fields)
+    runtime.startup_steps.append(repository.date_reservations)
     runtime.every(settings.deadline_metric_interval_s, lambda: count_past_deadline(repository))
     submit_claims = SubmitClaims(repository, settings.decision_days)
     register(runtime.broker, submit_claims, FollowTimeline(repository), relay)

@@ -15,8 +15,9 @@ from pymongo.errors import DuplicateKeyError
 from contracts import ClaimDrafted, ClaimSubmitted, DocumentRef, Event, Topic
 from services.claims.domain import CLOCK_PAUSED, CLOCK_RUNS, STATUS_MAY_FOLLOW
 from services.runtime.auth import Caller
-from services.runtime.outbox import AnnounceWritten, nobody_told, pending_update, with_outbox
+from services.runtime.outbox import AnnounceWritten, nobody_told, pending_update, update_with_outbox, with_outbox
 
+CLAIMS = "claims"  # the collection, one document per claim
 EDITABLE = ("draft", "returned")
 LISTED_FIELDS = {"_id": 1, "reference": 1, "status": 1, "created_at": 1, "updated_at": 1, "form.claimant_type": 1}
 QUEUED_FIELDS = {
@@ -57,7 +58,7 @@ class OpenClaimExists(Exception):
 class ClaimsRepository:
     def __init__(self, database: AsyncDatabase, announce: AnnounceWritten = nobody_told) -> None:
         self.announce = announce
-        self.collection: AsyncCollection = database["claims"]
+        self.collection: AsyncCollection = database[CLAIMS]
         self.open_claims: AsyncCollection = database["open_claims"]
         self.idempotency: AsyncCollection = database["idempotency_keys"]
 
@@ -84,8 +85,8 @@ class ClaimsRepository:
             "documents": {},
             "timeline": {},
         }
-        await self.collection.insert_one(with_outbox(document, (Topic.CLAIM_DRAFTED, event)))
-        self.announce(claim_id, (Topic.CLAIM_DRAFTED, event))
+        await self.collection.insert_one(drafted := with_outbox(document, (Topic.CLAIM_DRAFTED, event)))
+        self.announce(claim_id, drafted["outbox"])
 
     async def get(self, claim_id: str) -> dict[str, Any] | None:
         return await self.collection.find_one({"_id": claim_id}, {"outbox": 0})
@@ -134,14 +135,15 @@ class ClaimsRepository:
             "decision_due_at": decision_due_at,
         }
         update["$unset"] = {"clock_paused_at": ""}
-        await self.open_claims.update_one(  # first: a deadline whose claim was not submitted is never counted
+        # The reservation's deadline first, so that no crash leaves a submitted claim out of the past-deadline count
+        # (a deadline whose claim stayed a draft counts for nothing: the claim has the last word).
+        await self.open_claims.update_one(
             {"_id": event.claim.registration_number, "claim_id": claim_id},
             {"$set": {"decision_due_at": decision_due_at}},
         )
-        result = await self.collection.update_one({"_id": claim_id, "status": {"$in": EDITABLE}}, update)
-        if result.modified_count:
-            self.announce(claim_id, (Topic.CLAIM_SUBMITTED, event))
-        return result.modified_count == 1
+        return await update_with_outbox(
+            self.collection, {"_id": claim_id, "status": {"$in": EDITABLE}}, update, self.announce
+        )
 
     async def insert_submitted(self, event: ClaimSubmitted, owner: str, decision_due_at: datetime) -> bool:
         """A claim a portal submitted directly; False when this claim id was already known."""
@@ -161,10 +163,10 @@ class ClaimsRepository:
         }
         await self._reserve(event.claim.registration_number, event.claim_id, decision_due_at)
         try:
-            await self.collection.insert_one(with_outbox(document, (Topic.CLAIM_SUBMITTED, event)))
+            await self.collection.insert_one(submitted := with_outbox(document, (Topic.CLAIM_SUBMITTED, event)))
         except DuplicateKeyError:
             return False
-        self.announce(event.claim_id, (Topic.CLAIM_SUBMITTED, event))
+        self.announce(event.claim_id, submitted["outbox"])
         return True
 
     async def _reserve(self, insured: str, claim_id: str, decision_due_at: datetime | None = None) -> None:
@@ -256,6 +258,19 @@ class ClaimsRepository:
                 counts[claim["status"]] += 1
         return counts
 
+    async def date_reservations(self) -> int:
+        """Give the reservations written before they carried a deadline their claim's (run at start); how many."""
+        dated = 0
+        async for reservation in self.open_claims.find({"decision_due_at": {"$exists": False}}):
+            claim = await self.collection.find_one({"_id": reservation["claim_id"]}, {"decision_due_at": 1})
+            if claim and claim.get("decision_due_at"):
+                await self.open_claims.update_one(
+                    reservation | {"decision_due_at": {"$exists": False}},
+                    {"$set": {"decision_due_at": claim["decision_due_at"]}},
+                )
+                dated += 1
+        return dated
+
     async def record_action(
         self, claim_id: str, condition: dict[str, Any], fields: dict[str, Any], topic: str, event: Event
     ) -> bool:
@@ -263,10 +278,7 @@ class ClaimsRepository:
         (so two clicks, or two agents, make one event); False otherwise."""
         update = pending_update((topic, event))
         update["$set"] |= fields | {"updated_at": datetime.now(UTC)}
-        result = await self.collection.update_one({"_id": claim_id, **condition}, update)
-        if result.modified_count:
-            self.announce(claim_id, (topic, event))
-        return result.modified_count == 1
+        return await update_with_outbox(self.collection, {"_id": claim_id, **condition}, update, self.announce)
 
 
 class AuditTrail:

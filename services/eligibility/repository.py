@@ -11,7 +11,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from contracts import ClaimAccepted, ClaimDecided, ClaimDetails, Event, Topic
 from services.eligibility.use_cases import StoredDecision
 from services.runtime.once import ProcessedEvents
-from services.runtime.outbox import AnnounceWritten, nobody_told, pending_update
+from services.runtime.outbox import AnnounceWritten, nobody_told, pending_update, update_with_outbox
 
 
 class DecisionsRepository:
@@ -82,9 +82,9 @@ class DecisionsRepository:
             await self._remember_refusal(decision.registration_number, decision.claim_id)
         update = pending_update(event) if event else {"$set": {}}
         update["$set"] |= fields
-        settled = await self.collection.update_one({"_id": decision.id, awaited: {"$exists": False}}, update)
-        if event and settled.modified_count:
-            self.announce(decision.id, event)
+        await update_with_outbox(
+            self.collection, {"_id": decision.id, awaited: {"$exists": False}}, update, self.announce
+        )
 
     async def _remember_refusal(self, registration_number: str, claim_id: str) -> None:
         await self.refusals.update_one(

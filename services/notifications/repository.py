@@ -11,7 +11,7 @@ from pymongo.errors import DuplicateKeyError
 from contracts import Topic
 from contracts.notifications import NotificationStatus
 from services.notifications.domain import Sms, status_event
-from services.runtime.outbox import AnnounceWritten, nobody_told, pending_update
+from services.runtime.outbox import AnnounceWritten, nobody_told, pending_update, update_with_outbox
 
 # A delivery report may move a notification only forward along this order; "failed" is final.
 _EARLIER: dict[str, tuple[str, ...]] = {
@@ -108,10 +108,8 @@ class NotificationsRepository:
             now = event.occurred_at if event else datetime.now(UTC)
             update = pending_update((Topic.NOTIFICATION_STATUS, event)) if event else {"$set": {}}
             update["$set"] |= {"status": status, "updated_at": now, f"history.{status}": now}
-            result = await self.collection.update_one({"_id": notification_id, "status": record["status"]}, update)
-            if result.modified_count == 1:
-                if event:
-                    self.announce(notification_id, (Topic.NOTIFICATION_STATUS, event))
+            query = {"_id": notification_id, "status": record["status"]}
+            if await update_with_outbox(self.collection, query, update, self.announce):
                 if record["status"] in UNSETTLED:  # the gateway took it, or gave up for good
                     await self.unsettled.delete_one({"_id": notification_id})
                 return True
@@ -139,8 +137,8 @@ def _sms(record: dict[str, Any]) -> Sms:
 class OptOuts:
     """Who asked not to be invited any more (outreach), by `opt_out_keys`: a STOP reply, or an agent's action."""
 
-    def __init__(self, collection: AsyncCollection, announce: AnnounceWritten = nobody_told) -> None:
-        self.collection, self.announce = collection, announce
+    def __init__(self, collection: AsyncCollection) -> None:
+        self.collection = collection
 
     async def add(self, key: str, source: str, agent_id: str | None = None) -> None:
         await self.collection.update_one(

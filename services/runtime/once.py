@@ -31,8 +31,8 @@ class ProcessedEvents:
         """Insert the record of `event_id` with the `(topic, event)` pairs to publish; False when there is one
         already (a redelivery raced this one: the first record and its outbox stand)."""
         try:
-            await self.collection.insert_one(with_outbox({"_id": event_id, **fields}, *pending))
+            await self.collection.insert_one(record := with_outbox({"_id": event_id, **fields}, *pending))
         except DuplicateKeyError:
             return False
-        self.announce(event_id, *pending)
+        self.announce(event_id, record["outbox"])
         return True

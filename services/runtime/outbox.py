@@ -8,6 +8,7 @@ import asyncio
 from typing import Any, Protocol
 
 from faststream.kafka import KafkaBroker
+from pymongo import ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 
 from contracts import Event
@@ -15,70 +16,96 @@ from services.runtime.faults import crash_if_asked
 from services.runtime.kafka import headers_for, serialize
 from services.runtime.publishing import publish
 
+Entries = dict[str, dict[str, Any]]  # event id → what the relay publishes (topic, key, value, headers)
+
 
 class AnnounceWritten(Protocol):
-    """Told by a repository, once its write succeeded, which `(topic, event)` pairs it put in a document's outbox
-    (`OutboxRelay.written`), so that they are published without reading the document back."""
+    """Told by a repository, once its write succeeded, of the outbox entries it wrote (`OutboxRelay.written`): when
+    they are the only ones pending, the relay publishes them without reading the document back; `None` when the
+    outbox holds older ones too, which the relay then reads, to publish all in the order they were written."""
 
-    def __call__(self, document_id: Any, *pending: tuple[str, Event]) -> None: ...
+    def __call__(self, document_id: Any, entries: Entries | None) -> None: ...
 
 
-def nobody_told(document_id: Any, *pending: tuple[str, Event]) -> None:
+def nobody_told(document_id: Any, entries: Entries | None) -> None:
     """The default announcement: nobody listens, and the relay reads what the document holds."""
 
 
-def outbox_entry(topic: str, event: Event) -> dict[str, Any]:
-    return {"topic": topic, "key": event.claim_id, "value": serialize(event).decode(), "headers": headers_for(event)}
-
-
-def outbox_fields(*pending: tuple[str, Event]) -> dict[str, Any]:
-    """Fields to `$set` (or insert) next to a state change so that `(topic, event)` pairs get published."""
-    return {f"outbox.{event.event_id}": outbox_entry(topic, event) for topic, event in pending}
-
-
-def with_outbox(document: dict[str, Any], *pending: tuple[str, Event]) -> dict[str, Any]:
-    """A new document carrying its outbox, for `insert_one`."""
-    entries = {k.removeprefix("outbox."): v for k, v in outbox_fields(*pending).items()}
-    return {**document, "outbox": entries, "outbox_pending": [event.event_id for _, event in pending]}
-
-
-def pending_update(*pending: tuple[str, Event]) -> dict[str, Any]:
-    """The update operators that add entries to an existing document's outbox."""
+def outbox_entries(*pending: tuple[str, Event]) -> Entries:
     return {
-        "$set": outbox_fields(*pending),
-        "$addToSet": {"outbox_pending": {"$each": [event.event_id for _, event in pending]}},
+        event.event_id: {
+            "topic": topic,
+            "key": event.claim_id,
+            "value": serialize(event).decode(),
+            "headers": headers_for(event),
+        }
+        for topic, event in pending
     }
 
 
-class OutboxRelay:
-    """Publishes outbox entries. Within a process one publication at a time, so the handler's fast path and the
-    sweeps never send the same entry twice; across instances a rare duplicate is left to the consumers' dedup.
+def with_outbox(document: dict[str, Any], *pending: tuple[str, Event]) -> dict[str, Any]:
+    """A new document carrying its outbox, for `insert_one`; announce its `outbox` once inserted."""
+    entries = outbox_entries(*pending)
+    return {**document, "outbox": entries, "outbox_pending": list(entries)}
 
-    What this process's repositories announce they wrote (`written`) is published as announced; otherwise the
-    document's outbox is read. A publication that fails is remembered and retried by `_id` (`retry_failed`), from
-    the document; only `sweep` reads the whole collection, for what a crash left pending (at start, and rarely
-    after): on FerretDB any other query is a scan."""
+
+def pending_update(*pending: tuple[str, Event]) -> dict[str, Any]:
+    """The update operators that add entries to an existing document's outbox (see `update_with_outbox`)."""
+    entries = outbox_entries(*pending)
+    return {
+        "$set": {f"outbox.{event_id}": entry for event_id, entry in entries.items()},
+        "$addToSet": {"outbox_pending": {"$each": list(entries)}},
+    }
+
+
+async def update_with_outbox(
+    collection: AsyncCollection, query: dict[str, Any], update: dict[str, Any], announce: AnnounceWritten
+) -> bool:
+    """Apply `update` (made from `pending_update`, with more fields) to the document `query` matches; False when
+    none does. Its entries are announced as the outbox's only ones when it holds nothing else; when an older entry is
+    still pending (its publication failed, or another instance wrote it), the relay is told to read the document, so
+    that the older goes first."""
+    # The whole document comes back: FerretDB 1.x refuses a projection in findAndModify.
+    written = await collection.find_one_and_update(query, update, return_document=ReturnDocument.AFTER)
+    if written is None:
+        return False
+    added = {key.removeprefix("outbox."): entry for key, entry in update["$set"].items() if key.startswith("outbox.")}
+    if added:
+        announce(written["_id"], added if written.get("outbox_pending") == list(added) else None)
+    return True
+
+
+class OutboxRelay:
+    """Publishes outbox entries, one publication at a time within a process; a rare duplicate (another instance, or
+    a sweep between a write and its announcement) is left to the consumers' dedup.
+
+    What this process's repositories announce (`written`: entries with nothing older pending) is published as
+    announced; otherwise the document's outbox is read, and its entries go in the order they were written. A
+    publication that fails is remembered and retried by `_id` (`retry_failed`), from the document; only `sweep` reads
+    the whole collection, for what a crash left pending (at start, and rarely after): on FerretDB any other query is
+    a scan."""
 
     def __init__(self, broker: KafkaBroker, collection: AsyncCollection) -> None:
         self.broker = broker
         self.collection = collection
         self._lock = asyncio.Lock()
         self._failed: set[Any] = set()
-        self._announced: dict[Any, dict[str, dict[str, Any]]] = {}
+        self._announced: dict[Any, Entries] = {}
 
-    def written(self, document_id: Any, *pending: tuple[str, Event]) -> None:
-        """`AnnounceWritten`: these entries are in the document's outbox now; the next `publish_pending` of the
-        document sends them without a read."""
-        self._announced.setdefault(document_id, {}).update(
-            (event.event_id, outbox_entry(topic, event)) for topic, event in pending
-        )
+    def written(self, document_id: Any, entries: Entries | None) -> None:
+        """`AnnounceWritten`: the document's outbox holds these entries only, which the next `publish_pending` of the
+        document sends without a read; or (`None`) more, which it reads."""
+        if entries is None:
+            self._announced.pop(document_id, None)
+        else:
+            self._announced.setdefault(document_id, {}).update(entries)
 
     async def publish_pending(self, document_id: Any) -> None:
         crash_if_asked("BEFORE_PUBLISH")  # between a state change written with its outbox and the publication
         try:
             async with self._lock:
-                if announced := self._announced.pop(document_id, None):
-                    await self._publish(document_id, announced)
+                if announced := self._announced.get(document_id):
+                    await self._publish(document_id, dict(announced))
                 else:
                     await self._publish_stored(document_id)
         except Exception:
@@ -95,8 +122,7 @@ class OutboxRelay:
         return len(retried)
 
     async def _publish_stored(self, document_id: Any) -> None:
-        """Publish what the document's outbox holds (whoever wrote it); the caller holds the lock."""
-        self._announced.pop(document_id, None)  # stored too, read now
+        """Publish what the document's outbox holds, whoever wrote it; the caller holds the lock."""
         document = await self.collection.find_one({"_id": document_id}, {"outbox": 1, "outbox_pending": 1})
         if document:
             outbox = document.get("outbox") or {}
@@ -104,7 +130,7 @@ class OutboxRelay:
                 document_id, {event_id: outbox[event_id] for event_id in document.get("outbox_pending") or ()}
             )
 
-    async def _publish(self, document_id: Any, entries: dict[str, dict[str, Any]]) -> None:
+    async def _publish(self, document_id: Any, entries: Entries) -> None:
         for entry in entries.values():
             await publish(
                 self.broker,
@@ -121,6 +147,11 @@ class OutboxRelay:
                     "$unset": {f"outbox.{event_id}": "" for event_id in sent},
                 },
             )
+        announced = self._announced.get(document_id, {})
+        for event_id in sent:
+            announced.pop(event_id, None)
+        if not announced:
+            self._announced.pop(document_id, None)
 
     async def sweep(self) -> int:
         """Publish whatever an earlier crash left pending; returns how many documents it found."""

@@ -126,11 +126,14 @@ async def test_the_decision_clock_pauses_while_returned_and_the_queue_puts_the_n
     assert (await claims.past_decision_deadline(in_five_hours))["submitted"] == past_in_five_hours
 
 
-async def test_the_repository_announces_to_the_relay_only_the_events_it_wrote(servers, run_id):
-    written: list[tuple[str, str, str]] = []
+async def test_the_repository_announces_the_events_it_wrote_when_nothing_older_is_pending(servers, run_id):
+    announced: list[tuple[str, str, str] | tuple[str, None]] = []
 
-    def announce(document_id: str, *pending: tuple[str, ClaimSubmitted]) -> None:
-        written.extend((document_id, topic, event.event_id) for topic, event in pending)
+    def announce(document_id: str, entries: dict | None) -> None:
+        if entries is None:  # the relay is to read the document
+            announced.append((document_id, None))
+        else:
+            announced.extend((document_id, entry["topic"], event_id) for event_id, entry in entries.items())
 
     client: AsyncMongoClient = AsyncMongoClient(servers["MONGODB_URL"], tz_aware=True)
     try:
@@ -139,11 +142,35 @@ async def test_the_repository_announces_to_the_relay_only_the_events_it_wrote(se
         event = submitted(claim_id := str(uuid.uuid4()), number)
         assert await claims.insert_submitted(event, number, DUE)
         assert not await claims.insert_submitted(event, number, DUE)  # a redelivery writes nothing new
+        assert announced == [(claim_id, Topic.CLAIM_SUBMITTED, event.event_id)]
         assert not await claims.submit(claim_id, submitted(claim_id, number), DUE)  # not editable: nothing written
         condition = {"status": "manual_review"}
-        assert not await claims.record_action(claim_id, condition, {}, Topic.REVIEWS, event)  # condition unmet
+        review, approval = submitted(claim_id, number), submitted(claim_id, number)  # any events will do
+        assert not await claims.record_action(claim_id, condition, {}, Topic.REVIEWS, review)  # condition unmet
         await claims.record_timeline(claim_id, entry("decided"), "manual_review", False, {})
-        assert await claims.record_action(claim_id, condition, {"review": {}}, Topic.REVIEWS, event)
-        assert written == [(claim_id, Topic.CLAIM_SUBMITTED, event.event_id), (claim_id, Topic.REVIEWS, event.event_id)]
+        assert await claims.record_action(claim_id, condition, {"review": {}}, Topic.REVIEWS, review)
+        assert announced[1:] == [(claim_id, None)]  # the submission is still pending: the relay reads both, in order
+        sent = {"$set": {"outbox": {}, "outbox_pending": []}}  # as the relay leaves it
+        await claims.collection.update_one({"_id": claim_id}, sent)
+        assert await claims.record_action(claim_id, condition, {"approved": True}, Topic.REVIEWS, approval)
+        assert announced[2:] == [(claim_id, Topic.REVIEWS, approval.event_id)]
+    finally:
+        await client.close()
+
+
+async def test_reservations_from_before_they_carried_a_deadline_are_given_their_claims(servers, run_id):
+    client: AsyncMongoClient = AsyncMongoClient(servers["MONGODB_URL"], tz_aware=True)
+    try:
+        claims = ClaimsRepository(client[f"{run_id}_claims_dated"])
+        number = f"{uuid.uuid4().int % 10**9:09d}"
+        due = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
+        assert await claims.insert_submitted(submitted(str(uuid.uuid4()), number), number, due)
+        await claims.open_claims.update_one({"_id": number}, {"$unset": {"decision_due_at": ""}})  # as written before
+        draft = f"{uuid.uuid4().int % 10**9:09d}"
+        await claims.open_claims.insert_one({"_id": draft, "claim_id": "a-draft-not-submitted"})
+        assert (await claims.past_decision_deadline(datetime.now(UTC)))["submitted"] == 0
+        assert await claims.date_reservations() == 1
+        assert await claims.date_reservations() == 0
+        assert (await claims.past_decision_deadline(datetime.now(UTC)))["submitted"] == 1
     finally:
         await client.close()

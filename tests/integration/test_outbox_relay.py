@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from contracts import DocumentsIncomplete, Topic
-from services.runtime.outbox import OutboxRelay, pending_update, with_outbox
+from services.runtime.outbox import OutboxRelay, pending_update, update_with_outbox, with_outbox
 from tests.integration.port_suites import server_collection
 from tests.samples import sample_claim
 from tests.unit.runtime.fakes import CapturingBroker
@@ -82,32 +82,58 @@ class CountingReads:
 
 async def test_what_a_repository_announces_is_published_without_reading_the_document(request, run_id):
     async with server_collection(request, run_id, "relay") as collection:
-        announced, stored_only = incomplete("k4"), incomplete("k4")
-        await collection.insert_one(with_outbox({"_id": "k4"}, announced, stored_only))
+        entry = incomplete("k4")
+        await collection.insert_one(record := with_outbox({"_id": "k4"}, entry))
         broker, reads = CapturingBroker(), CountingReads(collection)
         relay = OutboxRelay(broker, reads)  # type: ignore[arg-type]
-        relay.written("k4", announced)
+        relay.written("k4", record["outbox"])
         await relay.publish_pending("k4")
         assert reads.reads == 0
-        assert [sent["event_id"] for _, sent in broker.published] == [announced[1].event_id]
-        stored = await collection.find_one({"_id": "k4"})
-        assert stored["outbox_pending"] == [stored_only[1].event_id]  # another writer's: its own relay sends it
-
-        await relay.publish_pending("k4")  # nothing announced any more: the document is read
-        assert reads.reads == 1
-        assert [sent["event_id"] for _, sent in broker.published] == [announced[1].event_id, stored_only[1].event_id]
+        assert [sent["event_id"] for _, sent in broker.published] == [entry[1].event_id]
         assert (await collection.find_one({"_id": "k4"}))["outbox_pending"] == []
+
+
+async def test_an_update_is_announced_only_when_nothing_older_is_pending(request, run_id):
+    async with server_collection(request, run_id, "relay") as collection:
+        older, newer, newest = incomplete("k5"), incomplete("k5"), incomplete("k5")
+        await collection.insert_one(with_outbox({"_id": "k5"}, older))  # its publication failed, say
+        broker, reads = CapturingBroker(), CountingReads(collection)
+        relay = OutboxRelay(broker, reads)  # type: ignore[arg-type]
+        assert await update_with_outbox(collection, {"_id": "k5"}, pending_update(newer), relay.written)
+        await relay.publish_pending("k5")
+        assert reads.reads == 1  # not announced: read, and sent in the order written
+        assert [sent["event_id"] for _, sent in broker.published] == [older[1].event_id, newer[1].event_id]
+
+        assert await update_with_outbox(collection, {"_id": "k5"}, pending_update(newest), relay.written)
+        await relay.publish_pending("k5")
+        assert reads.reads == 1  # alone in the outbox: announced, sent without a read
+        assert broker.published[-1][1]["event_id"] == newest[1].event_id
+        assert (await collection.find_one({"_id": "k5"}))["outbox_pending"] == []
+        assert not await update_with_outbox(collection, {"_id": "nobody"}, pending_update(newest), relay.written)
+
+
+async def test_an_announcement_is_dropped_when_a_later_write_finds_it_still_pending(request, run_id):
+    async with server_collection(request, run_id, "relay") as collection:
+        first, second = incomplete("k7"), incomplete("k7")
+        await collection.insert_one(record := with_outbox({"_id": "k7"}, first))
+        broker, reads = CapturingBroker(), CountingReads(collection)
+        relay = OutboxRelay(broker, reads)  # type: ignore[arg-type]
+        relay.written("k7", record["outbox"])
+        assert await update_with_outbox(collection, {"_id": "k7"}, pending_update(second), relay.written)
+        await relay.publish_pending("k7")
+        assert reads.reads == 1
+        assert [sent["event_id"] for _, sent in broker.published] == [first[1].event_id, second[1].event_id]
 
 
 async def test_an_announced_publication_that_failed_is_retried_from_the_document(request, run_id):
     async with server_collection(request, run_id, "relay") as collection:
-        entry = incomplete("k5")
-        await collection.insert_one(with_outbox({"_id": "k5"}, entry))
+        entry = incomplete("k6")
+        await collection.insert_one(record := with_outbox({"_id": "k6"}, entry))
         broker = FailingOnce()
         relay = OutboxRelay(broker, collection)  # type: ignore[arg-type]
-        relay.written("k5", entry)
+        relay.written("k6", record["outbox"])
         with pytest.raises(ConnectionError):
-            await relay.publish_pending("k5")
+            await relay.publish_pending("k6")
         assert await relay.retry_failed() == 1
         assert [sent["event_id"] for _, sent in broker.published] == [entry[1].event_id]
-        assert (await collection.find_one({"_id": "k5"}))["outbox_pending"] == []
+        assert (await collection.find_one({"_id": "k6"}))["outbox_pending"] == []

@@ -3,8 +3,9 @@
 segno chooses the mask by scoring eight masked copies of the matrix module by module in Python, about 17 ms for
 the receipt's version 13 symbol. ``find_best_mask`` scores the same copies a row at a time with byte and integer
 operations, with segno's own rules, so it picks the same mask and returns the same matrix;
-tests/unit/receipts/test_receipt_qr.py checks that against segno's function. Drawing the modules as one PDF path
-of rectangles spares WeasyPrint parsing an SVG path of thousands of coordinates.
+tests/unit/receipts/test_receipt_qr.py checks that against segno's function. Drawing the modules straight into the
+PDF (one line per run of dark modules, as segno's SVG path has them) spares WeasyPrint parsing an SVG path of
+thousands of coordinates.
 """
 
 import itertools
@@ -22,9 +23,14 @@ _LINE_BREAK = b"\xff"  # no module has this value, so no run spans two lines
 segno_find_and_apply_best_mask = encoder.find_and_apply_best_mask
 
 
-def qr_matrix(content: str) -> tuple[bytearray, ...]:
-    """The rows of the QR code (error correction M), 1 for a dark module, without its quiet zone."""
-    return segno.make(content, error="m", micro=False).matrix
+def qr_code(content: str) -> segno.QRCode:
+    """The receipt's QR code of ``content``: error correction M, never a Micro QR code."""
+    return segno.make(content, error="m", micro=False)
+
+
+def svg(content: str) -> str:
+    """The QR code as an inline SVG path (a page shown in a browser); ``pdf_path`` draws the same modules."""
+    return qr_code(content).svg_inline(border=BORDER_MODULES, omitsize=True, dark="#000")
 
 
 def pdf_path(matrix: tuple[bytearray, ...], x: float, y: float, side: float) -> bytes:

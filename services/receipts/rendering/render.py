@@ -12,7 +12,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pydyf
-import segno
 import weasyprint
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
@@ -20,7 +19,7 @@ from weasyprint.formatting_structure.boxes import Box
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from services.receipts.rendering.qr import pdf_path, qr_matrix
+from services.receipts.rendering import qr
 from services.receipts.rendering.samples import sample_view
 from services.receipts.rendering.view import ReceiptView
 
@@ -121,12 +120,6 @@ def image_cache() -> dict:
     return {}
 
 
-def qr_code_svg(url: str) -> Markup:
-    """The QR code as an SVG path: vector modules stay sharp at any resolution a reader scans the page at."""
-    svg = segno.make(url, error="m", micro=False).svg_inline(border=2, omitsize=True, dark="#000")
-    return Markup(svg)
-
-
 @cache
 def emblem_data_uri() -> str:
     encoded = base64.b64encode((TEMPLATE_DIR / EMBLEM_NAME).read_bytes()).decode("ascii")
@@ -141,7 +134,7 @@ def render_html(view: ReceiptView, *, standalone: bool = True) -> str:
     template = jinja_environment().get_template(TEMPLATE_NAME)
     return template.render(
         view=view,
-        qr_code=qr_code_svg(view.verification_url) if standalone else QR_CODE_PLACE,
+        qr_code=Markup(qr.svg(view.verification_url)) if standalone else QR_CODE_PLACE,
         inline_css=standalone,
         css=Markup(stylesheet_text()) if standalone else "",
         emblem_src=emblem_data_uri() if standalone else EMBLEM_NAME,
@@ -156,24 +149,29 @@ def render_pdf(view: ReceiptView) -> bytes:
         document = html.render(stylesheets=[stylesheet()], font_config=font_configuration(), cache=image_cache())
     except FatalURLFetchingError as error:
         raise ReceiptAssetRefused(str(error)) from error.__cause__
-    qr_code = qr_code_operators(document.pages[0], view.verification_url)
-    return document.write_pdf(finisher=partial(draw_on_first_page, qr_code), **PDF_OPTIONS)
+    page_number, place = _qr_code_place(document)
+    qr_code = qr_code_path(view.verification_url, place)
+    return document.write_pdf(finisher=partial(draw_on_page, page_number, qr_code), **PDF_OPTIONS)
 
 
-def qr_code_operators(page: weasyprint.Page, content: str) -> bytes:
-    """The QR code of ``content`` drawn in the page's ``QR_CODE_PLACE``, in the page's PDF coordinates."""
-    place = next(box for box in page._page_box.descendants() if _is_qr_code_place(box))
+def _qr_code_place(document: weasyprint.Document) -> tuple[int, Box]:
+    """The page (from 0) and box of `QR_CODE_PLACE`: a long list of documents can push it onto a later page."""
+    for page_number, page in enumerate(document.pages):
+        for box in page._page_box.descendants():
+            if box.element_tag == "div" and box.element is not None and box.element.get("class") == "qr-code":
+                return page_number, box
+    raise LookupError("the receipt template has no place for the QR code")
+
+
+def qr_code_path(content: str, place: Box) -> bytes:
+    """The QR code of ``content`` drawn in ``place``, in the page's PDF coordinates."""
     x, y, side = (length * POINTS_PER_CSS_PX for length in (place.content_box_x(), place.content_box_y(), place.width))
-    return pdf_path(qr_matrix(content), x, y, side)
+    return qr.pdf_path(qr.qr_code(content).matrix, x, y, side)
 
 
-def _is_qr_code_place(box: Box) -> bool:
-    return box.element_tag == "div" and box.element is not None and box.element.get("class") == "qr-code"
-
-
-def draw_on_first_page(operators: bytes, _document: weasyprint.Document, pdf: pydyf.PDF) -> None:
-    """A ``write_pdf`` finisher: appends ``operators`` to the first page's content, after all WeasyPrint drew."""
-    page = pdf.objects[pdf.pages["Kids"][0]]
+def draw_on_page(page_number: int, operators: bytes, _document: weasyprint.Document, pdf: pydyf.PDF) -> None:
+    """A ``write_pdf`` finisher: appends ``operators`` to the page's content, after all WeasyPrint drew there."""
+    page = pdf.objects[pdf.pages["Kids"][3 * page_number]]  # Kids: number, generation, "R" for each page
     content_number = int(page["Contents"].split()[0])
     pdf.objects[content_number].stream.append(operators)
 

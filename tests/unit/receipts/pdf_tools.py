@@ -41,7 +41,7 @@ def arabic_outside_rtl_runs(text: str) -> str:
     return "".join(ARABIC_LETTER.findall(RTL_RUN.sub("", text)))
 
 
-def page_png(pdf: bytes, name: str, resolution: int = 80) -> Path:
+def page_png(pdf: bytes, name: str, resolution: int = 80, page: int = 1) -> Path:
     OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
     pdf_path = OUTPUT_DIR / f"{name}.pdf"
     pdf_path.write_bytes(pdf)
@@ -53,7 +53,7 @@ def page_png(pdf: bytes, name: str, resolution: int = 80) -> Path:
             str(resolution),
             "-singlefile",
             "-f",
-            "1",
+            str(page),
             str(pdf_path),
             str(OUTPUT_DIR / name),
         ],

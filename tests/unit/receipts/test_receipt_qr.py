@@ -1,14 +1,19 @@
 """The receipt's QR code: the faster mask choice agrees with segno's own, and the modules are drawn where they are."""
 
+import io
 import random
 import string
 
 import pytest
 import segno
+from pypdf import PdfReader
 from segno import encoder
 
 from services.receipts.rendering import qr
+from services.receipts.rendering.render import render_pdf
 from services.receipts.rendering.samples import sample_view
+
+from .pdf_tools import decoded_qr_codes, page_png
 
 URL_CHARACTERS = string.ascii_letters + string.digits + "-_.:/?="
 
@@ -54,3 +59,13 @@ def test_the_drawing_has_one_line_per_run_of_dark_modules_inside_the_quiet_zone(
     assert operators == (
         "q 2.000000 0 0 2.000000 10.000000 20.000000 cm 0 G 1 w 0 J 2 2.5 m 4 2.5 l 5 2.5 m 6 2.5 l 3 4.5 m 6 4.5 l S Q"
     )
+
+
+def test_the_qr_code_is_drawn_on_the_page_its_place_falls_on():
+    view = sample_view()
+    many = view.model_copy(update={"documents": view.documents * 12})  # the verification block moves to page 2
+    pdf = render_pdf(many)
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    assert pages == 2
+    assert decoded_qr_codes(page_png(pdf, "qr-on-page-2", resolution=150, page=2)) == [many.verification_url]
+    assert decoded_qr_codes(page_png(pdf, "qr-not-on-page-1", resolution=150, page=1)) == []
