@@ -170,10 +170,9 @@ class ClaimsRepository:
         return True
 
     async def _reserve(self, insured: str, claim_id: str, decision_due_at: datetime | None = None) -> None:
-        """Make `claim_id` the insured's open claim, unless another one is (the unique `_id` decides races)."""
-        reservation = {"_id": insured, "claim_id": claim_id}
-        if decision_due_at:
-            reservation["decision_due_at"] = decision_due_at
+        """Make `claim_id` the insured's open claim, unless another one is (the unique `_id` decides races). A draft's
+        reservation has no deadline yet (`None`: not one of those `date_reservations` dates)."""
+        reservation = {"_id": insured, "claim_id": claim_id, "decision_due_at": decision_due_at}
         try:
             await self.open_claims.insert_one(reservation)
         except DuplicateKeyError:
@@ -259,16 +258,17 @@ class ClaimsRepository:
         return counts
 
     async def date_reservations(self) -> int:
-        """Give the reservations written before they carried a deadline their claim's (run at start); how many."""
+        """Give the reservations written before they carried a deadline their claim's (run at start, it finds none
+        once done); how many."""
         dated = 0
         async for reservation in self.open_claims.find({"decision_due_at": {"$exists": False}}):
             claim = await self.collection.find_one({"_id": reservation["claim_id"]}, {"decision_due_at": 1})
             if claim and claim.get("decision_due_at"):
-                await self.open_claims.update_one(
+                result = await self.open_claims.update_one(
                     reservation | {"decision_due_at": {"$exists": False}},
                     {"$set": {"decision_due_at": claim["decision_due_at"]}},
                 )
-                dated += 1
+                dated += result.modified_count
         return dated
 
     async def record_action(

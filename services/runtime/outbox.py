@@ -8,7 +8,6 @@ import asyncio
 from typing import Any, Protocol
 
 from faststream.kafka import KafkaBroker
-from pymongo import ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 
 from contracts import Event
@@ -62,17 +61,21 @@ async def update_with_outbox(
     collection: AsyncCollection, query: dict[str, Any], update: dict[str, Any], announce: AnnounceWritten
 ) -> bool:
     """Apply `update` (made from `pending_update`, with more fields) to the document `query` matches; False when
-    none does. Its entries are announced as the outbox's only ones when it holds nothing else; when an older entry is
-    still pending (its publication failed, or another instance wrote it), the relay is told to read the document, so
-    that the older goes first."""
-    # The whole document comes back: FerretDB 1.x refuses a projection in findAndModify.
-    written = await collection.find_one_and_update(query, update, return_document=ReturnDocument.AFTER)
-    if written is None:
-        return False
-    added = {key.removeprefix("outbox."): entry for key, entry in update["$set"].items() if key.startswith("outbox.")}
+    none does. When the outbox held nothing before, its new entries are announced as its only ones; when an older
+    entry was still pending (its publication failed, or another instance wrote it), the relay is told to read the
+    document, so that the older goes first (a second round trip, only then)."""
+    added = {
+        key.removeprefix("outbox."): entry for key, entry in update.get("$set", {}).items() if key.startswith("outbox.")
+    }
     if added:
-        announce(written["_id"], added if written.get("outbox_pending") == list(added) else None)
-    return True
+        alone = await collection.update_one(query | {"outbox_pending.0": {"$exists": False}}, update)
+        if alone.modified_count:
+            announce(query["_id"], added)
+            return True
+    written = await collection.update_one(query, update)
+    if added and written.modified_count:
+        announce(query["_id"], None)
+    return written.modified_count == 1
 
 
 class OutboxRelay:
@@ -97,8 +100,8 @@ class OutboxRelay:
         document sends without a read; or (`None`) more, which it reads."""
         if entries is None:
             self._announced.pop(document_id, None)
-        else:
-            self._announced.setdefault(document_id, {}).update(entries)
+        else:  # nothing older pending: what an earlier announcement named was sent already
+            self._announced[document_id] = dict(entries)
 
     async def publish_pending(self, document_id: Any) -> None:
         crash_if_asked("BEFORE_PUBLISH")  # between a state change written with its outbox and the publication
