@@ -39,18 +39,7 @@ class NotificationsRepository:
         await self.unsettled.update_one({"_id": sms.notification_id}, {"$setOnInsert": {"since": now}}, upsert=True)
         try:
             await self.collection.insert_one(
-                {
-                    "_id": sms.notification_id,
-                    "claim_id": sms.claim_id,
-                    "correlation_id": sms.correlation_id,
-                    "kind": sms.kind,
-                    "to": sms.to,
-                    "text": sms.text,
-                    "status": "sending",
-                    "attempts": 1,
-                    "created_at": now,
-                    "updated_at": now,
-                }
+                _record(sms, "sending") | {"attempts": 1, "created_at": now, "updated_at": now}
             )
             return True
         except DuplicateKeyError:
@@ -117,6 +106,7 @@ class NotificationsRepository:
 
 
 def _record(sms: Sms, status: str) -> dict[str, Any]:
+    """The fields of an SMS record that say what the SMS is, and its status."""
     return {
         "_id": sms.notification_id,
         "claim_id": sms.claim_id,
