@@ -2,6 +2,7 @@
 insured (at most one), the idempotency keys of claim creations, and the agents' audit trail."""
 
 from collections import Counter
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -249,11 +250,8 @@ class ClaimsRepository:
         on `claims` itself would read them all on FerretDB). The claim has the last word on its status and deadline.
         """
         counts: Counter = Counter()
-        async for reservation in self.open_claims.find({"decision_due_at": {"$lt": now}}, {"claim_id": 1}):
-            claim = await self.collection.find_one(
-                {"_id": reservation["claim_id"]}, {"status": 1, "decision_due_at": 1}
-            )
-            if claim and claim["status"] in CLOCK_RUNS and claim.get("decision_due_at", now) < now:
+        async for _, claim in self._reserved({"decision_due_at": {"$lt": now}}, {"status": 1, "decision_due_at": 1}):
+            if claim["status"] in CLOCK_RUNS and claim.get("decision_due_at", now) < now:
                 counts[claim["status"]] += 1
         return counts
 
@@ -261,15 +259,22 @@ class ClaimsRepository:
         """Give the reservations written before they carried a deadline their claim's (run at start, it finds none
         once done); how many."""
         dated = 0
-        async for reservation in self.open_claims.find({"decision_due_at": {"$exists": False}}):
-            claim = await self.collection.find_one({"_id": reservation["claim_id"]}, {"decision_due_at": 1})
-            if claim and claim.get("decision_due_at"):
+        async for reservation, claim in self._reserved({"decision_due_at": {"$exists": False}}, {"decision_due_at": 1}):
+            if claim.get("decision_due_at"):
                 result = await self.open_claims.update_one(
                     reservation | {"decision_due_at": {"$exists": False}},
                     {"$set": {"decision_due_at": claim["decision_due_at"]}},
                 )
                 dated += result.modified_count
         return dated
+
+    async def _reserved(
+        self, query: dict[str, Any], fields: dict[str, int]
+    ) -> AsyncIterator[tuple[dict[str, Any], dict[str, Any]]]:
+        """The reservations `query` finds, each with its claim (`fields` of it, read by `_id`) when there is one."""
+        async for reservation in self.open_claims.find(query, {"claim_id": 1}):
+            if claim := await self.collection.find_one({"_id": reservation["claim_id"]}, fields):
+                yield reservation, claim
 
     async def record_action(
         self, claim_id: str, condition: dict[str, Any], fields: dict[str, Any], topic: str, event: Event

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.database import AsyncDatabase
 
 from services.runtime.outbox import AnnounceWritten
 from tests.unit.runtime.fakes import CapturedRelay, MemoryOutbox
@@ -17,14 +18,21 @@ FAKE_AND_SERVER = [pytest.param("fake"), pytest.param("server", marks=pytest.mar
 
 
 @asynccontextmanager
-async def server_collection(request: pytest.FixtureRequest, run_id: str, name: str) -> AsyncIterator[AsyncCollection]:
-    """A new collection on the real server, opened as the services open theirs."""
+async def server_database(request: pytest.FixtureRequest, name: str) -> AsyncIterator[AsyncDatabase]:
+    """A database on the real server, opened as the services open theirs."""
     servers = request.getfixturevalue("servers")
     client: AsyncMongoClient = AsyncMongoClient(servers["MONGODB_URL"], tz_aware=True)
     try:
-        yield client[f"{run_id}_ports"][f"{name}_{uuid.uuid4().hex[:8]}"]
+        yield client[name]
     finally:
         await client.close()
+
+
+@asynccontextmanager
+async def server_collection(request: pytest.FixtureRequest, run_id: str, name: str) -> AsyncIterator[AsyncCollection]:
+    """A new collection on the real server, opened as the services open theirs."""
+    async with server_database(request, f"{run_id}_ports") as database:
+        yield database[f"{name}_{uuid.uuid4().hex[:8]}"]
 
 
 @asynccontextmanager

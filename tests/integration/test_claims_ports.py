@@ -5,12 +5,12 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from pymongo import AsyncMongoClient
 
 from contracts import ClaimForm, ClaimSubmitted, Topic
 from services.claims import domain
 from services.claims.repository import ClaimsRepository, OpenClaimExists
 from tests.fakes.claims import InMemoryClaims
+from tests.integration.port_suites import server_database
 
 pytestmark = pytest.mark.integration
 FILED_ON = date(2026, 12, 1)
@@ -18,13 +18,12 @@ DUE = datetime(2026, 12, 8, 10, tzinfo=UTC)
 
 
 @pytest.fixture(params=["in memory", "mongodb"])
-async def claims(request, servers, run_id):
+async def claims(request, run_id):
     if request.param == "in memory":
         yield InMemoryClaims()
         return
-    client: AsyncMongoClient = AsyncMongoClient(servers["MONGODB_URL"], tz_aware=True)
-    yield ClaimsRepository(client[f"{run_id}_claims_ports"])
-    await client.close()
+    async with server_database(request, f"{run_id}_claims_ports") as database:
+        yield ClaimsRepository(database)
 
 
 def submitted(claim_id: str, registration_number: str) -> ClaimSubmitted:
@@ -126,7 +125,7 @@ async def test_the_decision_clock_pauses_while_returned_and_the_queue_puts_the_n
     assert (await claims.past_decision_deadline(in_five_hours))["submitted"] == past_in_five_hours
 
 
-async def test_the_repository_announces_the_events_it_wrote_when_nothing_older_is_pending(servers, run_id):
+async def test_the_repository_announces_the_events_it_wrote_when_nothing_older_is_pending(request, run_id):
     announced: list[tuple[str, str, str] | tuple[str, None]] = []
 
     def announce(document_id: str, entries: dict | None) -> None:
@@ -135,9 +134,8 @@ async def test_the_repository_announces_the_events_it_wrote_when_nothing_older_i
         else:
             announced.extend((document_id, entry["topic"], event_id) for event_id, entry in entries.items())
 
-    client: AsyncMongoClient = AsyncMongoClient(servers["MONGODB_URL"], tz_aware=True)
-    try:
-        claims = ClaimsRepository(client[f"{run_id}_claims_announced"], announce)
+    async with server_database(request, f"{run_id}_claims_announced") as database:
+        claims = ClaimsRepository(database, announce)
         number = f"{uuid.uuid4().int % 10**9:09d}"
         event = submitted(claim_id := str(uuid.uuid4()), number)
         assert await claims.insert_submitted(event, number, DUE)
@@ -154,14 +152,11 @@ async def test_the_repository_announces_the_events_it_wrote_when_nothing_older_i
         await claims.collection.update_one({"_id": claim_id}, sent)
         assert await claims.record_action(claim_id, condition, {"approved": True}, Topic.REVIEWS, approval)
         assert announced[2:] == [(claim_id, Topic.REVIEWS, approval.event_id)]
-    finally:
-        await client.close()
 
 
-async def test_reservations_from_before_they_carried_a_deadline_are_given_their_claims(servers, run_id):
-    client: AsyncMongoClient = AsyncMongoClient(servers["MONGODB_URL"], tz_aware=True)
-    try:
-        claims = ClaimsRepository(client[f"{run_id}_claims_dated"])
+async def test_reservations_from_before_they_carried_a_deadline_are_given_their_claims(request, run_id):
+    async with server_database(request, f"{run_id}_claims_dated") as database:
+        claims = ClaimsRepository(database)
         number = f"{uuid.uuid4().int % 10**9:09d}"
         due = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
         assert await claims.insert_submitted(submitted(str(uuid.uuid4()), number), number, due)
@@ -172,5 +167,3 @@ async def test_reservations_from_before_they_carried_a_deadline_are_given_their_
         assert await claims.date_reservations() == 1
         assert await claims.date_reservations() == 0
         assert (await claims.past_decision_deadline(datetime.now(UTC)))["submitted"] == 1
-    finally:
-        await client.close()

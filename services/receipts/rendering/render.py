@@ -29,7 +29,8 @@ STYLESHEET_NAME = "receipt.css"
 USER_AGENT_STYLESHEET_NAME = "user_agent.css"
 EMBLEM_NAME = "emblem.svg"
 BASE_URL = TEMPLATE_DIR.as_uri() + "/"
-QR_CODE_PLACE = Markup('<div class="qr-code"></div>')  # where render_pdf draws the QR code
+QR_CODE_CLASS = "qr-code"
+QR_CODE_PLACE = Markup(f'<div class="{QR_CODE_CLASS}"></div>')  # where render_pdf draws the QR code
 BETWEEN_TAGS = re.compile(r">\s+<")  # the template's indentation, which the page does not show
 POINTS_PER_CSS_PX = 0.75
 PDF_OPTIONS = {"pdf_identifier": False, "optimize_images": True, "full_fonts": False, "hinting": False}
@@ -158,7 +159,7 @@ def _qr_code_place(document: weasyprint.Document) -> tuple[int, Box]:
     """The page (from 0) and box of `QR_CODE_PLACE`: a long list of documents can push it onto a later page."""
     for page_number, page in enumerate(document.pages):
         for box in page._page_box.descendants():
-            if box.element_tag == "div" and box.element is not None and box.element.get("class") == "qr-code":
+            if box.element_tag == "div" and box.element is not None and box.element.get("class") == QR_CODE_CLASS:
                 return page_number, box
     raise LookupError("the receipt template has no place for the QR code")
 
