@@ -9,7 +9,8 @@ N insured are enrolled, then N claims are filed through the claims API by a few 
 A claim is done when its receipt is issued (read from Kafka) and an SMS naming it reached the fake SMSC (read from
 its log: polling MongoDB would load the server being measured). At the end the timelines give each stage's
 latency. Each service's CPU seconds (its process and its children, such as the receipt render pool) and peak RSS
-come from /proc, as do the servers'. With several sizes (`--claims 500,10000`, each on a fresh database) each
+come from /proc, as do the servers', and before the first claim, what each costs with nothing to do (its consumers
+polling, its sweeps). With several sizes (`--claims 500,10000`, each on a fresh database) each
 process's CPU per claim is printed side by side.
 
 `--open-rate 5 --open-seconds 300` files claims at a fixed rate, as people do, whatever the system answers, and
@@ -55,6 +56,7 @@ RUN = Path(os.environ.get("TAAWIDATY_RUN", "/tmp/taawidaty-run"))
 BOOTSTRAP = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092")
 MONGODB_URL = os.environ.get("MONGODB_URL", "mongodb://127.0.0.1:27018/")
 SERVERS = ("kafka", "ferretdb", "minio", "bearerbox", "smsbox", "clamd")
+IDLE_SECONDS = 30.0  # how long each closed loop first watches the stack with nothing to do
 STAGES = (  # (label, from, to): milestones of the timeline
     ("submitted -> documents verified", "submitted", "documents_verified"),
     ("documents verified -> decided", "documents_verified", "decided"),
@@ -424,6 +426,7 @@ class ClosedRun:
     commands: list[str]
     published: int  # messages on the topics the services consume
     delivered: int  # messages their consumer groups handled and committed
+    idle: dict[str, float]  # each process's share of a core before the first claim, with nothing to do
 
     @property
     def done(self) -> int:
@@ -466,6 +469,7 @@ async def closed_loop(claims: int, in_flight: int, workers: int, time_limit_s: f
     async with fresh_stack(f"closed loop, {claims} claims, at most {in_flight} in flight") as (stack, load):
         insured = await load.enrol(claims, timeout_s=60 + claims / 5)
         servers = server_pids()
+        idle = await idle_cost(stack, servers)
         before = snapshot(stack, servers)
         traffic_before = await kafka_traffic(BOOTSTRAP)
         started, last_done = await push_claims(load, insured, in_flight, workers, time_limit_s)
@@ -486,7 +490,16 @@ async def closed_loop(claims: int, in_flight: int, workers: int, time_limit_s: f
         catch_up_s,
         command_table(Path(stack.env[COMMAND_TALLY_DIR]), done),
         *traffic,
+        idle,
     )
+
+
+async def idle_cost(stack: Stack, servers: dict[str, int], seconds: float = IDLE_SECONDS) -> dict[str, float]:
+    """Each process's share of a core while the stack waits for work: its consumers polling, its sweeps."""
+    before = snapshot(stack, servers)
+    await asyncio.sleep(seconds)
+    after = snapshot(stack, servers)
+    return {name: (after[name] - before[name]) / seconds for name in after if after[name] > before[name]}
 
 
 async def kafka_traffic(bootstrap: str) -> tuple[int, int]:
@@ -653,6 +666,11 @@ def report(run: ClosedRun, in_flight: int) -> None:
         f"consume, {run.delivered / max(1, run.done):.1f} handled and committed by their consumer groups"
     )
     print(f"the claims service's timeline consumer caught up {run.catch_up_s:.0f}s after the last SMS")
+    shares = ", ".join(f"{name} {100 * share:.1f}" for name, share in sorted(run.idle.items(), key=lambda i: -i[1]))
+    print(
+        f"idle before the first claim ({IDLE_SECONDS:.0f} s): {100 * sum(run.idle.values()):.1f} % of a core "
+        f"({shares}), {1000 * sum(run.idle.values()) / max(1e-9, run.claims_per_s):.0f} ms per claim at this rate"
+    )
 
 
 def open_report(rows: list[dict[str, datetime]], rate: float) -> None:
