@@ -17,7 +17,8 @@ process's CPU per claim is printed side by side.
 prints the latencies from submission. `--stage-claims 300` times each stage of a claim's path alone on a backlog
 (see `stage_drains`). Last, two bare loops on the same servers: aiokafka alone (produce acks=all, consume, commit,
 against which the claims' rate is put), and what a stage does without business logic (consume, a read by `_id` and
-an insert on the MongoDB-compatible server, publish, commit), against which each stage's rate is put. Each bare loop
+an insert on the MongoDB-compatible server, publish, commit), against which each stage's rate is put; both commit
+as the services do (services/runtime/commits.py). Each bare loop
 prints its CPU per message; with the messages a claim causes (published, and handled by the consumer groups, from
 Kafka's offsets), that gives the messaging floor: what the messages alone cost a claim, whatever the services do.
 """
@@ -43,6 +44,7 @@ from pymongo import AsyncMongoClient
 
 from contracts import Topic
 from services.notifications.config import NotificationsSettings
+from services.runtime.commits import OffsetCommits
 from services.runtime.mongo import COMMAND_TALLY_DIR
 from tests.conftest import OUTPUT, ROOT
 from tests.e2e.consumer_groups import GROUPS
@@ -292,7 +294,9 @@ def measured_loop(count: int, found: dict[str, float], *used: str):
 
 
 async def bare_kafka(bootstrap: str, count: int, size: int) -> BareLoop:
-    """Messages per second through one produce (acks=all, idempotent, awaited) and consume+commit loop."""
+    """Messages per second through one produce (acks=all, idempotent, awaited) and consume+commit loop, committing
+    as the services do."""
+    commits = OffsetCommits()
     async with bench_topics(bootstrap, 1) as (topic,):
         producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
         consumer = AIOKafkaConsumer(
@@ -309,10 +313,10 @@ async def bare_kafka(bootstrap: str, count: int, size: int) -> BareLoop:
 
         async def consume() -> None:
             for received in range(1, count + 1):
-                await consumer.getone()
-                await consumer.commit()
+                commits.handled(consumer, await consumer.getone())
                 if received % 100 == 0 or received == count:
                     progress(received, count, started, "bare kafka")
+            await commits.flush()
 
         cpu_ms: dict[str, float] = {}
         try:
@@ -328,8 +332,9 @@ async def bare_kafka(bootstrap: str, count: int, size: int) -> BareLoop:
 
 async def bare_stage(bootstrap: str, mongo_url: str, count: int, size: int) -> BareLoop:
     """Messages per second through what a stage does without its business: consume, one read by `_id` and one
-    insert on the MongoDB-compatible server, publish (acks=all, idempotent, awaited), commit; the input topic is
-    filled first, so the loop never waits for its producer."""
+    insert on the MongoDB-compatible server, publish (acks=all, idempotent, awaited), commit as the services do; the
+    input topic is filled first, so the loop never waits for its producer."""
+    commits = OffsetCommits()
     async with bench_topics(bootstrap, 2) as (source, target):
         producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
         await producer.start()
@@ -352,9 +357,10 @@ async def bare_stage(bootstrap: str, mongo_url: str, count: int, size: int) -> B
                     await records.find_one({"_id": message.key.decode()})
                     await records.insert_one({"_id": f"{message.partition}-{message.offset}", "value": message.value})
                     await producer.send_and_wait(target, message.value, key=message.key)
-                    await consumer.commit()
+                    commits.handled(consumer, message)
                     if received % 100 == 0 or received == count:
                         progress(received, count, started, "bare stage")
+                await commits.flush()
             elapsed = time.monotonic() - started
             print(file=sys.stderr)
         finally:
@@ -703,14 +709,14 @@ async def main(arguments: argparse.Namespace) -> None:
     stage_loop = await bare_stage(BOOTSTRAP, MONGODB_URL, min(count, 3000), size)
     print()
     print(
-        f"bare aiokafka loop, {count} messages of {size} B (send_and_wait acks=all + getone/commit): "
+        f"bare aiokafka loop, {count} messages of {size} B (send_and_wait acks=all, getone, batched commits): "
         f"{bare.messages_per_s:.0f} msg/s, {bare.cost_line()}"
     )
     for run in runs:
         ratio = bare.messages_per_s / max(1e-9, run.claims_per_s)
         print(f"  ratio bare messages/s : claims/s at N={run.claims} = {ratio:.0f} : 1")
     print(
-        f"bare stage loop (consume, find by _id, insert, publish acks=all, commit), messages of {size} B: "
+        f"bare stage loop (consume, find by _id, insert, publish acks=all, batched commits), messages of {size} B: "
         f"{stage_loop.messages_per_s:.0f} msg/s, {stage_loop.cost_line()}"
     )
     for service, (events, rate) in stages.items():

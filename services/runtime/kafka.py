@@ -16,6 +16,7 @@ from prometheus_client import REGISTRY
 from pydantic import BaseModel
 
 from contracts import Event, Topic
+from services.runtime.commits import CommitInBatches, OffsetCommits
 from services.runtime.dead_letters import DeadLetterMiddleware
 from services.runtime.offset_fetch import check_offset_fetch_errors
 
@@ -26,7 +27,9 @@ from services.runtime.offset_fetch import check_offset_fetch_errors
 FETCH_MAX_WAIT_MS = 2000
 
 
-def make_broker(bootstrap_servers: str, consumer_name: str, retry_delays_s: tuple[float, ...]) -> KafkaBroker:
+def make_broker(
+    bootstrap_servers: str, consumer_name: str, retry_delays_s: tuple[float, ...], commits: OffsetCommits
+) -> KafkaBroker:
     check_offset_fetch_errors()
     broker = KafkaBroker(
         bootstrap_servers,
@@ -35,6 +38,7 @@ def make_broker(bootstrap_servers: str, consumer_name: str, retry_delays_s: tupl
         client_id=consumer_name,
         logger=None,
     )
+    broker.add_middleware(functools.partial(CommitInBatches, commits=commits))
     broker.add_middleware(
         functools.partial(DeadLetterMiddleware, broker=broker, consumer=consumer_name, retry_delays_s=retry_delays_s)
     )
@@ -47,9 +51,10 @@ def make_broker(bootstrap_servers: str, consumer_name: str, retry_delays_s: tupl
 def subscriber(
     broker: KafkaBroker, *topics: str, group_id: str, partition_workers: int = 1
 ) -> Callable[[Callable[..., Any]], Any]:
-    """Consume from the oldest unread message; the offset is committed only once the handler returned. With
-    `partition_workers` (one topic only), that many consumers of the group each handle their own partitions at once:
-    a claim's events share a partition (its key), so they stay in order; other claims' need not wait."""
+    """Consume from the oldest unread message; the offset is committed only once the handler returned (a few at a
+    time: services/runtime/commits.py). With `partition_workers` (one topic only), that many consumers of the group
+    each handle their own partitions at once: a claim's events share a partition (its key), so they stay in order;
+    other claims' need not wait."""
     return broker.subscriber(
         *topics,
         group_id=group_id,

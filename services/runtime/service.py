@@ -10,6 +10,7 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 
 from contracts import Event
+from services.runtime.commits import OffsetCommits
 from services.runtime.http import health_router
 from services.runtime.kafka import ensure_topics, make_broker, readiness_check
 from services.runtime.metrics import measure_lag_forever, metrics_router
@@ -30,7 +31,8 @@ class ServiceRuntime:
         require_strong_secrets(name, settings.secrets(), settings.local_mode)
         self.name = name
         self.settings = settings
-        self.broker = make_broker(settings.kafka_bootstrap_servers, name, settings.handler_retry_delays_s)
+        self.commits = OffsetCommits()
+        self.broker = make_broker(settings.kafka_bootstrap_servers, name, settings.handler_retry_delays_s, self.commits)
         self.mongo, self.database = open_database(settings.mongodb_url, settings.database_prefix, name)
         self.store = ObjectStore(
             settings.minio_endpoint, settings.minio_access_key, settings.minio_secret_key, settings.minio_secure
@@ -77,6 +79,7 @@ class ServiceRuntime:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)  # no sweep still publishing once the broker stops
+            await self.commits.flush()
             await self.broker.stop()
             for step in self.shutdown_steps:
                 await step()
