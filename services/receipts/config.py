@@ -1,3 +1,4 @@
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from services.runtime.settings import InfraSettings
@@ -12,6 +13,12 @@ class ReceiptsSettings(InfraSettings):
     verification_base_url: str = "https://www.cnss.ma/taawidaty/verification?t="
     render_timeout_s: float = 30.0
     render_workers: int | None = None
+    # Consumers of decided claims: by default one per render-pool worker (within the topic's partitions), so that
+    # they all render when receipts queue; one at a time left a worker of the pool idle and held claims back.
+    kafka_partition_workers: int | None = Field(None, ge=1, validation_alias="KAFKA_PARTITION_WORKERS")
+
+    def decided_claim_consumers(self, render_workers: int) -> int:
+        return self.kafka_partition_workers or min(render_workers, self.kafka_topic_partitions)
 
     def secrets(self) -> dict[str, str | None]:
         return super().secrets() | {"RECEIPTS_VERIFICATION_KEY": self.verification_key}

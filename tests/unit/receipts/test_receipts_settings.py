@@ -1,0 +1,18 @@
+"""How many consumers of decided claims the receipts service runs: one per render-pool worker unless
+KAFKA_PARTITION_WORKERS says otherwise, never more than the topic has partitions."""
+
+import pytest
+
+from services.receipts.config import ReceiptsSettings
+
+
+@pytest.mark.parametrize(("render_workers", "partitions", "consumers"), [(2, 3, 2), (1, 3, 1), (16, 3, 3)])
+def test_one_consumer_per_render_worker_within_the_partitions(render_workers, partitions, consumers, monkeypatch):
+    monkeypatch.delenv("KAFKA_PARTITION_WORKERS", raising=False)
+    monkeypatch.setenv("KAFKA_TOPIC_PARTITIONS", str(partitions))
+    assert ReceiptsSettings().decided_claim_consumers(render_workers) == consumers
+
+
+def test_kafka_partition_workers_when_set_is_kept(monkeypatch):
+    monkeypatch.setenv("KAFKA_PARTITION_WORKERS", "1")
+    assert ReceiptsSettings().decided_claim_consumers(2) == 1
