@@ -21,29 +21,32 @@ COMMIT_INTERVAL_S = 0.25
 
 
 class OffsetCommits:
-    """The next offset to commit of each partition each consumer handled, committed `interval_s` after the first."""
+    """The next offset to commit of each partition each consumer handled, committed `interval_s` after the first;
+    one commit at a time per consumer, so that a slow one is never overtaken by a later one."""
 
     def __init__(self, interval_s: float = COMMIT_INTERVAL_S) -> None:
         self.interval_s = interval_s
         self._pending: dict[AIOKafkaConsumer, dict[TopicPartition, int]] = {}
-        self._scheduled: dict[AIOKafkaConsumer, asyncio.Task] = {}
+        self._committing: dict[AIOKafkaConsumer, asyncio.Task] = {}
 
     def handled(self, consumer: AIOKafkaConsumer, record: ConsumerRecord) -> None:
         self._pending.setdefault(consumer, {})[TopicPartition(record.topic, record.partition)] = record.offset + 1
-        if consumer not in self._scheduled:
-            self._scheduled[consumer] = asyncio.create_task(self._commit_later(consumer))
+        if consumer not in self._committing:
+            self._committing[consumer] = asyncio.create_task(self._commit_while_pending(consumer))
 
     async def flush(self) -> None:
         """Commit now what every consumer handled (before the consumers stop)."""
-        for task in self._scheduled.values():
+        for task in list(self._committing.values()):
             task.cancel()
-        self._scheduled.clear()
         await asyncio.gather(*(self._commit(consumer) for consumer in list(self._pending)))
 
-    async def _commit_later(self, consumer: AIOKafkaConsumer) -> None:
-        await asyncio.sleep(self.interval_s)
-        del self._scheduled[consumer]
-        await self._commit(consumer)
+    async def _commit_while_pending(self, consumer: AIOKafkaConsumer) -> None:
+        try:
+            while consumer in self._pending:
+                await asyncio.sleep(self.interval_s)
+                await self._commit(consumer)
+        finally:
+            self._committing.pop(consumer, None)
 
     async def _commit(self, consumer: AIOKafkaConsumer) -> None:
         offsets = self._pending.pop(consumer, {})
