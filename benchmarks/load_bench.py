@@ -18,9 +18,9 @@ prints the latencies from submission. `--stage-claims 300` times each stage of a
 (see `stage_drains`). Last, two bare loops on the same servers: aiokafka alone (produce acks=all, consume, commit,
 against which the claims' rate is put), and what a stage does without business logic (consume, a read by `_id` and
 an insert on the MongoDB-compatible server, publish, commit), against which each stage's rate is put; both commit
-as the services do (services/runtime/commits.py). Each bare loop
-prints its CPU per message; with the messages a claim causes (published, and handled by the consumer groups, from
-Kafka's offsets), that gives the messaging floor: what the messages alone cost a claim, whatever the services do.
+as the services do (services/runtime/commits.py). Each bare loop prints its CPU per message; with the messages a
+claim causes (published, and handled by the consumer groups, from Kafka's offsets), that gives the messaging floor:
+what the messages alone cost a claim, whatever the services do.
 """
 
 import argparse
@@ -673,9 +673,10 @@ def report(run: ClosedRun, in_flight: int) -> None:
     )
     print(f"the claims service's timeline consumer caught up {run.catch_up_s:.0f}s after the last SMS")
     shares = ", ".join(f"{name} {100 * share:.1f}" for name, share in sorted(run.idle.items(), key=lambda i: -i[1]))
+    idle = sum(run.idle.values())
     print(
-        f"idle before the first claim ({IDLE_SECONDS:.0f} s): {100 * sum(run.idle.values()):.1f} % of a core "
-        f"({shares}), {1000 * sum(run.idle.values()) / max(1e-9, run.claims_per_s):.0f} ms per claim at this rate"
+        f"idle before the first claim ({IDLE_SECONDS:.0f} s): {100 * idle:.1f} % of a core ({shares}), "
+        f"{1000 * idle / max(1e-9, run.claims_per_s):.0f} ms per claim at this rate"
     )
 
 

@@ -22,7 +22,7 @@ from services.runtime.offset_fetch import check_offset_fetch_errors
 
 # How long the broker holds a fetch that finds nothing new. A message that arrives meanwhile answers it at once, so
 # this costs no latency; it only spaces an idle consumer's fetches (aiokafka's 500 ms: 2 a second for each of the
-# stack's 16 consumers). Its price: a consumer given new partitions by a rebalance may wait that long for its first
+# stack's consumers). Its price: a consumer given new partitions by a rebalance may wait that long for its first
 # fetch, queued behind the one the broker still holds on the same connection.
 FETCH_MAX_WAIT_MS = 2000
 
