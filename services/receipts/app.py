@@ -18,7 +18,7 @@ def create_app(settings: ReceiptsSettings) -> FastAPI:
     receipts = runtime.database["receipts"]
     relay = runtime.relay_for(receipts)
     repository = ReceiptsRepository(receipts, relay.written)
-    renderer = ReceiptRenderer(settings.render_workers)
+    renderer = ReceiptRenderer(settings.render_pool_size())
     issue_receipt = IssueReceipt(
         repository,
         renderer,
@@ -28,7 +28,7 @@ def create_app(settings: ReceiptsSettings) -> FastAPI:
         verification_base_url=settings.verification_base_url,
         render_timeout_s=settings.render_timeout_s,
     )
-    register(runtime.broker, issue_receipt, relay, settings.decided_claim_consumers(renderer.max_workers))
+    register(runtime.broker, issue_receipt, relay, settings.decided_claim_consumers())
     runtime.startup_steps += [lambda: runtime.store.ensure_buckets(settings.bucket), renderer.start]
 
     async def close_renderer() -> None:

@@ -1,3 +1,5 @@
+import os
+
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
@@ -17,8 +19,11 @@ class ReceiptsSettings(InfraSettings):
     # they all render when receipts queue; one at a time left a worker of the pool idle and held claims back.
     kafka_partition_workers: int | None = Field(None, ge=1, validation_alias="KAFKA_PARTITION_WORKERS")
 
-    def decided_claim_consumers(self, render_workers: int) -> int:
-        return self.kafka_partition_workers or min(render_workers, self.kafka_topic_partitions)
+    def render_pool_size(self) -> int:
+        return self.render_workers or os.cpu_count() or 1
+
+    def decided_claim_consumers(self) -> int:
+        return self.kafka_partition_workers or min(self.render_pool_size(), self.kafka_topic_partitions)
 
     def secrets(self) -> dict[str, str | None]:
         return super().secrets() | {"RECEIPTS_VERIFICATION_KEY": self.verification_key}

@@ -14,6 +14,7 @@ from aiokafka.protocol.api import Request
 
 from contracts import Topic
 from services.claims.handlers import TIMELINE_TOPICS
+from services.receipts.config import ReceiptsSettings
 
 # Every consumer group of the stack, with the topics it reads and the name its dead letters carry.
 GROUPS: dict[str, tuple[str, tuple[Topic, ...]]] = {
@@ -82,21 +83,35 @@ async def group_members(bootstrap: str, groups: Iterable[str]) -> dict[str, tupl
         await admin.close()
 
 
+def consumers_per_instance(group: str) -> int:
+    """Members one instance of a service puts in `group`: the receipts service one per render-pool worker (within
+    the partitions), every other subscriber one."""
+    if group == "receipts":
+        return ReceiptsSettings().decided_claim_consumers()
+    return 1
+
+
 async def wait_for_members(
-    bootstrap: str, groups: Iterable[str] = GROUPS, count: int | None = None, timeout_s: float = 60, partitions: int = 3
+    bootstrap: str,
+    groups: Iterable[str] = GROUPS,
+    instances: int | None = None,
+    timeout_s: float = 60,
+    partitions: int = 3,
 ) -> dict[str, Members]:
-    """The groups once each is stable with `count` members (any number if None), each holding partitions, together
-    all of them."""
+    """The groups once each is stable with the members of `instances` instances of its service (any number if None),
+    together holding all its partitions, each member some while there are partitions enough."""
     groups = list(groups)
     deadline = time.monotonic() + timeout_s
 
     def settled(group: str, state: str, members: Members) -> bool:
         held = [p for _, parts in members for p in parts]
+        expected = instances * consumers_per_instance(group) if instances else len(members)
+        group_partitions = partitions * len(GROUPS[group][1])
         return (
             state == "Stable"
-            and len(members) == (count or len(members))
-            and all(parts for _, parts in members)
-            and len(held) == len(set(held)) == partitions * len(GROUPS[group][1])
+            and len(members) == expected
+            and sum(1 for _, parts in members if parts) == min(len(members), group_partitions)
+            and len(held) == len(set(held)) == group_partitions
         )
 
     while True:
@@ -105,7 +120,8 @@ async def wait_for_members(
             return {g: described[g][1] for g in groups}
         if time.monotonic() > deadline:
             raise AssertionError(
-                f"groups not at {count or 'their'} members sharing all partitions after {timeout_s}s: "
+                f"groups not at the members of {instances or 'their'} instances sharing all partitions after "
+                f"{timeout_s}s: "
                 f"{ {g: (s, [(c, len(p)) for c, p in m]) for g, (s, m) in described.items()} }"
             )
         await asyncio.sleep(1)

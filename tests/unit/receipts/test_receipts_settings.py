@@ -10,9 +10,11 @@ from services.receipts.config import ReceiptsSettings
 def test_one_consumer_per_render_worker_within_the_partitions(render_workers, partitions, consumers, monkeypatch):
     monkeypatch.delenv("KAFKA_PARTITION_WORKERS", raising=False)
     monkeypatch.setenv("KAFKA_TOPIC_PARTITIONS", str(partitions))
-    assert ReceiptsSettings().decided_claim_consumers(render_workers) == consumers
+    monkeypatch.setenv("RECEIPTS_RENDER_WORKERS", str(render_workers))
+    assert ReceiptsSettings().decided_claim_consumers() == consumers
 
 
 def test_kafka_partition_workers_when_set_is_kept(monkeypatch):
     monkeypatch.setenv("KAFKA_PARTITION_WORKERS", "1")
-    assert ReceiptsSettings().decided_claim_consumers(2) == 1
+    monkeypatch.setenv("RECEIPTS_RENDER_WORKERS", "2")
+    assert ReceiptsSettings().decided_claim_consumers() == 1
