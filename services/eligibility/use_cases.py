@@ -142,10 +142,12 @@ class ApplyAgentAction:
                 return await self.review_approved(action)
 
     async def inspection_completed(self, completed: InspectionCompleted) -> str | None:
+        # The review first: the reviews' consumer may apply it at any moment, and read the other way round, an outcome
+        # read just before the review and checked just after would find the claim awaiting neither.
+        if await self.decisions.awaiting_review(completed.claim_id):
+            raise ActionNotYetApplicable("inspection outcome before the review of a claim in manual review")
         decision = await self.decisions.awaiting_inspection(completed.claim_id)
         if decision is None:
-            if await self.decisions.awaiting_review(completed.claim_id):
-                raise ActionNotYetApplicable("inspection outcome before the review of a claim in manual review")
             log.warning("inspection outcome for a claim not awaiting one", extra={"claim_id": completed.claim_id})
             return None
         if completed.passed:

@@ -106,3 +106,39 @@ async def test_an_acceptance_within_the_limit_of_a_claim_not_selected_is_accepte
     found = await decisions.collection.find_one({"claim_id": claim_id})
     accepted = next(e for e in found["outbox"].values() if e["topic"] == Topic.CLAIM_ACCEPTED)
     assert '"amount":"60000.00"' in accepted["value"] and '"agent_id":"a1"' in accepted["value"]
+
+
+async def test_an_inspection_outcome_read_while_its_review_lands_is_retried_not_dropped(decisions):
+    claim_id = await in_manual_review(decisions, selected=True)
+    reviews_consumer = ApplyAgentAction(decisions)
+
+    class ReviewLandsAfterFirstRead:
+        """The decisions as the inspections' consumer reads them while the reviews' consumer accepts the claim."""
+
+        landed = False
+
+        def __getattr__(self, name: str):
+            read = getattr(decisions, name)
+
+            async def read_then_land(*args):
+                found = await read(*args)
+                if not self.landed:
+                    self.landed = True
+                    await reviews_consumer.review_decided(review(claim_id, "accept"))
+                return found
+
+            return read_then_land
+
+    inspections_consumer = ApplyAgentAction(ReviewLandsAfterFirstRead())
+    failed = InspectionCompleted(
+        claim_id=claim_id,
+        correlation_id="k",
+        producer="test",
+        passed=False,
+        agent_id="a2",
+        reason="IDENTITY_NOT_CONFIRMED",
+    )
+    with pytest.raises(ActionNotYetApplicable):
+        await inspections_consumer.inspection_completed(failed)
+    assert await inspections_consumer.inspection_completed(failed)  # its retry
+    assert await outbox_topics(decisions, claim_id) == [Topic.CLAIM_DECIDED, Topic.CLAIM_REFUSED]
