@@ -72,6 +72,16 @@ class DecisionsRepository:
             },
         )
 
+    async def awaiting_agents(self, claim_id: str) -> bool:
+        waiting = {
+            "claim_id": claim_id,
+            "$or": [
+                {"outcome": "manual_review", "review_event_id": {"$exists": False}},
+                {"review_needs_approval": True, "approved_by": {"$exists": False}},
+            ],
+        }
+        return await self.collection.find_one(waiting, {"_id": 1}) is not None
+
     async def settle(
         self, decision: StoredDecision, awaited: str, fields: dict[str, Any], event: tuple[str, Event] | None
     ) -> None:

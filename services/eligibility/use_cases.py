@@ -81,13 +81,18 @@ class Decisions(Protocol):
 
     async def awaiting_approval(self, claim_id: str, review_event_id: str) -> StoredDecision | None: ...
 
+    async def awaiting_agents(self, claim_id: str) -> bool:
+        """Whether a decision of the claim waits for an agent's review, or for a second agent's approval of it."""
+        ...
+
     async def settle(
         self, decision: StoredDecision, awaited: str, fields: dict[str, Any], event: tuple[str, Event] | None
     ) -> None: ...
 
 
 class ActionNotYetApplicable(Exception):
-    """An inspection outcome read before the review that sends the claim to inspection: retried, not dropped."""
+    """An inspection outcome read before the review (or its approval) that sends the claim to inspection: retried,
+    not dropped."""
 
 
 class DecideClaim:
@@ -142,9 +147,9 @@ class ApplyAgentAction:
                 return await self.review_approved(action)
 
     async def inspection_completed(self, completed: InspectionCompleted) -> str | None:
-        # The review first: the reviews' consumer may apply it at any moment, and read the other way round, an outcome
-        # read just before the review and checked just after would find the claim awaiting neither.
-        if await self.decisions.awaiting_review(completed.claim_id):
+        # The agents' actions first: the reviews' consumer may apply one at any moment, and read the other way round,
+        # an outcome read just before the review (or its approval) and checked just after would find nothing awaited.
+        if await self.decisions.awaiting_agents(completed.claim_id):
             raise ActionNotYetApplicable("inspection outcome before the review of a claim in manual review")
         decision = await self.decisions.awaiting_inspection(completed.claim_id)
         if decision is None:

@@ -115,6 +115,16 @@ class InMemoryDecisions:
             ),
         )
 
+    async def awaiting_agents(self, claim_id: str) -> bool:
+        return any(
+            r["claim_id"] == claim_id
+            and (
+                (r["outcome"] == "manual_review" and "review_event_id" not in r)
+                or (r.get("review_needs_approval") and "approved_by" not in r)
+            )
+            for r in self.records.values()
+        )
+
     async def settle(
         self, decision: StoredDecision, awaited: str, fields: dict[str, Any], event: tuple[str, Event] | None
     ) -> None:

@@ -1,5 +1,5 @@
 """The agents' actions applied to decisions on the real MongoDB-compatible server: each once, four eyes, and an
-inspection outcome that comes before the review it depends on is retried, not dropped."""
+inspection outcome that comes before the review (or the approval) it depends on is retried, not dropped."""
 
 import uuid
 from decimal import Decimal
@@ -81,6 +81,8 @@ async def test_an_acceptance_above_the_limit_waits_for_a_second_agent_then_for_t
     accepted = review(claim_id, "accept", needs_approval=True, inspection_pending=True)
     await agents.review_decided(accepted)
     assert await outbox_topics(decisions, claim_id) == [Topic.CLAIM_DECIDED]
+    with pytest.raises(ActionNotYetApplicable):  # read before the approval that sends the claim to inspection
+        await agents.inspection_completed(passed)
     own = ReviewApproved(
         claim_id=claim_id,
         correlation_id="k",

@@ -153,14 +153,18 @@ async def test_a_refusal_is_remembered_for_the_insureds_other_claims(decisions):
 async def test_an_action_settles_a_decision_once_and_what_it_waits_for_follows(decisions):
     source, review = str(uuid.uuid4()), decided("manual_review", selected=True)
     await decisions.record(source, review, None)
+    assert not await decisions.awaiting_agents("another-claim")
     waiting = await decisions.awaiting_review(review.claim_id)
+    assert await decisions.awaiting_agents(review.claim_id)
     fields = {"review_event_id": "r1", "review_agent_id": "a1", "review_needs_approval": True}
     await decisions.settle(waiting, "review_event_id", fields, None)
     await decisions.settle(waiting, "review_event_id", {"review_event_id": "r2", "review_agent_id": "a9"}, None)
     assert await decisions.awaiting_review(review.claim_id) is None
+    assert await decisions.awaiting_agents(review.claim_id)  # the second agent's approval
     approval = await decisions.awaiting_approval(review.claim_id, "r1")
     assert approval.review_agent_id == "a1" and await decisions.awaiting_approval(review.claim_id, "r2") is None
     await decisions.settle(approval, "approved_by", {"approved_by": "a2", "review_accepted": True}, None)
+    assert not await decisions.awaiting_agents(review.claim_id)
     inspection = await decisions.awaiting_inspection(review.claim_id)
     assert inspection.selected_for_inspection and not inspection.inspected
     refusal = (Topic.CLAIM_REFUSED, review)  # any event: what matters is that the refusal is remembered
