@@ -1,6 +1,7 @@
 """The claims HTTP API, following the portal's steps: create, fill, attach documents, validate, follow.
 A claimant reaches only their own claims; agents reach all of them."""
 
+import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
 from typing import IO, Annotated, Any
@@ -30,6 +31,8 @@ DocumentIdParam = Annotated[
     Path(alias="document", min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$", description="a document's id"),
 ]
 LISTED_CLAIMS = 100
+# A creation sent twice at once waits this long, at most, for the first one's idempotency key.
+KEY_WAITS, KEY_WAIT_S = 20, 0.1
 log = logging.getLogger(__name__)
 
 
@@ -50,6 +53,18 @@ def claims_router(
         if claim is None or not caller.may_access(claim.get("owner", "")):
             raise ApiError(status.HTTP_404_NOT_FOUND, "claim_not_found", "claim not found")
         return claim
+
+    async def created_before(claim_id: str, caller: Caller, response: Response) -> dict[str, str]:
+        claim = await claim_of(claim_id, caller)
+        response.status_code = status.HTTP_200_OK
+        return {"claim_id": claim_id, "reference": claim["reference"], "status": claim["status"]}
+
+    async def key_written(owner: str, idempotency_key: str) -> str | None:
+        for _ in range(KEY_WAITS):
+            if known := await repository.claim_for_key(owner, idempotency_key):
+                return known
+            await asyncio.sleep(KEY_WAIT_S)
+        return None
 
     def editable(claim: dict) -> None:
         if claim["status"] not in ("draft", "returned"):
@@ -94,15 +109,16 @@ def claims_router(
         it answers the claim the first call made."""
         files_for_themself(form, caller)
         if idempotency_key and (known := await repository.claim_for_key(caller.subject, idempotency_key)):
-            claim = await claim_of(known, caller)
-            response.status_code = status.HTTP_200_OK
-            return {"claim_id": known, "reference": claim["reference"], "status": claim["status"]}
+            return await created_before(known, caller, response)
         claim_id = str(uuid4())
         reference = domain.reference_for(claim_id, datetime.now(UTC).date())
         drafted = domain.drafted_event(claim_id, form, reference, x_correlation_id or str(uuid4()))
         try:
             await repository.create_draft(drafted, caller.subject, idempotency_key)
         except OpenClaimExists as error:
+            # The same key twice at once (a double click): the first call's claim, once it has written the key.
+            if idempotency_key and (known := await key_written(caller.subject, idempotency_key)):
+                return await created_before(known, caller, response)
             raise ApiError(
                 status.HTTP_409_CONFLICT,
                 "open_claim_exists",

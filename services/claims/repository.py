@@ -69,11 +69,9 @@ class ClaimsRepository:
 
     async def create_draft(self, event: ClaimDrafted, owner: str, idempotency_key: str | None) -> None:
         """The draft, its event in the outbox. Raises OpenClaimExists when the insured concerned already has a claim
-        in progress."""
+        in progress. The key last: a key found always has its claim."""
         claim_id, form = event.claim_id, event.form.model_dump(mode="json")
         await self._reserve(form["registration_number"], claim_id)
-        if idempotency_key:
-            await self.idempotency.insert_one({"_id": f"{owner}:{idempotency_key}", "claim_id": claim_id})
         document = {
             "_id": claim_id,
             "owner": owner,
@@ -88,6 +86,8 @@ class ClaimsRepository:
         }
         await self.collection.insert_one(drafted := with_outbox(document, (Topic.CLAIM_DRAFTED, event)))
         self.announce(claim_id, drafted["outbox"])
+        if idempotency_key:
+            await self.idempotency.insert_one({"_id": f"{owner}:{idempotency_key}", "claim_id": claim_id})
 
     async def get(self, claim_id: str) -> dict[str, Any] | None:
         return await self.collection.find_one({"_id": claim_id}, {"outbox": 0})
@@ -147,7 +147,11 @@ class ClaimsRepository:
         )
 
     async def insert_submitted(self, event: ClaimSubmitted, owner: str, decision_due_at: datetime) -> bool:
-        """A claim a portal submitted directly; False when this claim id was already known."""
+        """A claim a portal submitted directly; False when this claim id was already known. Known, it reserves
+        nothing: a command read again once its claim was closed would otherwise hold the insured's open claim for
+        good (only the claim's closing releases it)."""
+        if await self.collection.find_one({"_id": event.claim_id}, {"_id": 1}):
+            return False
         document = {
             "_id": event.claim_id,
             "owner": owner,

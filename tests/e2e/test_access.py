@@ -1,5 +1,6 @@
 """Who may do what: claimants reach only their own claims; agents reach all; bad tokens are refused."""
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import httpx
@@ -59,6 +60,15 @@ def test_a_retried_creation_with_the_same_idempotency_key_gives_the_same_claim(a
     again = api.post("/claims", json=insured_form(insured), headers=headers)
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.json()["claim_id"] == again.json()["claim_id"]
+
+
+def test_a_creation_sent_several_times_at_once_with_one_idempotency_key_gives_one_claim(api, insured):
+    """A double click: the calls that lose the race for the insured's open claim answer the winner's claim."""
+    headers = {"Idempotency-Key": "portal-double-click"}
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda _: api.post("/claims", json=insured_form(insured), headers=headers), range(4)))
+    assert sorted(answer.status_code for answer in answers) == [200, 200, 200, 201]
+    assert len({answer.json()["claim_id"] for answer in answers}) == 1
 
 
 def test_a_submitted_claim_no_longer_takes_documents(api, insured):

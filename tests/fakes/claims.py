@@ -40,11 +40,11 @@ class InMemoryClaims:
         return True
 
     async def insert_submitted(self, event: ClaimSubmitted, owner: str, decision_due_at: datetime) -> bool:
+        if event.claim_id in self.claims:
+            return False
         known = self.open_claims.setdefault(event.claim.registration_number, event.claim_id)
         if known != event.claim_id:
             raise OpenClaimExists(known)
-        if event.claim_id in self.claims:
-            return False
         self.claims[event.claim_id] = {
             "_id": event.claim_id,
             "owner": owner,

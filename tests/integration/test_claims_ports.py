@@ -58,6 +58,7 @@ async def test_the_timeline_moves_the_status_forward_once_and_keeps_the_facts(cl
     assert not await claims.record_timeline("no-such-claim", entry("x"), None, False, {})
     actions_open = await claims.record_action(claim_id, {"status": "manual_review"}, {}, Topic.REVIEWS, event)
     assert not actions_open  # refused: no action on it any more
+    assert not await claims.insert_submitted(event, number, DUE)  # its command read again: nothing reserved
     assert await claims.insert_submitted(
         submitted(str(uuid.uuid4()), number), number, DUE
     )  # closed: the insured may file
