@@ -5,7 +5,6 @@ collection, looked up by `_id`."""
 import json
 import logging
 from collections.abc import AsyncIterator, Iterable
-from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -115,11 +114,15 @@ class UnfinishedClaims:
     async def left(self, claim: UnfinishedClaim, at: datetime) -> None:
         """Kept unless a later one is (an older event read late changes nothing)."""
         fields = {k: v for k, v in vars(claim).items() if k != "registration_number"}
-        older = {"$or": [{"unfinished_since": {"$exists": False}}, {"unfinished_since": {"$lt": at}}]}
-        with suppress(DuplicateKeyError):  # the number is there with a later claim: no older one to replace
-            await self.collection.update_one(
-                {"_id": claim.registration_number, **older}, {"$set": {**fields, "unfinished_since": at}}, upsert=True
-            )
+        older = {
+            "_id": claim.registration_number,
+            "$or": [{"unfinished_since": {"$exists": False}}, {"unfinished_since": {"$lt": at}}],
+        }
+        update = {"$set": {**fields, "unfinished_since": at}}
+        try:
+            await self.collection.update_one(older, update, upsert=True)
+        except DuplicateKeyError:  # the number is there: with a later claim, or written since the query by a submission
+            await self.collection.update_one(older, update)
 
     async def submitted(self, registration_number: str, at: datetime) -> None:
         await self.collection.update_one({"_id": registration_number}, {"$max": {"submitted_at": at}}, upsert=True)

@@ -72,7 +72,7 @@ class DecisionsRepository:
             },
         )
 
-    async def awaiting_agents(self, claim_id: str) -> bool:
+    async def keep_early_inspection(self, claim_id: str, outcome: dict[str, Any]) -> bool:
         waiting = {
             "claim_id": claim_id,
             "$or": [
@@ -80,7 +80,7 @@ class DecisionsRepository:
                 {"review_needs_approval": True, "approved_by": {"$exists": False}},
             ],
         }
-        return await self.collection.find_one(waiting, {"_id": 1}) is not None
+        return (await self.collection.update_one(waiting, {"$set": {"early_inspection": outcome}})).matched_count > 0
 
     async def settle(
         self, decision: StoredDecision, awaited: str, fields: dict[str, Any], event: tuple[str, Event] | None
@@ -114,4 +114,5 @@ class DecisionsRepository:
             selected_for_inspection=found["selected_for_inspection"],
             inspected="inspection_event_id" in found,
             review_agent_id=found.get("review_agent_id"),
+            early_inspection=found.get("early_inspection"),
         )

@@ -54,6 +54,7 @@ class StoredDecision:
     selected_for_inspection: bool
     inspected: bool
     review_agent_id: str | None
+    early_inspection: dict[str, Any] | None = None  # an InspectionCompleted read before the agents' action it follows
 
 
 class Careers(Protocol):
@@ -81,18 +82,14 @@ class Decisions(Protocol):
 
     async def awaiting_approval(self, claim_id: str, review_event_id: str) -> StoredDecision | None: ...
 
-    async def awaiting_agents(self, claim_id: str) -> bool:
-        """Whether a decision of the claim waits for an agent's review, or for a second agent's approval of it."""
+    async def keep_early_inspection(self, claim_id: str, outcome: dict[str, Any]) -> bool:
+        """Keep an inspection outcome on the claim's decision if that still waits for an agent's review, or for a
+        second agent's approval of it (in one write: it is applied when they land); False when none waits."""
         ...
 
     async def settle(
         self, decision: StoredDecision, awaited: str, fields: dict[str, Any], event: tuple[str, Event] | None
     ) -> None: ...
-
-
-class ActionNotYetApplicable(Exception):
-    """An inspection outcome read before the review (or its approval) that sends the claim to inspection: retried,
-    not dropped."""
 
 
 class DecideClaim:
@@ -147,14 +144,19 @@ class ApplyAgentAction:
                 return await self.review_approved(action)
 
     async def inspection_completed(self, completed: InspectionCompleted) -> str | None:
-        # The agents' actions first: the reviews' consumer may apply one at any moment, and read the other way round,
-        # an outcome read just before the review (or its approval) and checked just after would find nothing awaited.
-        if await self.decisions.awaiting_agents(completed.claim_id):
-            raise ActionNotYetApplicable("inspection outcome before the review of a claim in manual review")
+        """Applied now, or, read before the review (or approval) that sent the claim to inspection, kept for it: the
+        reviews' consumer may be any length of time behind, and an outcome it has not caught up with is not dropped."""
+        if await self.decisions.keep_early_inspection(completed.claim_id, completed.model_dump(mode="json")):
+            log.info("inspection outcome kept until the review it follows", extra={"claim_id": completed.claim_id})
+            return None
         decision = await self.decisions.awaiting_inspection(completed.claim_id)
         if decision is None:
             log.warning("inspection outcome for a claim not awaiting one", extra={"claim_id": completed.claim_id})
             return None
+        await self._apply_inspection(decision, completed)
+        return decision.id
+
+    async def _apply_inspection(self, decision: StoredDecision, completed: InspectionCompleted) -> None:
         if completed.passed:
             event = (Topic.CLAIM_ACCEPTED, _accepted(decision, completed.correlation_id, completed.agent_id))
         else:
@@ -166,7 +168,6 @@ class ApplyAgentAction:
             "accepted": completed.passed,
         }
         await self.decisions.settle(decision, "inspection_event_id", fields, event)
-        return decision.id
 
     async def review_decided(self, review: ReviewDecided) -> str | None:
         decision = await self.decisions.awaiting_review(review.claim_id)
@@ -202,9 +203,13 @@ class ApplyAgentAction:
     async def _accept(
         self, decision: StoredDecision, awaited: str, fields: dict[str, Any], correlation_id: str, agent_id: str
     ) -> None:
-        """Accepted by agents: at once, or after the inspection the claim was selected for."""
+        """Accepted by agents: at once, or after the inspection the claim was selected for (whose outcome, if it
+        came first, is on the decision once this is: see `Decisions.keep_early_inspection`)."""
         if decision.selected_for_inspection and not decision.inspected:
             await self.decisions.settle(decision, awaited, fields | {"review_accepted": True}, None)
+            inspected = await self.decisions.awaiting_inspection(decision.claim_id)
+            if inspected and inspected.early_inspection:
+                await self._apply_inspection(inspected, InspectionCompleted.model_validate(inspected.early_inspection))
         else:
             accepted = _accepted(decision, correlation_id, agent_id)
             await self.decisions.settle(

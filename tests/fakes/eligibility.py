@@ -115,15 +115,19 @@ class InMemoryDecisions:
             ),
         )
 
-    async def awaiting_agents(self, claim_id: str) -> bool:
-        return any(
-            r["claim_id"] == claim_id
+    async def keep_early_inspection(self, claim_id: str, outcome: dict[str, Any]) -> bool:
+        waiting = [
+            r
+            for r in self.records.values()
+            if r["claim_id"] == claim_id
             and (
                 (r["outcome"] == "manual_review" and "review_event_id" not in r)
                 or (r.get("review_needs_approval") and "approved_by" not in r)
             )
-            for r in self.records.values()
-        )
+        ]
+        for record in waiting:
+            record["early_inspection"] = outcome
+        return bool(waiting)
 
     async def settle(
         self, decision: StoredDecision, awaited: str, fields: dict[str, Any], event: tuple[str, Event] | None
@@ -152,6 +156,7 @@ class InMemoryDecisions:
             selected_for_inspection=record["selected_for_inspection"],
             inspected="inspection_event_id" in record,
             review_agent_id=record.get("review_agent_id"),
+            early_inspection=record.get("early_inspection"),
         )
 
 

@@ -1,7 +1,9 @@
 """The agents' actions applied to decisions on the real MongoDB-compatible server: each once, four eyes, and an
-inspection outcome that comes before the review (or the approval) it depends on is retried, not dropped."""
+inspection outcome that comes before the review (or the approval) it follows is kept and applied when that lands,
+however the two consumers interleave."""
 
 import uuid
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 
 import pytest
@@ -17,7 +19,7 @@ from contracts import (
     Topic,
 )
 from services.eligibility.repository import DecisionsRepository
-from services.eligibility.use_cases import ActionNotYetApplicable, ApplyAgentAction
+from services.eligibility.use_cases import ApplyAgentAction
 from services.runtime.dead_letters import PermanentError
 from tests.samples import sample_claim
 
@@ -56,6 +58,18 @@ def review(claim_id: str, outcome: str, **fields) -> ReviewDecided:
     )
 
 
+def failed_inspection(claim_id: str) -> InspectionCompleted:
+    return InspectionCompleted(
+        claim_id=claim_id,
+        correlation_id="k",
+        producer="test",
+        passed=False,
+        agent_id="a3",
+        reason="IDENTITY_NOT_CONFIRMED",
+        event_id=f"inspection-of-{claim_id}",
+    )
+
+
 async def outbox_topics(decisions: DecisionsRepository, claim_id: str) -> list[str]:
     found = await decisions.collection.find_one({"claim_id": claim_id})
     return sorted(entry["topic"] for entry in found["outbox"].values())
@@ -75,14 +89,9 @@ async def test_a_refusal_is_applied_once_and_remembered_for_the_insureds_next_cl
 async def test_an_acceptance_above_the_limit_waits_for_a_second_agent_then_for_the_inspection(decisions):
     claim_id = await in_manual_review(decisions, selected=True)
     agents = ApplyAgentAction(decisions)
-    passed = InspectionCompleted(claim_id=claim_id, correlation_id="k", producer="test", passed=True, agent_id="a2")
-    with pytest.raises(ActionNotYetApplicable):
-        await agents.inspection_completed(passed)
     accepted = review(claim_id, "accept", needs_approval=True, inspection_pending=True)
     await agents.review_decided(accepted)
     assert await outbox_topics(decisions, claim_id) == [Topic.CLAIM_DECIDED]
-    with pytest.raises(ActionNotYetApplicable):  # read before the approval that sends the claim to inspection
-        await agents.inspection_completed(passed)
     own = ReviewApproved(
         claim_id=claim_id,
         correlation_id="k",
@@ -97,9 +106,33 @@ async def test_an_acceptance_above_the_limit_waits_for_a_second_agent_then_for_t
     assert await agents.review_approved(approved)
     assert await agents.review_approved(approved) is None  # replayed
     assert await outbox_topics(decisions, claim_id) == [Topic.CLAIM_DECIDED]  # the inspection comes first
+    passed = InspectionCompleted(claim_id=claim_id, correlation_id="k", producer="test", passed=True, agent_id="a2")
     assert await agents.inspection_completed(passed)
     assert await agents.inspection_completed(passed) is None
     assert await outbox_topics(decisions, claim_id) == [Topic.CLAIM_ACCEPTED, Topic.CLAIM_DECIDED]
+
+
+async def test_an_inspection_outcome_read_before_the_review_and_its_approval_is_applied_when_they_land(decisions):
+    claim_id = await in_manual_review(decisions, selected=True)
+    agents = ApplyAgentAction(decisions)
+    assert await agents.inspection_completed(failed_inspection(claim_id)) is None  # kept: no review yet
+    accepted = review(claim_id, "accept", needs_approval=True, inspection_pending=True)
+    assert await agents.review_decided(accepted)
+    assert await agents.inspection_completed(failed_inspection(claim_id)) is None  # kept: no approval yet
+    assert await outbox_topics(decisions, claim_id) == [Topic.CLAIM_DECIDED]
+    approved = ReviewApproved(
+        claim_id=claim_id,
+        correlation_id="k",
+        producer="test",
+        agent_id="a2",
+        review_event_id=accepted.event_id,
+        inspection_pending=True,
+    )
+    assert await agents.review_approved(approved)
+    assert await outbox_topics(decisions, claim_id) == [Topic.CLAIM_DECIDED, Topic.CLAIM_REFUSED]
+    assert await agents.inspection_completed(failed_inspection(claim_id)) is None  # read again: nothing more
+    assert await outbox_topics(decisions, claim_id) == [Topic.CLAIM_DECIDED, Topic.CLAIM_REFUSED]
+    assert await decisions.refused_before(CLAIM.registration_number, "another-claim")
 
 
 async def test_an_acceptance_within_the_limit_of_a_claim_not_selected_is_accepted_at_once(decisions):
@@ -110,37 +143,40 @@ async def test_an_acceptance_within_the_limit_of_a_claim_not_selected_is_accepte
     assert '"amount":"60000.00"' in accepted["value"] and '"agent_id":"a1"' in accepted["value"]
 
 
-async def test_an_inspection_outcome_read_while_its_review_lands_is_retried_not_dropped(decisions):
+class ActsAfterFirstCall:
+    """The decisions as one consumer sees them while another consumer acts right after its first call."""
+
+    def __init__(self, decisions: DecisionsRepository, act: Callable[[], Awaitable[object]]) -> None:
+        self.decisions, self.act, self.acted = decisions, act, False
+
+    def __getattr__(self, name: str):
+        call = getattr(self.decisions, name)
+
+        async def call_then_act(*args):
+            result = await call(*args)
+            if not self.acted:
+                self.acted = True
+                await self.act()
+            return result
+
+        return call_then_act
+
+
+async def test_a_review_landing_just_after_an_inspection_outcome_was_kept_applies_it(decisions):
     claim_id = await in_manual_review(decisions, selected=True)
     reviews_consumer = ApplyAgentAction(decisions)
-
-    class ReviewLandsAfterFirstRead:
-        """The decisions as the inspections' consumer reads them while the reviews' consumer accepts the claim."""
-
-        landed = False
-
-        def __getattr__(self, name: str):
-            read = getattr(decisions, name)
-
-            async def read_then_land(*args):
-                found = await read(*args)
-                if not self.landed:
-                    self.landed = True
-                    await reviews_consumer.review_decided(review(claim_id, "accept"))
-                return found
-
-            return read_then_land
-
-    inspections_consumer = ApplyAgentAction(ReviewLandsAfterFirstRead())
-    failed = InspectionCompleted(
-        claim_id=claim_id,
-        correlation_id="k",
-        producer="test",
-        passed=False,
-        agent_id="a2",
-        reason="IDENTITY_NOT_CONFIRMED",
+    inspections_consumer = ApplyAgentAction(
+        ActsAfterFirstCall(decisions, lambda: reviews_consumer.review_decided(review(claim_id, "accept")))
     )
-    with pytest.raises(ActionNotYetApplicable):
-        await inspections_consumer.inspection_completed(failed)
-    assert await inspections_consumer.inspection_completed(failed)  # its retry
+    assert await inspections_consumer.inspection_completed(failed_inspection(claim_id)) is None
+    assert await outbox_topics(decisions, claim_id) == [Topic.CLAIM_DECIDED, Topic.CLAIM_REFUSED]
+
+
+async def test_an_inspection_outcome_kept_while_its_review_is_being_applied_is_applied_by_that_review(decisions):
+    claim_id = await in_manual_review(decisions, selected=True)
+    inspections_consumer = ApplyAgentAction(decisions)
+    reviews_consumer = ApplyAgentAction(
+        ActsAfterFirstCall(decisions, lambda: inspections_consumer.inspection_completed(failed_inspection(claim_id)))
+    )
+    assert await reviews_consumer.review_decided(review(claim_id, "accept"))  # read the decision before the outcome
     assert await outbox_topics(decisions, claim_id) == [Topic.CLAIM_DECIDED, Topic.CLAIM_REFUSED]

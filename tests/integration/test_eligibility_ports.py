@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from pymongo import AsyncMongoClient
+from pymongo.errors import DuplicateKeyError
 
 from contracts import CareerRecord, ClaimDecided, DecisionSummary, InspectionSelection, InsuredContact, Topic
 from services.eligibility.registry import IdSet, InsuredRegistry, UnfinishedClaim, UnfinishedClaims
@@ -118,6 +119,29 @@ async def test_a_claim_is_unfinished_while_it_was_left_after_its_last_submission
     assert [c async for c in unfinished.pending()] == [returned]
 
 
+async def test_a_claim_left_as_a_submission_first_writes_the_insured_is_kept(servers, run_id):
+    """The other consumer's submission inserts the insured's document between the query and the insert of the left
+    claim's upsert: the server answers that upsert with a duplicate key, and the left claim must still be kept."""
+    client: AsyncMongoClient = AsyncMongoClient(servers["MONGODB_URL"])
+    collection = client[f"{run_id}_eligibility_ports"][f"unfinished_{uuid.uuid4().hex[:8]}"]
+    at = datetime(2026, 11, 20, 10)
+
+    class SubmissionWritesFirst:
+        def __getattr__(self, name: str):
+            return getattr(collection, name)
+
+        async def update_one(self, query, update, upsert=False):
+            if upsert and "$set" in update:  # the left claim's upsert: the submission's insert wins the race
+                await UnfinishedClaims(collection).submitted("000000001", at - timedelta(days=1))
+                raise DuplicateKeyError("E11000 duplicate key error collection: _id")
+            return await collection.update_one(query, update, upsert=upsert)
+
+    returned = UnfinishedClaim("000000001", "c1", "RCS-1", "insured", "+212612345678", "ar")
+    await UnfinishedClaims(SubmissionWritesFirst()).left(returned, at)
+    assert [c async for c in UnfinishedClaims(collection).pending()] == [returned]
+    await client.close()
+
+
 async def test_an_id_set_keeps_the_first_addition_and_answers_which_ids_it_holds(id_set):
     assert await id_set.among([]) == set() and await id_set.among(["a"]) == set()
     await id_set.add(["a", "b"], first_claim_id="c1")
@@ -153,20 +177,21 @@ async def test_a_refusal_is_remembered_for_the_insureds_other_claims(decisions):
 async def test_an_action_settles_a_decision_once_and_what_it_waits_for_follows(decisions):
     source, review = str(uuid.uuid4()), decided("manual_review", selected=True)
     await decisions.record(source, review, None)
-    assert not await decisions.awaiting_agents("another-claim")
+    early = {"event_id": "i0"}  # an inspection outcome read before the agents' actions it follows
+    assert not await decisions.keep_early_inspection("another-claim", early)
     waiting = await decisions.awaiting_review(review.claim_id)
-    assert await decisions.awaiting_agents(review.claim_id)
+    assert await decisions.keep_early_inspection(review.claim_id, early)
     fields = {"review_event_id": "r1", "review_agent_id": "a1", "review_needs_approval": True}
     await decisions.settle(waiting, "review_event_id", fields, None)
     await decisions.settle(waiting, "review_event_id", {"review_event_id": "r2", "review_agent_id": "a9"}, None)
     assert await decisions.awaiting_review(review.claim_id) is None
-    assert await decisions.awaiting_agents(review.claim_id)  # the second agent's approval
+    assert await decisions.keep_early_inspection(review.claim_id, early)  # the second agent's approval awaited
     approval = await decisions.awaiting_approval(review.claim_id, "r1")
     assert approval.review_agent_id == "a1" and await decisions.awaiting_approval(review.claim_id, "r2") is None
     await decisions.settle(approval, "approved_by", {"approved_by": "a2", "review_accepted": True}, None)
-    assert not await decisions.awaiting_agents(review.claim_id)
+    assert not await decisions.keep_early_inspection(review.claim_id, {"event_id": "i9"})  # nothing awaited
     inspection = await decisions.awaiting_inspection(review.claim_id)
-    assert inspection.selected_for_inspection and not inspection.inspected
+    assert inspection.selected_for_inspection and not inspection.inspected and inspection.early_inspection == early
     refusal = (Topic.CLAIM_REFUSED, review)  # any event: what matters is that the refusal is remembered
     await decisions.settle(inspection, "inspection_event_id", {"inspection_event_id": "i1"}, refusal)
     assert await decisions.awaiting_inspection(review.claim_id) is None
