@@ -31,7 +31,7 @@ DocumentIdParam = Annotated[
     Path(alias="document", min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$", description="a document's id"),
 ]
 LISTED_CLAIMS = 100
-# A creation sent twice at once waits this long, at most, for the first one's idempotency key.
+# A creation sent twice at once waits this long, at most, for the first one to write its idempotency key.
 KEY_WAITS, KEY_WAIT_S = 20, 0.1
 log = logging.getLogger(__name__)
 
@@ -116,8 +116,9 @@ def claims_router(
         try:
             await repository.create_draft(drafted, caller.subject, idempotency_key)
         except OpenClaimExists as error:
-            # The same key twice at once (a double click): the first call's claim, once it has written the key.
-            if idempotency_key and (known := await key_written(caller.subject, idempotency_key)):
+            # Reserved by the same key at once (a double click): the first call's claim, once it has written the key.
+            same_key = idempotency_key and error.reserved_with(caller.subject, idempotency_key)
+            if same_key and (known := await key_written(caller.subject, idempotency_key)):
                 return await created_before(known, caller, response)
             raise ApiError(
                 status.HTTP_409_CONFLICT,

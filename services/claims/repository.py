@@ -51,9 +51,18 @@ class Page:
 
 
 class OpenClaimExists(Exception):
-    def __init__(self, claim_id: str) -> None:
+    """The insured already has a claim in progress, reserved by a creation with this idempotency key (if any)."""
+
+    def __init__(self, claim_id: str, key_id: str | None = None) -> None:
         super().__init__(claim_id)
-        self.claim_id = claim_id
+        self.claim_id, self.key_id = claim_id, key_id
+
+    def reserved_with(self, owner: str, key: str) -> bool:
+        return self.key_id == idempotency_key_id(owner, key)
+
+
+def idempotency_key_id(owner: str, key: str) -> str:
+    return f"{owner}:{key}"
 
 
 class ClaimsRepository:
@@ -64,14 +73,15 @@ class ClaimsRepository:
         self.idempotency: AsyncCollection = database["idempotency_keys"]
 
     async def claim_for_key(self, owner: str, key: str) -> str | None:
-        found = await self.idempotency.find_one({"_id": f"{owner}:{key}"})
+        found = await self.idempotency.find_one({"_id": idempotency_key_id(owner, key)})
         return found["claim_id"] if found else None
 
     async def create_draft(self, event: ClaimDrafted, owner: str, idempotency_key: str | None) -> None:
         """The draft, its event in the outbox. Raises OpenClaimExists when the insured concerned already has a claim
         in progress. The key last: a key found always has its claim."""
         claim_id, form = event.claim_id, event.form.model_dump(mode="json")
-        await self._reserve(form["registration_number"], claim_id)
+        key_id = idempotency_key_id(owner, idempotency_key) if idempotency_key else None
+        await self._reserve(form["registration_number"], claim_id, key_id=key_id)
         document = {
             "_id": claim_id,
             "owner": owner,
@@ -86,8 +96,8 @@ class ClaimsRepository:
         }
         await self.collection.insert_one(drafted := with_outbox(document, (Topic.CLAIM_DRAFTED, event)))
         self.announce(claim_id, drafted["outbox"])
-        if idempotency_key:
-            await self.idempotency.insert_one({"_id": f"{owner}:{idempotency_key}", "claim_id": claim_id})
+        if key_id:
+            await self.idempotency.insert_one({"_id": key_id, "claim_id": claim_id})
 
     async def get(self, claim_id: str) -> dict[str, Any] | None:
         return await self.collection.find_one({"_id": claim_id}, {"outbox": 0})
@@ -174,16 +184,19 @@ class ClaimsRepository:
         self.announce(event.claim_id, submitted["outbox"])
         return True
 
-    async def _reserve(self, insured: str, claim_id: str, decision_due_at: datetime | None = None) -> None:
+    async def _reserve(
+        self, insured: str, claim_id: str, decision_due_at: datetime | None = None, key_id: str | None = None
+    ) -> None:
         """Make `claim_id` the insured's open claim, unless another one is (the unique `_id` decides races). A draft's
-        reservation has no deadline yet (`None`: not one of those `date_reservations` dates)."""
-        reservation = {"_id": insured, "claim_id": claim_id, "decision_due_at": decision_due_at}
+        reservation has no deadline yet (`None`: not one of those `date_reservations` dates), and the idempotency key
+        of the creation that made it (`key_id`), so that a creation sent twice at once knows the other is its own."""
+        reservation = {"_id": insured, "claim_id": claim_id, "decision_due_at": decision_due_at, "key_id": key_id}
         try:
             await self.open_claims.insert_one(reservation)
         except DuplicateKeyError:
-            existing = await self.open_claims.find_one({"_id": insured})
-            if existing is None or existing["claim_id"] != claim_id:
-                raise OpenClaimExists(existing["claim_id"] if existing else "") from None
+            existing = await self.open_claims.find_one({"_id": insured}) or {"claim_id": ""}
+            if existing["claim_id"] != claim_id:
+                raise OpenClaimExists(existing["claim_id"], existing.get("key_id")) from None
 
     async def record_timeline(
         self,

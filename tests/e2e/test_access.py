@@ -69,6 +69,8 @@ def test_a_creation_sent_several_times_at_once_with_one_idempotency_key_gives_on
         answers = list(pool.map(lambda _: api.post("/claims", json=insured_form(insured), headers=headers), range(4)))
     assert sorted(answer.status_code for answer in answers) == [200, 200, 200, 201]
     assert len({answer.json()["claim_id"] for answer in answers}) == 1
+    other = api.post("/claims", json=insured_form(insured), headers={"Idempotency-Key": "another-form"})
+    assert other.status_code == 409 and answers[0].json()["claim_id"] in other.json()["detail"]
 
 
 def test_a_submitted_claim_no_longer_takes_documents(api, insured):
