@@ -58,6 +58,17 @@ def review(claim_id: str, outcome: str, **fields) -> ReviewDecided:
     )
 
 
+def approval(accepted: ReviewDecided, agent_id: str) -> ReviewApproved:
+    return ReviewApproved(
+        claim_id=accepted.claim_id,
+        correlation_id="k",
+        producer="test",
+        agent_id=agent_id,
+        review_event_id=accepted.event_id,
+        inspection_pending=True,
+    )
+
+
 def failed_inspection(claim_id: str) -> InspectionCompleted:
     return InspectionCompleted(
         claim_id=claim_id,
@@ -92,17 +103,9 @@ async def test_an_acceptance_above_the_limit_waits_for_a_second_agent_then_for_t
     accepted = review(claim_id, "accept", needs_approval=True, inspection_pending=True)
     await agents.review_decided(accepted)
     assert await outbox_topics(decisions, claim_id) == [Topic.CLAIM_DECIDED]
-    own = ReviewApproved(
-        claim_id=claim_id,
-        correlation_id="k",
-        producer="test",
-        agent_id="a1",
-        review_event_id=accepted.event_id,
-        inspection_pending=True,
-    )
     with pytest.raises(PermanentError):
-        await agents.review_approved(own)
-    approved = own.model_copy(update={"agent_id": "a2", "event_id": str(uuid.uuid4())})
+        await agents.review_approved(approval(accepted, "a1"))
+    approved = approval(accepted, "a2")
     assert await agents.review_approved(approved)
     assert await agents.review_approved(approved) is None  # replayed
     assert await outbox_topics(decisions, claim_id) == [Topic.CLAIM_DECIDED]  # the inspection comes first
@@ -120,15 +123,7 @@ async def test_an_inspection_outcome_read_before_the_review_and_its_approval_is_
     assert await agents.review_decided(accepted)
     assert await agents.inspection_completed(failed_inspection(claim_id)) is None  # kept: no approval yet
     assert await outbox_topics(decisions, claim_id) == [Topic.CLAIM_DECIDED]
-    approved = ReviewApproved(
-        claim_id=claim_id,
-        correlation_id="k",
-        producer="test",
-        agent_id="a2",
-        review_event_id=accepted.event_id,
-        inspection_pending=True,
-    )
-    assert await agents.review_approved(approved)
+    assert await agents.review_approved(approval(accepted, "a2"))
     assert await outbox_topics(decisions, claim_id) == [Topic.CLAIM_DECIDED, Topic.CLAIM_REFUSED]
     assert await agents.inspection_completed(failed_inspection(claim_id)) is None  # read again: nothing more
     assert await outbox_topics(decisions, claim_id) == [Topic.CLAIM_DECIDED, Topic.CLAIM_REFUSED]
