@@ -203,13 +203,13 @@ class ApplyAgentAction:
     async def _accept(
         self, decision: StoredDecision, awaited: str, fields: dict[str, Any], correlation_id: str, agent_id: str
     ) -> None:
-        """Accepted by agents: at once, or after the inspection the claim was selected for (whose outcome, if it
-        came first, is on the decision once this is: see `Decisions.keep_early_inspection`)."""
+        """Accepted by agents: at once, or after the inspection the claim was selected for, whose outcome, kept on
+        the decision if it came first (`Decisions.keep_early_inspection`), is applied now."""
         if decision.selected_for_inspection and not decision.inspected:
             await self.decisions.settle(decision, awaited, fields | {"review_accepted": True}, None)
-            inspected = await self.decisions.awaiting_inspection(decision.claim_id)
-            if inspected and inspected.early_inspection:
-                await self._apply_inspection(inspected, InspectionCompleted.model_validate(inspected.early_inspection))
+            waiting = await self.decisions.awaiting_inspection(decision.claim_id)
+            if waiting and waiting.early_inspection:
+                await self._apply_inspection(waiting, InspectionCompleted.model_validate(waiting.early_inspection))
         else:
             accepted = _accepted(decision, correlation_id, agent_id)
             await self.decisions.settle(
