@@ -1,4 +1,5 @@
-"""Receipt rendering: the ReceiptRenderer pool (all cores) against the plain WeasyPrint call, same run.
+"""Receipt rendering: the ReceiptRenderer pool (all cores) against the plain WeasyPrint call, same run, and the CPU
+one receipt costs.
 
 Run from the repository root: ``python -m benchmarks.receipts_bench [--receipts 60] [--rounds 3]``.
 The plain call renders the same standalone HTML sequentially in this process; rounds alternate the two
@@ -16,11 +17,12 @@ import time
 import weasyprint
 
 from services.receipts.rendering.pool import ReceiptRenderer
-from services.receipts.rendering.render import render_html
+from services.receipts.rendering.render import render_html, render_pdf, warm_up
 from services.receipts.rendering.samples import sample_view
 from services.receipts.rendering.view import ReceiptView
 
 TARGET_THROUGHPUT_RATIO = 1.7
+TARGET_CPU_MS = 60.0
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -64,6 +66,17 @@ async def run_pool(renderer: ReceiptRenderer, views: list[ReceiptView]) -> tuple
     return latencies, time.perf_counter() - started
 
 
+def cpu_per_receipt(views: list[ReceiptView]) -> list[float]:
+    """CPU seconds of each `render_pdf` call, in this process once warm: what a pool worker spends on a receipt."""
+    warm_up()
+    costs = []
+    for view in views:
+        started = time.thread_time()
+        render_pdf(view)
+        costs.append(time.thread_time() - started)
+    return costs
+
+
 def summary(latencies: list[float], wall_s: float) -> tuple[float, float, float]:
     return statistics.median(latencies) * 1000, percentile(latencies, 0.95) * 1000, len(latencies) / wall_s
 
@@ -95,11 +108,18 @@ async def main(receipts: int, rounds: int, workers: int) -> None:
     print(f"load average (1 min) before / after: {load_before:.2f} / {os.getloadavg()[0]:.2f}")
     latency_ratio = pool[0] / plain[0]
     throughput_ratio = pool[2] / plain[2]
+    costs = cpu_per_receipt(views)
     latency_verdict = "ok" if latency_ratio <= 1 else "SLOWER"
     print(f"median per receipt: {latency_ratio:.2f}x the plain call ({latency_verdict})")
     target = TARGET_THROUGHPUT_RATIO
     verdict = "ok" if throughput_ratio >= target else "below"
     print(f"throughput: {throughput_ratio:.2f}x the plain call ({verdict}: target {target}x)")
+    cpu_ms = statistics.median(costs) * 1000
+    cpu_verdict = "ok" if cpu_ms <= TARGET_CPU_MS else "above"
+    print(
+        f"CPU per receipt (render_pdf, warm, {len(costs)} receipts): median {cpu_ms:.1f} ms, "
+        f"mean {statistics.fmean(costs) * 1000:.1f} ms ({cpu_verdict}: target {TARGET_CPU_MS:.0f} ms)"
+    )
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from services.receipts.rendering.render import (
     jinja_environment,
     render_html,
     render_pdf,
+    reused_styles,
 )
 from services.receipts.rendering.view import ReceiptView
 
@@ -69,6 +70,18 @@ def test_the_same_view_renders_byte_identical_pdfs_and_another_view_does_not() -
     first, second = render_pdf(view), render_pdf(view)
     assert first == second
     assert render_pdf(make_view("survivors", False)) != first
+
+
+def test_styles_kept_from_earlier_receipts_change_no_byte_and_are_reused() -> None:
+    views = [make_view(claimant_type, inspection) for claimant_type in ("insured", "survivors") for inspection in (0, 1)]
+    fresh = []
+    for view in views:
+        reused_styles().clear()
+        fresh.append(render_pdf(view))
+    kept = len(reused_styles())
+    assert [render_pdf(view) for view in reversed(views)] == list(reversed(fresh))
+    assert render_pdf(views[-1]) == fresh[-1]
+    assert 0 < kept <= len(reused_styles()) < 2 * kept  # the other views added their few own elements, no more
 
 
 def test_html_in_printed_values_is_escaped_not_interpreted() -> None:
