@@ -10,7 +10,9 @@ import re
 from functools import cache, partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+from xml.etree import ElementTree
 
+import cssselect2
 import pydyf
 import weasyprint
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -36,6 +38,7 @@ BASE_URL = TEMPLATE_DIR.as_uri() + "/"
 QR_CODE_CLASS = "qr-code"
 QR_CODE_PLACE = Markup(f'<div class="{QR_CODE_CLASS}"></div>')  # where render_pdf draws the QR code
 BETWEEN_TAGS = re.compile(r">\s+<")  # the template's indentation, which the page does not show
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # XML cannot hold them
 POINTS_PER_CSS_PX = 0.75
 PDF_OPTIONS = {"pdf_identifier": False, "optimize_images": True, "full_fonts": False, "hinting": False}
 REUSED_STYLES_LIMIT = 10_000  # a template's elements give about a hundred; more means keys that never repeat
@@ -116,7 +119,17 @@ def user_agent_stylesheet() -> weasyprint.CSS:
 
 class ReceiptHTML(weasyprint.HTML):
     """The receipt's HTML, styled from its own short user-agent stylesheet rather than WeasyPrint's full one, and
-    laid out as a `ReceiptDocument`."""
+    laid out as a `ReceiptDocument`.
+
+    The template is written as well-formed XML (void elements closed, every ``<tbody>`` explicit), so the C XML
+    parser reads it into the same tree as an HTML parser would, in 0.1 ms instead of WeasyPrint's 5 ms.
+    """
+
+    def __init__(self, source: str) -> None:
+        root = ElementTree.fromstring(NOT_IN_XML.sub("", source))
+        self.base_url, self.url_fetcher, self.media_type = BASE_URL, asset_fetcher(), "print"
+        self.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
+        self.etree_element = self.wrapper_element.etree_element
 
     def _ua_stylesheets(self, forms: bool = False) -> list[weasyprint.CSS]:
         return [user_agent_stylesheet()]
@@ -215,7 +228,7 @@ def render_html(view: ReceiptView, *, standalone: bool = True) -> str:
 def render_pdf(view: ReceiptView) -> bytes:
     """The receipt as PDF bytes; the same view always gives the same bytes."""
     source = BETWEEN_TAGS.sub("><", render_html(view, standalone=False))  # no blank text boxes to lay out
-    html = ReceiptHTML(string=source, base_url=BASE_URL, url_fetcher=asset_fetcher())
+    html = ReceiptHTML(source)
     try:
         document = html.render(stylesheets=[stylesheet()], font_config=font_configuration(), cache=image_cache())
     except FatalURLFetchingError as error:

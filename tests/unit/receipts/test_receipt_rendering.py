@@ -59,7 +59,7 @@ def test_the_refusal_surfaces_as_a_receipt_error_when_rendering(monkeypatch: pyt
     view = make_view("insured", False)
     monkeypatch.setattr(
         "services.receipts.rendering.render.render_html",
-        lambda view, standalone: '<img src="http://example.com/x.png"><p>x</p>',
+        lambda view, standalone: '<html><body><img src="http://example.com/x.png" /><p>x</p></body></html>',
     )
     with pytest.raises(ReceiptAssetRefused):
         render_pdf(view)
@@ -73,7 +73,7 @@ def test_the_same_view_renders_byte_identical_pdfs_and_another_view_does_not() -
 
 
 def test_styles_kept_from_earlier_receipts_change_no_byte_and_are_reused() -> None:
-    views = [make_view(claimant_type, inspection) for claimant_type in ("insured", "survivors") for inspection in (0, 1)]
+    views = [make_view(claimant, inspection) for claimant in ("insured", "survivors") for inspection in (False, True)]
     fresh = []
     for view in views:
         reused_styles().clear()
@@ -92,6 +92,11 @@ def test_html_in_printed_values_is_escaped_not_interpreted() -> None:
     assert '<img src="file:///etc/passwd">' not in html
     assert "&lt;img src=&#34;file:///etc/passwd&#34;&gt; Aïcha &amp; Co" in html
     assert '<img src="file:///etc/passwd"> Aïcha & Co' in flowing_text(render_pdf(hostile))
+
+
+def test_characters_xml_cannot_hold_are_left_out_of_the_page_and_the_receipt_still_renders() -> None:
+    odd = make_view("insured", False).model_copy(update={"applicant_name": "Aïcha\x01 Ben\x1f\ud800nani\uffff"})
+    assert "Aïcha Bennani" in flowing_text(render_pdf(odd))
 
 
 def test_the_template_environment_refuses_undefined_names() -> None:
