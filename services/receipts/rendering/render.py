@@ -164,13 +164,16 @@ class ReusedStyles(StyleFor):
     receipt has the same elements and rules, so a style is shared here across renders too, keyed by its parent style
     and its cascaded declarations. Declarations come from the cached stylesheets (the same objects every time) or
     from attributes such as ``lang`` (equal values); the cache keeps what it keys by ``id`` alive.
+
+    What that asks of the template: no ``overflow`` on ``html`` or ``body`` (WeasyPrint moves it to the page by
+    writing into their style), and no anchors (an element whose style declares one is computed afresh).
     """
 
     def set_computed_styles(self, element, parent, root=None, pseudo_type=None, base_url=None, target_collector=None):
-        if not hasattr(element, "tag"):  # an @page's style: a few, computed per page
+        cascaded = self.get_cascaded_styles().get((element, pseudo_type), {})
+        if not hasattr(element, "tag") or "anchor" in cascaded:  # an @page's style; a target for links
             return super().set_computed_styles(element, parent, root, pseudo_type, base_url, target_collector)
         parent_style = None if parent is None else self.get_computed_styles()[parent, None]
-        cascaded = self.get_cascaded_styles().get((element, pseudo_type), {})
         declared = tuple((name, _key_of(value), weight) for name, (value, weight) in cascaded.items())
         key = (id(parent_style), pseudo_type, declared)
         reused = reused_styles()
