@@ -1,9 +1,13 @@
 """Rendering is deterministic, escapes what it prints and fetches nothing but the template's own files."""
 
+import re
+import zlib
+
 import pytest
 import weasyprint
 from jinja2 import UndefinedError
 
+from services.receipts.rendering import render
 from services.receipts.rendering.render import (
     TEMPLATE_DIR,
     ForbiddenAsset,
@@ -82,6 +86,16 @@ def test_styles_kept_from_earlier_receipts_change_no_byte_and_are_reused() -> No
     assert [render_pdf(view) for view in reversed(views)] == list(reversed(fresh))
     assert render_pdf(views[-1]) == fresh[-1]
     assert 0 < kept <= len(reused_styles()) < 2 * kept  # the other views added their few own elements, no more
+
+
+def test_every_stream_is_deflated_at_the_chosen_level_into_no_bigger_a_pdf(monkeypatch: pytest.MonkeyPatch) -> None:
+    view = make_view("survivors", True)
+    pdf = render_pdf(view)
+    streams = re.findall(rb"<<([^>]*?)>>\nstream\n(.*?)\nendstream", pdf, re.DOTALL)
+    assert len(streams) > 10
+    assert all(b"/Filter /FlateDecode" in extra and zlib.decompress(data) for extra, data in streams)
+    monkeypatch.setattr(render, "STREAM_COMPRESSION_LEVEL", 9)  # pydyf's own
+    assert len(pdf) <= len(render_pdf(view))
 
 
 def test_html_in_printed_values_is_escaped_not_interpreted() -> None:
