@@ -215,28 +215,26 @@ class ClaimsRepository:
         at = datetime.fromisoformat(entry["at"])
         touched = {"updated_at": at}  # the event's time: a redelivery moves nothing
         kept = {entry_path: entry, **(facts or {})}
-        moved = (
-            status
-            and (
-                await self.collection.update_one(
-                    {"_id": claim_id, "status": {"$in": STATUS_MAY_FOLLOW[status]}, entry_path: {"$exists": False}},
-                    {"$set": {**kept, **(on_entering or {}), "status": status, "status_since": at}, "$max": touched},
-                )
-            ).matched_count
-        )
-        if not moved:
+        moved = None  # the claim as it was before it moved: its registration number, which `_release` needs
+        if status:  # (FerretDB 1.x takes no projection in a findAndModify)
+            moved = await self.collection.find_one_and_update(
+                {"_id": claim_id, "status": {"$in": STATUS_MAY_FOLLOW[status]}, entry_path: {"$exists": False}},
+                {"$set": {**kept, **(on_entering or {}), "status": status, "status_since": at}, "$max": touched},
+            )
+        if moved is None:
             found = await self.collection.update_one({"_id": claim_id}, {"$set": kept, "$max": touched})
             if not found.matched_count:
                 return False
         if closes:
-            await self._release(claim_id)
+            await self._release(claim_id, (moved or {}).get("form", {}).get("registration_number"))
         return True
 
-    async def _release(self, claim_id: str) -> None:
-        """The insured may file again: their open claim, found by `_id` (the registration number), is this one no
-        more."""
-        claim = await self.collection.find_one({"_id": claim_id}, {"form.registration_number": 1}) or {}
-        number = claim.get("form", {}).get("registration_number")
+    async def _release(self, claim_id: str, number: str | None = None) -> None:
+        """The insured may file again: their open claim, found by `_id` (the registration `number`, read from the
+        claim when not given), is this one no more."""
+        if number is None:
+            claim = await self.collection.find_one({"_id": claim_id}, {"form.registration_number": 1}) or {}
+            number = claim.get("form", {}).get("registration_number")
         await self.open_claims.delete_one({"_id": number, "claim_id": claim_id} if number else {"claim_id": claim_id})
 
     async def queue(
