@@ -8,6 +8,7 @@ import asyncio
 from typing import Any, Protocol
 
 from faststream.kafka import KafkaBroker
+from pymongo import ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 
 from contracts import Event
@@ -19,14 +20,13 @@ Entries = dict[str, dict[str, Any]]  # event id → what the relay publishes (to
 
 
 class AnnounceWritten(Protocol):
-    """Told by a repository, once its write succeeded, of the outbox entries it wrote (`OutboxRelay.written`): when
-    they are the only ones pending, the relay publishes them without reading the document back; `None` when the
-    outbox holds older ones too, which the relay then reads, to publish all in the order they were written."""
+    """Told by a repository, once its write succeeded, of every entry its document's outbox then holds, in the order
+    written (`OutboxRelay.written`): the relay publishes them without reading the document back."""
 
-    def __call__(self, document_id: Any, entries: Entries | None) -> None: ...
+    def __call__(self, document_id: Any, entries: Entries) -> None: ...
 
 
-def nobody_told(document_id: Any, entries: Entries | None) -> None:
+def nobody_told(document_id: Any, entries: Entries) -> None:
     """The default announcement: nobody listens, and the relay reads what the document holds."""
 
 
@@ -60,29 +60,23 @@ def pending_update(*pending: tuple[str, Event]) -> dict[str, Any]:
 async def update_with_outbox(
     collection: AsyncCollection, query: dict[str, Any], update: dict[str, Any], announce: AnnounceWritten
 ) -> bool:
-    """Apply `update` (made from `pending_update`, with more fields) to the document `query` matches; False when
-    none does. When the outbox held nothing before, its new entries are announced as its only ones; when an older
-    entry was still pending (its publication failed, or another instance wrote it), the relay is told to read the
-    document, so that the older goes first (a second round trip, only then)."""
-    added = {
-        key.removeprefix("outbox."): entry for key, entry in update.get("$set", {}).items() if key.startswith("outbox.")
-    }
-    if added:
-        alone = await collection.update_one(query | {"outbox_pending.0": {"$exists": False}}, update)
-        if alone.modified_count:
-            announce(query["_id"], added)
-            return True
-    written = await collection.update_one(query, update)
-    if added and written.modified_count:
-        announce(query["_id"], None)
-    return written.modified_count == 1
+    """Apply `update` (made from `pending_update`, with more fields) to the document `query` matches, and announce
+    every entry its outbox then holds, in the order written (older ones too: their publication failed, or another
+    instance wrote them), so that the relay publishes them without reading the document; False when none matches.
+    One round trip: the server returns the document as updated."""
+    updated = await collection.find_one_and_update(query, update, return_document=ReturnDocument.AFTER)
+    if updated is None:
+        return False
+    outbox = updated.get("outbox") or {}
+    announce(query["_id"], {event_id: outbox[event_id] for event_id in updated.get("outbox_pending") or ()})
+    return True
 
 
 class OutboxRelay:
     """Publishes outbox entries, one publication at a time within a process; a rare duplicate (another instance, or
     a sweep between a write and its announcement) is left to the consumers' dedup.
 
-    What this process's repositories announce (`written`: entries with nothing older pending) is published as
+    What this process's repositories announce (`written`: what the document's outbox holds) is published as
     announced; otherwise the document's outbox is read, and its entries go in the order they were written. A
     publication that fails is remembered and retried by `_id` (`retry_failed`), from the document; only `sweep` reads
     the whole collection, for what a crash left pending (at start, and rarely after): on FerretDB any other query is
@@ -95,13 +89,10 @@ class OutboxRelay:
         self._failed: set[Any] = set()
         self._announced: dict[Any, Entries] = {}
 
-    def written(self, document_id: Any, entries: Entries | None) -> None:
-        """`AnnounceWritten`: the document's outbox holds these entries only, which the next `publish_pending` of the
-        document sends without a read; or (`None`) more, which it reads."""
-        if entries is None:
-            self._announced.pop(document_id, None)
-        else:  # nothing older pending: what an earlier announcement named was sent already
-            self._announced[document_id] = dict(entries)
+    def written(self, document_id: Any, entries: Entries) -> None:
+        """`AnnounceWritten`: the document's outbox holds these entries only (what an earlier announcement named and
+        they do not was sent already), which the next `publish_pending` of the document sends without a read."""
+        self._announced[document_id] = dict(entries)
 
     async def publish_pending(self, document_id: Any) -> None:
         crash_if_asked("BEFORE_PUBLISH")  # between a state change written with its outbox and the publication

@@ -126,14 +126,11 @@ async def test_the_decision_clock_pauses_while_returned_and_the_queue_puts_the_n
     assert (await claims.past_decision_deadline(in_five_hours))["submitted"] == past_in_five_hours
 
 
-async def test_the_repository_announces_the_events_it_wrote_when_nothing_older_is_pending(request, run_id):
-    announced: list[tuple[str, str, str] | tuple[str, None]] = []
+async def test_the_repository_announces_every_event_its_outbox_holds_in_the_order_written(request, run_id):
+    announced: list[list[tuple[str, str, str]]] = []
 
-    def announce(document_id: str, entries: dict | None) -> None:
-        if entries is None:  # the relay is to read the document
-            announced.append((document_id, None))
-        else:
-            announced.extend((document_id, entry["topic"], event_id) for event_id, entry in entries.items())
+    def announce(document_id: str, entries: dict) -> None:
+        announced.append([(document_id, entry["topic"], event_id) for event_id, entry in entries.items()])
 
     async with server_database(request, f"{run_id}_claims_announced") as database:
         claims = ClaimsRepository(database, announce)
@@ -141,18 +138,22 @@ async def test_the_repository_announces_the_events_it_wrote_when_nothing_older_i
         event = submitted(claim_id := str(uuid.uuid4()), number)
         assert await claims.insert_submitted(event, number, DUE)
         assert not await claims.insert_submitted(event, number, DUE)  # a redelivery writes nothing new
-        assert announced == [(claim_id, Topic.CLAIM_SUBMITTED, event.event_id)]
+        assert announced == [[(claim_id, Topic.CLAIM_SUBMITTED, event.event_id)]]
         assert not await claims.submit(claim_id, submitted(claim_id, number), DUE)  # not editable: nothing written
         condition = {"status": "manual_review"}
         review, approval = submitted(claim_id, number), submitted(claim_id, number)  # any events will do
         assert not await claims.record_action(claim_id, condition, {}, Topic.REVIEWS, review)  # condition unmet
         await claims.record_timeline(claim_id, entry("decided"), "manual_review", False, {})
         assert await claims.record_action(claim_id, condition, {"review": {}}, Topic.REVIEWS, review)
-        assert announced[1:] == [(claim_id, None)]  # the submission is still pending: the relay reads both, in order
+        submission, reviewed = (
+            (claim_id, Topic.CLAIM_SUBMITTED, event.event_id),
+            (claim_id, Topic.REVIEWS, review.event_id),
+        )
+        assert announced[1:] == [[submission, reviewed]]  # the submission is still pending: both, in order
         sent = {"$set": {"outbox": {}, "outbox_pending": []}}  # as the relay leaves it
         await claims.collection.update_one({"_id": claim_id}, sent)
         assert await claims.record_action(claim_id, condition, {"approved": True}, Topic.REVIEWS, approval)
-        assert announced[2:] == [(claim_id, Topic.REVIEWS, approval.event_id)]
+        assert announced[2:] == [[(claim_id, Topic.REVIEWS, approval.event_id)]]
 
 
 async def test_reservations_from_before_they_carried_a_deadline_are_given_their_claims(request, run_id):
