@@ -215,7 +215,7 @@ class ClaimsRepository:
         at = datetime.fromisoformat(entry["at"])
         touched = {"updated_at": at}  # the event's time: a redelivery moves nothing
         kept = {entry_path: entry, **(facts or {})}
-        moved = None  # the claim as it was before it moved: its registration number, which `_release` needs
+        moved = None  # the claim as it was before it moved, which `_release` reads its registration number from
         if status:  # (FerretDB 1.x takes no projection in a findAndModify)
             moved = await self.collection.find_one_and_update(
                 {"_id": claim_id, "status": {"$in": STATUS_MAY_FOLLOW[status]}, entry_path: {"$exists": False}},
@@ -226,15 +226,14 @@ class ClaimsRepository:
             if not found.matched_count:
                 return False
         if closes:
-            await self._release(claim_id, (moved or {}).get("form", {}).get("registration_number"))
+            await self._release(claim_id, moved)
         return True
 
-    async def _release(self, claim_id: str, number: str | None = None) -> None:
-        """The insured may file again: their open claim, found by `_id` (the registration `number`, read from the
-        claim when not given), is this one no more."""
-        if number is None:
-            claim = await self.collection.find_one({"_id": claim_id}, {"form.registration_number": 1}) or {}
-            number = claim.get("form", {}).get("registration_number")
+    async def _release(self, claim_id: str, claim: dict[str, Any] | None = None) -> None:
+        """The insured may file again: their open claim, found by `_id` (the registration number of the `claim`, read
+        when not given), is this one no more."""
+        claim = claim or await self.collection.find_one({"_id": claim_id}, {"form.registration_number": 1}) or {}
+        number = claim.get("form", {}).get("registration_number")
         await self.open_claims.delete_one({"_id": number, "claim_id": claim_id} if number else {"claim_id": claim_id})
 
     async def queue(

@@ -67,9 +67,14 @@ async def update_with_outbox(
     updated = await collection.find_one_and_update(query, update, return_document=ReturnDocument.AFTER)
     if updated is None:
         return False
-    outbox = updated.get("outbox") or {}
-    announce(query["_id"], {event_id: outbox[event_id] for event_id in updated.get("outbox_pending") or ()})
+    announce(query["_id"], pending_entries(updated))
     return True
+
+
+def pending_entries(document: dict[str, Any]) -> Entries:
+    """What the document's outbox still holds to publish, in the order written."""
+    outbox = document.get("outbox") or {}
+    return {event_id: outbox[event_id] for event_id in document.get("outbox_pending") or ()}
 
 
 class OutboxRelay:
@@ -119,10 +124,7 @@ class OutboxRelay:
         """Publish what the document's outbox holds, whoever wrote it; the caller holds the lock."""
         document = await self.collection.find_one({"_id": document_id}, {"outbox": 1, "outbox_pending": 1})
         if document:
-            outbox = document.get("outbox") or {}
-            await self._publish(
-                document_id, {event_id: outbox[event_id] for event_id in document.get("outbox_pending") or ()}
-            )
+            await self._publish(document_id, pending_entries(document))
 
     async def _publish(self, document_id: Any, entries: Entries) -> None:
         for entry in entries.values():
