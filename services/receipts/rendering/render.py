@@ -27,6 +27,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from services.receipts.rendering import qr
+from services.receipts.rendering.cell_layouts import CellLayouts
 from services.receipts.rendering.samples import sample_view
 from services.receipts.rendering.view import ReceiptView
 
@@ -144,7 +145,8 @@ class ReceiptHTML(weasyprint.HTML):
 
 
 class ReceiptDocument(weasyprint.Document):
-    """A WeasyPrint document whose elements take their computed styles from `ReusedStyles`.
+    """A WeasyPrint document whose elements take their computed styles from `ReusedStyles` and whose table cells
+    are laid out by `CellLayouts`.
 
     Only the user-agent sheet and the stylesheets passed to ``render`` apply: the receipt's HTML has no ``<style>``
     or ``<link>`` of its own (``render_html(standalone=False)``).
@@ -157,7 +159,9 @@ class ReceiptDocument(weasyprint.Document):
         target_collector = TargetCollector()
         style_for = ReusedStyles(html, sheets, False, font_config, target_collector)
         images = partial(get_image_from_uri, cache=options["cache"], url_fetcher=html.url_fetcher, options=options)
-        return LayoutContext(style_for, images, font_config, counter_style, target_collector)
+        context = LayoutContext(style_for, images, font_config, counter_style, target_collector)
+        context.cell_layouts = cell_layouts()
+        return context
 
 
 class ReusedStyles(StyleFor):
@@ -204,6 +208,11 @@ def _key_of(value):
 @cache
 def reused_styles() -> dict:
     return {}
+
+
+@cache
+def cell_layouts() -> CellLayouts:
+    return CellLayouts()
 
 
 @cache

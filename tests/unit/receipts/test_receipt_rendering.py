@@ -14,6 +14,7 @@ from services.receipts.rendering.render import (
     ReceiptAssetRefused,
     TemplateAssetFetcher,
     asset_fetcher,
+    cell_layouts,
     jinja_environment,
     render_html,
     render_pdf,
@@ -86,6 +87,22 @@ def test_styles_kept_from_earlier_receipts_change_no_byte_and_are_reused() -> No
     assert [render_pdf(view) for view in reversed(views)] == list(reversed(fresh))
     assert render_pdf(views[-1]) == fresh[-1]
     assert 0 < kept <= len(reused_styles()) < 2 * kept  # the other views added their few own elements, no more
+
+
+def test_cells_kept_from_earlier_receipts_change_no_byte_and_are_reused(monkeypatch: pytest.MonkeyPatch) -> None:
+    insured = make_view("insured", False)
+    views = [
+        insured,
+        make_view("survivors", True),
+        insured.model_copy(update={"applicant_name": "عبد الرحمن بن محمد الإدريسي الحسني " * 4}),  # wraps: rows move
+        insured.model_copy(update={"documents": insured.documents * 20}),  # onto page 2, where cells no longer fit
+    ]
+    cell_layouts().clear()
+    kept = [render_pdf(view) for view in views]
+    assert cell_layouts().reused > 20 * len(views)  # most of a receipt's cells are the same on every receipt
+    assert [render_pdf(view) for view in reversed(views)] == list(reversed(kept))
+    monkeypatch.setattr(render, "cell_layouts", lambda: None)
+    assert [render_pdf(view) for view in views] == kept
 
 
 def test_every_stream_is_deflated_at_the_chosen_level_into_no_bigger_a_pdf(monkeypatch: pytest.MonkeyPatch) -> None:
