@@ -1,14 +1,13 @@
 """The receipt's QR code: segno's symbol, its mask chosen faster, drawn straight into the PDF page.
 
 segno chooses the mask by scoring eight masked copies of the matrix module by module in Python, about 17 ms for
-the receipt's version 13 symbol. ``find_best_mask`` scores the same copies a row at a time with byte and integer
-operations, with segno's own rules, so it picks the same mask and returns the same matrix;
+the receipt's version 13 symbol. ``find_best_mask`` scores the same copies with integer operations on whole lines
+and on the whole matrix at once, with segno's own rules, so it picks the same mask and returns the same matrix;
 tests/unit/receipts/test_receipt_qr.py checks that against segno's function. Drawing the modules straight into the
 PDF (one line per run of dark modules, as segno's SVG path has them) spares WeasyPrint parsing an SVG path of
 thousands of coordinates.
 """
 
-import itertools
 import re
 from functools import cache
 
@@ -17,7 +16,6 @@ from segno import encoder
 
 BORDER_MODULES = 2
 _N3_PATTERN = b"\x01\x00\x01\x01\x01\x00\x01"  # dark, light, dark ×3, light, dark
-_RUN_OF_FIVE = re.compile(rb"(.)\1{4,}", re.DOTALL)
 _DARK_RUN = re.compile(rb"[^\x00]+")
 _LINE_BREAK = b"\xff"  # no module has this value, so no run spans two lines
 segno_find_and_apply_best_mask = encoder.find_and_apply_best_mask
@@ -65,20 +63,27 @@ def find_best_mask(matrix, width, height, proposed_mask=None):
 
 
 def penalty(rows: list[bytes]) -> int:
-    """ISO/IEC 18004 7.8.3.1 penalty of a square matrix, exactly as segno's ``evaluate_mask`` scores it."""
+    """ISO/IEC 18004 7.8.3.1 penalty of a square matrix, exactly as segno's ``evaluate_mask`` scores it.
+
+    Modules are bytes of 0 or 1, read as one big integer so that shifting by 8 bits compares each module with its
+    neighbour, all at once.
+    """
     size = len(rows)
     columns = [bytes(column) for column in zip(*rows, strict=True)]
     lines = _LINE_BREAK.join((*rows, *columns))
-    rest, runs = _RUN_OF_FIVE.subn(b"", lines)
-    adjacent = len(lines) - len(rest) - 2 * runs  # each run of n ≥ 5 alike scores n - 2
-    blocks = 0
-    for above, below in itertools.pairwise(rows):
-        upper, lower = int.from_bytes(above, "big"), int.from_bytes(below, "big")
-        unequal = (upper ^ (upper >> 8)) | (upper ^ lower) | (lower ^ (lower >> 8))
-        blocks += 3 * unequal.to_bytes(size, "big")[1:].count(0)
+    line_modules = int.from_bytes(lines, "big")
+    ones = _ones(len(lines))
+    differ = line_modules ^ (line_modules >> 8)
+    alike = (((differ | (differ >> 1)) & ones) ^ ones) & (ones >> 8)  # 1 where a module equals the one before
+    fives = alike & (alike >> 8) & (alike >> 16) & (alike >> 24)  # 1 where it ends five alike in a row
+    runs = (fives & ~(fives >> 8)).bit_count()
+    adjacent = fives.bit_count() + 2 * runs  # each run of n ≥ 5 alike has n - 4 fives and scores n - 2
+    modules = int.from_bytes(b"".join(rows), "big")
+    above = modules >> (8 * size)
+    unequal = (modules ^ (modules >> 8)) | (modules ^ above) | (above ^ (above >> 8))
+    blocks = 3 * ((unequal ^ _ones(size * size)) & _block_ends(size)).bit_count()
     finder_like = sum(_finder_like_patterns(line, size) for line in (*rows, *columns))
-    dark = sum(b"".join(rows))
-    proportion = 10 * int(abs(float(dark) / size**2 * 100 - 50) / 5)
+    proportion = 10 * int(abs(float(modules.bit_count()) / size**2 * 100 - 50) / 5)
     return adjacent + blocks + finder_like + proportion
 
 
@@ -93,6 +98,19 @@ def _finder_like_patterns(line: bytes, size: int) -> int:
             after = index + 4
         index = line.find(_N3_PATTERN, after)
     return score
+
+
+@cache
+def _ones(length: int) -> int:
+    return int.from_bytes(b"\x01" * length, "big")
+
+
+@cache
+def _block_ends(size: int) -> int:
+    """1 at each module that can end a 2×2 block (the modules above and before it included): not in the first row
+    or column."""
+    row = b"\x00" + b"\x01" * (size - 1)
+    return int.from_bytes(bytes(size) + row * (size - 1), "big")
 
 
 @cache

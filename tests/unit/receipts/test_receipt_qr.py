@@ -40,7 +40,7 @@ def test_the_faster_mask_choice_gives_segnos_symbol(monkeypatch):
 @pytest.mark.parametrize("size", [21, 25, 69])
 def test_the_penalty_is_segnos_score(size):
     generator = random.Random(size)
-    for dark_share in (0.1, 0.5, 0.7):
+    for dark_share in (0.0, 0.1, 0.5, 0.7, 1.0):
         rows = [bytes(int(generator.random() < dark_share) for _ in range(size)) for _ in range(size)]
         rows[3] = b"\x00" * 4 + b"\x01\x00\x01\x01\x01\x00\x01" + rows[3][11:]  # a finder-like pattern
         assert qr.penalty(rows) == encoder.evaluate_mask([bytearray(row) for row in rows], size, size)
