@@ -47,6 +47,7 @@ PDF_OPTIONS = {"pdf_identifier": False, "optimize_images": True, "full_fonts": F
 # PDF within 1 % of the size (smaller, for the sample receipt)
 STREAM_COMPRESSION_LEVEL = 6
 REUSED_STYLES_LIMIT = 10_000  # a template's elements give about a hundred; more means keys that never repeat
+STYLED_SKELETONS_LIMIT = 1_000  # receipts differ in claimant, inspection, number of documents and the day
 
 
 class ForbiddenAsset(ValueError):
@@ -173,9 +174,34 @@ class ReusedStyles(StyleFor):
     and its cascaded declarations. Declarations come from the cached stylesheets (the same objects every time) or
     from attributes such as ``lang`` (equal values); the cache keeps what it keys by ``id`` alive.
 
+    Matching the stylesheets' selectors against every element is skipped too when a receipt's elements have the
+    same tags, attributes and places as an earlier receipt's (`skeleton`): each element then takes the styles its
+    counterpart had.
+
     What that asks of the template: no ``overflow`` on ``html`` or ``body`` (WeasyPrint moves it to the page by
     writing into their style), and no anchors (an element whose style declares one is computed afresh).
     """
+
+    def __init__(self, html, sheets, presentational_hints, font_config, target_collector):
+        key = (skeleton(html.etree_element), tuple(id(sheet) for sheet, _, _ in sheets), presentational_hints)
+        kept = styled_skeletons()
+        if key in kept:
+            self._cascaded_styles, self._computed_styles = {}, {}
+            self.initial_page_sizes = {"box": None, "area": None}
+            self._sheets, self.font_config = sheets, font_config
+            for element, styles in zip(html.etree_element.iter(), kept[key][0], strict=True):
+                for pseudo_type, style in styles:
+                    self._computed_styles[element, pseudo_type] = style
+            return
+        super().__init__(html, sheets, presentational_hints, font_config, target_collector)
+        if any(style["anchor"] for style in self._computed_styles.values()):
+            return
+        by_element: dict = {}
+        for (element, pseudo_type), style in self._computed_styles.items():
+            by_element.setdefault(element, []).append((pseudo_type, style))
+        if len(kept) >= STYLED_SKELETONS_LIMIT:
+            kept.clear()
+        kept[key] = ([tuple(by_element.get(element, ())) for element in html.etree_element.iter()], sheets)
 
     def set_computed_styles(self, element, parent, root=None, pseudo_type=None, base_url=None, target_collector=None):
         cascaded = self.get_cascaded_styles().get((element, pseudo_type), {})
@@ -205,8 +231,21 @@ def _key_of(value):
     return value
 
 
+def skeleton(root: ElementTree.Element) -> tuple:
+    """What selectors can match in a document: each element's tag, attributes, number of children and whether it
+    holds text, in document order."""
+    return tuple(
+        (element.tag, tuple(element.attrib.items()), len(element), bool(element.text)) for element in root.iter()
+    )
+
+
 @cache
 def reused_styles() -> dict:
+    return {}
+
+
+@cache
+def styled_skeletons() -> dict:
     return {}
 
 

@@ -6,6 +6,7 @@ import zlib
 import pytest
 import weasyprint
 from jinja2 import UndefinedError
+from weasyprint.css import StyleFor
 
 from services.receipts.rendering import render
 from services.receipts.rendering.render import (
@@ -19,6 +20,7 @@ from services.receipts.rendering.render import (
     render_html,
     render_pdf,
     reused_styles,
+    styled_skeletons,
 )
 from services.receipts.rendering.view import ReceiptView
 
@@ -82,11 +84,35 @@ def test_styles_kept_from_earlier_receipts_change_no_byte_and_are_reused() -> No
     fresh = []
     for view in views:
         reused_styles().clear()
+        styled_skeletons().clear()
         fresh.append(render_pdf(view))
     kept = len(reused_styles())
     assert [render_pdf(view) for view in reversed(views)] == list(reversed(fresh))
     assert render_pdf(views[-1]) == fresh[-1]
     assert 0 < kept <= len(reused_styles()) < 2 * kept  # the other views added their few own elements, no more
+
+
+def test_a_receipt_shaped_like_an_earlier_one_takes_its_styles_without_matching_selectors(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    first = make_view("insured", False)
+    renamed = first.model_copy(update={"applicant_name": "Mohamed Amine EL IDRISSI", "reference": "TW-2026-X"})
+    styled_skeletons().clear()
+    fresh = render_pdf(renamed)
+    styled_skeletons().clear()
+    render_pdf(first)
+    assert len(styled_skeletons()) == 1
+
+    def match_selectors(*args, **kwargs):
+        raise AssertionError("the selectors were matched again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(StyleFor, "__init__", match_selectors)
+        assert render_pdf(renamed) == fresh
+        with pytest.raises(AssertionError, match="matched again"):
+            render_pdf(make_view("insured", True))  # one more table: another shape
+    render_pdf(make_view("insured", True))
+    assert len(styled_skeletons()) == 2
 
 
 def test_cells_kept_from_earlier_receipts_change_no_byte_and_are_reused(monkeypatch: pytest.MonkeyPatch) -> None:
