@@ -28,6 +28,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from services.receipts.rendering import qr
 from services.receipts.rendering.cell_layouts import CellLayouts
+from services.receipts.rendering.drawn_lines import DrawnLines, drawing_receipt
 from services.receipts.rendering.samples import sample_view
 from services.receipts.rendering.view import ReceiptView
 
@@ -146,8 +147,8 @@ class ReceiptHTML(weasyprint.HTML):
 
 
 class ReceiptDocument(weasyprint.Document):
-    """A WeasyPrint document whose elements take their computed styles from `ReusedStyles` and whose table cells
-    are laid out by `CellLayouts`.
+    """A WeasyPrint document whose elements take their computed styles from `ReusedStyles`, whose table cells
+    are laid out by `CellLayouts` and whose lines of text are drawn by `DrawnLines`.
 
     Only the user-agent sheet and the stylesheets passed to ``render`` apply: the receipt's HTML has no ``<style>``
     or ``<link>`` of its own (``render_html(standalone=False)``).
@@ -163,6 +164,10 @@ class ReceiptDocument(weasyprint.Document):
         context = LayoutContext(style_for, images, font_config, counter_style, target_collector)
         context.cell_layouts = cell_layouts()
         return context
+
+    def write_pdf(self, *args, **kwargs):
+        with drawing_receipt(drawn_lines()):
+            return super().write_pdf(*args, **kwargs)
 
 
 class ReusedStyles(StyleFor):
@@ -252,6 +257,11 @@ def styled_skeletons() -> dict:
 @cache
 def cell_layouts() -> CellLayouts:
     return CellLayouts()
+
+
+@cache
+def drawn_lines() -> DrawnLines:
+    return DrawnLines()
 
 
 @cache

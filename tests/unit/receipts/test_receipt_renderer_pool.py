@@ -45,7 +45,7 @@ async def test_receipts_render_in_parallel_workers_and_match_in_process_renderin
 
 async def test_the_event_loop_keeps_running_while_receipts_render(renderer: ReceiptRenderer) -> None:
     ticks = 0
-    rendering = asyncio.gather(*(renderer.render(make_view(*case)) for case in CASES))
+    rendering = asyncio.gather(*(renderer.render(make_view(*case)) for case in CASES * 5))  # a few hundred ms
     while not rendering.done():
         await asyncio.sleep(0.01)
         ticks += 1

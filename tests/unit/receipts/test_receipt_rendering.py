@@ -16,6 +16,7 @@ from services.receipts.rendering.render import (
     TemplateAssetFetcher,
     asset_fetcher,
     cell_layouts,
+    drawn_lines,
     jinja_environment,
     render_html,
     render_pdf,
@@ -129,6 +130,25 @@ def test_cells_kept_from_earlier_receipts_change_no_byte_and_are_reused(monkeypa
     assert [render_pdf(view) for view in reversed(views)] == list(reversed(kept))
     monkeypatch.setattr(render, "cell_layouts", lambda: None)
     assert [render_pdf(view) for view in views] == kept
+
+
+def test_lines_drawn_on_earlier_receipts_change_no_byte_and_are_replayed(monkeypatch: pytest.MonkeyPatch) -> None:
+    insured = make_view("insured", False)
+    views = [
+        insured,
+        make_view("survivors", True),
+        insured.model_copy(update={"applicant_name": "عبد الرحمن بن محمد الإدريسي الحسني " * 4}),
+        insured.model_copy(
+            update={"applicant_name": "Zoé ÇA\u0301MARA \U0001f600", "documents": insured.documents * 9}
+        ),
+    ]
+    drawn_lines().clear()
+    drawn = [render_pdf(view) for view in views]
+    assert drawn_lines().replayed > 40 * len(views)  # most of a receipt's lines are the same on every receipt
+    assert [render_pdf(view) for view in reversed(views)] == list(reversed(drawn))
+    monkeypatch.setattr(render, "drawn_lines", lambda: None)
+    assert [render_pdf(view) for view in views] == drawn
+    assert "Zoé" in flowing_text(drawn[3])
 
 
 def test_every_stream_is_deflated_at_the_chosen_level_into_no_bigger_a_pdf(monkeypatch: pytest.MonkeyPatch) -> None:

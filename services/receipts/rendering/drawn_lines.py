@@ -1,0 +1,208 @@
+"""Lines of text drawn once and replayed on the next receipts that print the same line.
+
+WeasyPrint draws a line of text by shaping it again with Pango and writing its glyphs one by one in Python; most of
+a receipt's lines (labels, headings, notes) are the same on every receipt. What a line writes after its position
+(font changes and glyph strings) depends only on its text and style, so it is recorded the first time, with the
+glyphs each font must then embed, and replayed through the page's stream on the next receipts: the stream keeps
+deciding, as usual, when a font change must be written. The Pango layout of a replayed line is never set up again
+(`Layout` sets itself up when first used after ``reactivate``).
+
+Only lines drawn while a receipt is written (`drawing_receipt`), without ellipsis, and whose fonts are plain
+outline fonts with every glyph found are kept.
+"""
+
+from collections import OrderedDict
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from weasyprint.draw import text
+from weasyprint.text.ffi import ffi, gobject
+from weasyprint.text.line_break import Layout
+
+KEPT_LINES_LIMIT = 5_000  # a receipt draws about eighty lines, some twenty of them its own
+
+ffi.cdef("gpointer g_object_ref (gpointer object);")
+weasyprint_draw_first_line = text.draw_first_line
+_receipt_lines: ContextVar["DrawnLines | None"] = ContextVar("receipt_lines", default=None)
+
+
+class DrawnLines:
+    """Recorded lines by text and style, the least recently used dropped beyond ``limit``."""
+
+    def __init__(self, limit: int = KEPT_LINES_LIMIT) -> None:
+        self.limit = limit
+        self._lines: OrderedDict[tuple, tuple] = OrderedDict()
+        self.replayed = 0
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    def clear(self) -> None:
+        self._lines.clear()
+        self.replayed = 0
+
+    def draw(self, stream, textbox, matrix) -> list:
+        layout = textbox.pango_layout
+        key = (textbox.text, layout.text, id(textbox.style), layout.justification_spacing)
+        recorded = self._lines.get(key)
+        if recorded is None:
+            recorder = RecordingStream(stream)
+            emojis = weasyprint_draw_first_line(recorder, textbox, "clip", "none", matrix)
+            if not emojis and recorder.keepable:
+                self._lines[key] = (recorder.operations, textbox.style)
+                if len(self._lines) > self.limit:
+                    self._lines.popitem(last=False)
+            return emojis
+        self._lines.move_to_end(key)
+        self.replayed += 1
+        for operation, *arguments in recorded[0]:
+            if operation == "matrix":
+                stream.set_text_matrix(*matrix.values)
+            elif operation == "font":
+                pango_font, glyphs = arguments
+                font, _ = stream.add_font(pango_font)
+                for glyph_id, (unicode, width) in glyphs.items():
+                    if unicode is not None:
+                        font.to_unicode.setdefault(glyph_id, unicode)
+                    font.widths.setdefault(glyph_id, width)
+            else:
+                getattr(stream, operation)(*arguments)
+        return []
+
+
+class RecordingStream:
+    """A page's stream that records what WeasyPrint writes of one line."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+        self.operations: list[tuple] = []
+        self.keepable = True
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+    def set_text_matrix(self, *values) -> None:
+        self.operations.append(("matrix",))
+        self._stream.set_text_matrix(*values)
+
+    def add_font(self, pango_font):
+        font, font_size = self._stream.add_font(pango_font)
+        if font.bitmap or font.png or font.svg or font.colr:
+            self.keepable = False
+        recording = RecordingFont(font, self)
+        kept_font = ffi.gc(ffi.cast("PangoFont *", gobject.g_object_ref(pango_font)), gobject.g_object_unref)
+        self.operations.append(("font", kept_font, recording.glyphs))
+        return recording, font_size
+
+    def set_font_size(self, font, size) -> None:
+        self.operations.append(("set_font_size", font, size))
+        self._stream.set_font_size(font, size)
+
+    def show_text(self, string) -> None:
+        self.operations.append(("show_text", string))
+        self._stream.show_text(string)
+
+    def set_text_rise(self, rise) -> None:
+        self.operations.append(("set_text_rise", rise))
+        self._stream.set_text_rise(rise)
+
+
+class RecordingFont:
+    """A document's font that notes the glyphs one line uses, with the text and width each maps to.
+
+    The line is shown a font that maps none of its glyphs yet, so that it works out the text of each; the
+    document's font keeps the text it had for a glyph, as WeasyPrint does.
+    """
+
+    def __init__(self, font, recorder: RecordingStream) -> None:
+        self._font = font
+        self._recorder = recorder
+        self.glyphs: dict[int, tuple[str | None, int]] = {}
+        self.to_unicode = _LineTexts(font.to_unicode, self.glyphs)
+        self.widths = _LineWidths(font.widths, self.glyphs)
+
+    def __getattr__(self, name: str):
+        return getattr(self._font, name)
+
+    def get_unused_glyph_id(self, codepoint):  # a glyph no font has: the line is not kept
+        self._recorder.keepable = False
+        return self._font.get_unused_glyph_id(codepoint)
+
+
+class _LineTexts:
+    """A font's glyph texts as one line sees them: only those it set."""
+
+    def __init__(self, texts: dict, glyphs: dict) -> None:
+        self._texts, self._glyphs = texts, glyphs
+
+    def __contains__(self, glyph_id) -> bool:
+        return self._glyphs.get(glyph_id, (None,))[0] is not None
+
+    def __setitem__(self, glyph_id, text) -> None:
+        self._texts.setdefault(glyph_id, text)
+        self._glyphs[glyph_id] = (text, self._glyphs.get(glyph_id, (None, None))[1])
+
+
+class _LineWidths:
+    """A font's glyph widths, noting each one the line uses."""
+
+    def __init__(self, widths: dict, glyphs: dict) -> None:
+        self._widths, self._glyphs = widths, glyphs
+
+    def _note(self, glyph_id) -> None:
+        self._glyphs[glyph_id] = (self._glyphs.get(glyph_id, (None, None))[0], self._widths[glyph_id])
+
+    def __contains__(self, glyph_id) -> bool:
+        return glyph_id in self._widths
+
+    def __getitem__(self, glyph_id):
+        self._note(glyph_id)
+        return self._widths[glyph_id]
+
+    def __setitem__(self, glyph_id, width) -> None:
+        self._widths[glyph_id] = width
+        self._note(glyph_id)
+
+
+def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
+    """WeasyPrint's ``draw_first_line``, through `DrawnLines` while a receipt is written."""
+    lines = _receipt_lines.get()
+    if lines is None or text_overflow != "clip" or block_ellipsis != "none":
+        return weasyprint_draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix)
+    return lines.draw(stream, textbox, matrix)
+
+
+@contextmanager
+def drawing_receipt(lines: DrawnLines):
+    token = _receipt_lines.set(lines)
+    try:
+        yield
+    finally:
+        _receipt_lines.reset(token)
+
+
+def _reactivate_when_used(layout: Layout, style) -> None:
+    """``Layout.reactivate``, deferred until the layout is used: a replayed line never uses it."""
+    for name in ("layout", "language", "style"):
+        layout.__dict__.pop(name, None)
+    layout._pending_style = style
+
+
+def _activate(layout: Layout, name: str):
+    pending = layout.__dict__.pop("_pending_style", None)
+    if pending is None or name not in ("layout", "language", "style"):
+        raise AttributeError(name)
+    layout.setup(pending)
+    layout.set_text(layout.text, justify=True)
+    return getattr(layout, name)
+
+
+def _deactivate(layout: Layout) -> None:
+    for name in ("layout", "language", "style", "_pending_style"):
+        layout.__dict__.pop(name, None)
+
+
+text.draw_first_line = draw_first_line  # draw_text looks it up here when it runs
+Layout.reactivate = _reactivate_when_used
+Layout.__getattr__ = _activate
+Layout.deactivate = _deactivate
