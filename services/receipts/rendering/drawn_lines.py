@@ -32,14 +32,14 @@ class DrawnLines:
     def __init__(self, limit: int = KEPT_LINES_LIMIT) -> None:
         self.limit = limit
         self._lines: OrderedDict[tuple, tuple] = OrderedDict()
-        self.replayed = 0
+        self.reused = 0
 
     def __len__(self) -> int:
         return len(self._lines)
 
     def clear(self) -> None:
         self._lines.clear()
-        self.replayed = 0
+        self.reused = 0
 
     def draw(self, stream, textbox, matrix) -> list:
         layout = textbox.pango_layout
@@ -54,7 +54,7 @@ class DrawnLines:
                     self._lines.popitem(last=False)
             return emojis
         self._lines.move_to_end(key)
-        self.replayed += 1
+        self.reused += 1
         for operation, *arguments in recorded[0]:
             if operation == "matrix":
                 stream.set_text_matrix(*matrix.values)

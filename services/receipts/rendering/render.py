@@ -29,6 +29,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 from services.receipts.rendering import qr
 from services.receipts.rendering.cell_layouts import CellLayouts
 from services.receipts.rendering.drawn_lines import DrawnLines, drawing_receipt
+from services.receipts.rendering.font_subsets import FontSubsets, subsetting_receipt
 from services.receipts.rendering.samples import sample_view
 from services.receipts.rendering.view import ReceiptView
 
@@ -148,7 +149,8 @@ class ReceiptHTML(weasyprint.HTML):
 
 class ReceiptDocument(weasyprint.Document):
     """A WeasyPrint document whose elements take their computed styles from `ReusedStyles`, whose table cells
-    are laid out by `CellLayouts` and whose lines of text are drawn by `DrawnLines`.
+    are laid out by `CellLayouts`, whose lines of text are drawn by `DrawnLines` and whose fonts are cut down by
+    `FontSubsets`.
 
     Only the user-agent sheet and the stylesheets passed to ``render`` apply: the receipt's HTML has no ``<style>``
     or ``<link>`` of its own (``render_html(standalone=False)``).
@@ -166,7 +168,7 @@ class ReceiptDocument(weasyprint.Document):
         return context
 
     def write_pdf(self, *args, **kwargs):
-        with drawing_receipt(drawn_lines()):
+        with drawing_receipt(drawn_lines()), subsetting_receipt(font_subsets()):
             return super().write_pdf(*args, **kwargs)
 
 
@@ -262,6 +264,11 @@ def cell_layouts() -> CellLayouts:
 @cache
 def drawn_lines() -> DrawnLines:
     return DrawnLines()
+
+
+@cache
+def font_subsets() -> FontSubsets:
+    return FontSubsets()
 
 
 @cache
