@@ -20,6 +20,7 @@ from services.receipts.rendering.pool import ReceiptRenderer
 from services.receipts.rendering.render import render_html, render_pdf, warm_up
 from services.receipts.rendering.samples import sample_view
 from services.receipts.rendering.view import ReceiptView
+from tests.e2e.samples import applicant_name_of
 
 TARGET_THROUGHPUT_RATIO = 1.7
 TARGET_CPU_MS = 60.0
@@ -31,12 +32,13 @@ def percentile(values: list[float], fraction: float) -> float:
 
 
 def make_views(count: int) -> list[ReceiptView]:
+    """Receipts of distinct people: a name printed once is not drawn again from what earlier receipts left."""
     return [
         sample_view(
             reference=f"RCS-2026-{index:06d}",
             claimant_type="survivors" if index % 3 == 0 else "insured",
             inspection_selected=index % 4 == 0,
-        )
+        ).model_copy(update={"applicant_name": applicant_name_of(f"{index:09d}")})
         for index in range(count)
     ]
 

@@ -1,5 +1,6 @@
 """Sample scans and readers of what reached the fake SMSC."""
 
+import hashlib
 import io
 import os
 import re
@@ -18,6 +19,22 @@ INSURED_FORM = {
     "phone": "0612345678",
     "ceased_activity_on": "2025-12-31",
 }
+
+FIRST_NAMES = (
+    "Fatima", "Mohamed", "Khadija", "Ahmed", "Aicha", "Youssef", "Naima", "Hassan", "Zineb", "Abdelkader",
+    "Malika", "Rachid", "Saida", "Mustapha", "Latifa", "Driss", "Hafsa", "Brahim", "Meryem", "Abdellah",
+)  # fmt: skip
+FAMILY_NAMES = (
+    "El Amrani", "Benjelloun", "Ouazzani", "Alaoui", "Bennani", "Tazi", "El Idrissi", "Berrada", "Chraibi",
+    "Lahlou", "Benkirane", "Fassi Fihri", "Sqalli", "El Ouafi", "Ait Ouahmane", "Boutaleb", "Kettani", "Zniber",
+    "Belhaj", "Amzil",
+)  # fmt: skip
+
+
+def applicant_name_of(registration_number: str) -> str:
+    """A name of this insured's own, as claims filed by many people carry (8,000 combinations)."""
+    first, second, family = hashlib.sha256(registration_number.encode()).digest()[:3]
+    return f"{FIRST_NAMES[first % 20]} {FIRST_NAMES[second % 20]} {FAMILY_NAMES[family % 20]}"
 
 
 def pdf_scan(pages: int = 1) -> bytes:

@@ -20,6 +20,7 @@ from pymongo import AsyncMongoClient
 from contracts import CareerRecord, InsuredRecordUpdated, Topic
 from services.notifications.messages import count_parts
 from tests.e2e.flow import ELIGIBLE_CAREER, INSURED_DOCUMENTS, client_for, insured_form, phone_of
+from tests.e2e.samples import applicant_name_of
 from tests.e2e.stack import Stack
 
 # Claims per test but the kill -9 run (500, TAAWIDATY_KILL_NINE_CLAIMS); 30 keep the folder's other tests short.
@@ -163,7 +164,9 @@ class ClaimLoad:
         with client_for(self.stack.url("claims"), insured) as api:
             created = _retry(
                 lambda: api.post(
-                    "/claims", json=insured_form(insured), headers={"Idempotency-Key": f"failure-{insured}"}
+                    "/claims",
+                    json=insured_form(insured, applicant_name=applicant_name_of(insured)),
+                    headers={"Idempotency-Key": f"failure-{insured}"},
                 ),
                 deadline,
             ).json()
