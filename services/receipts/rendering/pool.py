@@ -21,18 +21,20 @@ class ReceiptRenderTimeout(TimeoutError):
 
 
 class RenderedReceipt(NamedTuple):
-    """A rendered PDF with where and when (``time.monotonic``, system-wide on Linux) it was rendered."""
+    """A rendered PDF with where and when (``time.monotonic``, system-wide on Linux) it was rendered, and the CPU
+    seconds its worker spent on it."""
 
     pdf: bytes
     worker_pid: int
     started: float
     finished: float
+    cpu_s: float
 
 
 def _render_in_worker(view: ReceiptView) -> RenderedReceipt:
-    started = time.monotonic()
+    started, cpu_started = time.monotonic(), time.thread_time()
     pdf = render_pdf(view)
-    return RenderedReceipt(pdf, os.getpid(), started, time.monotonic())
+    return RenderedReceipt(pdf, os.getpid(), started, time.monotonic(), time.thread_time() - cpu_started)
 
 
 def _init_worker() -> None:
