@@ -11,10 +11,10 @@ positioning, running element, named string or anchor). A cell that does not fit 
 it is laid out there as usual.
 """
 
-from collections import OrderedDict
-
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import LayoutContext, block
+
+from services.receipts.rendering.kept import Kept
 
 REUSABLE_BOX_TYPES = frozenset(
     {boxes.TableCellBox, boxes.BlockBox, boxes.LineBox, boxes.InlineBox, boxes.TextBox, boxes.InlineReplacedBox}
@@ -24,20 +24,11 @@ KEPT_CELLS_LIMIT = 2_000  # a receipt has about sixty cells, a dozen of them its
 weasyprint_block_container_layout = block.block_container_layout
 
 
-class CellLayouts:
-    """Laid-out cells by what determines their layout, the least recently used dropped beyond ``limit``."""
+class CellLayouts(Kept[tuple]):
+    """Laid-out cells by what determines their layout."""
 
     def __init__(self, limit: int = KEPT_CELLS_LIMIT) -> None:
-        self.limit = limit
-        self._cells: OrderedDict[tuple, tuple] = OrderedDict()
-        self.reused = 0
-
-    def __len__(self) -> int:
-        return len(self._cells)
-
-    def clear(self) -> None:
-        self._cells.clear()
-        self.reused = 0
+        super().__init__(limit)
 
     def lay_out(self, context: LayoutContext, cell: boxes.TableCellBox, page_is_empty: bool, bottom_space: float):
         """The laid-out copy of ``cell`` where the table placed it, or None when it must be laid out in place."""
@@ -47,7 +38,7 @@ class CellLayouts:
             return None
         key = (content, page_is_empty, cell.width, *_edges(cell))
         x, y = cell.position_x, cell.position_y
-        laid_out = self._cells.get(key)
+        laid_out = self.find(key)
         if laid_out is None:
             cell.position_x = cell.position_y = 0
             result = weasyprint_block_container_layout(
@@ -57,12 +48,7 @@ class CellLayouts:
             if result[0] is None or result[1] is not None:
                 return None
             laid_out = (result, kept_alive)
-            self._cells[key] = laid_out
-            if len(self._cells) > self.limit:
-                self._cells.popitem(last=False)
-        else:
-            self._cells.move_to_end(key)
-            self.reused += 1
+            self.keep(key, laid_out)
         (new_cell, *rest), _ = laid_out
         placed = new_cell.deepcopy()
         placed.translate(x, y)

@@ -11,13 +11,14 @@ Only lines drawn while a receipt is written (`drawing_receipt`), without ellipsi
 outline fonts with every glyph found are kept.
 """
 
-from collections import OrderedDict
-from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import partial
 
 from weasyprint.draw import text
 from weasyprint.text.ffi import ffi, gobject
 from weasyprint.text.line_break import Layout
+
+from services.receipts.rendering.kept import Kept, using
 
 KEPT_LINES_LIMIT = 5_000  # a receipt draws about eighty lines, some twenty of them its own
 
@@ -26,35 +27,22 @@ weasyprint_draw_first_line = text.draw_first_line
 _receipt_lines: ContextVar["DrawnLines | None"] = ContextVar("receipt_lines", default=None)
 
 
-class DrawnLines:
-    """Recorded lines by text and style, the least recently used dropped beyond ``limit``."""
+class DrawnLines(Kept[tuple]):
+    """Recorded lines by text and style."""
 
     def __init__(self, limit: int = KEPT_LINES_LIMIT) -> None:
-        self.limit = limit
-        self._lines: OrderedDict[tuple, tuple] = OrderedDict()
-        self.reused = 0
-
-    def __len__(self) -> int:
-        return len(self._lines)
-
-    def clear(self) -> None:
-        self._lines.clear()
-        self.reused = 0
+        super().__init__(limit)
 
     def draw(self, stream, textbox, matrix) -> list:
         layout = textbox.pango_layout
         key = (textbox.text, layout.text, id(textbox.style), layout.justification_spacing)
-        recorded = self._lines.get(key)
+        recorded = self.find(key)
         if recorded is None:
             recorder = RecordingStream(stream)
             emojis = weasyprint_draw_first_line(recorder, textbox, "clip", "none", matrix)
             if not emojis and recorder.keepable:
-                self._lines[key] = (recorder.operations, textbox.style)
-                if len(self._lines) > self.limit:
-                    self._lines.popitem(last=False)
+                self.keep(key, (recorder.operations, textbox.style))
             return emojis
-        self._lines.move_to_end(key)
-        self.reused += 1
         for operation, *arguments in recorded[0]:
             if operation == "matrix":
                 stream.set_text_matrix(*matrix.values)
@@ -172,13 +160,7 @@ def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
     return lines.draw(stream, textbox, matrix)
 
 
-@contextmanager
-def drawing_receipt(lines: DrawnLines):
-    token = _receipt_lines.set(lines)
-    try:
-        yield
-    finally:
-        _receipt_lines.reset(token)
+drawing_receipt = partial(using, _receipt_lines)
 
 
 def _reactivate_when_used(layout: Layout, style) -> None:

@@ -6,11 +6,12 @@ depends only on the font and those glyphs, and is kept. Only while a receipt is 
 """
 
 import zlib
-from collections import OrderedDict
-from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import partial
 
 from weasyprint.pdf.fonts import Font
+
+from services.receipts.rendering.kept import Kept, using
 
 KEPT_SUBSETS_LIMIT = 200  # at most a few dozen kilobytes each
 
@@ -18,20 +19,11 @@ weasyprint_harfbuzz_subset = Font._harfbuzz_subset
 _receipt_subsets: ContextVar["FontSubsets | None"] = ContextVar("receipt_subsets", default=None)
 
 
-class FontSubsets:
-    """Subset fonts by font and glyphs, the least recently used dropped beyond ``limit``."""
+class FontSubsets(Kept[bytes]):
+    """Subset fonts by font and glyphs."""
 
     def __init__(self, limit: int = KEPT_SUBSETS_LIMIT) -> None:
-        self.limit = limit
-        self._subsets: OrderedDict[tuple, bytes] = OrderedDict()
-        self.reused = 0
-
-    def __len__(self) -> int:
-        return len(self._subsets)
-
-    def clear(self) -> None:
-        self._subsets.clear()
-        self.reused = 0
+        super().__init__(limit)
 
     def subset(self, font: Font, glyph_ids, hinting: bool) -> None:
         key = (
@@ -42,18 +34,14 @@ class FontSubsets:
             hinting,
             bool(font.missing),
         )
-        subset = self._subsets.get(key)
+        subset = self.find(key)
         if subset is not None:
-            self._subsets.move_to_end(key)
-            self.reused += 1
             font.file_content = subset
             return
         whole = font.file_content
         weasyprint_harfbuzz_subset(font, glyph_ids, hinting)
         if font.file_content is not whole:  # HarfBuzz could cut it down
-            self._subsets[key] = font.file_content
-            if len(self._subsets) > self.limit:
-                self._subsets.popitem(last=False)
+            self.keep(key, font.file_content)
 
 
 def _harfbuzz_subset(font: Font, to_unicode, hinting) -> None:
@@ -65,13 +53,7 @@ def _harfbuzz_subset(font: Font, to_unicode, hinting) -> None:
         subsets.subset(font, to_unicode, hinting)
 
 
-@contextmanager
-def subsetting_receipt(subsets: FontSubsets):
-    token = _receipt_subsets.set(subsets)
-    try:
-        yield
-    finally:
-        _receipt_subsets.reset(token)
+subsetting_receipt = partial(using, _receipt_subsets)
 
 
 Font._harfbuzz_subset = _harfbuzz_subset

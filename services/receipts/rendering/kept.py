@@ -1,0 +1,48 @@
+"""What earlier receipts left for the next ones: a bounded store, and the scope in which WeasyPrint's patched
+functions use one."""
+
+from collections import OrderedDict
+from collections.abc import Hashable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Generic, TypeVar
+
+Value = TypeVar("Value")
+
+
+class Kept(Generic[Value]):
+    """Values by key, the least recently used dropped beyond ``limit``; ``reused`` counts the values found."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._kept: OrderedDict[Hashable, Value] = OrderedDict()
+        self.reused = 0
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def clear(self) -> None:
+        self._kept.clear()
+        self.reused = 0
+
+    def find(self, key: Hashable) -> Value | None:
+        value = self._kept.get(key)
+        if value is not None:
+            self._kept.move_to_end(key)
+            self.reused += 1
+        return value
+
+    def keep(self, key: Hashable, value: Value) -> None:
+        self._kept[key] = value
+        if len(self._kept) > self.limit:
+            self._kept.popitem(last=False)
+
+
+@contextmanager
+def using(variable: ContextVar[Value | None], value: Value | None) -> Iterator[None]:
+    """``variable`` set to ``value`` for the block (a receipt being written), then back to what it was."""
+    token = variable.set(value)
+    try:
+        yield
+    finally:
+        variable.reset(token)
