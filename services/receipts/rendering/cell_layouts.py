@@ -27,8 +27,7 @@ weasyprint_block_container_layout = block.block_container_layout
 class CellLayouts(Kept[tuple]):
     """Laid-out cells by what determines their layout."""
 
-    def __init__(self, limit: int = KEPT_CELLS_LIMIT) -> None:
-        super().__init__(limit)
+    LIMIT = KEPT_CELLS_LIMIT
 
     def lay_out(self, context: LayoutContext, cell: boxes.TableCellBox, page_is_empty: bool, bottom_space: float):
         """The laid-out copy of ``cell`` where the table placed it, or None when it must be laid out in place."""

@@ -30,8 +30,7 @@ _receipt_lines: ContextVar["DrawnLines | None"] = ContextVar("receipt_lines", de
 class DrawnLines(Kept[tuple]):
     """Recorded lines by text and style."""
 
-    def __init__(self, limit: int = KEPT_LINES_LIMIT) -> None:
-        super().__init__(limit)
+    LIMIT = KEPT_LINES_LIMIT
 
     def draw(self, stream, textbox, matrix) -> list:
         layout = textbox.pango_layout
@@ -47,11 +46,11 @@ class DrawnLines(Kept[tuple]):
             if operation == "matrix":
                 stream.set_text_matrix(*matrix.values)
             elif operation == "font":
-                pango_font, glyphs = arguments
+                pango_font, texts, widths = arguments
                 font, _ = stream.add_font(pango_font)
-                for glyph_id, (unicode, width) in glyphs.items():
-                    if unicode is not None:
-                        font.to_unicode.setdefault(glyph_id, unicode)
+                for glyph_id, glyph_text in texts.items():
+                    font.to_unicode.setdefault(glyph_id, glyph_text)
+                for glyph_id, width in widths.items():
                     font.widths.setdefault(glyph_id, width)
             else:
                 getattr(stream, operation)(*arguments)
@@ -79,7 +78,7 @@ class RecordingStream:
             self.keepable = False
         recording = RecordingFont(font, self)
         kept_font = ffi.gc(ffi.cast("PangoFont *", gobject.g_object_ref(pango_font)), gobject.g_object_unref)
-        self.operations.append(("font", kept_font, recording.glyphs))
+        self.operations.append(("font", kept_font, recording.to_unicode.texts, recording.widths.used))
         return recording, font_size
 
     def set_font_size(self, font, size) -> None:
@@ -105,9 +104,8 @@ class RecordingFont:
     def __init__(self, font, recorder: RecordingStream) -> None:
         self._font = font
         self._recorder = recorder
-        self.glyphs: dict[int, tuple[str | None, int]] = {}
-        self.to_unicode = _LineTexts(font.to_unicode, self.glyphs)
-        self.widths = _LineWidths(font.widths, self.glyphs)
+        self.to_unicode = _LineTexts(font.to_unicode)
+        self.widths = _LineWidths(font.widths)
 
     def __getattr__(self, name: str):
         return getattr(self._font, name)
@@ -118,38 +116,36 @@ class RecordingFont:
 
 
 class _LineTexts:
-    """A font's glyph texts as one line sees them: only those it set."""
+    """A font's glyph texts as one line sees them: only those it set (``texts``)."""
 
-    def __init__(self, texts: dict, glyphs: dict) -> None:
-        self._texts, self._glyphs = texts, glyphs
+    def __init__(self, document_texts: dict) -> None:
+        self._document_texts = document_texts
+        self.texts: dict[int, str] = {}
 
     def __contains__(self, glyph_id) -> bool:
-        return self._glyphs.get(glyph_id, (None,))[0] is not None
+        return glyph_id in self.texts
 
     def __setitem__(self, glyph_id, text) -> None:
-        self._texts.setdefault(glyph_id, text)
-        self._glyphs[glyph_id] = (text, self._glyphs.get(glyph_id, (None, None))[1])
+        self._document_texts.setdefault(glyph_id, text)
+        self.texts[glyph_id] = text
 
 
 class _LineWidths:
-    """A font's glyph widths, noting each one the line uses."""
+    """A font's glyph widths, noting each one the line uses (``used``)."""
 
-    def __init__(self, widths: dict, glyphs: dict) -> None:
-        self._widths, self._glyphs = widths, glyphs
-
-    def _note(self, glyph_id) -> None:
-        self._glyphs[glyph_id] = (self._glyphs.get(glyph_id, (None, None))[0], self._widths[glyph_id])
+    def __init__(self, widths: dict) -> None:
+        self._widths = widths
+        self.used: dict[int, int] = {}
 
     def __contains__(self, glyph_id) -> bool:
         return glyph_id in self._widths
 
     def __getitem__(self, glyph_id):
-        self._note(glyph_id)
-        return self._widths[glyph_id]
+        self.used[glyph_id] = self._widths[glyph_id]
+        return self.used[glyph_id]
 
     def __setitem__(self, glyph_id, width) -> None:
-        self._widths[glyph_id] = width
-        self._note(glyph_id)
+        self._widths[glyph_id] = self.used[glyph_id] = width
 
 
 def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):

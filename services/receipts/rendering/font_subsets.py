@@ -22,8 +22,7 @@ _receipt_subsets: ContextVar["FontSubsets | None"] = ContextVar("receipt_subsets
 class FontSubsets(Kept[bytes]):
     """Subset fonts by font and glyphs."""
 
-    def __init__(self, limit: int = KEPT_SUBSETS_LIMIT) -> None:
-        super().__init__(limit)
+    LIMIT = KEPT_SUBSETS_LIMIT
 
     def subset(self, font: Font, glyph_ids, hinting: bool) -> None:
         key = (

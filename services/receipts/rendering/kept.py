@@ -11,10 +11,13 @@ Value = TypeVar("Value")
 
 
 class Kept(Generic[Value]):
-    """Values by key, the least recently used dropped beyond ``limit``; ``reused`` counts the values found."""
+    """Values by key, the least recently used dropped beyond ``limit`` (the class's `LIMIT` unless given);
+    ``reused`` counts the values found."""
 
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
+    LIMIT = 1_000
+
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = limit or self.LIMIT
         self._kept: OrderedDict[Hashable, Value] = OrderedDict()
         self.reused = 0
 
