@@ -1,5 +1,6 @@
 """Serving a service: FastAPI for HTTP (health, APIs, callbacks) with the Kafka broker in its lifespan."""
 
+import gc
 from collections.abc import Awaitable, Callable
 
 import uvicorn
@@ -9,6 +10,10 @@ from pydantic import BaseModel
 from services.runtime.problems import ProblemRoute
 
 ReadinessCheck = Callable[[], Awaitable[object]]
+
+# Each message makes many short-lived objects (events, documents, requests): at Python's default thresholds (700, 10,
+# 10) the collector ran a few times a message, and its oldest generation walked all a service had loaded.
+SERVICE_GC_THRESHOLDS = (20_000, 20, 20)
 
 
 class Readiness(BaseModel):
@@ -51,4 +56,8 @@ def run_service(name: str, create_app: Callable[[object], FastAPI], settings: ob
     from services.runtime.logs import configure_logging
 
     configure_logging(name)
-    serve(create_app(settings), settings.http_host, settings.http_port)
+    app = create_app(settings)
+    gc.collect()
+    gc.freeze()  # what is loaded by now (modules, schemas, the app) stays: no collection walks it again
+    gc.set_threshold(*SERVICE_GC_THRESHOLDS)
+    serve(app, settings.http_host, settings.http_port)

@@ -2,6 +2,8 @@
 outbox, the timeline and the SMS records rely on it."""
 
 import asyncio
+import os
+from pathlib import Path
 
 import pytest
 from pymongo import AsyncMongoClient
@@ -37,3 +39,19 @@ async def test_a_conditional_update_lets_exactly_one_of_concurrent_writers_win(s
     winners = await asyncio.gather(*(advance(f"s{index}") for index in range(20)))
     await client.close()
     assert sum(winners) == 1
+
+
+@pytest.mark.skipif(os.environ.get("TAAWIDATY_SERVERS") == "testcontainers", reason="the local server's files only")
+async def test_the_local_servers_write_ahead_log_stays_bounded_under_updates(servers, run_id):
+    """SQLite checkpoints its write-ahead log every 1,000 pages (4 MB) only when no read is left open across a write:
+    FerretDB's update left one open (deploy/local/ferretdb-close-reads-before-writes.patch), and the log grew by
+    every page ever written (about 36 MB here), each commit's checkpoint going through all of it."""
+    client: AsyncMongoClient = AsyncMongoClient(servers["MONGODB_URL"])
+    database = f"{run_id}_checkpoints"
+    collection = client[database]["claims"]
+    await collection.insert_many([{"_id": f"claim-{index}", "timeline": {}, "pad": "x" * 2000} for index in range(50)])
+    for index in range(3000):
+        await collection.update_one({"_id": f"claim-{index % 50}"}, {"$set": {f"timeline.e{index}": index}})
+    await client.close()
+    log = Path(os.environ.get("TAAWIDATY_RUN", "/tmp/taawidaty-run"), "ferretdb", "data", f"{database}.sqlite-wal")
+    assert log.stat().st_size < 8 * 2**20
