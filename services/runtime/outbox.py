@@ -5,10 +5,11 @@ event id, so a publish repeated after a crash is harmless.
 """
 
 import asyncio
+import logging
 from typing import Any, Protocol
 
 from faststream.kafka import KafkaBroker
-from pymongo import ReturnDocument
+from pymongo import ReturnDocument, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 
 from contracts import Event
@@ -16,7 +17,13 @@ from services.runtime.faults import crash_if_asked
 from services.runtime.kafka import headers_for, serialize
 from services.runtime.publishing import publish
 
+log = logging.getLogger(__name__)
+
 Entries = dict[str, dict[str, Any]]  # event id → what the relay publishes (topic, key, value, headers)
+
+# What was published leaves its documents this long after, all documents in one write: a removal per publication was
+# an eighth of the MongoDB commands a claim costs. A crash in between publishes them again (consumers dedupe).
+REMOVAL_INTERVAL_S = 0.25
 
 
 class AnnounceWritten(Protocol):
@@ -79,25 +86,35 @@ def pending_entries(document: dict[str, Any]) -> Entries:
 
 class OutboxRelay:
     """Publishes outbox entries, one publication at a time within a process; a rare duplicate (another instance, or
-    a sweep between a write and its announcement) is left to the consumers' dedup.
+    a sweep between a write and its announcement or before what was sent left the document) is left to the
+    consumers' dedup.
 
     What this process's repositories announce (`written`: what the document's outbox holds) is published as
     announced; otherwise the document's outbox is read, and its entries go in the order they were written. A
     publication that fails is remembered and retried by `_id` (`retry_failed`), from the document; only `sweep` reads
     the whole collection, for what a crash left pending (at start, and rarely after): on FerretDB any other query is
-    a scan."""
+    a scan. What was published is removed from the documents a little later (`REMOVAL_INTERVAL_S`), several
+    documents in one write; until then it is known here as sent, and not published again."""
 
-    def __init__(self, broker: KafkaBroker, collection: AsyncCollection) -> None:
+    def __init__(
+        self, broker: KafkaBroker, collection: AsyncCollection, removal_interval_s: float = REMOVAL_INTERVAL_S
+    ) -> None:
         self.broker = broker
         self.collection = collection
+        self.removal_interval_s = removal_interval_s
         self._lock = asyncio.Lock()
         self._failed: set[Any] = set()
         self._announced: dict[Any, Entries] = {}
+        self._sent: dict[Any, set[str]] = {}  # published, still in their document
+        self._removal: asyncio.TimerHandle | None = None
 
     def written(self, document_id: Any, entries: Entries) -> None:
         """`AnnounceWritten`: the document's outbox holds these entries only (what an earlier announcement named and
         they do not was sent already), which the next `publish_pending` of the document sends without a read."""
-        self._announced[document_id] = dict(entries)
+        if unsent := self._unsent(document_id, entries):
+            self._announced[document_id] = unsent
+        else:
+            self._announced.pop(document_id, None)
 
     async def publish_pending(self, document_id: Any) -> None:
         crash_if_asked("BEFORE_PUBLISH")  # between a state change written with its outbox and the publication
@@ -112,7 +129,9 @@ class OutboxRelay:
             raise
 
     async def retry_failed(self) -> int:
-        """Publish again what this process failed to publish; returns how many documents it retried."""
+        """Publish again what this process failed to publish, and remove what it published but could not remove;
+        returns how many documents it published again."""
+        await self.remove_sent()
         retried = list(self._failed)
         for document_id in retried:
             async with self._lock:
@@ -124,7 +143,7 @@ class OutboxRelay:
         """Publish what the document's outbox holds, whoever wrote it; the caller holds the lock."""
         document = await self.collection.find_one({"_id": document_id}, {"outbox": 1, "outbox_pending": 1})
         if document:
-            await self._publish(document_id, pending_entries(document))
+            await self._publish(document_id, self._unsent(document_id, pending_entries(document)))
 
     async def _publish(self, document_id: Any, entries: Entries) -> None:
         for entry in entries.values():
@@ -135,19 +154,53 @@ class OutboxRelay:
                 key=entry["key"].encode(),
                 headers=entry["headers"],
             )
-        if sent := list(entries):  # one write for them all: after a crash in between, all go again (consumers dedupe)
-            await self.collection.update_one(
-                {"_id": document_id},
-                {
-                    "$pullAll": {"outbox_pending": sent},  # FerretDB ignores a $pull by condition ($in)
-                    "$unset": {f"outbox.{event_id}": "" for event_id in sent},
-                },
-            )
         announced = self._announced.get(document_id, {})
-        for event_id in sent:
+        for event_id in entries:
             announced.pop(event_id, None)
         if not announced:
             self._announced.pop(document_id, None)
+        if entries:
+            self._sent.setdefault(document_id, set()).update(entries)
+            if self._removal is None:
+                loop = asyncio.get_running_loop()
+                self._removal = loop.call_later(self.removal_interval_s, self._remove_in_background)
+
+    def _unsent(self, document_id: Any, entries: Entries) -> Entries:
+        sent = self._sent.get(document_id, ())
+        return {event_id: entry for event_id, entry in entries.items() if event_id not in sent}
+
+    def _remove_in_background(self) -> None:
+        self._removal = None
+        task = asyncio.create_task(self.remove_sent())
+        task.add_done_callback(_log_failed_removal)
+
+    async def remove_sent(self) -> None:
+        """Remove what was published from its documents now, one write for them all (also before the process
+        stops); what fails to go stays known as sent and goes with the next removal."""
+        if self._removal is not None:
+            self._removal.cancel()
+            self._removal = None
+        removing = {document_id: set(sent) for document_id, sent in self._sent.items()}
+        if not removing:
+            return
+        await self.collection.bulk_write(
+            [
+                UpdateOne(
+                    {"_id": document_id},
+                    {
+                        "$pullAll": {"outbox_pending": list(sent)},  # FerretDB ignores a $pull by condition ($in)
+                        "$unset": {f"outbox.{event_id}": "" for event_id in sent},
+                    },
+                )
+                for document_id, sent in removing.items()
+            ],
+            ordered=False,
+        )
+        for document_id, sent in removing.items():
+            if left := self._sent.get(document_id, set()) - sent:  # published while this removal was written
+                self._sent[document_id] = left
+            else:
+                self._sent.pop(document_id, None)
 
     async def sweep(self) -> int:
         """Publish whatever an earlier crash left pending; returns how many documents it found."""
@@ -159,3 +212,8 @@ class OutboxRelay:
             async with self._lock:
                 await self._publish_stored(document_id)
         return len(pending)
+
+
+def _log_failed_removal(task: asyncio.Task) -> None:
+    if not task.cancelled() and (error := task.exception()):
+        log.warning("published outbox entries not removed yet, the next removal tries again: %r", error)

@@ -54,6 +54,7 @@ class ServiceRuntime:
         self.index(collection, "outbox_pending")
         self.every(self.settings.outbox_retry_interval_s, relay.retry_failed)
         self.every(self.settings.outbox_sweep_interval_s, relay.sweep)  # at start too: what a crash left pending
+        self.shutdown_steps.append(relay.remove_sent)
         return relay
 
     def index(self, collection: AsyncCollection, *fields: str) -> None:

@@ -1,6 +1,8 @@
-"""The outbox relay on the real MongoDB-compatible server: what it published leaves the document, what it failed to
-publish is retried by `_id`, and the sweep finds what a crash left pending."""
+"""The outbox relay on the real MongoDB-compatible server: what it published leaves the document (a little later, with
+other documents' in one write), what it failed to publish is retried by `_id`, and the sweep finds what a crash left
+pending."""
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -41,6 +43,7 @@ async def test_published_entries_leave_the_document_and_are_not_published_again(
         relay = OutboxRelay(broker, collection)  # type: ignore[arg-type]  # only `publish` is used
         await relay.publish_pending("k1")
         await relay.publish_pending("k1")
+        await relay.remove_sent()
         stored = await collection.find_one({"_id": "k1"})
         assert (stored["outbox"], stored["outbox_pending"], stored["state"]) == ({}, [], 1)
         assert [sent["event_id"] for _, sent in broker.published] == [first[1].event_id, second[1].event_id]
@@ -61,8 +64,10 @@ async def test_a_failed_publication_is_retried_by_id_and_a_sweep_finds_what_was_
 
         left = incomplete("k3")
         await collection.insert_one(with_outbox({"_id": "k3"}, left))  # as if the process died before publishing
-        assert await OutboxRelay(broker, collection).sweep() == 1  # type: ignore[arg-type]
+        sweeper = OutboxRelay(broker, collection)  # type: ignore[arg-type]
+        assert await sweeper.sweep() == 1
         assert broker.published[-1][1]["event_id"] == left[1].event_id
+        await sweeper.remove_sent()
         assert await OutboxRelay(broker, collection).sweep() == 0  # type: ignore[arg-type]
 
 
@@ -90,6 +95,7 @@ async def test_what_a_repository_announces_is_published_without_reading_the_docu
         await relay.publish_pending("k4")
         assert reads.reads == 0
         assert [sent["event_id"] for _, sent in broker.published] == [entry[1].event_id]
+        await relay.remove_sent()
         assert (await collection.find_one({"_id": "k4"}))["outbox_pending"] == []
 
 
@@ -107,6 +113,7 @@ async def test_an_update_announces_what_the_outbox_holds_older_entries_first(req
         await relay.publish_pending("k5")
         assert reads.reads == 0  # announced each time: sent without a read
         assert broker.published[-1][1]["event_id"] == newest[1].event_id
+        await relay.remove_sent()
         assert (await collection.find_one({"_id": "k5"}))["outbox_pending"] == []
         assert not await update_with_outbox(collection, {"_id": "nobody"}, pending_update(newest), relay.written)
 
@@ -135,4 +142,62 @@ async def test_an_announced_publication_that_failed_is_retried_from_the_document
             await relay.publish_pending("k6")
         assert await relay.retry_failed() == 1
         assert [sent["event_id"] for _, sent in broker.published] == [entry[1].event_id]
+        await relay.remove_sent()
         assert (await collection.find_one({"_id": "k6"}))["outbox_pending"] == []
+
+
+class CountingWrites(CountingReads):
+    """The collection, counting the relay's reads and its writes that remove what it published."""
+
+    def __init__(self, collection: Any) -> None:
+        super().__init__(collection)
+        self.removals = 0
+
+    async def bulk_write(self, *args: Any, **kwargs: Any) -> Any:
+        self.removals += 1
+        return await self.collection.bulk_write(*args, **kwargs)
+
+
+async def test_what_was_published_leaves_its_documents_in_one_write_and_is_not_published_again_meanwhile(
+    request, run_id
+):
+    async with server_collection(request, run_id, "relay") as collection:
+        entries = {claim_id: incomplete(claim_id) for claim_id in ("k8", "k9", "k10")}
+        broker, writes = CapturingBroker(), CountingWrites(collection)
+        relay = OutboxRelay(broker, writes, removal_interval_s=3600)  # type: ignore[arg-type]
+        for claim_id, entry in entries.items():
+            await collection.insert_one(record := with_outbox({"_id": claim_id}, entry))
+            relay.written(claim_id, record["outbox"])
+            await relay.publish_pending(claim_id)
+        assert (await collection.find_one({"_id": "k8"}))["outbox_pending"] == [entries["k8"][1].event_id]
+
+        # Before the removal, a write that adds an entry announces the one published too: only the new one goes.
+        newer = incomplete("k8")
+        assert await update_with_outbox(collection, {"_id": "k8"}, pending_update(newer), relay.written)
+        await relay.publish_pending("k8")
+        assert await relay.sweep() == 3  # pending in the documents, known here as sent: none published again
+        assert [sent["event_id"] for _, sent in broker.published] == [
+            *(entry[1].event_id for entry in entries.values()),
+            newer[1].event_id,
+        ]
+
+        await relay.remove_sent()
+        assert writes.removals == 1
+        assert [document["outbox_pending"] async for document in collection.find({})] == [[], [], []]
+        await relay.remove_sent()
+        assert writes.removals == 1  # nothing left to remove, no write
+
+
+async def test_what_was_published_leaves_its_document_by_itself_shortly_after(request, run_id):
+    async with server_collection(request, run_id, "relay") as collection:
+        entry = incomplete("k11")
+        await collection.insert_one(with_outbox({"_id": "k11"}, entry))
+        writes = CountingWrites(collection)
+        relay = OutboxRelay(CapturingBroker(), writes, removal_interval_s=0.01)  # type: ignore[arg-type]
+        await relay.publish_pending("k11")
+        for _ in range(500):
+            if not (await collection.find_one({"_id": "k11"}))["outbox_pending"]:
+                break
+            await asyncio.sleep(0.01)
+        assert (await collection.find_one({"_id": "k11"}))["outbox"] == {}
+        assert writes.removals == 1
