@@ -12,7 +12,7 @@ from services.runtime.problems import ProblemRoute
 ReadinessCheck = Callable[[], Awaitable[object]]
 
 # Each message makes many short-lived objects (events, documents, requests): at Python's default thresholds (700, 10,
-# 10) the collector ran a few times a message, and its oldest generation walked all a service had loaded.
+# 10) a collection starts every 700 objects kept, and one in a hundred walks all the service has loaded.
 SERVICE_GC_THRESHOLDS = (20_000, 20, 20)
 
 

@@ -107,6 +107,7 @@ class OutboxRelay:
         self._announced: dict[Any, Entries] = {}
         self._sent: dict[Any, set[str]] = {}  # published, still in their document
         self._removal: asyncio.TimerHandle | None = None
+        self._removing: asyncio.Task | None = None
 
     def written(self, document_id: Any, entries: Entries) -> None:
         """`AnnounceWritten`: the document's outbox holds these entries only (what an earlier announcement named and
@@ -171,8 +172,8 @@ class OutboxRelay:
 
     def _remove_in_background(self) -> None:
         self._removal = None
-        task = asyncio.create_task(self.remove_sent())
-        task.add_done_callback(_log_failed_removal)
+        self._removing = asyncio.create_task(self.remove_sent())  # kept: the loop holds tasks weakly
+        self._removing.add_done_callback(_log_failed_removal)
 
     async def remove_sent(self) -> None:
         """Remove what was published from its documents now, one write for them all (also before the process
