@@ -115,6 +115,15 @@ def tree_cost(pid: int) -> tuple[float, float, int]:
     return sum(cpu_seconds(p) for p in pids), sum(peak_rss_mb(p) for p in pids), len(pids)
 
 
+def machine_cpu_seconds() -> tuple[float, float]:
+    """(busy, all) CPU seconds of every core since boot, from /proc/stat."""
+    user, nice, system, idle, iowait, *rest = (
+        int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:9]
+    )
+    busy = user + nice + system + sum(rest)
+    return busy / TICKS, (busy + idle + iowait) / TICKS
+
+
 def server_pids() -> dict[str, int]:
     pids = {}
     for name in SERVERS:
@@ -165,10 +174,11 @@ class ReceiptsIssued:
 
 
 async def push_claims(
-    load: ClaimLoad, insured: list[str], in_flight: int, workers: int, time_limit_s: float
+    load: ClaimLoad, insured: list[str], in_flight: int, workers: int, time_limit_s: float, filing_s: list[float]
 ) -> tuple[float, float]:
     """File every claim, at most `in_flight` of them not yet done (its receipt issued and an SMS of it at the SMSC),
-    no new one after `time_limit_s`; (first submission, last claim done) times."""
+    no new one after `time_limit_s`; (first submission, last claim done) times. How long each claim took to file
+    (create, attach its scans, submit) is added to `filing_s`."""
     waiting = list(reversed(insured))
     done: set[str] = set()
     busy: dict[str, Filed] = {}  # filed, not done yet
@@ -181,7 +191,9 @@ async def push_claims(
                 await asyncio.sleep(0.05)
                 continue
             number = waiting.pop()
+            filing_started = time.monotonic()
             filed = await asyncio.to_thread(load.file_one, number, time.monotonic() + 300)
+            filing_s.append(time.monotonic() - filing_started)
             load.filed.append(filed)
             busy[filed.claim_id] = filed
 
@@ -433,6 +445,10 @@ class ClosedRun:
     published: int  # messages on the topics the services consume
     delivered: int  # messages their consumer groups handled and committed
     idle: dict[str, float]  # each process's share of a core before the first claim, with nothing to do
+    machine_busy: float  # share of all cores busy, whoever used them, from the first claim to the costs measured
+    load_generator_s: float  # CPU seconds this process spent filing and watching the claims meanwhile
+    filing_s: list[float]  # how long each claim took to file through the API
+    workers: int  # threads filing claims
 
     @property
     def done(self) -> int:
@@ -477,11 +493,14 @@ async def closed_loop(claims: int, in_flight: int, workers: int, time_limit_s: f
         servers = server_pids()
         idle = await idle_cost(stack, servers)
         before = snapshot(stack, servers)
+        machine_before, own_before = machine_cpu_seconds(), time.process_time()
         traffic_before = await kafka_traffic(BOOTSTRAP)
-        started, last_done = await push_claims(load, insured, in_flight, workers, time_limit_s)
+        filing_s: list[float] = []
+        started, last_done = await push_claims(load, insured, in_flight, workers, time_limit_s, filing_s)
         wall_s = time.monotonic() - started
         catch_up_s = await timeline_caught_up(BOOTSTRAP)
         costs = process_costs(stack, servers, before)  # the catching up included
+        machine_after, own_cpu_s = machine_cpu_seconds(), time.process_time() - own_before
         traffic_after = await kafka_traffic(BOOTSTRAP)
         traffic = [after - earlier for after, earlier in zip(traffic_after, traffic_before, strict=True)]
         rows = await timelines(load, load.filed)
@@ -497,6 +516,10 @@ async def closed_loop(claims: int, in_flight: int, workers: int, time_limit_s: f
         command_table(Path(stack.env[COMMAND_TALLY_DIR]), done),
         *traffic,
         idle,
+        (machine_after[0] - machine_before[0]) / max(1e-9, machine_after[1] - machine_before[1]),
+        own_cpu_s,
+        filing_s,
+        workers,
     )
 
 
@@ -633,6 +656,15 @@ def cost_table(run: ClosedRun) -> list[str]:
         lines.append(f"{name:22} {cpu:8.1f} {100 * cpu / run.wall_s:6.0f} {per_claim:13.1f} {rss:12.0f} {count:9d}")
     total = sum(cpu for cpu, _, _ in run.costs.values())
     lines.append(f"{'all processes':22} {total:8.1f} {100 * total / run.wall_s:6.0f} {1000 * total / run.done:13.1f}")
+    generator = run.load_generator_s
+    lines.append(
+        f"{'(load generator)':22} {generator:8.1f} {100 * generator / run.wall_s:6.0f} "
+        f"{1000 * generator / max(1, run.done):13.1f}   this process: filing claims through the API, watching them"
+    )
+    lines.append(
+        f"the machine's {CORES} cores were {100 * run.machine_busy:.0f} % busy meanwhile, whoever used them "
+        "(from the first claim to the timeline caught up)"
+    )
     return lines
 
 
@@ -661,6 +693,12 @@ def report(run: ClosedRun, in_flight: int) -> None:
         f"to the last one done, {in_flight} in flight"
     )
     print(f"sustained: {run.claims_per_s:.2f} claims/s (receipt issued and SMS delivered); per tenth: {run.deciles}")
+    filing_p50 = percentile(run.filing_s, 0.5) if run.filing_s else float("nan")
+    print(
+        f"filing a claim through the API (create, attach its scans, submit): p50 {1000 * filing_p50:.0f} ms, "
+        f"p95 {1000 * percentile(run.filing_s, 0.95) if run.filing_s else float('nan'):.0f} ms; "
+        f"{run.workers} filing threads allow at most {run.workers / filing_p50:.1f} claims/s at the p50"
+    )
     print()
     print("\n".join(stage_table(run.rows)))
     print()

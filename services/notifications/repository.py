@@ -1,6 +1,7 @@
 """Notification records, keyed by the triggering event and kind and written BEFORE the SMS goes out, so a
 redelivered event, a restart or a second instance never sends it twice."""
 
+from collections import OrderedDict
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,6 +22,8 @@ _EARLIER: dict[str, tuple[str, ...]] = {
     "failed": ("sending", "queued", "sent", "retry"),
 }
 UNSETTLED = ("sending", "retry")  # the gateway has not taken it yet
+SETTLED_FOR_GOOD = ("delivered", "failed")  # no report moves these
+KNOWN_RECORDS = 10_000  # the records `advance` starts from without reading them, at most
 
 
 class NotificationsRepository:
@@ -31,6 +34,10 @@ class NotificationsRepository:
         # The ids of those not known to be settled (being sent, or to retry): the sweep of unsent SMS reads this
         # short list and each record by `_id`, not every SMS ever sent (a scan on FerretDB).
         self.unsettled = collection.database[f"{collection.name}_unsettled"]
+        # Each SMS this process last wrote, as it wrote it, until it is settled for good: a delivery report's
+        # compare-and-set starts from it rather than from a read of the record (the SMS's reports cost one command
+        # each, not two). Stale (another instance moved the record since), it costs the read when the set misses.
+        self._written: OrderedDict[str, dict[str, Any]] = OrderedDict()
 
     async def claim_for_sending(self, sms: Sms) -> bool:
         """True when this caller may send: a new notification, or one whose last try failed transiently.
@@ -41,6 +48,7 @@ class NotificationsRepository:
             await self.collection.insert_one(
                 _record(sms, "sending") | {"attempts": 1, "created_at": now, "updated_at": now}
             )
+            self._remember(_record(sms, "sending"))
             return True
         except DuplicateKeyError:
             retried = await self.collection.find_one_and_update(
@@ -48,6 +56,8 @@ class NotificationsRepository:
                 {"$set": {"status": "sending", "updated_at": now}, "$inc": {"attempts": 1}},
                 return_document=ReturnDocument.AFTER,
             )
+            if retried is not None:
+                self._remember(_record(sms, "sending"))
             return retried is not None
 
     async def reclaim_unsent(self, older_than: datetime) -> list[Sms]:
@@ -72,21 +82,23 @@ class NotificationsRepository:
             )
             if result.modified_count == 1:
                 reclaimed.append(_sms(record))
+                self._remember(_record(_sms(record), "sending"))
         return reclaimed
 
     async def mark_retry(self, notification_id: str, reason: str) -> None:
+        self._written.pop(notification_id, None)
         await self.collection.update_one(
             {"_id": notification_id, "status": "sending"},
             {"$set": {"status": "retry", "last_error": reason, "updated_at": datetime.now(UTC)}},
         )
 
-    async def advance(
-        self, notification_id: str, status: NotificationStatus, detail: str = "", sending: Sms | None = None
-    ) -> bool:
+    async def advance(self, notification_id: str, status: NotificationStatus, detail: str = "") -> bool:
         """Move to `status` if that is forward, queuing the status event; False if unknown or not forward.
-        Delivery reports race each other and the sender, hence the compare-and-set on the current status.
-        `sending`: the SMS the caller is sending, whose record it left in "sending": the first try does not read it."""
-        known = _record(sending, "sending") if sending else None
+        Delivery reports race each other and the sender, hence the compare-and-set on the current status, from the
+        record as this process last wrote it if it did (a read otherwise, and whenever that set misses)."""
+        known = self._written.get(notification_id)
+        if known and known["status"] not in _EARLIER[status]:
+            known = None  # another instance may have moved it back to "retry" since: read what it is now
         for _ in range(10):
             record = known or await self.collection.find_one({"_id": notification_id}, {"outbox": 0})
             known = None
@@ -99,10 +111,19 @@ class NotificationsRepository:
             update["$set"] |= {"status": status, "updated_at": now, f"history.{status}": now}
             query = {"_id": notification_id, "status": record["status"]}
             if await update_with_outbox(self.collection, query, update, self.announce):
+                self._remember(_record(_sms(record), status))
                 if record["status"] in UNSETTLED:  # the gateway took it, or gave up for good
                     await self.unsettled.delete_one({"_id": notification_id})
                 return True
         return False
+
+    def _remember(self, record: dict[str, Any]) -> None:
+        notification_id = record["_id"]
+        self._written.pop(notification_id, None)
+        if record["status"] not in SETTLED_FOR_GOOD:
+            self._written[notification_id] = record
+            if len(self._written) > KNOWN_RECORDS:
+                self._written.popitem(last=False)
 
 
 def _record(sms: Sms, status: str) -> dict[str, Any]:

@@ -32,11 +32,8 @@ class SmsRecords(Protocol):
 
     async def mark_retry(self, notification_id: str, reason: str) -> None: ...
 
-    async def advance(
-        self, notification_id: str, status: NotificationStatus, detail: str = "", sending: Sms | None = None
-    ) -> bool:
-        """Move to `status` if that is forward, queuing the status event; False if unknown or not forward.
-        `sending`: the SMS the caller is sending (its record in "sending"), so that the record need not be read."""
+    async def advance(self, notification_id: str, status: NotificationStatus, detail: str = "") -> bool:
+        """Move to `status` if that is forward, queuing the status event; False if unknown or not forward."""
 
 
 class OptOuts(Protocol):
@@ -107,7 +104,7 @@ class SmsSender:
             raise
         except PermanentGatewayError as error:
             SMS.labels(sms.kind, "failed").inc()
-            await self.records.advance(sms.notification_id, "failed", str(error), sending=sms)
+            await self.records.advance(sms.notification_id, "failed", str(error))
         else:
             SMS.labels(sms.kind, "sent").inc()
-            await self.records.advance(sms.notification_id, "queued", sending=sms)
+            await self.records.advance(sms.notification_id, "queued")

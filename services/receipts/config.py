@@ -15,15 +15,17 @@ class ReceiptsSettings(InfraSettings):
     verification_base_url: str = "https://www.cnss.ma/taawidaty/verification?t="
     render_timeout_s: float = 30.0
     render_workers: int | None = None
-    # Consumers of decided claims: by default one per render-pool worker (within the topic's partitions), so that
-    # they all render when receipts queue; one at a time left a worker of the pool idle and held claims back.
+    # Consumers of decided claims: by default two per render-pool worker (within the topic's partitions). A consumer
+    # spends about half of each receipt outside the pool (storing the PDF, recording it, publishing): with one per
+    # worker, a worker idled meanwhile while decided claims queued (decided -> receipt issued p50 1.5 s in the
+    # closed loop, against 0.4 s with two).
     kafka_partition_workers: int | None = Field(None, ge=1, validation_alias="KAFKA_PARTITION_WORKERS")
 
     def render_pool_size(self) -> int:
         return self.render_workers or os.cpu_count() or 1
 
     def decided_claim_consumers(self) -> int:
-        return self.kafka_partition_workers or min(self.render_pool_size(), self.kafka_topic_partitions)
+        return self.kafka_partition_workers or min(2 * self.render_pool_size(), self.kafka_topic_partitions)
 
     def secrets(self) -> dict[str, str | None]:
         return super().secrets() | {"RECEIPTS_VERIFICATION_KEY": self.verification_key}

@@ -84,7 +84,7 @@ async def group_members(bootstrap: str, groups: Iterable[str]) -> dict[str, tupl
 
 
 def consumers_per_instance(group: str) -> int:
-    """Members one instance of a service puts in `group`: the receipts service one per render-pool worker (within
+    """Members one instance of a service puts in `group`: the receipts service two per render-pool worker (within
     the partitions), every other subscriber one."""
     if group == "receipts":
         return ReceiptsSettings().decided_claim_consumers()

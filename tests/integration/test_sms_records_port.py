@@ -56,9 +56,9 @@ async def test_the_sender_moves_the_sms_it_sends_unless_a_report_overtook_it(por
     taken, overtaken = sms(), sms()
     for message in (taken, overtaken):
         await records.claim_for_sending(message)
-    assert await records.advance(taken.notification_id, "queued", sending=taken)
+    assert await records.advance(taken.notification_id, "queued")
     assert await records.advance(overtaken.notification_id, "delivered")  # before the gateway's answer
-    assert not await records.advance(overtaken.notification_id, "queued", sending=overtaken)
+    assert not await records.advance(overtaken.notification_id, "queued")
     for message in (taken, overtaken):
         await outbox.publish_pending(message.notification_id)
     assert [(sent["notification_id"], sent["status"]) for _, sent in outbox.published] == [

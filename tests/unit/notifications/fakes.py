@@ -59,9 +59,7 @@ class MemorySmsRecords:
         if record and record.status == "sending":
             record.status, record.updated_at = "retry", datetime.now(UTC)
 
-    async def advance(
-        self, notification_id: str, status: NotificationStatus, detail: str = "", sending: Sms | None = None
-    ) -> bool:
+    async def advance(self, notification_id: str, status: NotificationStatus, detail: str = "") -> bool:
         record = self.records.get(notification_id)
         if record is None or record.status not in _EARLIER[status]:
             return False

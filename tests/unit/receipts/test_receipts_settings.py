@@ -1,4 +1,4 @@
-"""How many consumers of decided claims the receipts service runs: one per render-pool worker unless
+"""How many consumers of decided claims the receipts service runs: two per render-pool worker unless
 KAFKA_PARTITION_WORKERS says otherwise, never more than the topic has partitions."""
 
 import pytest
@@ -6,8 +6,8 @@ import pytest
 from services.receipts.config import ReceiptsSettings
 
 
-@pytest.mark.parametrize(("render_workers", "partitions", "consumers"), [(2, 3, 2), (1, 3, 1), (16, 3, 3)])
-def test_one_consumer_per_render_worker_within_the_partitions(render_workers, partitions, consumers, monkeypatch):
+@pytest.mark.parametrize(("render_workers", "partitions", "consumers"), [(1, 3, 2), (2, 3, 3), (2, 6, 4), (16, 3, 3)])
+def test_two_consumers_per_render_worker_within_the_partitions(render_workers, partitions, consumers, monkeypatch):
     monkeypatch.delenv("KAFKA_PARTITION_WORKERS", raising=False)
     monkeypatch.setenv("KAFKA_TOPIC_PARTITIONS", str(partitions))
     monkeypatch.setenv("RECEIPTS_RENDER_WORKERS", str(render_workers))

@@ -1,0 +1,74 @@
+"""A delivery report moves the SMS record from what this process last wrote of it, without reading it first, and
+what another instance wrote since still wins."""
+
+import uuid
+
+import pytest
+from pymongo import AsyncMongoClient, monitoring
+
+from services.notifications.domain import Sms
+from services.notifications.repository import NotificationsRepository
+
+pytestmark = pytest.mark.integration
+
+
+class Commands(monitoring.CommandListener):
+    def __init__(self) -> None:
+        self.names: list[str] = []
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        self.names.append(event.command_name)
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None: ...
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None: ...
+
+
+@pytest.fixture
+async def two_instances(servers, run_id):
+    """Two repositories on one collection, as two instances of the service; the commands of the first."""
+    commands = Commands()
+    first: AsyncMongoClient = AsyncMongoClient(servers["MONGODB_URL"], tz_aware=True, event_listeners=[commands])
+    second: AsyncMongoClient = AsyncMongoClient(servers["MONGODB_URL"], tz_aware=True)
+    name = f"notifications_{uuid.uuid4().hex[:8]}"
+    try:
+        yield (
+            NotificationsRepository(first[f"{run_id}_sms_written"][name]),
+            NotificationsRepository(second[f"{run_id}_sms_written"][name]),
+            commands,
+        )
+    finally:
+        await first.close()
+        await second.close()
+
+
+def sms() -> Sms:
+    return Sms(f"{uuid.uuid4()}:inspection", "c", "k", "inspection", "+212661000000", "Votre demande est reçue")
+
+
+async def test_the_reports_of_an_sms_this_process_sent_read_nothing(two_instances):
+    records, _, commands = two_instances
+    message = sms()
+    await records.claim_for_sending(message)
+    commands.names.clear()
+    moved = [await records.advance(message.notification_id, status) for status in ("queued", "sent", "delivered")]
+    assert moved == [True, True, True]
+    assert "find" not in commands.names
+    assert commands.names.count("findAndModify") == 3
+    assert not await records.advance(message.notification_id, "sent")  # settled for good: read, and refused
+    assert commands.names.count("find") == 1
+
+
+async def test_what_another_instance_wrote_since_wins_over_what_this_one_remembers(two_instances):
+    records, other, _ = two_instances
+    delivered, retried = sms(), sms()
+    for message in (delivered, retried):
+        await records.claim_for_sending(message)
+    assert await other.advance(delivered.notification_id, "delivered")
+    assert not await records.advance(delivered.notification_id, "queued")
+    assert not await records.advance(delivered.notification_id, "sent")
+    await other.mark_retry(retried.notification_id, "gateway unreachable")
+    assert not await records.advance(retried.notification_id, "queued")
+    assert await records.advance(retried.notification_id, "failed", "invalid number")
+    found = await records.collection.find_one({"_id": retried.notification_id})
+    assert (found["status"], list(found["history"])) == ("failed", ["failed"])
