@@ -3,6 +3,7 @@
 import re
 import unicodedata
 import urllib.parse
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
@@ -267,6 +268,31 @@ def decision_due(claim: dict[str, Any] | None, now: datetime, decision_days: int
 def facts_on_entering(status: str | None, at: datetime) -> dict[str, Any]:
     """What a claim records when it moves to `status`: the moment its clock paused, when returned."""
     return {"clock_paused_at": at} if status == CLOCK_PAUSED else {}
+
+
+@dataclass(frozen=True)
+class TimelineStep:
+    """What one event does to its claim: its timeline entry, the status it moves the claim to (None: unchanged) and
+    whether that closes the claim, the facts it brings, and what is written only with the status change."""
+
+    claim_id: str
+    entry: dict[str, Any]
+    status: str | None
+    closes: bool
+    facts: dict[str, Any]
+    on_entering: dict[str, Any]
+
+
+def timeline_step(event: Event) -> TimelineStep:
+    status, closes = claim_status_after(event)
+    return TimelineStep(
+        event.claim_id,
+        timeline_entry(event),
+        status,
+        closes,
+        facts_of(event),
+        facts_on_entering(status, event.occurred_at),
+    )
 
 
 def decision_clock(claim: dict[str, Any], now: datetime, warning: timedelta) -> dict[str, Any]:

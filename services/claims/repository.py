@@ -2,19 +2,19 @@
 insured (at most one), the idempotency keys of claim creations, and the agents' audit trail."""
 
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from uuid import uuid4
 
-from pymongo import ASCENDING, DESCENDING
+from pymongo import ASCENDING, DESCENDING, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from contracts import ClaimDrafted, ClaimSubmitted, DocumentRef, Event, Topic
-from services.claims.domain import CLOCK_PAUSED, CLOCK_RUNS, STATUS_MAY_FOLLOW
+from services.claims.domain import CLOCK_PAUSED, CLOCK_RUNS, STATUS_MAY_FOLLOW, TimelineStep
 from services.runtime.auth import Caller
 from services.runtime.outbox import AnnounceWritten, nobody_told, pending_update, update_with_outbox, with_outbox
 
@@ -197,6 +197,33 @@ class ClaimsRepository:
             existing = await self.open_claims.find_one({"_id": insured}) or {"claim_id": ""}
             if existing["claim_id"] != claim_id:
                 raise OpenClaimExists(existing["claim_id"], existing.get("key_id")) from None
+
+    async def record_timelines(self, steps: Sequence[TimelineStep]) -> set[str]:
+        """Several events' steps (a batch read from Kafka); the claims not found. Those that move no status are
+        merged per claim and written in one round trip for all claims (their entries are keyed by event, their facts
+        and `updated_at` do not depend on the order); each of the others is written alone (`record_timeline`), after
+        them: the timeline's topics are read in no order between them anyway."""
+        merged: dict[str, dict[str, Any]] = {}
+        for step in steps:
+            if not step.status:
+                update = merged.setdefault(step.claim_id, {"$set": {}, "$max": {}})
+                update["$set"] |= {f"timeline.{step.entry['event_id']}": step.entry, **step.facts}
+                at = datetime.fromisoformat(step.entry["at"])
+                update["$max"]["updated_at"] = max(at, update["$max"].get("updated_at", at))
+        missing: set[str] = set()
+        if merged:
+            written = await self.collection.bulk_write(
+                [UpdateOne({"_id": claim_id}, update) for claim_id, update in merged.items()], ordered=False
+            )
+            if written.matched_count < len(merged):  # rare (an event of a claim that is not here): which ones
+                found = self.collection.find({"_id": {"$in": list(merged)}}, {"_id": 1})
+                missing |= set(merged) - {claim["_id"] async for claim in found}
+        for step in steps:
+            if step.status and not await self.record_timeline(
+                step.claim_id, step.entry, step.status, step.closes, step.facts, step.on_entering
+            ):
+                missing.add(step.claim_id)
+        return missing
 
     async def record_timeline(
         self,

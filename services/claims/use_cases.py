@@ -4,6 +4,7 @@ actions (inspection outcome, manual-review decision, four-eyes approval), each k
 before it is published, and audited. They depend on the ports below, not on the servers."""
 
 import logging
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, Protocol
@@ -22,15 +23,8 @@ class ClaimRecords(Protocol):
 
     async def insert_submitted(self, event: ClaimSubmitted, owner: str, decision_due_at: datetime) -> bool: ...
 
-    async def record_timeline(
-        self,
-        claim_id: str,
-        entry: dict[str, Any],
-        status: str | None,
-        closes: bool,
-        facts: dict[str, Any],
-        on_entering: dict[str, Any],
-    ) -> bool: ...
+    async def record_timelines(self, steps: Sequence[domain.TimelineStep]) -> set[str]:
+        """Each step in its claim's timeline (a redelivered one changes nothing); the claims not found."""
 
     async def record_action(
         self, claim_id: str, condition: dict[str, Any], fields: dict[str, Any], topic: str, event: Event
@@ -88,17 +82,9 @@ class FollowTimeline:
     def __init__(self, claims: ClaimRecords) -> None:
         self.claims = claims
 
-    async def __call__(self, event: Event) -> bool:
-        """The event in the claim's timeline, the status it moves the claim to; False when there is no such claim."""
-        status, closes = domain.claim_status_after(event)
-        return await self.claims.record_timeline(
-            event.claim_id,
-            domain.timeline_entry(event),
-            status,
-            closes,
-            domain.facts_of(event),
-            domain.facts_on_entering(status, event.occurred_at),
-        )
+    async def __call__(self, events: Sequence[Event]) -> set[str]:
+        """Each event in its claim's timeline, with the status it moves the claim to; the claims not found."""
+        return await self.claims.record_timelines([domain.timeline_step(event) for event in events])
 
 
 class AgentActions:

@@ -61,14 +61,19 @@ class OffsetCommits:
 
 
 class _CommitLater:
-    """What FastStream's acknowledgement calls `consumer`: its commit hands the message to `OffsetCommits`; seeking
-    back (a message whose handler failed, read again) is the consumer's own."""
+    """What FastStream's acknowledgement calls `consumer`: its commit hands the message (each record of a batch, in
+    the order read) to `OffsetCommits`; seeking back (a message whose handler failed, read again) is the consumer's
+    own."""
 
-    def __init__(self, commits: OffsetCommits, consumer: AIOKafkaConsumer, record: ConsumerRecord) -> None:
-        self._commits, self._consumer, self._record = commits, consumer, record
+    def __init__(
+        self, commits: OffsetCommits, consumer: AIOKafkaConsumer, records: ConsumerRecord | tuple[ConsumerRecord, ...]
+    ) -> None:
+        self._commits, self._consumer = commits, consumer
+        self._records = records if isinstance(records, tuple | list) else (records,)
 
     async def commit(self) -> None:
-        self._commits.handled(self._consumer, self._record)
+        for record in self._records:
+            self._commits.handled(self._consumer, record)
 
     def seek(self, partition: TopicPartition, offset: int) -> None:
         self._consumer.seek(partition, offset)

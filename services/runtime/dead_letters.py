@@ -1,4 +1,6 @@
-"""Retry a failing handler with backoff, then park the message in `<topic>.dlq` with the reason."""
+"""Retry a failing handler with backoff, then park the message in `<topic>.dlq` with the reason. A batch handler
+(services/runtime/kafka.py) names the records of its batch that can never succeed (`PermanentErrors`): those alone
+are parked, the others were handled."""
 
 import asyncio
 import base64
@@ -20,6 +22,15 @@ log = logging.getLogger(__name__)
 
 class PermanentError(Exception):
     """The message can never succeed as it is: dead-letter it at once, no retry."""
+
+
+class PermanentErrors(Exception):
+    """A batch handler handled its batch but these records (by position in the batch), which can never succeed:
+    dead-letter each at once with its own reason."""
+
+    def __init__(self, errors: dict[int, BaseException]) -> None:
+        super().__init__(f"{len(errors)} records of the batch")
+        self.errors = errors
 
 
 _PERMANENT = (PermanentError, ValidationError, json.JSONDecodeError, UnicodeDecodeError, RecursionError)
@@ -44,28 +55,36 @@ class DeadLetterMiddleware(BaseMiddleware):
         self.retry_delays_s = retry_delays_s
 
     async def consume_scope(self, call_next: Any, msg: Any) -> Any:
+        records = msg.raw_message if isinstance(msg.raw_message, tuple | list) else (msg.raw_message,)
         attempts = 0
         while True:
             attempts += 1
             try:
                 return await call_next(msg)
+            except PermanentErrors as failed:
+                for index, error in failed.errors.items():
+                    await self._dead_letter(records[index], error, attempts)
+                return None
             except _PERMANENT as error:
-                return await self._dead_letter(msg, error, attempts)
+                return await self._dead_letters(records, error, attempts)
             except Exception as error:
                 if attempts > len(self.retry_delays_s):
-                    return await self._dead_letter(msg, error, attempts)
+                    return await self._dead_letters(records, error, attempts)
                 delay = self.retry_delays_s[attempts - 1]
                 log.warning(
                     "handler failed (attempt %d), retrying in %.1fs: %s",
                     attempts,
                     delay,
                     describe(error),
-                    extra={"topic": msg.raw_message.topic},
+                    extra={"topic": records[0].topic},
                 )
                 await asyncio.sleep(delay)
 
-    async def _dead_letter(self, msg: Any, error: BaseException, attempts: int) -> None:
-        record = msg.raw_message
+    async def _dead_letters(self, records: tuple[Any, ...], error: BaseException, attempts: int) -> None:
+        for record in records:
+            await self._dead_letter(record, error, attempts)
+
+    async def _dead_letter(self, record: Any, error: BaseException, attempts: int) -> None:
         letter = DeadLetter(
             source_topic=record.topic,
             partition=record.partition,

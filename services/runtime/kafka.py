@@ -25,6 +25,10 @@ from services.runtime.offset_fetch import check_offset_fetch_errors
 # stack's consumers). Its price: a consumer given new partitions by a rebalance may wait that long for its first
 # fetch, queued behind the one the broker still holds on the same connection.
 FETCH_MAX_WAIT_MS = 2000
+# A batch subscriber's handler gets what has arrived, up to this many records; with nothing there, it looks again
+# after BATCH_WAIT_MS (twice that at most: FastStream waits as long again after an empty read).
+BATCH_MAX_RECORDS = 200
+BATCH_WAIT_MS = 250
 
 
 def make_broker(
@@ -49,36 +53,56 @@ def make_broker(
 
 
 def subscriber(
-    broker: KafkaBroker, *topics: str, group_id: str, partition_workers: int = 1
+    broker: KafkaBroker, *topics: str, group_id: str, partition_workers: int = 1, batch: bool = False
 ) -> Callable[[Callable[..., Any]], Any]:
     """Consume from the oldest unread message; the offset is committed only once the handler returned (a few at a
     time: services/runtime/commits.py). With `partition_workers` (one topic only), that many consumers of the group
     each handle their own partitions at once: a claim's events share a partition (its key), so they stay in order;
-    other claims' need not wait."""
+    other claims' need not wait. With `batch`, the handler gets the values (bytes, not decoded) of what has arrived,
+    each partition's in order, and raises `PermanentErrors` naming those it could not handle for good."""
+    batching: dict[str, Any] = (
+        {"batch": True, "max_records": BATCH_MAX_RECORDS, "batch_timeout_ms": BATCH_WAIT_MS, "decoder": raw_values}
+        if batch
+        else {"max_workers": partition_workers}
+    )
     return broker.subscriber(
         *topics,
         group_id=group_id,
-        max_workers=partition_workers,
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.NACK_ON_ERROR,
         max_poll_interval_ms=10 * 60 * 1000,
         fetch_max_wait_ms=FETCH_MAX_WAIT_MS,
         no_reply=True,  # a `reply_to` header must not make a consumer publish where the sender says
         parser=tolerant_headers,
+        **batching,
     )
 
 
-async def tolerant_headers(record: ConsumerRecord, parse: Callable[[ConsumerRecord], Awaitable[Any]]) -> Any:
+async def tolerant_headers(
+    records: ConsumerRecord | tuple[ConsumerRecord, ...], parse: Callable[[Any], Awaitable[Any]]
+) -> Any:
     """FastStream decodes header values as UTF-8 before any middleware runs: a value that is not would drop the
-    message unseen. Such values are read with replacement characters, so the message reaches its handler (or its
-    dead letters) like any other; headers carry nothing the handlers rely on."""
+    message (or the whole batch) unseen. Such values are read with replacement characters, so the message reaches its
+    handler (or its dead letters) like any other; headers carry nothing the handlers rely on."""
+    if isinstance(records, tuple | list):  # a batch (a list in FastStream's test broker)
+        return await parse(type(records)(_readable_headers(record) for record in records))
+    return await parse(_readable_headers(records))
+
+
+def _readable_headers(record: ConsumerRecord) -> ConsumerRecord:
     try:
         for _, value in record.headers:
             value.decode()
     except UnicodeDecodeError:
         record = copy.copy(record)
         record.headers = [(name, value.decode(errors="replace").encode()) for name, value in record.headers]
-    return await parse(record)
+    return record
+
+
+async def raw_values(message: Any, decode: Callable[[Any], Awaitable[Any]]) -> list[bytes]:
+    """A batch's values as they are: the handler reads each itself, so that one unreadable value is dead-lettered
+    alone rather than with its whole batch."""
+    return [record.value or b"" for record in message.raw_message]
 
 
 def serialize(event: BaseModel) -> bytes:

@@ -2,11 +2,12 @@
 tests/integration/test_claims_ports.py runs the same checks on them and on the MongoDB repository."""
 
 from collections import Counter
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from contracts import ClaimSubmitted, Event, Topic
-from services.claims.domain import CLOCK_PAUSED, CLOCK_RUNS, STATUS_MAY_FOLLOW
+from services.claims.domain import CLOCK_PAUSED, CLOCK_RUNS, STATUS_MAY_FOLLOW, TimelineStep
 from services.claims.repository import EDITABLE, OpenClaimExists, Page
 from services.runtime.auth import Caller
 
@@ -59,6 +60,15 @@ class InMemoryClaims:
         }
         self.outbox[event.claim_id] = [(Topic.CLAIM_SUBMITTED, event)]
         return True
+
+    async def record_timelines(self, steps: Sequence[TimelineStep]) -> set[str]:
+        missing = set()
+        for step in steps:
+            if not await self.record_timeline(
+                step.claim_id, step.entry, step.status, step.closes, step.facts, step.on_entering
+            ):
+                missing.add(step.claim_id)
+        return missing
 
     async def record_timeline(
         self,

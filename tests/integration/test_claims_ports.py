@@ -64,6 +64,32 @@ async def test_the_timeline_moves_the_status_forward_once_and_keeps_the_facts(cl
     )  # closed: the insured may file
 
 
+async def test_a_batch_of_steps_writes_each_claims_timeline_once_and_names_the_claims_not_found(claims):
+    numbers = [f"{uuid.uuid4().int % 10**9:09d}" for _ in range(2)]
+    first, second = (str(uuid.uuid4()) for _ in numbers)
+    for claim_id, number in zip((first, second), numbers, strict=True):
+        await claims.insert_submitted(submitted(claim_id, number), number, DUE)
+
+    def step(claim_id: str, status: str | None = None, at: str = "2026-12-01T10:00:00+00:00", **facts):
+        return domain.TimelineStep(claim_id, entry(status or "sms_sent", at), status, status == "accepted", facts, {})
+
+    batch = [
+        step(first, **{"verified_documents.d1": {"size": 1}}),
+        step(first, at="2026-12-01T11:00:00+00:00", **{"verified_documents.d1": {"size": 2}}),
+        step(second),
+        step("no-such-claim"),
+        step(first, "accepted", at="2026-12-01T10:30:00+00:00"),
+        step("no-such-claim-either", "decided"),
+    ]
+    assert await claims.record_timelines(batch) == {"no-such-claim", "no-such-claim-either"}
+    assert await claims.record_timelines(batch) == {"no-such-claim", "no-such-claim-either"}  # read again
+    claim, other = await claims.get(first), await claims.get(second)
+    assert set(claim["timeline"]) == {s.entry["event_id"] for s in batch if s.claim_id == first}
+    assert set(other["timeline"]) == {batch[2].entry["event_id"]}
+    assert claim["status"] == "accepted" and claim["verified_documents"]["d1"] == {"size": 2}  # the later one
+    assert await claims.insert_submitted(submitted(str(uuid.uuid4()), numbers[0]), numbers[0], DUE)  # closed
+
+
 async def test_an_action_is_written_only_while_its_condition_holds(claims):
     number = f"{uuid.uuid4().int % 10**9:09d}"
     event = submitted(claim_id := str(uuid.uuid4()), number)

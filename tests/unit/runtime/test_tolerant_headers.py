@@ -28,3 +28,14 @@ async def test_a_header_value_that_is_not_utf8_is_read_with_replacement_characte
 async def test_utf8_headers_reach_the_parser_untouched():
     original = record([("correlation-id", "é-1".encode())])
     assert await passed_on(original) is original
+
+
+async def test_each_record_of_a_batch_is_read_with_replacement_characters_and_the_batch_stays_whole():
+    batch = (record([("x-origin", b"\xff")]), record([("event-type", b"ClaimSubmitted")]))
+
+    async def parse(given: tuple[ConsumerRecord, ...]) -> tuple[ConsumerRecord, ...]:
+        return given
+
+    parsed = await tolerant_headers(batch, parse)
+    assert [[value.decode() for _, value in r.headers] for r in parsed] == [["\ufffd"], ["ClaimSubmitted"]]
+    assert parsed[1] is batch[1]
