@@ -27,8 +27,8 @@ from services.runtime.offset_fetch import check_offset_fetch_errors
 FETCH_MAX_WAIT_MS = 2000
 # A batch subscriber's handler gets what has arrived, up to this many records. With nothing there, FastStream waits
 # BATCH_WAIT_MS for a record, then sleeps as long before it looks again: a record arriving then waits for the sleep to
-# end. At 250 ms, the claim page the portal shows right after a submission no longer found the submission in the
-# timeline; at 20 ms an idle consumer wakes 25 times a second, which costs nothing measurable.
+# end: at 250 ms, a claimant's page right after the submission often missed it in the timeline. At 20 ms an idle
+# consumer wakes 25 times a second.
 BATCH_MAX_RECORDS = 200
 BATCH_WAIT_MS = 20
 
