@@ -1,24 +1,34 @@
-"""The receipt's QR code: segno's symbol, its mask chosen faster, drawn straight into the PDF page.
+"""The receipt's QR code: segno's symbol, built faster, drawn straight into the PDF page.
 
-segno chooses the mask by scoring eight masked copies of the matrix module by module in Python, about 17 ms for
-the receipt's version 13 symbol. ``find_best_mask`` scores the same copies with integer operations on whole lines
-and on the whole matrix at once, with segno's own rules, so it picks the same mask and returns the same matrix;
-tests/unit/receipts/test_receipt_qr.py checks that against segno's function. Drawing the modules straight into the
-PDF (one line per run of dark modules, as segno's SVG path has them) spares WeasyPrint parsing an SVG path of
-thousands of coordinates.
+segno works module by module and bit by bit in Python. Three of its steps are replaced here by ones that give the
+same result with integer and bytes operations (tests/unit/receipts/test_receipt_qr.py checks each against segno's):
+- choosing the mask: segno scores eight masked copies of the matrix module by module, about 17 ms for the receipt's
+  version 13 symbol; ``find_best_mask`` scores whole lines and the whole matrix at once, with segno's own rules;
+- the final message: ``make_final_message`` divides each block by the generator polynomial a codeword at a time
+  (segno: a product at a time) and turns bytes into bits at once;
+- placing the codewords: ``add_codewords`` gathers each module from the matrix or the bit stream in one call, in an
+  order computed once per version.
+Drawing the modules straight into the PDF (one line per run of dark modules, as segno's SVG path has them) spares
+WeasyPrint parsing an SVG path of thousands of coordinates.
 """
 
 import re
 from functools import cache
+from itertools import chain, zip_longest
+from operator import itemgetter
 
 import segno
-from segno import encoder
+from segno import consts, encoder
 
 BORDER_MODULES = 2
 _N3_PATTERN = b"\x01\x00\x01\x01\x01\x00\x01"  # dark, light, dark ×3, light, dark
 _DARK_RUN = re.compile(rb"[^\x00]+")
 _LINE_BREAK = b"\xff"  # no module has this value, so no run spans two lines
+_AS_BITS = bytes.maketrans(b"01", b"\x00\x01")
+_AS_DIGITS = bytes.maketrans(b"\x00\x01", b"01")
 segno_find_and_apply_best_mask = encoder.find_and_apply_best_mask
+segno_make_final_message = encoder.make_final_message
+segno_add_codewords = encoder.add_codewords
 
 
 def qr_code(content: str) -> segno.QRCode:
@@ -129,4 +139,91 @@ def _mask_rows(width: int) -> tuple[tuple[int, ...], ...]:
     )
 
 
+def make_final_message(version, error, buff):
+    """segno's ``make_final_message``, same arguments and result, for QR Codes: the data codewords split in blocks,
+    each block's error correction codewords, both interleaved, as bits, then the remainder bits."""
+    bits = buff.getbits()
+    if version < 1 or len(bits) % 8:
+        return segno_make_final_message(version, error, buff)
+    codewords = int(bytes(bits).translate(_AS_DIGITS), 2).to_bytes(len(bits) // 8, "big")
+    data_blocks, error_blocks, start = [], [], 0
+    for block_kind in consts.ECC[version][error]:
+        for _ in range(block_kind.num_blocks):
+            block = codewords[start : start + block_kind.num_data]
+            start += block_kind.num_data
+            data_blocks.append(block)
+            error_blocks.append(_error_codewords(block, block_kind.num_total - block_kind.num_data))
+    interleaved = bytes(
+        codeword
+        for blocks in (data_blocks, error_blocks)
+        for codeword in chain.from_iterable(zip_longest(*blocks))
+        if codeword is not None
+    )
+    message = f"{int.from_bytes(interleaved, 'big'):0{8 * len(interleaved)}b}".encode("ascii").translate(_AS_BITS)
+    return encoder.Buffer(message + bytes(_remainder_bits(version)))
+
+
+def _error_codewords(block: bytes, count: int) -> bytes:
+    """The remainder of the block times x^count divided by the generator polynomial of degree ``count``."""
+    products, top, kept = _generator_products(count), 8 * (count - 1), (1 << 8 * count) - 1
+    remainder = 0
+    for codeword in block:
+        factor = (remainder >> top) ^ codeword
+        remainder = ((remainder << 8) & kept) ^ products[factor]
+    return remainder.to_bytes(count, "big")
+
+
+@cache
+def _generator_products(count: int) -> tuple[int, ...]:
+    """Per codeword value, the generator polynomial (without its leading term) times it, as one integer."""
+    exp, log, generator = consts.GALIOS_EXP, consts.GALIOS_LOG, consts.GEN_POLY[count]
+    return (0, *(int.from_bytes(bytes(exp[log[value] + g] for g in generator), "big") for value in range(1, 256)))
+
+
+def _remainder_bits(version: int) -> int:
+    """ISO/IEC 18004 7.6: the bits after the last codeword that fill the encoding region."""
+    if 2 <= version <= 6:
+        return 7
+    if 14 <= version <= 20 or 28 <= version <= 34:
+        return 3
+    return 4 if 21 <= version <= 27 else 0
+
+
+def add_codewords(matrix, codewords, version):
+    """segno's ``add_codewords``, same arguments and effect, for QR Codes."""
+    size, bits = len(matrix), bytes(codewords.getbits() if isinstance(codewords, encoder.Buffer) else codewords)
+    gather, free = _placement(size) if version >= 1 else (None, 0)
+    if gather is None or len(bits) != free:
+        return segno_add_codewords(matrix, codewords, version)
+    placed = gather(b"".join(matrix) + bits)
+    for index, row in enumerate(matrix):
+        row[:] = bytes(placed[index * size : (index + 1) * size])
+    return None
+
+
+@cache
+def _placement(size: int) -> tuple[itemgetter, int]:
+    """For a QR Code of ``size`` modules a side: what gathers its matrix, the bit stream placed, from the matrix
+    before placement followed by the bits (each module from where it comes), and how many bits it places. The
+    order is ISO/IEC 18004 7.7.3's, as segno follows it: two-module columns from the right, up then down, skipping
+    the timing pattern's column and every module a pattern or a reserved area holds."""
+    matrix = encoder.make_matrix(size, size)
+    encoder.add_finder_patterns(matrix, size, size)
+    encoder.add_alignment_patterns(matrix, size, size)
+    sources = list(range(size * size))
+    free = 0
+    for right in range(size - 1, 0, -2):
+        right -= 1 if right <= 6 else 0
+        for vertical in range(size):
+            for j in (right, right - 1):
+                upwards = ((right & 2) == 0) ^ (j < 6)
+                i = size - 1 - vertical if upwards else vertical
+                if matrix[i][j] == 0x2:
+                    sources[i * size + j] = size * size + free
+                    free += 1
+    return itemgetter(*sources), free
+
+
 encoder.find_and_apply_best_mask = find_best_mask
+encoder.make_final_message = make_final_message
+encoder.add_codewords = add_codewords

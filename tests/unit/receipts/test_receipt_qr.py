@@ -1,4 +1,4 @@
-"""The receipt's QR code: the faster mask choice agrees with segno's own, and the modules are drawn where they are."""
+"""The receipt's QR code: the faster steps agree with segno's own, and the modules are drawn where they are."""
 
 import io
 import random
@@ -24,17 +24,43 @@ def contents() -> list[str]:
     return made + [sample_view(reference=f"RCS-2026-{index:06d}").verification_url for index in range(10)]
 
 
-def test_segno_uses_the_faster_mask_choice():
-    assert encoder.find_and_apply_best_mask is qr.find_best_mask
+FASTER_STEPS = {  # segno's function: (ours, segno's own)
+    "find_and_apply_best_mask": (qr.find_best_mask, qr.segno_find_and_apply_best_mask),
+    "make_final_message": (qr.make_final_message, qr.segno_make_final_message),
+    "add_codewords": (qr.add_codewords, qr.segno_add_codewords),
+}
 
 
-def test_the_faster_mask_choice_gives_segnos_symbol(monkeypatch):
+def test_segno_uses_the_faster_steps():
+    assert {name: getattr(encoder, name) for name in FASTER_STEPS} == {
+        name: ours for name, (ours, _) in FASTER_STEPS.items()
+    }
+
+
+@pytest.mark.parametrize("step", FASTER_STEPS)
+def test_each_faster_step_gives_segnos_symbol(monkeypatch, step):
+    """With only `step` segno's own, then with all three: the same symbols, every version of those contents and
+    every mask among them."""
     ours = [segno.make(content, error="m", micro=False) for content in contents()]
-    monkeypatch.setattr(encoder, "find_and_apply_best_mask", qr.segno_find_and_apply_best_mask)
+    monkeypatch.setattr(encoder, step, FASTER_STEPS[step][1])
+    one_of_segnos = [segno.make(content, error="m", micro=False) for content in contents()]
+    for name, (_, segnos_own) in FASTER_STEPS.items():
+        monkeypatch.setattr(encoder, name, segnos_own)
     segnos = [segno.make(content, error="m", micro=False) for content in contents()]
-    assert {symbol.version for symbol in segnos} >= {1, 10, 20}
+    assert {symbol.version for symbol in segnos} >= {1, 2, 7, 14, 21}  # each count of remainder bits
     assert len({symbol.mask for symbol in segnos}) == 8
-    assert [(symbol.mask, symbol.matrix) for symbol in ours] == [(symbol.mask, symbol.matrix) for symbol in segnos]
+    expected = [(symbol.mask, symbol.matrix) for symbol in segnos]
+    assert [(symbol.mask, symbol.matrix) for symbol in ours] == expected
+    assert [(symbol.mask, symbol.matrix) for symbol in one_of_segnos] == expected
+
+
+def test_other_error_levels_and_micro_symbols_are_segnos(monkeypatch):
+    """Micro QR Codes (which the receipt never makes) are left to segno's own steps; other error levels take ours."""
+    made = [(content, error) for content in ("1", "TAAWIDATY", "x" * 30, "é" * 200) for error in "lmqh"]
+    ours = [segno.make(content, error=error).matrix for content, error in made]
+    for name, (_, segnos_own) in FASTER_STEPS.items():
+        monkeypatch.setattr(encoder, name, segnos_own)
+    assert [segno.make(content, error=error).matrix for content, error in made] == ours
 
 
 @pytest.mark.parametrize("size", [21, 25, 69])
