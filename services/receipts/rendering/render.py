@@ -29,7 +29,14 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 from services.receipts.rendering import qr
 from services.receipts.rendering.cell_layouts import CellLayouts
 from services.receipts.rendering.drawn_lines import DrawnLines, drawing_receipt
-from services.receipts.rendering.font_subsets import FontSubsets, subsetting_receipt
+from services.receipts.rendering.font_subsets import (
+    KEPT_SUBSETS_LIMIT,
+    FontFiles,
+    FontSubsets,
+    reading_font_files,
+    subsetting_receipt,
+)
+from services.receipts.rendering.kept import Kept
 from services.receipts.rendering.samples import sample_view
 from services.receipts.rendering.view import ReceiptView
 
@@ -168,7 +175,7 @@ class ReceiptDocument(weasyprint.Document):
         return context
 
     def write_pdf(self, *args, **kwargs):
-        with drawing_receipt(drawn_lines()), subsetting_receipt(font_subsets()):
+        with drawing_receipt(drawn_lines()), subsetting_receipt(font_subsets()), reading_font_files(font_files()):
             return super().write_pdf(*args, **kwargs)
 
 
@@ -272,6 +279,16 @@ def font_subsets() -> FontSubsets:
 
 
 @cache
+def font_files() -> FontFiles:
+    return FontFiles()
+
+
+@cache
+def deflated_fonts() -> "DeflatedFonts":
+    return DeflatedFonts()
+
+
+@cache
 def image_cache() -> dict:
     return {}
 
@@ -331,18 +348,42 @@ def finish(page_number: int, operators: bytes, _document: weasyprint.Document, p
     page = pdf.objects[pdf.pages["Kids"][3 * page_number]]  # Kids: number, generation, "R" for each page
     content_number = int(page["Contents"].split()[0])
     pdf.objects[content_number].stream.append(operators)
+    fonts = deflated_fonts()
     for pdf_object in pdf.objects:
         if isinstance(pdf_object, pydyf.Stream):
-            deflate(pdf_object)
+            deflate(pdf_object, fonts)
 
 
-def deflate(stream: pydyf.Stream) -> None:
+def deflate(stream: pydyf.Stream, fonts: "DeflatedFonts | None" = None) -> None:
     """Compress the stream as pydyf would, at `STREAM_COMPRESSION_LEVEL`; pydyf then writes it as it is. Left to
-    pydyf when it holds anything but bytes (pydyf's own conversions)."""
+    pydyf when it holds anything but bytes (pydyf's own conversions). A font file through ``fonts``."""
     if stream.compress and all(isinstance(item, bytes) for item in stream.stream):
-        stream.stream = [zlib.compress(b"\n".join(stream.stream), STREAM_COMPRESSION_LEVEL)]
+        if fonts is not None and len(stream.stream) == 1 and _holds_font_file(stream):
+            stream.stream = [fonts.deflated(stream.stream[0])]
+        else:
+            stream.stream = [zlib.compress(b"\n".join(stream.stream), STREAM_COMPRESSION_LEVEL)]
         stream.extra["Filter"] = "/FlateDecode"
         stream.compress = False
+
+
+def _holds_font_file(stream: pydyf.Stream) -> bool:
+    """A TrueType file (its length before compression given) or an OpenType one, as WeasyPrint embeds them."""
+    return "Length1" in stream.extra or stream.extra.get("Subtype") == "/OpenType"
+
+
+class DeflatedFonts(Kept[tuple[bytes, bytes]]):
+    """Font files deflated, by the very bytes object `FontSubsets` gives again for the same subset: a receipt's seven
+    fonts were most of what deflating cost. An entry keeps its bytes object alive, so no other takes its id."""
+
+    LIMIT = KEPT_SUBSETS_LIMIT
+
+    def deflated(self, font_file: bytes) -> bytes:
+        key = (id(font_file), STREAM_COMPRESSION_LEVEL)
+        kept = self.find(key)
+        if kept is None:
+            kept = (font_file, zlib.compress(font_file, STREAM_COMPRESSION_LEVEL))
+            self.keep(key, kept)
+        return kept[1]
 
 
 def warm_up() -> None:

@@ -128,7 +128,8 @@ def varied_views() -> list[ReceiptView]:
 
 @pytest.mark.parametrize(
     ("kept", "least_reused"),
-    [("cell_layouts", 50), ("drawn_lines", 80), ("font_subsets", 3)],  # a receipt has ~60 cells, ~80 lines, 7 fonts
+    [("cell_layouts", 50), ("drawn_lines", 80), ("font_subsets", 3), ("font_files", 5), ("deflated_fonts", 3)],
+    # a receipt has ~60 cells, ~80 lines, 7 fonts
 )
 def test_what_earlier_receipts_left_changes_no_byte_and_is_reused(
     kept: str, least_reused: int, monkeypatch: pytest.MonkeyPatch
