@@ -49,10 +49,10 @@ def pdf_path(matrix: tuple[bytearray, ...], x: float, y: float, side: float) -> 
     """
     module = side / (len(matrix) + 2 * BORDER_MODULES)
     lines = [
-        f"{run.start() + BORDER_MODULES} {middle} m {run.end() + BORDER_MODULES} {middle} l"
+        f"{start + BORDER_MODULES}{move}{end + BORDER_MODULES}{draw}"
         for row, modules in enumerate(matrix)
-        for middle in [row + BORDER_MODULES + 0.5]
-        for run in _DARK_RUN.finditer(modules)
+        for move, draw in [(f" {row + BORDER_MODULES + 0.5} m ", f" {row + BORDER_MODULES + 0.5} l")]
+        for start, end in map(re.Match.span, _DARK_RUN.finditer(modules))
     ]
     transform = f"{module:.6f} 0 0 {module:.6f} {x:.6f} {y:.6f} cm"
     return f"q {transform} 0 G 1 w 0 J {' '.join(lines)} S Q".encode("ascii")
