@@ -4,7 +4,8 @@ A receipt embeds seven fonts, each cut down by HarfBuzz to the glyphs the receip
 of them print only the template's labels, so the same glyphs come back receipt after receipt; the subset of a font
 depends only on the font and those glyphs, and is kept (`FontSubsets`). Before that, WeasyPrint copies each font's
 whole file out of HarfBuzz (several hundred kilobytes, about 3 % of a render) and the subsets' key checksums it:
-both are kept per font face (`FontFiles`). Only while a receipt is written (`subsetting_receipt`).
+both are kept per font face (`FontFiles`). Only while a receipt is written (`subsetting_receipt`,
+`reading_font_files`).
 """
 
 import zlib
@@ -46,7 +47,7 @@ class FontFiles(Kept[tuple[Any, bytes, int]]):
 
     def checksum_of(self, content: bytes) -> int:
         """The checksum of a file this store gave (found by identity: a few faces), else computed."""
-        for _, kept_content, checksum in self._kept.values():
+        for _, kept_content, checksum in self.values():
             if kept_content is content:
                 return checksum
         return zlib.adler32(content)

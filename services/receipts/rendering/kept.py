@@ -28,6 +28,9 @@ class Kept(Generic[Value]):
         self._kept.clear()
         self.reused = 0
 
+    def values(self) -> Iterator[Value]:
+        return iter(self._kept.values())
+
     def find(self, key: Hashable) -> Value | None:
         value = self._kept.get(key)
         if value is not None:
