@@ -126,9 +126,7 @@ def _block_ends(size: int) -> int:
 @cache
 def _mask_rows(width: int) -> tuple[tuple[int, ...], ...]:
     """Per mask pattern, each row's XOR as an integer: the pattern's bits over the encoding region only."""
-    function_matrix = encoder.make_matrix(width, width)
-    encoder.add_finder_patterns(function_matrix, width, width)
-    encoder.add_alignment_patterns(function_matrix, width, width)
+    function_matrix = _before_placement(width)
     function_matrix[-8][8] = 0x1
     return tuple(
         tuple(
@@ -160,7 +158,8 @@ def make_final_message(version, error, buff):
         if codeword is not None
     )
     message = f"{int.from_bytes(interleaved, 'big'):0{8 * len(interleaved)}b}".encode("ascii").translate(_AS_BITS)
-    return encoder.Buffer(message + bytes(_remainder_bits(version)))
+    _, free = _placement(encoder.calc_matrix_size(version))
+    return encoder.Buffer(message + bytes(free - len(message)))  # ISO/IEC 18004 7.6: remainder bits fill the region
 
 
 def _error_codewords(block: bytes, count: int) -> bytes:
@@ -180,20 +179,13 @@ def _generator_products(count: int) -> tuple[int, ...]:
     return (0, *(int.from_bytes(bytes(exp[log[value] + g] for g in generator), "big") for value in range(1, 256)))
 
 
-def _remainder_bits(version: int) -> int:
-    """ISO/IEC 18004 7.6: the bits after the last codeword that fill the encoding region."""
-    if 2 <= version <= 6:
-        return 7
-    if 14 <= version <= 20 or 28 <= version <= 34:
-        return 3
-    return 4 if 21 <= version <= 27 else 0
-
-
 def add_codewords(matrix, codewords, version):
     """segno's ``add_codewords``, same arguments and effect, for QR Codes."""
+    if version < 1:
+        return segno_add_codewords(matrix, codewords, version)
     size, bits = len(matrix), bytes(codewords.getbits() if isinstance(codewords, encoder.Buffer) else codewords)
-    gather, free = _placement(size) if version >= 1 else (None, 0)
-    if gather is None or len(bits) != free:
+    gather, free = _placement(size)
+    if len(bits) != free:
         return segno_add_codewords(matrix, codewords, version)
     placed = gather(b"".join(matrix) + bits)
     for index, row in enumerate(matrix):
@@ -207,9 +199,7 @@ def _placement(size: int) -> tuple[itemgetter, int]:
     before placement followed by the bits (each module from where it comes), and how many bits it places. The
     order is ISO/IEC 18004 7.7.3's, as segno follows it: two-module columns from the right, up then down, skipping
     the timing pattern's column and every module a pattern or a reserved area holds."""
-    matrix = encoder.make_matrix(size, size)
-    encoder.add_finder_patterns(matrix, size, size)
-    encoder.add_alignment_patterns(matrix, size, size)
+    matrix = _before_placement(size)
     sources = list(range(size * size))
     free = 0
     for right in range(size - 1, 0, -2):
@@ -222,6 +212,15 @@ def _placement(size: int) -> tuple[itemgetter, int]:
                     sources[i * size + j] = size * size + free
                     free += 1
     return itemgetter(*sources), free
+
+
+def _before_placement(size: int) -> tuple[bytearray, ...]:
+    """A QR Code's matrix as segno builds it before placing the codewords: patterns and reserved areas set, every
+    module left for the codewords at 0x2."""
+    matrix = encoder.make_matrix(size, size)
+    encoder.add_finder_patterns(matrix, size, size)
+    encoder.add_alignment_patterns(matrix, size, size)
+    return matrix
 
 
 encoder.find_and_apply_best_mask = find_best_mask
