@@ -26,7 +26,7 @@ from weasyprint.layout import LayoutContext
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from services.receipts.rendering import qr
+from services.receipts.rendering import backgrounds, qr  # noqa: F401 (backgrounds: patches WeasyPrint on import)
 from services.receipts.rendering.cell_layouts import CellLayouts
 from services.receipts.rendering.drawn_lines import DrawnLines, drawing_receipt
 from services.receipts.rendering.font_subsets import (

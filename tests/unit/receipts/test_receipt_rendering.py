@@ -7,8 +7,9 @@ import pytest
 import weasyprint
 from jinja2 import UndefinedError
 from weasyprint.css import StyleFor
+from weasyprint.layout import background
 
-from services.receipts.rendering import render
+from services.receipts.rendering import backgrounds, render
 from services.receipts.rendering.render import (
     TEMPLATE_DIR,
     ForbiddenAsset,
@@ -142,6 +143,22 @@ def test_what_earlier_receipts_left_changes_no_byte_and_is_reused(
     monkeypatch.setattr(render, kept, lambda: None)
     assert [render_pdf(view) for view in views] == first
     assert "Zoé" in flowing_text(first[3])
+
+
+def test_boxes_that_paint_nothing_get_what_weasyprint_gives_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    views = varied_views()
+    shortcuts = []
+
+    def counted(page, box, *args, **kwargs):
+        if box is not page and kwargs.get("style") is None and backgrounds.paints_nothing(box.style):
+            shortcuts.append(box)
+        return backgrounds.layout_box_backgrounds(page, box, *args, **kwargs)
+
+    monkeypatch.setattr(background, "layout_box_backgrounds", counted)
+    shortcut = [render_pdf(view) for view in views]
+    assert len(shortcuts) >= 200 * len(views)  # most boxes: lines, text, plain cells
+    monkeypatch.setattr(background, "layout_box_backgrounds", backgrounds.weasyprint_layout_box_backgrounds)
+    assert [render_pdf(view) for view in views] == shortcut
 
 
 def test_every_stream_is_deflated_at_the_chosen_level_into_no_bigger_a_pdf(monkeypatch: pytest.MonkeyPatch) -> None:
