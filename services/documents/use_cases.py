@@ -6,9 +6,9 @@ nothing appended), and record the verdict once; rejected files stay in quarantin
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, TypedDict
+from typing import Protocol, TypedDict, TypeVar
 
 from contracts import ClaimSubmitted, DocumentRef, DocumentsIncomplete, DocumentsVerified
 from services.documents.adapters.antivirus import VirusScanner
@@ -20,6 +20,7 @@ from services.runtime.object_store import ObjectMissing
 log = logging.getLogger(__name__)
 
 _EXTENSIONS = ("pdf", "jpg", "png")
+Result = TypeVar("Result")
 
 
 class Uploads(Protocol):
@@ -94,13 +95,21 @@ class CheckDocuments:
         return submitted.event_id
 
     async def check_scans(self, submitted: ClaimSubmitted) -> CheckedScans:
-        checked, used = CheckedScans(), 0
-        for ref in submitted.documents:
-            data = await self._read(submitted.claim_id, ref)
+        """The scans are read all at once, then checked all at once: one scan's antivirus, content check and filing
+        need not wait for another's. Only the claim's total size depends on the others, counted in their order."""
+        claim_id, refs = submitted.claim_id, submitted.documents
+        scans = await _together(self._read(claim_id, ref) for ref in refs)
+        used, used_so_far = 0, []
+        for data in scans:
             used += len(data) if data and len(data) <= self.limits.max_file_bytes else 0
-            result, scanned_by = await self._check_one(submitted.claim_id, ref, data, used)
+            used_so_far.append(used)
+        outcomes = await _together(
+            self._check_one(claim_id, ref, data, used) for ref, data, used in zip(refs, scans, used_so_far, strict=True)
+        )
+        checked = CheckedScans()
+        for ref, (result, scanned_by) in zip(refs, outcomes, strict=True):
             checked.results[ref.document_id] = result
-            checked.checks.append(_note(submitted.claim_id, ref, result, scanned_by))
+            checked.checks.append(_note(claim_id, ref, result, scanned_by))
         return checked
 
     async def _check_one(
@@ -144,6 +153,17 @@ class CheckDocuments:
             except ObjectMissing:
                 continue
         return None
+
+
+async def _together(awaitables: Iterable[Awaitable[Result]]) -> list[Result]:
+    """Their results in order; the first failure stops the others and is raised as it is (a `ScannerError` still
+    gets the message retried)."""
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(awaitable) for awaitable in awaitables]
+    except ExceptionGroup as failures:
+        raise failures.exceptions[0] from None
+    return [task.result() for task in tasks]
 
 
 def _note(claim_id: str, ref: DocumentRef, result: Accepted | Rejected, scanned_by: str | None) -> FileCheckNote:

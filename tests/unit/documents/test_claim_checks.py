@@ -1,6 +1,8 @@
 """A claim's scans through all the file checks: location, sizes, antivirus, content, filing; with an in-memory store
 and the fake clamd."""
 
+import asyncio
+
 import pytest
 
 from contracts import ClaimSubmitted, DocumentRef, DocumentsIncomplete, DocumentsVerified
@@ -84,6 +86,39 @@ async def test_a_scanner_failure_raises_so_the_message_is_retried_and_nothing_is
     with pytest.raises(ScannerError):
         await checker(store, ClamdScanner(clamd.socket_path)).check_scans(submitted(store.upload("d1", pdf_scan())))
     assert store.filed() == {}
+
+
+class StoreReadTogether(MemoryStore):
+    """Answers no read until `expected` reads are waiting: a claim whose scans were read one after the other
+    would never get its first."""
+
+    def __init__(self, expected: int) -> None:
+        super().__init__()
+        self.waiting, self.all_asked = 0, asyncio.Event()
+        self.expected = expected
+
+    async def get_bytes(self, bucket: str, key: str, limit: int) -> bytes:
+        self.waiting += 1
+        if self.waiting == self.expected:
+            self.all_asked.set()
+        await asyncio.wait_for(self.all_asked.wait(), timeout=2)
+        return await super().get_bytes(bucket, key, limit)
+
+
+async def test_a_claims_scans_are_read_and_checked_together_and_reported_in_their_order():
+    store = StoreReadTogether(expected=3)
+    refs = [store.upload("d1", pdf_scan()), store.upload("d2", png_scan(), "bank_details"), store.upload("d3", b"")]
+    checked = await checker(store).check_scans(submitted(*refs))
+    assert [note["document_id"] for note in checked.checks] == ["d1", "d2", "d3"]
+    assert [note["outcome"] for note in checked.checks] == ["accepted", "accepted", "empty_file"]
+
+
+async def test_a_scanner_failure_among_several_scans_raises_itself_not_a_group(clamd):
+    clamd.reply = b"stream: Can't allocate memory ERROR\0"
+    store = MemoryStore()
+    refs = [store.upload("d1", pdf_scan()), store.upload("d2", png_scan(), "bank_details")]
+    with pytest.raises(ScannerError):
+        await checker(store, ClamdScanner(clamd.socket_path)).check_scans(submitted(*refs))
 
 
 async def test_documents_past_the_claims_total_are_rejected_and_the_earlier_ones_kept():
