@@ -99,12 +99,12 @@ class CheckDocuments:
         need not wait for another's. Only the claim's total size depends on the others, counted in their order."""
         claim_id, refs = submitted.claim_id, submitted.documents
         scans = await _together(self._read(claim_id, ref) for ref in refs)
-        used, used_so_far = 0, []
+        used, totals = 0, []
         for data in scans:
             used += len(data) if data and len(data) <= self.limits.max_file_bytes else 0
-            used_so_far.append(used)
+            totals.append(used)
         outcomes = await _together(
-            self._check_one(claim_id, ref, data, used) for ref, data, used in zip(refs, scans, used_so_far, strict=True)
+            self._check_one(claim_id, ref, data, total) for ref, data, total in zip(refs, scans, totals, strict=True)
         )
         checked = CheckedScans()
         for ref, (result, scanned_by) in zip(refs, outcomes, strict=True):
