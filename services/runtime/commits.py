@@ -1,8 +1,6 @@
 """Offsets committed a few at a time: a consumer commits what it handled every `COMMIT_INTERVAL_S`, not after each
 message. An offset commit is a round trip to Kafka's group coordinator that the next message waited for: about 7 ms,
 which held a consumer near 140 messages a second, and the commit cost the broker more CPU than the message itself.
-A commit still costs about 1.6 ms of CPU (Kafka 1.0, the client 0.6, one consumer committing in a loop). Under load
-(600 claims), Kafka recorded 7.8 committed offsets a claim with commits every 0.25 s, 3.6 with commits every second.
 
 A message is still committed only once its handler returned (its effects are durable): what is pending when a
 process dies or its partitions move is handled again by whoever reads them next, which the handlers' idempotency
@@ -19,7 +17,7 @@ from faststream import BaseMiddleware
 
 log = logging.getLogger(__name__)
 
-COMMIT_INTERVAL_S = 1.0
+COMMIT_INTERVAL_S = 0.25
 
 
 class OffsetCommits:
