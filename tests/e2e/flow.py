@@ -59,7 +59,7 @@ async def enrol_insured(
     contact: InsuredContact | None = None,
 ) -> str:
     """A new insured in the eligibility registry, through the registry-update event; their registration number."""
-    number = f"{random.randrange(10**8, 10**9)}"
+    number = new_registration_number()
     event = record_update(number, career, contact)
     await producer.send_and_wait(Topic.INSURED_RECORD_UPDATED, event.model_dump_json().encode(), key=number.encode())
     deadline = time.monotonic() + 30
@@ -91,6 +91,18 @@ def insured_form(registration_number: str, **fields) -> dict:
 
 def phone_of(registration_number: str) -> str:
     return f"+212661{registration_number[-6:]}"
+
+
+_used_phone_suffixes: set[str] = set()
+
+
+def new_registration_number() -> str:
+    """One no other claim of this test session had, nor its phone (`phone_of` keeps the last 6 digits): the tests
+    count the SMS the fake SMSC received for a phone, and one claim's SMS once went to another test's claimant."""
+    while (number := f"{random.randrange(10**8, 10**9)}")[-6:] in _used_phone_suffixes:
+        pass
+    _used_phone_suffixes.add(number[-6:])
+    return number
 
 
 async def wait_for_status(api: httpx.Client, claim_id: str, status: str, timeout_s: float = 90) -> dict:

@@ -3,7 +3,6 @@ reached its end, none is lost, none was decided, given a receipt or sent its SMS
 
 import asyncio
 import os
-import random
 import re
 import threading
 import time
@@ -21,7 +20,7 @@ from contracts import CareerRecord, InsuredRecordUpdated, Topic
 from services.claims.auth import issue_token
 from services.claims.config import ClaimsSettings
 from services.notifications.messages import count_parts
-from tests.e2e.flow import ELIGIBLE_CAREER, INSURED_DOCUMENTS, insured_form, phone_of
+from tests.e2e.flow import ELIGIBLE_CAREER, INSURED_DOCUMENTS, insured_form, new_registration_number, phone_of
 from tests.e2e.samples import applicant_name_of
 from tests.e2e.stack import Stack
 
@@ -29,7 +28,6 @@ from tests.e2e.stack import Stack
 CLAIMS = int(os.environ.get("TAAWIDATY_FAILURE_CLAIMS", "30"))
 REFERENCE = re.compile(r"RCS-\d{8}-[0-9A-F]{8}")
 _SMSC_LINE = re.compile(r"Got message \d+: <(\S+) (\S+) (\S+) (.*)>$")
-_used_phone_suffixes: set[str] = set()  # phone_of() keeps the last 6 digits: two claims must never share a phone
 
 
 @dataclass(frozen=True)
@@ -62,13 +60,7 @@ class Outcome:
 
 
 def new_registration_numbers(count: int) -> list[str]:
-    numbers: list[str] = []
-    while len(numbers) < count:
-        number = f"{random.randrange(10**8, 10**9)}"
-        if number[-6:] not in _used_phone_suffixes:
-            _used_phone_suffixes.add(number[-6:])
-            numbers.append(number)
-    return numbers
+    return [new_registration_number() for _ in range(count)]
 
 
 def smsc_offset() -> int:
