@@ -161,14 +161,23 @@ def test_boxes_that_paint_nothing_get_what_weasyprint_gives_them(monkeypatch: py
     assert [render_pdf(view) for view in views] == shortcut
 
 
-def test_every_stream_is_deflated_at_the_chosen_level_into_no_bigger_a_pdf(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_stream_is_deflated_the_fonts_as_small_as_pydyf_makes_them(monkeypatch: pytest.MonkeyPatch) -> None:
     view = make_view("survivors", True)
     pdf = render_pdf(view)
     streams = re.findall(rb"<<([^>]*?)>>\nstream\n(.*?)\nendstream", pdf, re.DOTALL)
     assert len(streams) > 10
     assert all(b"/Filter /FlateDecode" in extra and zlib.decompress(data) for extra, data in streams)
     monkeypatch.setattr(render, "STREAM_COMPRESSION_LEVEL", 9)  # pydyf's own
-    assert len(pdf) <= len(render_pdf(view))
+    monkeypatch.setattr(render, "FONT_COMPRESSION_LEVEL", 9)
+    smallest = render_pdf(view)
+    assert len(pdf) <= 1.1 * len(smallest)
+    fonts = [len(data) for extra, data in streams if b"/Length1" in extra or b"/OpenType" in extra]
+    smallest_fonts = [
+        len(data)
+        for extra, data in re.findall(rb"<<([^>]*?)>>\nstream\n(.*?)\nendstream", smallest, re.DOTALL)
+        if b"/Length1" in extra or b"/OpenType" in extra
+    ]
+    assert len(fonts) == len(smallest_fonts) > 0 and sum(fonts) <= 1.01 * sum(smallest_fonts)
 
 
 def test_html_in_printed_values_is_escaped_not_interpreted() -> None:
