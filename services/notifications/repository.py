@@ -1,7 +1,10 @@
 """Notification records, keyed by the triggering event and kind and written BEFORE the SMS goes out, so a
 redelivered event, a restart or a second instance never sends it twice."""
 
+import asyncio
 from collections import OrderedDict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,7 +25,6 @@ _EARLIER: dict[str, tuple[str, ...]] = {
     "failed": ("sending", "queued", "sent", "retry"),
 }
 UNSETTLED = ("sending", "retry")  # the gateway has not taken it yet
-SETTLED_FOR_GOOD = ("delivered", "failed")  # no report moves these
 KNOWN_RECORDS = 10_000  # the records `advance` starts from without reading them, at most
 
 
@@ -34,10 +36,13 @@ class NotificationsRepository:
         # The ids of those not known to be settled (being sent, or to retry): the sweep of unsent SMS reads this
         # short list and each record by `_id`, not every SMS ever sent (a scan on FerretDB).
         self.unsettled = collection.database[f"{collection.name}_unsettled"]
-        # Each SMS this process last wrote, as it wrote it, until it is settled for good: a delivery report's
-        # compare-and-set starts from it rather than from a read of the record (the SMS's reports cost one command
-        # each, not two). Stale (another instance moved the record since), it costs the read when the set misses.
+        # Each SMS this process last wrote, as it wrote it: a delivery report's compare-and-set starts from it rather
+        # than from a read of the record (the SMS's reports cost one command each, not two). Stale (another instance
+        # moved the record since), it costs the read when the set misses.
         self._written: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        # The SMS whose status this process is moving, and how many moves wait: the gateway's answer and its
+        # reports come at once, and each move starts from what the one before it wrote.
+        self._moving: dict[str, tuple[asyncio.Lock, int]] = {}
 
     async def claim_for_sending(self, sms: Sms) -> bool:
         """True when this caller may send: a new notification, or one whose last try failed transiently.
@@ -95,10 +100,18 @@ class NotificationsRepository:
     async def advance(self, notification_id: str, status: NotificationStatus, detail: str = "") -> bool:
         """Move to `status` if that is forward, queuing the status event; False if unknown or not forward.
         Delivery reports race each other and the sender, hence the compare-and-set on the current status, from the
-        record as this process last wrote it if it did (a read otherwise, and whenever that set misses)."""
-        known = self._written.get(notification_id)
-        if known and known["status"] not in _EARLIER[status]:
-            known = None  # another instance may have moved it back to "retry" since: read what it is now
+        record as this process last wrote it if it did (a read otherwise, and whenever that set misses). Within this
+        process, the moves of one SMS are made one after the other."""
+        async with self._moving_alone(notification_id):
+            known = self._written.get(notification_id)
+            if known and known["status"] not in _EARLIER[status]:
+                # Past the gateway a status only moves forward, whoever moves it: the record is at least as far on.
+                return False
+            return await self._advance(notification_id, status, detail, known)
+
+    async def _advance(
+        self, notification_id: str, status: NotificationStatus, detail: str, known: dict[str, Any] | None
+    ) -> bool:
         for _ in range(10):
             record = known or await self.collection.find_one({"_id": notification_id}, {"outbox": 0})
             known = None
@@ -117,13 +130,26 @@ class NotificationsRepository:
                 return True
         return False
 
+    @asynccontextmanager
+    async def _moving_alone(self, notification_id: str) -> AsyncIterator[None]:
+        lock, users = self._moving.get(notification_id) or (asyncio.Lock(), 0)
+        self._moving[notification_id] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._moving[notification_id]
+            if users == 1:
+                del self._moving[notification_id]
+            else:
+                self._moving[notification_id] = (lock, users - 1)
+
     def _remember(self, record: dict[str, Any]) -> None:
         notification_id = record["_id"]
         self._written.pop(notification_id, None)
-        if record["status"] not in SETTLED_FOR_GOOD:
-            self._written[notification_id] = record
-            if len(self._written) > KNOWN_RECORDS:
-                self._written.popitem(last=False)
+        self._written[notification_id] = record
+        if len(self._written) > KNOWN_RECORDS:
+            self._written.popitem(last=False)
 
 
 def _record(sms: Sms, status: str) -> dict[str, Any]:

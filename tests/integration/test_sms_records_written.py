@@ -1,6 +1,7 @@
 """A delivery report moves the SMS record from what this process last wrote of it, without reading it first, and
 what another instance wrote since still wins."""
 
+import asyncio
 import uuid
 
 import pytest
@@ -55,8 +56,20 @@ async def test_the_reports_of_an_sms_this_process_sent_read_nothing(two_instance
     assert moved == [True, True, True]
     assert "find" not in commands.names
     assert commands.names.count("findAndModify") == 3
-    assert not await records.advance(message.notification_id, "sent")  # settled for good: read, and refused
-    assert commands.names.count("find") == 1
+    assert not await records.advance(message.notification_id, "sent")  # a late report: refused without a read
+    assert commands.names == ["findAndModify", "delete", "findAndModify", "findAndModify"]
+
+
+async def test_the_answer_and_reports_of_one_sms_coming_at_once_move_it_one_after_the_other(two_instances):
+    records, _, commands = two_instances
+    message = sms()
+    await records.claim_for_sending(message)
+    commands.names.clear()
+    reports = ("queued", "sent", "delivered", "sent", "queued")
+    moved = await asyncio.gather(*(records.advance(message.notification_id, status) for status in reports))
+    assert moved == [True, True, True, False, False]
+    assert commands.names == ["findAndModify", "delete", "findAndModify", "findAndModify"]
+    assert not records._moving
 
 
 async def test_what_another_instance_wrote_since_wins_over_what_this_one_remembers(two_instances):
