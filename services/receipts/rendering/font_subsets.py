@@ -15,12 +15,19 @@ from typing import Any
 
 from weasyprint.pdf import fonts as weasyprint_pdf_fonts
 from weasyprint.pdf.fonts import Font
-from weasyprint.text.ffi import ffi, harfbuzz
+from weasyprint.text.ffi import ffi, harfbuzz, harfbuzz_subset
 
 from services.receipts.rendering.kept import Kept, using
 
 KEPT_SUBSETS_LIMIT = 200  # at most a few dozen kilobytes each
 KEPT_FONT_FILES_LIMIT = 32  # a receipt uses seven faces; each file several hundred kilobytes
+
+# HarfBuzz (>= 6.0) cuts a face down faster once it has prepared it (same bytes): WeasyPrint's bindings lack the call.
+try:
+    ffi.cdef("hb_face_t * hb_subset_preprocess (hb_face_t *source);")
+    hb_subset_preprocess = harfbuzz_subset.hb_subset_preprocess
+except (AttributeError, ffi.error):
+    hb_subset_preprocess = None
 
 weasyprint_harfbuzz_subset = Font._harfbuzz_subset
 weasyprint_get_hb_object_data = weasyprint_pdf_fonts.get_hb_object_data
@@ -53,10 +60,37 @@ class FontFiles(Kept[tuple[Any, bytes, int]]):
         return zlib.adler32(content)
 
 
+class PreparedFaces(Kept[tuple[Any, Any]]):
+    """Each HarfBuzz face prepared for subsetting (`hb_subset_preprocess`), by the face's address; the face is
+    referenced while kept, so no other takes its address."""
+
+    LIMIT = KEPT_FONT_FILES_LIMIT
+
+    def of(self, face):
+        if hb_subset_preprocess is None:
+            return face
+        address = int(ffi.cast("uintptr_t", face))
+        kept = self.find(address)
+        if kept is None:
+            prepared = ffi.gc(hb_subset_preprocess(face), harfbuzz.hb_face_destroy)
+            kept = (ffi.gc(harfbuzz.hb_face_reference(face), harfbuzz.hb_face_destroy), prepared)
+            self.keep(address, kept)
+        return kept[1]
+
+
 class FontSubsets(Kept[bytes]):
-    """Subset fonts by font and glyphs."""
+    """Subset fonts by font and glyphs; a subset not kept is cut from the face as `PreparedFaces` has it (a
+    receipt's new names cost about 2.5 ms of subsetting, a third less so)."""
 
     LIMIT = KEPT_SUBSETS_LIMIT
+
+    def __init__(self, limit: int | None = None) -> None:
+        super().__init__(limit)
+        self.prepared_faces = PreparedFaces()
+
+    def clear(self) -> None:
+        super().clear()
+        self.prepared_faces.clear()
 
     def subset(self, font: Font, glyph_ids, hinting: bool) -> None:
         files = _receipt_font_files.get()
@@ -72,9 +106,13 @@ class FontSubsets(Kept[bytes]):
         if subset is not None:
             font.file_content = subset
             return
-        whole = font.file_content
-        with using(_receipt_font_files, None):  # the subset's own face is read once, not kept
-            weasyprint_harfbuzz_subset(font, glyph_ids, hinting)
+        whole, face = font.file_content, font.hb_face
+        font.hb_face = self.prepared_faces.of(face)
+        try:
+            with using(_receipt_font_files, None):  # the subset's own face is read once, not kept
+                weasyprint_harfbuzz_subset(font, glyph_ids, hinting)
+        finally:
+            font.hb_face = face
         if font.file_content is not whole:  # HarfBuzz could cut it down
             self.keep(key, font.file_content)
 
