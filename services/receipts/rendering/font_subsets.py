@@ -67,12 +67,15 @@ class PreparedFaces(Kept[tuple[Any, Any]]):
     LIMIT = KEPT_FONT_FILES_LIMIT
 
     def of(self, face):
+        """The face prepared, or the face itself where HarfBuzz cannot prepare it."""
         if hb_subset_preprocess is None:
             return face
         address = int(ffi.cast("uintptr_t", face))
         kept = self.find(address)
         if kept is None:
             prepared = ffi.gc(hb_subset_preprocess(face), harfbuzz.hb_face_destroy)
+            if harfbuzz.hb_face_get_glyph_count(prepared) != harfbuzz.hb_face_get_glyph_count(face):
+                prepared = face  # failed: HarfBuzz gave its empty face
             kept = (ffi.gc(harfbuzz.hb_face_reference(face), harfbuzz.hb_face_destroy), prepared)
             self.keep(address, kept)
         return kept[1]

@@ -9,7 +9,7 @@ from jinja2 import UndefinedError
 from weasyprint.css import StyleFor
 from weasyprint.layout import background
 
-from services.receipts.rendering import backgrounds, render
+from services.receipts.rendering import backgrounds, font_subsets, render
 from services.receipts.rendering.render import (
     TEMPLATE_DIR,
     ForbiddenAsset,
@@ -143,6 +143,15 @@ def test_what_earlier_receipts_left_changes_no_byte_and_is_reused(
     monkeypatch.setattr(render, kept, lambda: None)
     assert [render_pdf(view) for view in views] == first
     assert "Zoé" in flowing_text(first[3])
+
+
+def test_fonts_are_cut_from_faces_harfbuzz_prepared_once() -> None:
+    subsets = render.font_subsets()
+    subsets.clear()
+    for view in varied_views():
+        render_pdf(view)
+    assert font_subsets.hb_subset_preprocess is not None  # Debian 12's HarfBuzz 6.0 has it
+    assert 0 < len(subsets.prepared_faces) <= 8 and subsets.prepared_faces.reused > 0
 
 
 def test_boxes_that_paint_nothing_get_what_weasyprint_gives_them(monkeypatch: pytest.MonkeyPatch) -> None:
