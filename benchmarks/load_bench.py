@@ -54,6 +54,7 @@ from tests.failures.chaos import committed_offsets, end_offsets, partitions_of
 from tests.failures.harness import ClaimLoad, Filed
 
 TICKS = os.sysconf("SC_CLK_TCK")
+WATCH_INTERVAL_S = 0.02  # how often the closed loop looks for claims done (the SMSC's log read on, receipts seen)
 CORES = os.cpu_count() or 1
 RUN = Path(os.environ.get("TAAWIDATY_RUN", "/tmp/taawidaty-run"))
 BOOTSTRAP = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092")
@@ -186,12 +187,15 @@ async def push_claims(
     filing = 0
     started = time.monotonic()
     last_done = started
+    place_freed = asyncio.Event()
 
     async def worker() -> None:
         nonlocal filing
         while waiting and time.monotonic() - started < time_limit_s:
             if len(busy) + filing >= in_flight:
-                await asyncio.sleep(0.05)
+                place_freed.clear()
+                with contextlib.suppress(TimeoutError):  # the time limit is looked at again
+                    await asyncio.wait_for(place_freed.wait(), 1)
                 continue
             number = waiting.pop()
             filing_started, filing = time.monotonic(), filing + 1
@@ -215,12 +219,15 @@ async def push_claims(
                 done.update(new)
                 for claim_id in new:
                     del busy[claim_id]
+                place_freed.set()
                 last_done = quiet_since = time.monotonic()
                 progress(len(done), len(insured), started, "claims")
             elif time.monotonic() - quiet_since > 180:
                 print(f"\nnothing done for 180s, {len(insured) - len(done)} claims missing", file=sys.stderr)
                 return
-            await asyncio.sleep(0.1)  # a claim done but not seen yet holds its place in flight
+            # A claim done but not seen yet holds its place in flight: looking every 100 ms, and filling a place
+            # within 50 ms, held each claim's place about 75 ms longer than the system did (a cycle takes ~1.6 s).
+            await asyncio.sleep(WATCH_INTERVAL_S)
 
     asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(max_workers=workers))
     async with ReceiptsIssued() as receipts:
