@@ -65,26 +65,28 @@ class SmscMessage:
 _LINE = re.compile(r"Got message \d+: <(\S+) (\S+) (\S+) (.*)>$")
 
 
-def _smsc_log() -> Path:
+def smsc_log() -> Path:
     return Path(os.environ.get("FAKESMSC_LOG", "/tmp/taawidaty-run/fakesmsc.log"))
 
 
-def _smsc_log_size() -> int:
-    return _smsc_log().stat().st_size if _smsc_log().exists() else 0
+def smsc_offset() -> int:
+    """Where the fake SMSC's log ends now."""
+    return smsc_log().stat().st_size if smsc_log().exists() else 0
 
 
 # The fake SMSC's log outlives the servers' restarts (start.sh appends to it): what earlier runs and benchmarks sent
 # to phones this session's claimants also get (random numbers) is left out.
-_SMSC_LOG_START = _smsc_log_size()
+_SMSC_LOG_START = smsc_offset()
 
 
 def smsc_messages() -> list[SmscMessage]:
     """Every message the fake SMSC received since this process started, decoded (UCS-2 ones arrive as URL-encoded
     UTF-16); the whole log if it was emptied since."""
-    if not _smsc_log().exists():
+    end = smsc_offset()
+    if not end:
         return []
-    with _smsc_log().open("rb") as log:
-        log.seek(_SMSC_LOG_START if _smsc_log_size() >= _SMSC_LOG_START else 0)
+    with smsc_log().open("rb") as log:
+        log.seek(_SMSC_LOG_START if end >= _SMSC_LOG_START else 0)
         lines = log.read().decode(errors="replace").splitlines()
     return [_parse(match.groups()) for line in lines if (match := _LINE.search(line))]
 

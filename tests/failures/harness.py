@@ -10,7 +10,6 @@ import urllib.parse
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import httpx
 from aiokafka import AIOKafkaProducer
@@ -21,7 +20,7 @@ from services.claims.auth import issue_token
 from services.claims.config import ClaimsSettings
 from services.notifications.messages import count_parts
 from tests.e2e.flow import ELIGIBLE_CAREER, INSURED_DOCUMENTS, insured_form, new_registration_number, phone_of
-from tests.e2e.samples import applicant_name_of
+from tests.e2e.samples import applicant_name_of, smsc_log, smsc_offset
 from tests.e2e.stack import Stack
 
 # Claims per test but the kill -9 run (500, TAAWIDATY_KILL_NINE_CLAIMS); 30 keep the folder's other tests short.
@@ -63,11 +62,6 @@ def new_registration_numbers(count: int) -> list[str]:
     return [new_registration_number() for _ in range(count)]
 
 
-def smsc_offset() -> int:
-    log = Path(os.environ.get("FAKESMSC_LOG", "/tmp/taawidaty-run/fakesmsc.log"))
-    return log.stat().st_size if log.exists() else 0
-
-
 def smsc_messages_since(offset: int) -> list[tuple[str, str]]:
     """(receiver without '+', text) of every message part the fake SMSC logged after `offset`."""
     return smsc_lines_from(offset)[1]
@@ -75,8 +69,7 @@ def smsc_messages_since(offset: int) -> list[tuple[str, str]]:
 
 def smsc_lines_from(offset: int) -> tuple[int, list[tuple[str, str]]]:
     """(where the last whole line ends, the message parts of the whole lines logged after `offset`)."""
-    log = Path(os.environ.get("FAKESMSC_LOG", "/tmp/taawidaty-run/fakesmsc.log"))
-    with log.open("rb") as file:
+    with smsc_log().open("rb") as file:
         file.seek(offset)
         read = file.read()
     whole = read[: read.rfind(b"\n") + 1]

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from contracts import ClaimAccepted, Topic
 from tests.e2e.consumer_groups import GROUPS, consumers_of
+from tests.e2e.samples import smsc_offset
 from tests.e2e.stack import SERVICES
 from tests.failures.chaos import (
     all_healthy,
@@ -23,7 +24,7 @@ from tests.failures.chaos import (
     original_of,
     skip_past,
 )
-from tests.failures.harness import smsc_messages_since, smsc_offset
+from tests.failures.harness import smsc_messages_since
 from tests.failures.hostile import readable_by, sample
 
 pytestmark = pytest.mark.failure

@@ -173,20 +173,24 @@ def test_boxes_that_paint_nothing_get_what_weasyprint_gives_them(monkeypatch: py
 def test_every_stream_is_deflated_the_fonts_as_small_as_pydyf_makes_them(monkeypatch: pytest.MonkeyPatch) -> None:
     view = make_view("survivors", True)
     pdf = render_pdf(view)
-    streams = re.findall(rb"<<([^>]*?)>>\nstream\n(.*?)\nendstream", pdf, re.DOTALL)
+    streams = streams_of(pdf)
     assert len(streams) > 10
     assert all(b"/Filter /FlateDecode" in extra and zlib.decompress(data) for extra, data in streams)
     monkeypatch.setattr(render, "STREAM_COMPRESSION_LEVEL", 9)  # pydyf's own
     monkeypatch.setattr(render, "FONT_COMPRESSION_LEVEL", 9)
     smallest = render_pdf(view)
     assert len(pdf) <= 1.1 * len(smallest)
-    fonts = [len(data) for extra, data in streams if b"/Length1" in extra or b"/OpenType" in extra]
-    smallest_fonts = [
-        len(data)
-        for extra, data in re.findall(rb"<<([^>]*?)>>\nstream\n(.*?)\nendstream", smallest, re.DOTALL)
-        if b"/Length1" in extra or b"/OpenType" in extra
-    ]
+    fonts, smallest_fonts = font_file_sizes(streams), font_file_sizes(streams_of(smallest))
     assert len(fonts) == len(smallest_fonts) > 0 and sum(fonts) <= 1.01 * sum(smallest_fonts)
+
+
+def streams_of(pdf: bytes) -> list[tuple[bytes, bytes]]:
+    """Each stream's dictionary and data."""
+    return re.findall(rb"<<([^>]*?)>>\nstream\n(.*?)\nendstream", pdf, re.DOTALL)
+
+
+def font_file_sizes(streams: list[tuple[bytes, bytes]]) -> list[int]:
+    return [len(data) for extra, data in streams if b"/Length1" in extra or b"/OpenType" in extra]
 
 
 def test_html_in_printed_values_is_escaped_not_interpreted() -> None:
