@@ -28,7 +28,7 @@ def create_app(settings: DocumentsSettings) -> FastAPI:
     relay = runtime.relay_for(collection)
     records = CheckRecordsRepository(collection, relay.written)
     check_documents = CheckDocuments(runtime.store, check_upload, settings.max_claim_bytes, buckets, records)
-    register(runtime.broker, check_documents, relay, settings.kafka_partition_workers)
+    register(runtime.broker, check_documents, relay, settings.partition_workers())
     runtime.startup_steps.append(
         lambda: runtime.store.ensure_buckets(settings.documents_bucket, settings.quarantine_bucket)
     )

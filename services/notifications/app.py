@@ -35,5 +35,5 @@ def create_app(settings: NotificationsSettings) -> FastAPI:
     runtime.shutdown_steps.append(gateway.close)
     current_caller = caller_dependency(settings.token_verifier())
     return runtime.http_app(
-        register(runtime.broker, sender, settings.incoming_sms_token, current_caller, settings.kafka_partition_workers)
+        register(runtime.broker, sender, settings.incoming_sms_token, current_caller, settings.partition_workers())
     )
