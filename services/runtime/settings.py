@@ -12,9 +12,8 @@ class InfraSettings(BaseSettings):
     kafka_bootstrap_servers: str = Field("127.0.0.1:19092", validation_alias="KAFKA_BOOTSTRAP_SERVERS")
     kafka_topic_partitions: int = Field(3, validation_alias="KAFKA_TOPIC_PARTITIONS")
     kafka_topic_replication: int = Field(1, validation_alias="KAFKA_TOPIC_REPLICATION")
-    # Consumers of each subscriber on a claim's path, each handling its own partitions at once (a claim's events share
-    # a partition, so they stay in order). Unset: one per partition (`partition_workers`). At most a topic's
-    # partitions are ever busy: with several instances, give each its share.
+    # Consumers of each subscriber on a claim's path (`partition_workers`); with several instances, give each its share
+    # of a topic's partitions: no more are ever busy.
     kafka_partition_workers: int | None = Field(None, ge=1, validation_alias="KAFKA_PARTITION_WORKERS")
     mongodb_url: str = Field("mongodb://127.0.0.1:27018/", validation_alias="MONGODB_URL")
     minio_endpoint: str = Field("127.0.0.1:19000", validation_alias="MINIO_ENDPOINT")
@@ -36,8 +35,9 @@ class InfraSettings(BaseSettings):
     local_mode: bool = Field(False, validation_alias="TAAWIDATY_LOCAL_MODE")
 
     def partition_workers(self) -> int:
-        """One consumer per partition unless KAFKA_PARTITION_WORKERS says otherwise: a stage waits on the servers as
-        much as it computes, and one consumer alone drained a backlog at half the speed (README, delivery rules)."""
+        """One consumer per partition unless KAFKA_PARTITION_WORKERS says otherwise, each handling its own partitions
+        at once (a claim's events share one, so they stay in order): a stage waits on the servers as much as it
+        computes (README, delivery rules)."""
         return self.kafka_partition_workers or self.kafka_topic_partitions
 
     def secrets(self) -> dict[str, str | None]:
