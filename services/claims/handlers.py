@@ -3,7 +3,7 @@
 from typing import Annotated
 
 from faststream.kafka import KafkaBroker
-from pydantic import Field, TypeAdapter, ValidationError
+from pydantic import Field, TypeAdapter
 
 from contracts import (
     ClaimAccepted,
@@ -24,7 +24,7 @@ from services.claims.form import normalise_moroccan_mobile
 from services.claims.repository import OpenClaimExists
 from services.claims.use_cases import FollowTimeline, SubmitClaims
 from services.runtime.dead_letters import PermanentError, PermanentErrors
-from services.runtime.kafka import subscriber
+from services.runtime.kafka import read_batch, subscriber
 from services.runtime.outbox import OutboxRelay
 
 TIMELINE_TOPICS = (
@@ -77,12 +77,7 @@ def register(
     async def on_claim_events(values: list[bytes]) -> None:
         # What has arrived of the timeline's events, written together: one event at a time, the writes fell behind
         # the claims at 9 a second. The unreadable ones, and those of claims not here, are dead-lettered each alone.
-        events, failed = {}, {}
-        for index, value in enumerate(values):
-            try:
-                events[index] = _claim_event.validate_json(value)
-            except ValidationError as error:
-                failed[index] = error
+        events, failed = read_batch(values, _claim_event.validate_json)
         missing = await follow_timeline(list(events.values()))
         for index, event in events.items():
             if event.claim_id in missing:

@@ -38,7 +38,6 @@ def create_app(settings: EligibilitySettings) -> FastAPI:
         UpdateRegistry(registry),
         FollowFilings(IdSet(runtime.database["filings"]), UnfinishedClaims(runtime.database["unfinished"])),
         relay,
-        settings.partition_workers(),
     )
     current_caller = caller_dependency(settings.token_verifier())
     return runtime.http_app(eligibility_router(registry, revaluation, current_caller))

@@ -123,6 +123,12 @@ def _explained(code: str) -> ReasonExplanation:
     return ReasonExplanation(code=code, fr=french, ar=arabic)
 
 
+def is_refusal(decided: ClaimDecided) -> bool:
+    """The rules refused the claim: remembered against the insured's later claims (the inspection rule
+    `claim_after_refusal`)."""
+    return decided.decision.outcome == "ineligible"
+
+
 def accepted_at_decision(decided: ClaimDecided) -> ClaimAccepted | None:
     """An eligible claim not selected for inspection is accepted at once; a selected one waits for the agent."""
     if decided.decision.outcome != "eligible" or decided.inspection.selected:

@@ -18,7 +18,8 @@ from contracts import (
     Topic,
 )
 from services.eligibility.use_cases import ApplyAgentAction, DecideClaim, FollowFilings, UpdateRegistry
-from services.runtime.kafka import subscriber
+from services.runtime.dead_letters import PermanentErrors
+from services.runtime.kafka import read_batch, subscriber
 from services.runtime.outbox import OutboxRelay
 
 _review_event = TypeAdapter(Annotated[ReviewDecided | ReviewApproved, Field(discriminator="type")])
@@ -31,11 +32,15 @@ def register(
     update_registry: UpdateRegistry,
     follow_filings: FollowFilings,
     relay: OutboxRelay,
-    partition_workers: int = 1,
 ) -> None:
-    @subscriber(broker, Topic.DOCUMENTS_VERIFIED, group_id="eligibility", partition_workers=partition_workers)
-    async def on_documents_verified(verified: DocumentsVerified) -> None:
-        await relay.publish_pending(await decide_claim(verified))
+    @subscriber(broker, Topic.DOCUMENTS_VERIFIED, group_id="eligibility", batch=True)
+    async def on_documents_verified(values: list[bytes]) -> None:
+        # What has arrived, decided together: a few reads and one write for the batch instead of four commands a
+        # claim. The unreadable events are dead-lettered each alone.
+        events, failed = read_batch(values, DocumentsVerified.model_validate_json)
+        await relay.publish_pending(*await decide_claim(list(events.values())))
+        if failed:
+            raise PermanentErrors(failed)
 
     @subscriber(broker, Topic.INSPECTION_COMPLETED, group_id="eligibility-inspections")
     async def on_inspection_completed(completed: InspectionCompleted) -> None:

@@ -33,8 +33,11 @@ class InsuredRegistry:
         self.collection = collection
 
     async def find(self, registration_number: str) -> CareerRecord | None:
-        record = await self.collection.find_one({"_id": registration_number}, {"_id": 0, "contact": 0})
-        return None if record is None else CareerRecord.model_validate(record)
+        return (await self.find_all([registration_number])).get(registration_number)
+
+    async def find_all(self, registration_numbers: Iterable[str]) -> dict[str, CareerRecord]:
+        found = self.collection.find({"_id": {"$in": list(registration_numbers)}}, {"contact": 0})
+        return {record.pop("_id"): CareerRecord.model_validate(record) async for record in found}
 
     async def upsert(
         self, registration_number: str, record: CareerRecord, contact: InsuredContact | None = None

@@ -1,15 +1,17 @@
 """Decisions, one per verified-documents event, with their outbox (processed once: services/runtime/once.py); the
 refusals by registration number; and what agents' actions did to a decision."""
 
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from pymongo import DESCENDING
+from pymongo import DESCENDING, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 
 from contracts import ClaimAccepted, ClaimDecided, ClaimDetails, Event, Topic
-from services.eligibility.use_cases import StoredDecision
+from services.eligibility.domain import is_refusal
+from services.eligibility.use_cases import NewDecision, StoredDecision
 from services.runtime.once import ProcessedEvents
 from services.runtime.outbox import AnnounceWritten, nobody_told, pending_update, update_with_outbox
 
@@ -22,28 +24,26 @@ class DecisionsRepository:
         self.processed = ProcessedEvents(collection, announce)
         self.refusals = refusals  # by registration number: the claims found ineligible, read by _id
 
-    async def already_decided(self, source_event_id: str) -> bool:
-        return await self.processed.already_done(source_event_id)
+    async def decided_among(self, source_event_ids: Iterable[str]) -> set[str]:
+        return await self.processed.done_among(source_event_ids)
 
-    async def refused_before(self, registration_number: str, claim_id: str) -> bool:
-        refused = await self.refusals.find_one({"_id": registration_number})
-        return refused is not None and any(earlier != claim_id for earlier in refused["claim_ids"])
+    async def refused_claims(self, registration_numbers: Iterable[str]) -> dict[str, set[str]]:
+        found = self.refusals.find({"_id": {"$in": list(registration_numbers)}})
+        return {refused["_id"]: set(refused["claim_ids"]) async for refused in found}
 
-    async def record(self, source_event_id: str, decided: ClaimDecided, accepted: ClaimAccepted | None) -> None:
-        document = {
-            "claim_id": decided.claim_id,
-            "registration_number": decided.claim.registration_number,
-            "claim": decided.claim.model_dump(mode="json"),
-            "outcome": decided.decision.outcome,
-            "selected_for_inspection": decided.inspection.selected,
-            "decision": decided.decision.model_dump(mode="json"),
-            "decided_at": datetime.now(UTC),
-            "accepted": accepted is not None,
-        }
-        events = [(Topic.CLAIM_DECIDED, decided)] + ([(Topic.CLAIM_ACCEPTED, accepted)] if accepted else [])
-        if decided.decision.outcome == "ineligible":  # first, so a crash before the decision loses no refusal
-            await self._remember_refusal(decided.claim.registration_number, decided.claim_id)
-        await self.processed.record(source_event_id, document, *events)
+    async def record(self, decisions: Sequence[NewDecision]) -> None:
+        refusals = [
+            (d.decided.claim.registration_number, d.decided.claim_id) for d in decisions if is_refusal(d.decided)
+        ]
+        await self._remember_refusals(refusals)  # first, so a crash before the decisions loses no refusal
+        await self.processed.record_all(
+            (
+                d.source_event_id,
+                _document(d.decided, d.accepted),
+                ((Topic.CLAIM_DECIDED, d.decided),) + (((Topic.CLAIM_ACCEPTED, d.accepted),) if d.accepted else ()),
+            )
+            for d in decisions
+        )
 
     async def awaiting_inspection(self, claim_id: str) -> StoredDecision | None:
         """The claim's latest decision if it is selected, not yet inspected, and eligible or accepted by agents."""
@@ -89,17 +89,26 @@ class DecisionsRepository:
         decision still has no `awaited` field (a replayed action changes nothing). A refusal is remembered by the
         insured's registration number first, like the rules' refusals."""
         if event and event[0] == Topic.CLAIM_REFUSED:
-            await self._remember_refusal(decision.registration_number, decision.claim_id)
+            await self._remember_refusals([(decision.registration_number, decision.claim_id)])
         update = pending_update(event) if event else {"$set": {}}
         update["$set"] |= fields
         await update_with_outbox(
             self.collection, {"_id": decision.id, awaited: {"$exists": False}}, update, self.announce
         )
 
-    async def _remember_refusal(self, registration_number: str, claim_id: str) -> None:
-        await self.refusals.update_one(
-            {"_id": registration_number}, {"$addToSet": {"claim_ids": claim_id}}, upsert=True
-        )
+    async def _remember_refusals(self, refusals: Iterable[tuple[str, str]]) -> None:
+        """(registration number, claim id) pairs, one write per insured in one request."""
+        claims_by_insured: dict[str, list[str]] = {}
+        for registration_number, claim_id in refusals:
+            claims_by_insured.setdefault(registration_number, []).append(claim_id)
+        if claims_by_insured:
+            await self.refusals.bulk_write(
+                [
+                    UpdateOne({"_id": number}, {"$addToSet": {"claim_ids": {"$each": claim_ids}}}, upsert=True)
+                    for number, claim_ids in claims_by_insured.items()
+                ],
+                ordered=False,
+            )
 
     async def _latest(self, query: dict[str, Any]) -> StoredDecision | None:
         found = await self.collection.find_one(query, {"outbox": 0}, sort=[("decided_at", DESCENDING)])
@@ -116,3 +125,16 @@ class DecisionsRepository:
             review_agent_id=found.get("review_agent_id"),
             early_inspection=found.get("early_inspection"),
         )
+
+
+def _document(decided: ClaimDecided, accepted: ClaimAccepted | None) -> dict[str, Any]:
+    return {
+        "claim_id": decided.claim_id,
+        "registration_number": decided.claim.registration_number,
+        "claim": decided.claim.model_dump(mode="json"),
+        "outcome": decided.decision.outcome,
+        "selected_for_inspection": decided.inspection.selected,
+        "decision": decided.decision.model_dump(mode="json"),
+        "decided_at": datetime.now(UTC),
+        "accepted": accepted is not None,
+    }

@@ -7,7 +7,7 @@ import asyncio
 import logging
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -62,19 +62,37 @@ class Careers(Protocol):
 
     async def find(self, registration_number: str) -> CareerRecord | None: ...
 
+    async def find_all(self, registration_numbers: Iterable[str]) -> dict[str, CareerRecord]:
+        """The records of those of these insured the registry knows, by registration number (one read)."""
+        ...
+
     async def upsert(
         self, registration_number: str, record: CareerRecord, contact: InsuredContact | None = None
     ) -> None: ...
 
 
+@dataclass(frozen=True)
+class NewDecision:
+    source_event_id: str  # the verified-documents event decided
+    decided: ClaimDecided
+    accepted: ClaimAccepted | None  # when the rules alone accept the claim
+
+
 class Decisions(Protocol):
     """The decisions, one per verified-documents event, with their outbox."""
 
-    async def already_decided(self, source_event_id: str) -> bool: ...
+    async def decided_among(self, source_event_ids: Iterable[str]) -> set[str]:
+        """Which of these verified-documents events have their decision."""
+        ...
 
-    async def refused_before(self, registration_number: str, claim_id: str) -> bool: ...
+    async def refused_claims(self, registration_numbers: Iterable[str]) -> dict[str, set[str]]:
+        """The claims found ineligible (by the rules or by agents) of each of these insured who has any."""
+        ...
 
-    async def record(self, source_event_id: str, decided: ClaimDecided, accepted: ClaimAccepted | None) -> None: ...
+    async def record(self, decisions: Sequence[NewDecision]) -> None:
+        """Record these decisions with their outbox in one write, each once (one already there stands), the refusals
+        among them remembered first."""
+        ...
 
     async def awaiting_inspection(self, claim_id: str) -> StoredDecision | None: ...
 
@@ -99,27 +117,37 @@ class DecideClaim:
         self.careers, self.decisions = careers, decisions
         self.revaluation, self.inspection = revaluation, inspection
 
-    async def __call__(self, verified: DocumentsVerified) -> str:
-        """Decide once per event (a redelivery finds its decision); the id of the record whose outbox to publish."""
-        if not await self.decisions.already_decided(verified.event_id):
-            decided = await self._decided(verified)
-            await self.decisions.record(verified.event_id, decided, domain.accepted_at_decision(decided))
-        return verified.event_id
+    async def __call__(self, events: Sequence[DocumentsVerified]) -> list[str]:
+        """Decide each event once (a redelivery finds its decision), in the order given, with a few reads and one
+        write for them all; the ids of the records whose outbox to publish."""
+        source_ids = list(dict.fromkeys(verified.event_id for verified in events))
+        decided_before = await self.decisions.decided_among(source_ids)
+        new = list({v.event_id: v for v in events if v.event_id not in decided_before}.values())
+        numbers = {verified.claim.registration_number for verified in new}
+        careers = await self.careers.find_all(numbers)
+        refused = await self.decisions.refused_claims(numbers)
+        decisions = []
+        for verified in new:
+            number = verified.claim.registration_number
+            decided = self._decided(verified, careers.get(number), refused.setdefault(number, set()))
+            if domain.is_refusal(decided):  # seen by a later claim of the same insured in this batch
+                refused[number].add(verified.claim_id)
+            decisions.append(NewDecision(verified.event_id, decided, domain.accepted_at_decision(decided)))
+        await self.decisions.record(decisions)
+        return source_ids
 
-    async def _decided(self, verified: DocumentsVerified) -> ClaimDecided:
-        career = await self.careers.find(verified.claim.registration_number)
+    def _decided(self, verified: DocumentsVerified, career: CareerRecord | None, refused: set[str]) -> ClaimDecided:
         if career is None:
             summary = domain.summary_of(undecidable(ReasonCode.INSURED_UNKNOWN))
             return domain.decided_event(verified, summary, domain.InspectionSelection(selected=False))
         case = domain.case_for(verified.claim, career)
         decision = decide(case, self.revaluation)
-        refused = await self.decisions.refused_before(verified.claim.registration_number, verified.claim_id)
         facts = facts_from_case(
             verified.claim.reference,
             case,
             decision,
             filed_by=verified.claim.applicant_role,
-            refused_before=refused,
+            refused_before=bool(refused - {verified.claim_id}),
             flagged_documents=sum(1 for document in verified.documents if document.flags),
         )
         selection = domain.selection_of(select_for_inspection(facts, self.inspection))

@@ -4,7 +4,7 @@ import copy
 import functools
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
-from typing import Any
+from typing import Any, TypeVar
 
 from aiokafka import ConsumerRecord
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -13,12 +13,14 @@ from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from prometheus_client import REGISTRY
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from contracts import Event, Topic
 from services.runtime.commits import CommitInBatches, OffsetCommits
 from services.runtime.dead_letters import DeadLetterMiddleware
 from services.runtime.offset_fetch import check_offset_fetch_errors
+
+T = TypeVar("T")
 
 # How long the broker holds a fetch that finds nothing new. A message that arrives meanwhile answers it at once, so
 # this costs no latency; it only spaces an idle consumer's fetches (aiokafka's 500 ms: 2 a second for each of the
@@ -105,6 +107,19 @@ async def raw_values(message: Any, decode: Callable[[Any], Awaitable[Any]]) -> l
     """A batch's values as they are: the handler reads each itself, so that one unreadable value is dead-lettered
     alone rather than with its whole batch."""
     return [record.value or b"" for record in message.raw_message]
+
+
+def read_batch(values: list[bytes], read: Callable[[bytes], T]) -> tuple[dict[int, T], dict[int, BaseException]]:
+    """A batch handler's values read each alone: (what was read, the errors of what was not), by position in the
+    batch, as `PermanentErrors` names them."""
+    read_values: dict[int, T] = {}
+    errors: dict[int, BaseException] = {}
+    for index, value in enumerate(values):
+        try:
+            read_values[index] = read(value)
+        except ValidationError as error:
+            errors[index] = error
+    return read_values, errors
 
 
 def serialize(event: BaseModel) -> bytes:

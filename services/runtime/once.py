@@ -3,19 +3,25 @@ one write with the outbox of the events it calls for (the server has no multi-do
 event finds its record and is not processed again; of two instances processing it at once, the second insert fails
 on the key and the first record, with its outbox, stands. The handler then publishes that outbox."""
 
+from collections.abc import Iterable
 from typing import Any, Protocol
 
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError
 
 from contracts import Event
 from services.runtime.outbox import AnnounceWritten, nobody_told, with_outbox
 
+DUPLICATE_KEY = 11000
+# A record to insert: the event's id, its fields, and the `(topic, event)` pairs its outbox holds.
+NewRecord = tuple[str, dict[str, Any], tuple[tuple[str, Event], ...]]
+
 
 class PendingEvents(Protocol):
-    """Publishes what a record's outbox still holds and marks it sent (`OutboxRelay`; an in-memory fake in tests)."""
+    """Publishes what the records' outboxes still hold and marks it sent (`OutboxRelay`; an in-memory fake in
+    tests)."""
 
-    async def publish_pending(self, record_id: Any) -> None: ...
+    async def publish_pending(self, *record_ids: Any) -> None: ...
 
 
 class ProcessedEvents:
@@ -27,12 +33,29 @@ class ProcessedEvents:
     async def already_done(self, event_id: str) -> bool:
         return await self.collection.find_one({"_id": event_id}, {"_id": 1}) is not None
 
+    async def done_among(self, event_ids: Iterable[str]) -> set[str]:
+        """Which of these events have their record (one read by `_id`)."""
+        return {found["_id"] async for found in self.collection.find({"_id": {"$in": list(event_ids)}}, {"_id": 1})}
+
     async def record(self, event_id: str, fields: dict[str, Any], *pending: tuple[str, Event]) -> bool:
         """Insert the record of `event_id` with the `(topic, event)` pairs to publish; False when there is one
         already (a redelivery raced this one: the first record and its outbox stand)."""
+        return event_id in await self.record_all([(event_id, fields, pending)])
+
+    async def record_all(self, records: Iterable[NewRecord]) -> set[str]:
+        """`record` for several events in one write; the ids of those inserted (the others had theirs)."""
+        documents = [with_outbox({"_id": event_id, **fields}, *pending) for event_id, fields, pending in records]
+        if not documents:
+            return set()
+        refused: set[int] = set()
         try:
-            await self.collection.insert_one(record := with_outbox({"_id": event_id, **fields}, *pending))
-        except DuplicateKeyError:
-            return False
-        self.announce(event_id, record["outbox"])
-        return True
+            await self.collection.insert_many(documents, ordered=False)
+        except BulkWriteError as error:
+            others = [e for e in error.details["writeErrors"] if e["code"] != DUPLICATE_KEY]
+            if others or error.details.get("writeConcernErrors"):
+                raise
+            refused = {e["index"] for e in error.details["writeErrors"]}
+        inserted = [document for index, document in enumerate(documents) if index not in refused]
+        for document in inserted:
+            self.announce(document["_id"], document["outbox"])
+        return {document["_id"] for document in inserted}

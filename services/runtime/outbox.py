@@ -6,6 +6,7 @@ event id, so a publish repeated after a crash is harmless.
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Iterable
 from typing import Any, Protocol
 
 from faststream.kafka import KafkaBroker
@@ -15,7 +16,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from contracts import Event
 from services.runtime.faults import crash_if_asked
 from services.runtime.kafka import headers_for, serialize
-from services.runtime.publishing import publish
+from services.runtime.publishing import acknowledged, send
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +25,7 @@ Entries = dict[str, dict[str, Any]]  # event id → what the relay publishes (to
 # What was published leaves its documents this long after, all documents in one write: a removal per publication was
 # an eighth of the MongoDB commands a claim costs. A crash in between publishes them again (consumers dedupe).
 REMOVAL_INTERVAL_S = 0.25
+SWEEP_BATCH = 100
 
 
 class AnnounceWritten(Protocol):
@@ -85,7 +87,7 @@ def pending_entries(document: dict[str, Any]) -> Entries:
 
 
 class OutboxRelay:
-    """Publishes outbox entries, one publication at a time within a process; a rare duplicate (another instance, or
+    """Publishes outbox entries, one call at a time within a process; a rare duplicate (another instance, or
     a sweep between a write and its announcement or before what was sent left the document) is left to the
     consumers' dedup.
 
@@ -117,44 +119,57 @@ class OutboxRelay:
         else:
             self._announced.pop(document_id, None)
 
-    async def publish_pending(self, document_id: Any) -> None:
+    async def publish_pending(self, *document_ids: Any) -> None:
         crash_if_asked("BEFORE_PUBLISH")  # between a state change written with its outbox and the publication
-        try:
-            async with self._lock:
-                if announced := self._announced.get(document_id):
-                    await self._publish(document_id, dict(announced))
-                else:
-                    await self._publish_stored(document_id)
-        except Exception:
-            self._failed.add(document_id)
-            raise
+        await self._publish(document_ids, read_first=False)
 
     async def retry_failed(self) -> int:
         """Publish again what this process failed to publish, and remove what it published but could not remove;
         returns how many documents it published again."""
         await self.remove_sent()
         retried = list(self._failed)
-        for document_id in retried:
-            async with self._lock:
-                await self._publish_stored(document_id)
-            self._failed.discard(document_id)
+        await self._publish(retried, read_first=True)
         return len(retried)
 
-    async def _publish_stored(self, document_id: Any) -> None:
-        """Publish what the document's outbox holds, whoever wrote it; the caller holds the lock."""
-        document = await self.collection.find_one({"_id": document_id}, {"outbox": 1, "outbox_pending": 1})
-        if document:
-            await self._publish(document_id, self._unsent(document_id, pending_entries(document)))
+    async def _publish(self, document_ids: Iterable[Any], read_first: bool) -> None:
+        """Publish what each document's outbox holds (as announced, or, with `read_first` or nothing announced, as
+        the document holds it, whoever wrote it): every entry sent in order, then every acknowledgement awaited, so
+        that the documents' publications wait for Kafka together. What failed is remembered for `retry_failed`, and
+        the first error raised once the others went."""
+        errors: list[Exception] = []
+        async with self._lock:
+            in_flight = []
+            for document_id in document_ids:
+                try:
+                    entries = await self._entries(document_id, read_first)
+                    in_flight.append((document_id, entries, [await self._send(entry) for entry in entries.values()]))
+                except Exception as error:
+                    self._failed.add(document_id)
+                    errors.append(error)
+            for document_id, entries, acknowledgements in in_flight:
+                try:
+                    for acknowledgement, entry in zip(acknowledgements, entries.values(), strict=True):
+                        await acknowledged(acknowledgement, entry["topic"])
+                except Exception as error:
+                    self._failed.add(document_id)
+                    errors.append(error)
+                else:
+                    self._failed.discard(document_id)
+                    self._mark_sent(document_id, entries)
+        if errors:
+            raise errors[0]
 
-    async def _publish(self, document_id: Any, entries: Entries) -> None:
-        for entry in entries.values():
-            await publish(
-                self.broker,
-                entry["value"].encode(),
-                entry["topic"],
-                key=entry["key"].encode(),
-                headers=entry["headers"],
-            )
+    async def _entries(self, document_id: Any, read_first: bool) -> Entries:
+        if not read_first and (announced := self._announced.get(document_id)):
+            return dict(announced)
+        document = await self.collection.find_one({"_id": document_id}, {"outbox": 1, "outbox_pending": 1})
+        return self._unsent(document_id, pending_entries(document)) if document else {}
+
+    async def _send(self, entry: dict[str, Any]) -> Awaitable[Any]:
+        value, topic, key = entry["value"].encode(), entry["topic"], entry["key"].encode()
+        return await send(self.broker, value, topic, key=key, headers=entry["headers"])
+
+    def _mark_sent(self, document_id: Any, entries: Entries) -> None:
         announced = self._announced.get(document_id, {})
         for event_id in entries:
             announced.pop(event_id, None)
@@ -209,9 +224,8 @@ class OutboxRelay:
             document["_id"]
             async for document in self.collection.find({"outbox_pending.0": {"$exists": True}}, {"_id": 1})
         ]
-        for document_id in pending:
-            async with self._lock:
-                await self._publish_stored(document_id)
+        for start in range(0, len(pending), SWEEP_BATCH):  # the lock is let go between batches, for the handlers
+            await self._publish(pending[start : start + SWEEP_BATCH], read_first=True)
         return len(pending)
 
 

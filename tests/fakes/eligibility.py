@@ -1,14 +1,15 @@
 """In-memory stand-ins for the eligibility service's ports (services/eligibility/use_cases.py). The shared suite
 tests/integration/test_eligibility_ports.py runs the same checks on them and on the MongoDB repositories."""
 
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from contracts import CareerRecord, ClaimAccepted, ClaimDecided, Event, InsuredContact, Topic
+from contracts import CareerRecord, ClaimDecided, Event, InsuredContact, Topic
+from services.eligibility.domain import is_refusal
 from services.eligibility.registry import RegistryEntry, UnfinishedClaim
-from services.eligibility.use_cases import StoredDecision
+from services.eligibility.use_cases import NewDecision, StoredDecision
 
 
 class InMemoryCareers:
@@ -18,6 +19,9 @@ class InMemoryCareers:
 
     async def find(self, registration_number: str) -> CareerRecord | None:
         return self.records.get(registration_number)
+
+    async def find_all(self, registration_numbers: Iterable[str]) -> dict[str, CareerRecord]:
+        return {number: self.records[number] for number in registration_numbers if number in self.records}
 
     async def upsert(
         self, registration_number: str, record: CareerRecord, contact: InsuredContact | None = None
@@ -71,26 +75,27 @@ class InMemoryDecisions:
         self.outbox: dict[str, list[tuple[str, Event]]] = {}  # what each record has to publish
         self.refusals: dict[str, set[str]] = {}
 
-    async def already_decided(self, source_event_id: str) -> bool:
-        return source_event_id in self.records
+    async def decided_among(self, source_event_ids: Iterable[str]) -> set[str]:
+        return {source_event_id for source_event_id in source_event_ids if source_event_id in self.records}
 
-    async def refused_before(self, registration_number: str, claim_id: str) -> bool:
-        return any(earlier != claim_id for earlier in self.refusals.get(registration_number, ()))
+    async def refused_claims(self, registration_numbers: Iterable[str]) -> dict[str, set[str]]:
+        return {number: set(self.refusals[number]) for number in registration_numbers if number in self.refusals}
 
-    async def record(self, source_event_id: str, decided: ClaimDecided, accepted: ClaimAccepted | None) -> None:
-        if decided.decision.outcome == "ineligible":
-            self.refusals.setdefault(decided.claim.registration_number, set()).add(decided.claim_id)
-        if source_event_id in self.records:
-            return
-        self.records[source_event_id] = {
-            "claim_id": decided.claim_id,
-            "decided": decided,
-            "outcome": decided.decision.outcome,
-            "selected_for_inspection": decided.inspection.selected,
-        }
-        self.outbox[source_event_id] = [(Topic.CLAIM_DECIDED, decided)] + (
-            [(Topic.CLAIM_ACCEPTED, accepted)] if accepted else []
-        )
+    async def record(self, decisions: Sequence[NewDecision]) -> None:
+        for new in decisions:
+            if is_refusal(new.decided):
+                self.refusals.setdefault(new.decided.claim.registration_number, set()).add(new.decided.claim_id)
+            if new.source_event_id in self.records:
+                continue
+            self.records[new.source_event_id] = {
+                "claim_id": new.decided.claim_id,
+                "decided": new.decided,
+                "outcome": new.decided.decision.outcome,
+                "selected_for_inspection": new.decided.inspection.selected,
+            }
+            self.outbox[new.source_event_id] = [(Topic.CLAIM_DECIDED, new.decided)] + (
+                [(Topic.CLAIM_ACCEPTED, new.accepted)] if new.accepted else []
+            )
 
     async def awaiting_inspection(self, claim_id: str) -> StoredDecision | None:
         return self._latest(
@@ -168,11 +173,12 @@ class PublishedEvents:
         self.sent: list[tuple[str, Event]] = []
         self._sent_ids: set[str] = set()
 
-    async def publish_pending(self, record_id: Any) -> None:
-        for topic, event in self.decisions.outbox.get(record_id, ()):
-            if event.event_id not in self._sent_ids:
-                self._sent_ids.add(event.event_id)
-                self.sent.append((topic, event))
+    async def publish_pending(self, *record_ids: Any) -> None:
+        for record_id in record_ids:
+            for topic, event in self.decisions.outbox.get(record_id, ()):
+                if event.event_id not in self._sent_ids:
+                    self._sent_ids.add(event.event_id)
+                    self.sent.append((topic, event))
 
     def topics(self) -> list[str]:
         return [topic for topic, _ in self.sent]

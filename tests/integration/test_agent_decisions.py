@@ -19,7 +19,7 @@ from contracts import (
     Topic,
 )
 from services.eligibility.repository import DecisionsRepository
-from services.eligibility.use_cases import ApplyAgentAction
+from services.eligibility.use_cases import ApplyAgentAction, NewDecision
 from services.runtime.dead_letters import PermanentError
 from tests.samples import sample_claim
 
@@ -48,7 +48,7 @@ async def in_manual_review(decisions: DecisionsRepository, selected: bool) -> st
         ),
         inspection=InspectionSelection(selected=selected, reasons=("FORCE_MAJEURE",) * selected),
     )
-    await decisions.record(str(uuid.uuid4()), decided, None)
+    await decisions.record([NewDecision(str(uuid.uuid4()), decided, None)])
     return claim_id
 
 
@@ -94,7 +94,7 @@ async def test_a_refusal_is_applied_once_and_remembered_for_the_insureds_next_cl
     assert await agents.review_decided(refusal) is None  # replayed
     assert await agents.review_decided(review(claim_id, "accept")) is None  # a later, contrary one
     assert await outbox_topics(decisions, claim_id) == [Topic.CLAIM_DECIDED, Topic.CLAIM_REFUSED]
-    assert await decisions.refused_before(CLAIM.registration_number, "another-claim")
+    assert claim_id in (await decisions.refused_claims([CLAIM.registration_number]))[CLAIM.registration_number]
 
 
 async def test_an_acceptance_above_the_limit_waits_for_a_second_agent_then_for_the_inspection(decisions):
@@ -127,7 +127,7 @@ async def test_an_inspection_outcome_read_before_the_review_and_its_approval_is_
     assert await outbox_topics(decisions, claim_id) == [Topic.CLAIM_DECIDED, Topic.CLAIM_REFUSED]
     assert await agents.inspection_completed(failed_inspection(claim_id)) is None  # read again: nothing more
     assert await outbox_topics(decisions, claim_id) == [Topic.CLAIM_DECIDED, Topic.CLAIM_REFUSED]
-    assert await decisions.refused_before(CLAIM.registration_number, "another-claim")
+    assert claim_id in (await decisions.refused_claims([CLAIM.registration_number]))[CLAIM.registration_number]
 
 
 async def test_an_acceptance_within_the_limit_of_a_claim_not_selected_is_accepted_at_once(decisions):

@@ -12,6 +12,7 @@ from pymongo.errors import DuplicateKeyError
 from contracts import CareerRecord, ClaimDecided, DecisionSummary, InspectionSelection, InsuredContact, Topic
 from services.eligibility.registry import IdSet, InsuredRegistry, UnfinishedClaim, UnfinishedClaims
 from services.eligibility.repository import DecisionsRepository
+from services.eligibility.use_cases import NewDecision
 from tests.fakes.eligibility import InMemoryCareers, InMemoryDecisions, InMemoryIdSet, InMemoryUnfinished
 from tests.samples import sample_claim
 
@@ -78,6 +79,16 @@ async def test_a_career_is_found_as_it_was_written_and_replaced_whole(careers):
     await careers.upsert(NUMBER, CareerRecord(birth_date="1960-01-01", contribution_days=20))
     found = await careers.find(NUMBER)
     assert (found.contribution_days, found.underground_mining_years) == (20, 0)
+
+
+async def test_several_careers_are_found_at_once_those_unknown_left_out(fresh_careers):
+    contact = InsuredContact(phone="+212612345678", language="ar")
+    await fresh_careers.upsert("000000001", CareerRecord(birth_date="1960-01-01", contribution_days=1), contact)
+    await fresh_careers.upsert("000000002", CareerRecord(birth_date="1961-01-01", contribution_days=2))
+    found = await fresh_careers.find_all(["000000002", "999999999", "000000001"])
+    assert {number: record.contribution_days for number, record in found.items()} == {"000000001": 1, "000000002": 2}
+    assert found["000000001"] == await fresh_careers.find("000000001")  # without the contact, as one by one
+    assert await fresh_careers.find_all([]) == {}
 
 
 async def test_the_registry_is_read_whole_in_batches_with_each_insured_contact(fresh_careers):
@@ -152,11 +163,11 @@ async def test_an_id_set_keeps_the_first_addition_and_answers_which_ids_it_holds
 
 async def test_a_decision_is_recorded_once_per_source_event(decisions):
     source = str(uuid.uuid4())
-    assert not await decisions.already_decided(source)
+    assert await decisions.decided_among([source]) == set()
     first = decided("manual_review")
-    await decisions.record(source, first, None)
-    await decisions.record(source, decided("eligible", claim_id=first.claim_id), None)
-    assert await decisions.already_decided(source)
+    await decisions.record([NewDecision(source, first, None)])
+    await decisions.record([NewDecision(source, decided("eligible", claim_id=first.claim_id), None)])
+    assert await decisions.decided_among([source, "never-decided"]) == {source}
     waiting = await decisions.awaiting_review(first.claim_id)
     assert (waiting.id, waiting.claim_id, waiting.amount, waiting.claim) == (
         source,
@@ -167,16 +178,35 @@ async def test_a_decision_is_recorded_once_per_source_event(decisions):
     assert await decisions.awaiting_inspection(first.claim_id) is None
 
 
+async def test_decisions_recorded_together_are_each_recorded_once_those_already_there_standing(decisions):
+    there, new = str(uuid.uuid4()), [str(uuid.uuid4()) for _ in range(3)]
+    kept = decided("manual_review")
+    await decisions.record([NewDecision(there, kept, None)])
+    batch = [decided("manual_review") for _ in new]
+    await decisions.record(
+        [NewDecision(new[0], batch[0], None), NewDecision(there, decided("eligible", claim_id=kept.claim_id), None)]
+        + [NewDecision(source, event, None) for source, event in zip(new[1:], batch[1:], strict=True)]
+    )
+    assert await decisions.decided_among([there, *new]) == {there, *new}
+    assert (await decisions.awaiting_review(kept.claim_id)).id == there  # the first decision stands
+    assert [(await decisions.awaiting_review(event.claim_id)).id for event in batch] == new
+    await decisions.record([])
+
+
 async def test_a_refusal_is_remembered_for_the_insureds_other_claims(decisions):
-    refused = decided("ineligible")
-    await decisions.record(str(uuid.uuid4()), refused, None)
-    assert await decisions.refused_before(NUMBER, "another-claim")
-    assert not await decisions.refused_before("999999999", "another-claim")
+    refused, also_refused, eligible = decided("ineligible"), decided("ineligible"), decided("eligible")
+    await decisions.record([NewDecision(str(uuid.uuid4()), refused, None)])
+    await decisions.record(
+        [NewDecision(str(uuid.uuid4()), also_refused, None), NewDecision(str(uuid.uuid4()), eligible, None)]
+    )
+    found = await decisions.refused_claims([NUMBER, "999999999"])
+    assert {refused.claim_id, also_refused.claim_id} <= found[NUMBER] and eligible.claim_id not in found[NUMBER]
+    assert "999999999" not in found
 
 
 async def test_an_action_settles_a_decision_once_and_what_it_waits_for_follows(decisions):
     source, review = str(uuid.uuid4()), decided("manual_review", selected=True)
-    await decisions.record(source, review, None)
+    await decisions.record([NewDecision(source, review, None)])
     early = {"event_id": "i0"}  # an inspection outcome read before the agents' actions it follows
     assert not await decisions.keep_early_inspection("another-claim", early)
     waiting = await decisions.awaiting_review(review.claim_id)
@@ -195,4 +225,4 @@ async def test_an_action_settles_a_decision_once_and_what_it_waits_for_follows(d
     refusal = (Topic.CLAIM_REFUSED, review)  # any event: what matters is that the refusal is remembered
     await decisions.settle(inspection, "inspection_event_id", {"inspection_event_id": "i1"}, refusal)
     assert await decisions.awaiting_inspection(review.claim_id) is None
-    assert await decisions.refused_before(NUMBER, "another-claim")
+    assert review.claim_id in (await decisions.refused_claims([NUMBER]))[NUMBER]

@@ -28,11 +28,11 @@ class FailingOnce(CapturingBroker):
         super().__init__()
         self.failures = 1
 
-    async def publish(self, message: bytes, topic: str, **options: Any) -> None:
+    async def publish(self, message: bytes, topic: str, **options: Any) -> asyncio.Future[None]:
         if self.failures:
             self.failures -= 1
             raise ConnectionError("Kafka unreachable")
-        await super().publish(message, topic, **options)
+        return await super().publish(message, topic, **options)
 
 
 async def test_published_entries_leave_the_document_and_are_not_published_again(request, run_id):

@@ -1,5 +1,6 @@
 """A claim filed after the same insured's refusal may be drawn for inspection: the eligibility service finds earlier
-refusals by registration number (one document per insured, read by `_id`), not counting the claim itself."""
+refusals by registration number (one document per insured, read by `_id`; the use case leaves the claim itself
+out)."""
 
 import uuid
 
@@ -8,6 +9,7 @@ from pymongo import AsyncMongoClient
 
 from contracts import ClaimDecided, Topic
 from services.eligibility.repository import DecisionsRepository
+from services.eligibility.use_cases import NewDecision
 from tests.failures.hostile import sample
 
 pytestmark = pytest.mark.integration
@@ -33,18 +35,16 @@ def decided_event(registration_number: str, outcome: str) -> ClaimDecided:
 
 async def decide(decisions: DecisionsRepository, registration_number: str, outcome: str) -> str:
     decided = decided_event(registration_number, outcome)
-    await decisions.record(decided.event_id, decided, accepted=None)
+    await decisions.record([NewDecision(decided.event_id, decided, accepted=None)])
     return decided.claim_id
 
 
 async def test_a_refusal_counts_for_the_insured_s_other_claims_only(decisions):
     insured, other = uuid.uuid4().hex[:9], uuid.uuid4().hex[:9]
     refused = await decide(decisions, insured, "ineligible")
-    later = await decide(decisions, insured, "eligible")
+    await decide(decisions, insured, "eligible")
 
-    assert await decisions.refused_before(insured, later)
-    assert not await decisions.refused_before(insured, refused)
-    assert not await decisions.refused_before(other, later)
+    assert await decisions.refused_claims([insured, other]) == {insured: {refused}}
 
 
 async def test_an_accepted_or_undecided_claim_is_no_refusal(decisions):
@@ -52,14 +52,14 @@ async def test_an_accepted_or_undecided_claim_is_no_refusal(decisions):
     await decide(decisions, insured, "eligible")
     await decide(decisions, insured, "manual_review")
 
-    assert not await decisions.refused_before(insured, str(uuid.uuid4()))
+    assert await decisions.refused_claims([insured]) == {}
 
 
 async def test_a_redelivered_refusal_is_recorded_once(decisions):
     insured = uuid.uuid4().hex[:9]
     refused = decided_event(insured, "ineligible")
     for _ in range(2):
-        await decisions.record(refused.event_id, refused, accepted=None)
+        await decisions.record([NewDecision(refused.event_id, refused, accepted=None)])
 
     assert (await decisions.refusals.find_one({"_id": insured}))["claim_ids"] == [refused.claim_id]
     assert await decisions.collection.count_documents({"claim_id": refused.claim_id}) == 1

@@ -19,7 +19,7 @@ from contracts import (
     Topic,
 )
 from services.eligibility.handlers import register
-from services.eligibility.inspection import InspectionPolicy
+from services.eligibility.inspection import InspectionPolicy, InspectionReason
 from services.eligibility.rules import load_revaluation_table
 from services.eligibility.use_cases import ApplyAgentAction, DecideClaim, FollowFilings, UpdateRegistry
 from tests.fakes.eligibility import (
@@ -96,6 +96,26 @@ async def test_an_eligible_claim_is_decided_and_accepted_once_even_when_its_even
     assert decided.decision.outcome == "eligible" and not decided.inspection.selected
 
 
+async def test_claims_decided_together_see_the_refusals_decided_before_them_but_not_their_own(service):
+    def filed_on(claim_id: str, day: str) -> dict:
+        claim = sample_claim(reference="RCS-20261201-0000AAAA", filed_on=day)
+        event = DocumentsVerified(claim_id=claim_id, correlation_id="k", producer="t", claim=claim, documents=())
+        return json.loads(event.model_dump_json())
+
+    async with TestKafkaBroker(service.broker) as broker:
+        await service.enrol(broker, ELIGIBLE)
+        batch = (filed_on("c1", "2020-01-01"), filed_on("c2", "2026-12-01"), filed_on("c1", "2026-12-02"))
+        await broker.publish_batch(*batch, topic=Topic.DOCUMENTS_VERIFIED)  # one batch: c1 early, then c2, c1 again
+    decided = [event for topic, event in service.published.sent if topic == Topic.CLAIM_DECIDED]
+    assert [(d.claim_id, d.decision.outcome) for d in decided] == [
+        ("c1", "ineligible"),
+        ("c2", "eligible"),
+        ("c1", "eligible"),
+    ]
+    assert InspectionReason.CLAIM_AFTER_REFUSAL in decided[1].inspection.reasons
+    assert InspectionReason.CLAIM_AFTER_REFUSAL not in decided[2].inspection.reasons  # its own refusal does not count
+
+
 async def test_a_claim_for_an_insured_the_registry_does_not_know_goes_to_an_agent(service):
     async with TestKafkaBroker(service.broker) as broker:
         await send(broker, Topic.DOCUMENTS_VERIFIED, verified())
@@ -144,4 +164,4 @@ async def test_an_agents_refusal_publishes_one_refusal_with_its_reasons_explaine
     assert service.published.topics() == [Topic.CLAIM_DECIDED, Topic.CLAIM_REFUSED]
     refused = service.published.sent[1][1]
     assert refused.reasons == ("FORCE_MAJEURE_REVIEW",) and "retenu" in refused.explanations[0].fr
-    assert await service.decisions.refused_before(NUMBER, "a-later-claim")
+    assert "c1" in (await service.decisions.refused_claims([NUMBER]))[NUMBER]

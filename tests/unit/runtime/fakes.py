@@ -1,6 +1,7 @@
 """In-memory stand-ins for the outbox relay, and a broker that keeps what the real relay publishes. Both show what
 went out as `(topic, the event as it travels in JSON)`, so the shared test suites compare fake and real alike."""
 
+import asyncio
 import json
 from typing import Any
 
@@ -37,8 +38,12 @@ class CapturingBroker:
     def __init__(self) -> None:
         self.published: list[tuple[str, dict[str, Any]]] = []
 
-    async def publish(self, message: bytes, topic: str, **options: Any) -> None:
+    async def publish(self, message: bytes, topic: str, **options: Any) -> asyncio.Future[None]:
+        """Kept at once; the acknowledgement (awaited apart: `no_confirm`) is given."""
         self.published.append((topic, json.loads(message)))
+        acknowledgement = asyncio.get_running_loop().create_future()
+        acknowledgement.set_result(None)
+        return acknowledgement
 
 
 class CapturedRelay:

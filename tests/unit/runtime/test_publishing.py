@@ -1,3 +1,5 @@
+import asyncio
+
 import pytest
 from aiokafka.errors import InvalidProducerEpoch, KafkaTimeoutError, OutOfOrderSequenceNumber, ProducerFenced
 
@@ -6,14 +8,21 @@ from services.runtime.publishing import UNUSABLE_PRODUCER_EXIT_CODE, publish
 
 
 class Broker:
+    """Takes every message; Kafka's acknowledgement (what `publish` returns with `no_confirm`) fails with `error`."""
+
     def __init__(self, error: Exception | None = None) -> None:
         self.error = error
         self.published: list[tuple] = []
 
-    async def publish(self, message: bytes, topic: str, **options) -> None:
-        if self.error:
-            raise self.error
+    async def publish(self, message: bytes, topic: str, no_confirm: bool = False, **options) -> asyncio.Future:
+        assert no_confirm  # the acknowledgement is awaited apart
         self.published.append((message, topic, options))
+        acknowledgement = asyncio.get_running_loop().create_future()
+        if self.error:
+            acknowledgement.set_exception(self.error)
+        else:
+            acknowledgement.set_result(None)
+        return acknowledgement
 
 
 @pytest.fixture
