@@ -31,7 +31,7 @@ class ProcessedEvents:
         self.collection, self.announce = collection, announce
 
     async def already_done(self, event_id: str) -> bool:
-        return await self.collection.find_one({"_id": event_id}, {"_id": 1}) is not None
+        return event_id in await self.done_among([event_id])
 
     async def done_among(self, event_ids: Iterable[str]) -> set[str]:
         """Which of these events have their record (one read by `_id`)."""
