@@ -135,17 +135,19 @@ class OutboxRelay:
         """Publish what each document's outbox holds (as announced, or, with `read_first` or nothing announced, as
         the document holds it, whoever wrote it): every entry sent in order, then every acknowledgement awaited, so
         that the documents' publications wait for Kafka together. What failed is remembered for `retry_failed`, and
-        the first error raised once the others went."""
+        the first error raised once the others were acknowledged."""
         errors: list[Exception] = []
         async with self._lock:
             in_flight = []
-            for document_id in document_ids:
+            document_ids = list(document_ids)
+            for position, document_id in enumerate(document_ids):
                 try:
                     entries = await self._entries(document_id, read_first)
                     in_flight.append((document_id, entries, [await self._send(entry) for entry in entries.values()]))
-                except Exception as error:
-                    self._failed.add(document_id)
+                except Exception as error:  # the documents after it wait too: a claim's events keep their order
+                    self._failed.update(document_ids[position:])
                     errors.append(error)
+                    break
             for document_id, entries, acknowledgements in in_flight:
                 try:
                     for acknowledgement, entry in zip(acknowledgements, entries.values(), strict=True):

@@ -146,6 +146,46 @@ async def test_an_announced_publication_that_failed_is_retried_from_the_document
         assert (await collection.find_one({"_id": "k6"}))["outbox_pending"] == []
 
 
+class Unacknowledged(CapturingBroker):
+    """Takes every message; Kafka refuses the acknowledgement of those to `refused_key`."""
+
+    def __init__(self, refused_key: bytes) -> None:
+        super().__init__()
+        self.refused_key = refused_key
+
+    async def publish(self, message: bytes, topic: str, **options: Any) -> asyncio.Future[None]:
+        acknowledgement = await super().publish(message, topic, **options)
+        if options["key"] == self.refused_key:
+            acknowledgement = asyncio.get_running_loop().create_future()
+            acknowledgement.set_exception(ConnectionError("no acknowledgement"))
+        return acknowledgement
+
+
+async def test_documents_published_together_go_in_order_and_one_unacknowledged_is_retried_alone(request, run_id):
+    async with server_collection(request, run_id, "relay") as collection:
+        entries = {claim_id: (incomplete(claim_id), incomplete(claim_id)) for claim_id in ("k12", "k13", "k14")}
+        for claim_id, pair in entries.items():
+            await collection.insert_one(with_outbox({"_id": claim_id}, *pair))
+        broker = Unacknowledged(refused_key=b"k13")
+        relay = OutboxRelay(broker, collection)  # type: ignore[arg-type]
+        with pytest.raises(ConnectionError):
+            await relay.publish_pending("k12", "k13", "k14")  # all sent; k13's acknowledgement never comes
+        in_order = [event.event_id for pair in entries.values() for _, event in pair]
+        assert [sent["event_id"] for _, sent in broker.published] == in_order
+        broker.refused_key = b""
+        assert await relay.retry_failed() == 1
+        assert [sent["event_id"] for _, sent in broker.published[6:]] == in_order[2:4]  # k13's again, the others not
+
+        failing, first, second = FailingOnce(), incomplete("k15"), incomplete("k16")
+        await collection.insert_many([with_outbox({"_id": "k15"}, first), with_outbox({"_id": "k16"}, second)])
+        relay = OutboxRelay(failing, collection)  # type: ignore[arg-type]
+        with pytest.raises(ConnectionError):
+            await relay.publish_pending("k15", "k16")  # k15's send fails: k16 waits with it
+        assert failing.published == []
+        assert await relay.retry_failed() == 2
+        assert {sent["event_id"] for _, sent in failing.published} == {first[1].event_id, second[1].event_id}
+
+
 class CountingWrites(CountingReads):
     """The collection, counting the relay's reads and its writes that remove what it published."""
 
