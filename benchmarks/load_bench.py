@@ -511,9 +511,9 @@ async def closed_loop(claims: int, in_flight: int, workers: int, time_limit_s: f
         servers = server_pids()
         idle = await idle_cost(stack, servers)
         for _ in range(IDLE_WAITS):
-            if sum(idle.values()) <= IDLE_BUSY:
+            if (busy := sum(idle.values())) <= IDLE_BUSY:
                 break
-            print(f"{100 * sum(idle.values()):.0f} % of a core busy before the first claim: waiting", file=sys.stderr)
+            print(f"{100 * busy:.0f} % of a core busy before the first claim: waiting", file=sys.stderr)
             idle = await idle_cost(stack, servers)
         before = snapshot(stack, servers)
         machine_before, own_before = machine_cpu_seconds(), time.process_time()

@@ -123,6 +123,8 @@ class DecideClaim:
         source_ids = list(dict.fromkeys(verified.event_id for verified in events))
         decided_before = await self.decisions.decided_among(source_ids)
         new = list({v.event_id: v for v in events if v.event_id not in decided_before}.values())
+        if not new:  # a redelivered batch: nothing to read or write, only what its outboxes still hold to publish
+            return source_ids
         numbers = {verified.claim.registration_number for verified in new}
         careers = await self.careers.find_all(numbers)
         refused = await self.decisions.refused_claims(numbers)
