@@ -11,11 +11,11 @@ from pathlib import Path
 
 from pydantic import ValidationError
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import BulkWriteError, DuplicateKeyError
+from pymongo.errors import DuplicateKeyError
 
 from contracts import CareerRecord, InsuredContact
+from services.runtime.mongo import insert_new
 
-DUPLICATE_KEY = 11000
 log = logging.getLogger(__name__)
 
 
@@ -76,16 +76,7 @@ class IdSet:
 
     async def add(self, ids: Iterable[str], **fields: object) -> None:
         """Add the ids not in the set yet; the first addition's fields stay."""
-        documents = [{"_id": id_, "added_at": datetime.now(UTC), **fields} for id_ in ids]
-        if not documents:
-            return
-        try:
-            await self.collection.insert_many(documents, ordered=False)  # one there already: the others go in
-        except BulkWriteError as error:
-            if any(e["code"] != DUPLICATE_KEY for e in error.details["writeErrors"]) or error.details.get(
-                "writeConcernErrors"
-            ):
-                raise
+        await insert_new(self.collection, [{"_id": id_, "added_at": datetime.now(UTC), **fields} for id_ in ids])
 
     async def among(self, ids: Iterable[str]) -> set[str]:
         wanted = list(ids)

@@ -34,6 +34,4 @@ def create_app(settings: NotificationsSettings) -> FastAPI:
     runtime.every(settings.unsent_sweep_interval_s, lambda: sender.resend_unsent(settings.unconfirmed_after_s))
     runtime.shutdown_steps.append(gateway.close)
     current_caller = caller_dependency(settings.token_verifier())
-    return runtime.http_app(
-        register(runtime.broker, sender, settings.incoming_sms_token, current_caller, settings.partition_workers())
-    )
+    return runtime.http_app(register(runtime.broker, sender, settings.incoming_sms_token, current_caller))

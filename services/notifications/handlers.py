@@ -13,7 +13,8 @@ from contracts.scalars import MoroccanMobile
 from services.notifications.domain import asks_to_stop, mobile_from_gateway, opt_out_keys, status_of_report
 from services.notifications.use_cases import SmsSender
 from services.runtime.auth import Caller
-from services.runtime.kafka import subscriber
+from services.runtime.dead_letters import PermanentErrors
+from services.runtime.kafka import read_batch, subscriber
 from services.runtime.problems import ApiError, ProblemRoute, problems
 
 
@@ -26,20 +27,20 @@ class OptOut(BaseModel):
     phone: MoroccanMobile | None = None
 
 
-def register(
-    broker: KafkaBroker, sender: SmsSender, incoming_sms_token: str, current_caller: Any, partition_workers: int = 1
-) -> APIRouter:
-    @subscriber(broker, Topic.RECEIPT_ISSUED, group_id="notifications-receipts", partition_workers=partition_workers)
-    async def on_receipt_issued(event: ReceiptIssued) -> None:
-        await sender.send_for(event)
+def register(broker: KafkaBroker, sender: SmsSender, incoming_sms_token: str, current_caller: Any) -> APIRouter:
+    # Receipts and acceptances, an SMS a claim, come in batches of what has arrived: recorded in one write and sent
+    # at once. The unreadable events are dead-lettered each alone.
+    @subscriber(broker, Topic.RECEIPT_ISSUED, group_id="notifications-receipts", batch=True)
+    async def on_receipts_issued(values: list[bytes]) -> None:
+        await send_for_batch(sender, values, ReceiptIssued)
 
     @subscriber(broker, Topic.DOCUMENTS_INCOMPLETE, group_id="notifications-incomplete")
     async def on_documents_incomplete(event: DocumentsIncomplete) -> None:
         await sender.send_for(event)
 
-    @subscriber(broker, Topic.CLAIM_ACCEPTED, group_id="notifications-acceptances", partition_workers=partition_workers)
-    async def on_claim_accepted(event: ClaimAccepted) -> None:
-        await sender.send_for(event)
+    @subscriber(broker, Topic.CLAIM_ACCEPTED, group_id="notifications-acceptances", batch=True)
+    async def on_claims_accepted(values: list[bytes]) -> None:
+        await send_for_batch(sender, values, ClaimAccepted)
 
     @subscriber(broker, Topic.CLAIM_REFUSED, group_id="notifications-refusals")
     async def on_claim_refused(event: ClaimRefused) -> None:
@@ -90,3 +91,12 @@ def register(
         return {"status": "opted_out"}
 
     return router
+
+
+async def send_for_batch(
+    sender: SmsSender, values: list[bytes], event_type: type[ReceiptIssued | ClaimAccepted]
+) -> None:
+    events, failed = read_batch(values, event_type.model_validate_json)
+    await sender.send_for(*events.values())
+    if failed:
+        raise PermanentErrors(failed)

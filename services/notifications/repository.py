@@ -3,18 +3,17 @@ redelivered event, a restart or a second instance never sends it twice."""
 
 import asyncio
 from collections import OrderedDict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from pymongo import ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import DuplicateKeyError
 
 from contracts import Topic
 from contracts.notifications import NotificationStatus
 from services.notifications.domain import Sms, status_event
+from services.runtime.mongo import insert_new
 from services.runtime.outbox import AnnounceWritten, nobody_told, pending_update, update_with_outbox
 
 # A delivery report may move a notification only forward along this order; "failed" is final.
@@ -45,25 +44,27 @@ class NotificationsRepository:
         self._moving: dict[str, tuple[asyncio.Lock, int]] = {}
 
     async def claim_for_sending(self, sms: Sms) -> bool:
-        """True when this caller may send: a new notification, or one whose last try failed transiently.
-        One left in "sending" (a crash mid-send, another instance sending it) is not: see `reclaim_unsent`."""
+        return bool(await self.claim_all_for_sending([sms]))
+
+    async def claim_all_for_sending(self, messages: Sequence[Sms]) -> list[Sms]:
+        """Those this caller may send: new notifications (recorded together, in one write), and those whose last
+        try failed transiently. One left in "sending" (a crash mid-send, another instance sending it) is not: see
+        `reclaim_unsent`."""
         now = datetime.now(UTC)
-        await self.unsettled.update_one({"_id": sms.notification_id}, {"$setOnInsert": {"since": now}}, upsert=True)
-        try:
-            await self.collection.insert_one(
-                _record(sms, "sending") | {"attempts": 1, "created_at": now, "updated_at": now}
-            )
-            self._remember(_record(sms, "sending"))
-            return True
-        except DuplicateKeyError:
+        await insert_new(self.unsettled, [{"_id": sms.notification_id, "since": now} for sms in messages])
+        recorded = [_record(sms, "sending") | {"attempts": 1, "created_at": now, "updated_at": now} for sms in messages]
+        known = await insert_new(self.collection, recorded)
+        sendable = [sms for index, sms in enumerate(messages) if index not in known]
+        for index in sorted(known):
             retried = await self.collection.find_one_and_update(
-                {"_id": sms.notification_id, "status": "retry"},
+                {"_id": messages[index].notification_id, "status": "retry"},
                 {"$set": {"status": "sending", "updated_at": now}, "$inc": {"attempts": 1}},
-                return_document=ReturnDocument.AFTER,
             )
             if retried is not None:
-                self._remember(_record(sms, "sending"))
-            return retried is not None
+                sendable.append(messages[index])
+        for sms in sendable:
+            self._remember(_record(sms, "sending"))
+        return sendable
 
     async def reclaim_unsent(self, older_than: datetime) -> list[Sms]:
         """Claim for sending those not touched since `older_than` that the gateway never took: in "retry", or left

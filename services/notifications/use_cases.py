@@ -4,7 +4,9 @@ for, unless their addressee opted out. The SMS record of a claim is also the out
 use case publishes once its change is recorded (the sweep of unsent SMS has no handler to do it). They depend on the
 ports below and the gateway's (`adapters.gateway.SmsGateway`), not on the servers."""
 
+import asyncio
 import logging
+from collections.abc import Sequence
 from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -19,6 +21,8 @@ from services.runtime.once import PendingEvents
 
 log = logging.getLogger(__name__)
 
+SENDS_AT_ONCE = 32  # SMS a batch hands the gateway at once, each waiting for its answer
+
 
 class SmsRecords(Protocol):
     """One record per SMS, keyed by the triggering event and kind, written before the SMS is sent; it carries the
@@ -26,6 +30,9 @@ class SmsRecords(Protocol):
 
     async def claim_for_sending(self, sms: Sms) -> bool:
         """True when this caller may send: a new SMS, or one whose last try failed transiently."""
+
+    async def claim_all_for_sending(self, messages: Sequence[Sms]) -> list[Sms]:
+        """Those of `messages` this caller may send, as `claim_for_sending` tells, the new ones recorded together."""
 
     async def reclaim_unsent(self, older_than: datetime) -> list[Sms]:
         """Claim again those untouched since `older_than` the gateway never took (in "retry", or left "sending")."""
@@ -58,14 +65,26 @@ class SmsSender:
         self.gateway, self.records, self.relay, self.opt_outs = gateway, records, relay, opt_outs
         self.delivery_report_url, self.portal_url, self.max_parts = delivery_report_url, portal_url, max_parts
 
-    async def send_for(self, event: SmsEvent) -> None:
-        """Send the SMS this event calls for, if any, unless it was already sent or is being sent; a transient
-        gateway error is raised (the event is retried)."""
-        if sms := sms_for(event, self.max_parts):
-            if await self.records.claim_for_sending(sms):
-                crash_if_asked("BEFORE_SMS")  # between the record and the gateway
+    async def send_for(self, *events: SmsEvent) -> None:
+        """Send the SMS each event calls for, if any, unless it was already sent or is being sent: recorded together,
+        sent at once (at most `SENDS_AT_ONCE`), their status events published together. A transient gateway error
+        is raised once the others were sent (the events come again; what was sent is not sent again)."""
+        messages = [sms for event in events if (sms := sms_for(event, self.max_parts))]
+        if not messages:
+            return
+        sendable = await self.records.claim_all_for_sending(messages)
+        if sendable:
+            crash_if_asked("BEFORE_SMS")  # between the records and the gateway
+        at_once = asyncio.Semaphore(SENDS_AT_ONCE)
+
+        async def send(sms: Sms) -> None:
+            async with at_once:
                 await self._send(sms)
-            await self.relay.publish_pending(sms.notification_id)
+
+        outcomes = await asyncio.gather(*(send(sms) for sms in sendable), return_exceptions=True)
+        await self.relay.publish_pending(*(sms.notification_id for sms in messages))
+        if errors := [outcome for outcome in outcomes if isinstance(outcome, BaseException)]:
+            raise errors[0]
 
     async def invite(self, invitation: InvitationDue) -> None:
         """Send an invitation once, unless its addressee opted out (a STOP reply, an agent's action)."""

@@ -4,10 +4,14 @@ import json
 import os
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 from pymongo import AsyncMongoClient, monitoring
+from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import BulkWriteError
 
+DUPLICATE_KEY = 11000
 COMMAND_TALLY_DIR = "TAAWIDATY_MONGO_COMMAND_TALLY_DIR"
 TALLIES: list["CommandTally"] = []
 
@@ -19,6 +23,22 @@ def open_database(url: str, prefix: str, service: str) -> tuple[AsyncMongoClient
         url, tz_aware=True, serverSelectionTimeoutMS=5000, event_listeners=listeners
     )
     return client, client[f"{prefix}_{service}"]
+
+
+async def insert_new(collection: AsyncCollection, documents: list[dict[str, Any]]) -> set[int]:
+    """Insert the documents in one write, except those whose `_id` is taken (the others go in all the same); the
+    positions of those left out. Any other error is raised."""
+    if not documents:
+        return set()
+    try:
+        await collection.insert_many(documents, ordered=False)
+    except BulkWriteError as error:
+        if any(e["code"] != DUPLICATE_KEY for e in error.details["writeErrors"]) or error.details.get(
+            "writeConcernErrors"
+        ):
+            raise
+        return {e["index"] for e in error.details["writeErrors"]}
+    return set()
 
 
 class CommandTally(monitoring.CommandListener):

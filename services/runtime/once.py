@@ -7,12 +7,11 @@ from collections.abc import Iterable
 from typing import Any, Protocol
 
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import BulkWriteError
 
 from contracts import Event
+from services.runtime.mongo import insert_new
 from services.runtime.outbox import AnnounceWritten, nobody_told, with_outbox
 
-DUPLICATE_KEY = 11000
 # A record to insert: the event's id, its fields, and the `(topic, event)` pairs its outbox holds.
 NewRecord = tuple[str, dict[str, Any], tuple[tuple[str, Event], ...]]
 
@@ -45,16 +44,7 @@ class ProcessedEvents:
     async def record_all(self, records: Iterable[NewRecord]) -> set[str]:
         """`record` for several events in one write; the ids of those inserted (the others had theirs)."""
         documents = [with_outbox({"_id": event_id, **fields}, *pending) for event_id, fields, pending in records]
-        if not documents:
-            return set()
-        refused: set[int] = set()
-        try:
-            await self.collection.insert_many(documents, ordered=False)
-        except BulkWriteError as error:
-            others = [e for e in error.details["writeErrors"] if e["code"] != DUPLICATE_KEY]
-            if others or error.details.get("writeConcernErrors"):
-                raise
-            refused = {e["index"] for e in error.details["writeErrors"]}
+        refused = await insert_new(self.collection, documents)
         inserted = [document for index, document in enumerate(documents) if index not in refused]
         for document in inserted:
             self.announce(document["_id"], document["outbox"])

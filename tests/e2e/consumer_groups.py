@@ -84,9 +84,9 @@ async def group_members(bootstrap: str, groups: Iterable[str]) -> dict[str, tupl
         await admin.close()
 
 
-# The groups on a claim's path besides receipts and eligibility (which reads in batches, with one consumer): one
-# consumer per partition worker (services/runtime/settings.py).
-PARTITION_WORKER_GROUPS = frozenset({"documents", "notifications-receipts", "notifications-acceptances"})
+# The groups on a claim's path besides receipts, eligibility and notifications (which read in batches, with one
+# consumer): one consumer per partition worker (services/runtime/settings.py).
+PARTITION_WORKER_GROUPS = frozenset({"documents"})
 
 
 def consumers_per_instance(group: str) -> int:

@@ -36,6 +36,19 @@ async def test_an_sms_is_claimed_for_sending_once_and_again_only_after_a_transie
     assert not await records.claim_for_sending(message)
 
 
+async def test_sms_claimed_together_are_those_new_or_to_retry_each_once(port):
+    records, _ = port
+    sending, to_retry, fresh, other_fresh = sms(), sms(), sms(), sms()
+    assert await records.claim_all_for_sending([sending, to_retry]) == [sending, to_retry]
+    await records.mark_retry(to_retry.notification_id, "gateway unreachable")
+    claimed = await records.claim_all_for_sending([sending, fresh, to_retry, fresh, other_fresh])
+    assert sorted(s.notification_id for s in claimed) == sorted(
+        s.notification_id for s in (fresh, to_retry, other_fresh)
+    )
+    assert await records.claim_all_for_sending([sending, to_retry, fresh, other_fresh]) == []
+    assert await records.advance(fresh.notification_id, "queued")  # recorded as any claimed alone
+
+
 async def test_delivery_reports_move_an_sms_only_forward_and_each_move_queues_one_status_event(port):
     records, outbox = port
     message = sms()

@@ -1,6 +1,7 @@
 """In-memory fakes of the notifications service's ports; tests/integration/test_sms_records_port.py runs the same
 suite against them and the real server."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -44,6 +45,9 @@ class MemorySmsRecords:
         record.status, record.attempts, record.updated_at = "sending", record.attempts + 1, datetime.now(UTC)
         return True
 
+    async def claim_all_for_sending(self, messages: Sequence[Sms]) -> list[Sms]:
+        return [sms for sms in messages if await self.claim_for_sending(sms)]
+
     async def reclaim_unsent(self, older_than: datetime) -> list[Sms]:
         reclaimed = []
         for record in self.records.values():
@@ -81,13 +85,17 @@ class MemoryOptOuts:
 
 
 class FakeGateway:
-    """`SmsGateway`: keeps what it is given; `failure` makes the next sends fail."""
+    """`SmsGateway`: keeps what it is given; `failure` makes the next sends fail, `failing_for` those of one
+    notification (transiently)."""
 
     def __init__(self) -> None:
         self.sent: list[tuple[str, str, str]] = []
         self.failure: TransientGatewayError | PermanentGatewayError | None = None
+        self.failing_for: str | None = None
 
     async def send(self, to: str, text: str, delivery_report_url: str) -> None:
         if self.failure:
             raise self.failure
+        if self.failing_for and f"id={self.failing_for}&" in delivery_report_url:
+            raise TransientGatewayError("gateway busy")
         self.sent.append((to, text, delivery_report_url))

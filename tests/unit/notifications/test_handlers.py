@@ -112,6 +112,21 @@ async def test_a_gateway_out_of_reach_fails_the_handler_and_the_redelivered_even
     assert service.statuses() == [(f"{event.event_id}:acceptance", "queued")]
 
 
+async def test_a_batch_sends_every_sms_but_the_one_the_gateway_could_not_take_which_its_redelivery_sends():
+    service = Service()
+    events = [ClaimAccepted(**FR, amount=Decimal(f"{n}.00")) for n in (10, 20, 30)]
+    unlucky = f"{events[1].event_id}:acceptance"
+    service.gateway.failing_for = unlucky
+    with pytest.raises(TransientGatewayError):
+        await service.sender.send_for(*events)
+    assert sorted(service.statuses()) == sorted((f"{e.event_id}:acceptance", "queued") for e in (events[0], events[2]))
+    assert service.records.records[unlucky].status == "retry"
+    service.gateway.failing_for = None
+    await service.sender.send_for(*events)
+    assert len(service.gateway.sent) == 3
+    assert service.statuses()[-1] == (unlucky, "queued")
+
+
 async def test_a_message_the_gateway_refuses_for_good_is_published_as_failed_and_not_sent_again():
     service, event = Service(), ClaimAccepted(**FR, amount=Decimal("10.00"))
     service.gateway.failure = PermanentGatewayError("invalid number")

@@ -27,9 +27,10 @@ class MemoryOutbox:
     def add(self, record_id: Any, *events: tuple[str, Event]) -> None:
         self.pending.setdefault(record_id, []).extend(events)
 
-    async def publish_pending(self, record_id: Any) -> None:
-        for topic, event in self.pending.pop(record_id, []):
-            self.published.append((topic, as_sent(event)))
+    async def publish_pending(self, *record_ids: Any) -> None:
+        for record_id in record_ids:
+            for topic, event in self.pending.pop(record_id, []):
+                self.published.append((topic, as_sent(event)))
 
 
 class CapturingBroker:
@@ -53,8 +54,8 @@ class CapturedRelay:
         self.broker = CapturingBroker()
         self.relay = OutboxRelay(self.broker, collection)  # type: ignore[arg-type]  # only `publish` is used
 
-    async def publish_pending(self, record_id: Any) -> None:
-        await self.relay.publish_pending(record_id)
+    async def publish_pending(self, *record_ids: Any) -> None:
+        await self.relay.publish_pending(*record_ids)
 
     @property
     def published(self) -> list[tuple[str, dict[str, Any]]]:
