@@ -39,6 +39,15 @@ class Sms:
     text: str
 
 
+@dataclass(frozen=True)
+class Move:
+    """Where an SMS goes next: the gateway took it ("queued"), refused it ("failed"), or a report tells."""
+
+    notification_id: str
+    status: NotificationStatus
+    detail: str = ""
+
+
 SmsEvent = ReceiptIssued | DocumentsIncomplete | ClaimAccepted | ClaimRefused
 
 

@@ -4,17 +4,25 @@ redelivered event, a restart or a second instance never sends it twice."""
 import asyncio
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+from pymongo import UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 
 from contracts import Topic
 from contracts.notifications import NotificationStatus
-from services.notifications.domain import Sms, status_event
+from services.notifications.domain import Move, Sms, status_event
 from services.runtime.mongo import insert_new
-from services.runtime.outbox import AnnounceWritten, nobody_told, pending_update, update_with_outbox
+from services.runtime.outbox import (
+    AnnounceWritten,
+    Entries,
+    nobody_told,
+    outbox_entries,
+    update_adding,
+    update_with_outbox,
+)
 
 # A delivery report may move a notification only forward along this order; "failed" is final.
 _EARLIER: dict[str, tuple[str, ...]] = {
@@ -110,6 +118,43 @@ class NotificationsRepository:
                 return False
             return await self._advance(notification_id, status, detail, known)
 
+    async def advance_all(self, moves: Sequence[Move]) -> None:
+        """`advance` of several SMS, each to its own status: in one write when this process last wrote each of them
+        and nothing else moved them since (the gateway's answers to what it has just claimed), one by one
+        otherwise."""
+        ids = [move.notification_id for move in moves]
+        async with AsyncExitStack() as moving:
+            for notification_id in sorted(set(ids)):
+                await moving.enter_async_context(self._moving_alone(notification_id))
+            known = [record for notification_id in ids if (record := self._written.get(notification_id))]
+            together = len(set(ids)) == len(known) == len(ids) and all(
+                record["status"] in _EARLIER[move.status] for record, move in zip(known, moves, strict=True)
+            )
+            if not moves or (together and await self._advance_together(moves, known)):
+                return
+            for notification_id in ids:
+                self._written.pop(notification_id, None)
+        for move in moves:
+            await self.advance(move.notification_id, move.status, move.detail)
+
+    async def _advance_together(self, moves: Sequence[Move], known: list[dict[str, Any]]) -> bool:
+        """Each move made on the record as this process wrote it, with an outbox that holds nothing else; False if
+        any was not (another instance moved it: those made stand, their events unannounced)."""
+        updates, entries = [], []
+        for record, move in zip(known, moves, strict=True):
+            update, added = _moved(record, move.status, move.detail)
+            query = {"_id": record["_id"], "status": record["status"], "outbox_pending.0": {"$exists": False}}
+            updates.append(UpdateOne(query, update))
+            entries.append(added)
+        if (await self.collection.bulk_write(updates, ordered=False)).matched_count < len(updates):
+            return False
+        for record, move, added in zip(known, moves, entries, strict=True):
+            self._remember(_record(_sms(record), move.status))
+            self.announce(record["_id"], added)
+        if unsettled := [record["_id"] for record in known if record["status"] in UNSETTLED]:
+            await self.unsettled.delete_many({"_id": {"$in": unsettled}})
+        return True
+
     async def _advance(
         self, notification_id: str, status: NotificationStatus, detail: str, known: dict[str, Any] | None
     ) -> bool:
@@ -118,11 +163,7 @@ class NotificationsRepository:
             known = None
             if record is None or record["status"] not in _EARLIER[status]:
                 return False
-            # The claim's timeline hears of the change; an invitation has no claim to tell.
-            event = status_event(_sms(record), status, detail) if record["claim_id"] is not None else None
-            now = event.occurred_at if event else datetime.now(UTC)
-            update = pending_update((Topic.NOTIFICATION_STATUS, event)) if event else {"$set": {}}
-            update["$set"] |= {"status": status, "updated_at": now, f"history.{status}": now}
+            update, _ = _moved(record, status, detail)
             query = {"_id": notification_id, "status": record["status"]}
             if await update_with_outbox(self.collection, query, update, self.announce):
                 self._remember(_record(_sms(record), status))
@@ -151,6 +192,17 @@ class NotificationsRepository:
         self._written[notification_id] = record
         if len(self._written) > KNOWN_RECORDS:
             self._written.popitem(last=False)
+
+
+def _moved(record: dict[str, Any], status: NotificationStatus, detail: str) -> tuple[dict[str, Any], Entries]:
+    """The update that moves the record to `status`, and the outbox entries it adds: the claim's timeline hears of
+    the change; an invitation has no claim to tell."""
+    event = status_event(_sms(record), status, detail) if record["claim_id"] is not None else None
+    entries = outbox_entries((Topic.NOTIFICATION_STATUS, event)) if event else {}
+    now = event.occurred_at if event else datetime.now(UTC)
+    update = update_adding(entries) if entries else {"$set": {}}
+    update["$set"] |= {"status": status, "updated_at": now, f"history.{status}": now}
+    return update, entries
 
 
 def _record(sms: Sms, status: str) -> dict[str, Any]:

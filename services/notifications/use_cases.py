@@ -7,14 +7,13 @@ ports below and the gateway's (`adapters.gateway.SmsGateway`), not on the server
 import asyncio
 import logging
 from collections.abc import Sequence
-from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from contracts import InvitationDue
 from contracts.notifications import NotificationStatus
 from services.notifications.adapters.gateway import PermanentGatewayError, SmsGateway, TransientGatewayError
-from services.notifications.domain import Sms, SmsEvent, invitation_sms, opt_out_keys, sms_for
+from services.notifications.domain import Move, Sms, SmsEvent, invitation_sms, opt_out_keys, sms_for
 from services.runtime.faults import crash_if_asked
 from services.runtime.metrics import SMS
 from services.runtime.once import PendingEvents
@@ -42,6 +41,9 @@ class SmsRecords(Protocol):
     async def advance(self, notification_id: str, status: NotificationStatus, detail: str = "") -> bool:
         """Move to `status` if that is forward, queuing the status event; False if unknown or not forward."""
 
+    async def advance_all(self, moves: Sequence[Move]) -> None:
+        """`advance` of each SMS named, to its own status."""
+
 
 class OptOuts(Protocol):
     """Who asked not to be invited any more, by `domain.opt_out_keys`."""
@@ -67,23 +69,17 @@ class SmsSender:
 
     async def send_for(self, *events: SmsEvent) -> None:
         """Send the SMS each event calls for, if any, unless it was already sent or is being sent: recorded together,
-        sent at once (at most `SENDS_AT_ONCE`), their status events published together. A transient gateway error
-        is raised once the others were sent (the events come again; what was sent is not sent again)."""
+        handed to the gateway at once, their status events published together. A transient gateway error is raised
+        once the others were sent (the events come again; what was sent is not sent again)."""
         messages = [sms for event in events if (sms := sms_for(event, self.max_parts))]
         if not messages:
             return
         sendable = await self.records.claim_all_for_sending(messages)
         if sendable:
             crash_if_asked("BEFORE_SMS")  # between the records and the gateway
-        at_once = asyncio.Semaphore(SENDS_AT_ONCE)
-
-        async def send(sms: Sms) -> None:
-            async with at_once:
-                await self._send(sms)
-
-        outcomes = await asyncio.gather(*(send(sms) for sms in sendable), return_exceptions=True)
+        errors = await self._send_all(sendable)
         await self.relay.publish_pending(*(sms.notification_id for sms in messages))
-        if errors := [outcome for outcome in outcomes if isinstance(outcome, BaseException)]:
+        if errors:
             raise errors[0]
 
     async def invite(self, invitation: InvitationDue) -> None:
@@ -92,8 +88,8 @@ class SmsSender:
             SMS.labels("invitation", "opted_out").inc()
             return
         sms = invitation_sms(invitation, self.portal_url, self.max_parts)
-        if await self.records.claim_for_sending(sms):
-            await self._send(sms)
+        if await self.records.claim_for_sending(sms) and (errors := await self._send_all([sms])):
+            raise errors[0]
 
     async def stop_invitations(self, key: str, source: str, agent_id: str | None = None) -> None:
         await self.opt_outs.add(key, source, agent_id)
@@ -102,18 +98,34 @@ class SmsSender:
     async def resend_unsent(self, unconfirmed_after_s: float) -> None:
         """SMS the gateway never took: those left in "retry", and those a crash left in "sending" (no answer and
         no delivery report after `unconfirmed_after_s`: the gateway never got them), which get one more try."""
-        for sms in await self.records.reclaim_unsent(datetime.now(UTC) - timedelta(seconds=unconfirmed_after_s)):
+        reclaimed = await self.records.reclaim_unsent(datetime.now(UTC) - timedelta(seconds=unconfirmed_after_s))
+        for sms in reclaimed:
             log.warning("sending again an SMS the gateway never took", extra={"claim_id": sms.claim_id})
-            with suppress(TransientGatewayError):  # left in "retry", for the next round
-                await self._send(sms)
-            await self.relay.publish_pending(sms.notification_id)
+        errors = await self._send_all(reclaimed)
+        await self.relay.publish_pending(*(sms.notification_id for sms in reclaimed))
+        if others := [error for error in errors if not isinstance(error, TransientGatewayError)]:
+            raise others[0]  # the transient ones are left in "retry", for the next round
 
     async def record_report(self, notification_id: str, status: NotificationStatus, detail: str) -> None:
         """A delivery report moves the SMS forward, never back (reports race each other); the change is published."""
         if await self.records.advance(notification_id, status, detail):
             await self.relay.publish_pending(notification_id)
 
-    async def _send(self, sms: Sms) -> None:
+    async def _send_all(self, messages: Sequence[Sms]) -> list[BaseException]:
+        """Hand the messages to the gateway at once (at most `SENDS_AT_ONCE` waiting for its answer), then record
+        together where each went: taken ("queued") or refused for good ("failed"); one it could not take now is left
+        to retry. The errors of those not handed over."""
+        at_once = asyncio.Semaphore(SENDS_AT_ONCE)
+
+        async def hand_over(sms: Sms) -> Move:
+            async with at_once:
+                return await self._hand_over(sms)
+
+        outcomes = await asyncio.gather(*(hand_over(sms) for sms in messages), return_exceptions=True)
+        await self.records.advance_all([outcome for outcome in outcomes if isinstance(outcome, Move)])
+        return [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
+
+    async def _hand_over(self, sms: Sms) -> Move:
         report_url = f"{self.delivery_report_url}?id={sms.notification_id}&type=%d"
         try:
             await self.gateway.send(sms.to, sms.text, report_url)
@@ -123,7 +135,6 @@ class SmsSender:
             raise
         except PermanentGatewayError as error:
             SMS.labels(sms.kind, "failed").inc()
-            await self.records.advance(sms.notification_id, "failed", str(error))
-        else:
-            SMS.labels(sms.kind, "sent").inc()
-            await self.records.advance(sms.notification_id, "queued")
+            return Move(sms.notification_id, "failed", str(error))
+        SMS.labels(sms.kind, "sent").inc()
+        return Move(sms.notification_id, "queued")

@@ -59,7 +59,11 @@ def with_outbox(document: dict[str, Any], *pending: tuple[str, Event]) -> dict[s
 
 def pending_update(*pending: tuple[str, Event]) -> dict[str, Any]:
     """The update operators that add entries to an existing document's outbox (see `update_with_outbox`)."""
-    entries = outbox_entries(*pending)
+    return update_adding(outbox_entries(*pending))
+
+
+def update_adding(entries: Entries) -> dict[str, Any]:
+    """The update operators that add these entries to an existing document's outbox."""
     return {
         "$set": {f"outbox.{event_id}": entry for event_id, entry in entries.items()},
         "$addToSet": {"outbox_pending": {"$each": list(entries)}},
@@ -149,12 +153,13 @@ class OutboxRelay:
                     errors.append(error)
                     break
             for document_id, entries, acknowledgements in in_flight:
-                try:
-                    for acknowledgement, entry in zip(acknowledgements, entries.values(), strict=True):
-                        await acknowledged(acknowledgement, entry["topic"])
-                except Exception as error:
+                topics = [entry["topic"] for entry in entries.values()]
+                outcomes = await asyncio.gather(  # each awaited: an error left unread is logged as never retrieved
+                    *map(acknowledged, acknowledgements, topics), return_exceptions=True
+                )
+                if failures := [outcome for outcome in outcomes if isinstance(outcome, Exception)]:
                     self._failed.add(document_id)
-                    errors.append(error)
+                    errors.append(failures[0])
                 else:
                     self._failed.discard(document_id)
                     self._mark_sent(document_id, entries)

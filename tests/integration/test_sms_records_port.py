@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from contracts import Topic
-from services.notifications.domain import Sms
+from services.notifications.domain import Move, Sms
 from services.notifications.repository import NotificationsRepository, OptOuts
 from tests.integration.port_suites import FAKE_AND_SERVER, port_and_outbox, server_collection
 from tests.unit.notifications.fakes import MemoryOptOuts, MemorySmsRecords
@@ -77,6 +77,38 @@ async def test_the_sender_moves_the_sms_it_sends_unless_a_report_overtook_it(por
     assert [(sent["notification_id"], sent["status"]) for _, sent in outbox.published] == [
         (taken.notification_id, "queued"),
         (overtaken.notification_id, "delivered"),
+    ]
+
+
+async def test_the_gateways_answers_to_sms_claimed_together_move_each_once(port):
+    records, outbox = port
+    taken, refused = sms(), sms()
+    invitation = Sms(f"invitation:{uuid.uuid4()}", None, "k", "invitation", "+212661000000", "CNSS: ...")
+    await records.claim_all_for_sending([taken, refused, invitation])
+    answers = [Move(taken.notification_id, "queued"), Move(refused.notification_id, "failed", "invalid number")]
+    await records.advance_all([*answers, Move(invitation.notification_id, "queued")])
+    await records.advance_all(answers)
+    assert not await records.advance(refused.notification_id, "delivered")
+    assert await records.advance(taken.notification_id, "sent")
+    await outbox.publish_pending(taken.notification_id, refused.notification_id, invitation.notification_id)
+    assert [(sent["notification_id"], sent["status"], sent["detail"]) for _, sent in outbox.published] == [
+        (taken.notification_id, "queued", ""),
+        (taken.notification_id, "sent", ""),
+        (refused.notification_id, "failed", "invalid number"),
+    ]
+    assert await records.reclaim_unsent(later()) == []
+
+
+async def test_answers_given_together_leave_alone_an_sms_a_report_moved_first(port):
+    records, outbox = port
+    taken, overtaken = sms(), sms()
+    await records.claim_all_for_sending([taken, overtaken])
+    assert await records.advance(overtaken.notification_id, "delivered")  # before the gateway's answer
+    await records.advance_all([Move(overtaken.notification_id, "queued"), Move(taken.notification_id, "queued")])
+    await outbox.publish_pending(overtaken.notification_id, taken.notification_id)
+    assert [(sent["notification_id"], sent["status"]) for _, sent in outbox.published] == [
+        (overtaken.notification_id, "delivered"),
+        (taken.notification_id, "queued"),
     ]
 
 

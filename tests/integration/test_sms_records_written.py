@@ -7,8 +7,9 @@ import uuid
 import pytest
 from pymongo import AsyncMongoClient, monitoring
 
-from services.notifications.domain import Sms
+from services.notifications.domain import Move, Sms
 from services.notifications.repository import NotificationsRepository
+from tests.unit.runtime.fakes import CapturedRelay
 
 pytestmark = pytest.mark.integration
 
@@ -85,3 +86,28 @@ async def test_what_another_instance_wrote_since_wins_over_what_this_one_remembe
     assert await records.advance(retried.notification_id, "failed", "invalid number")
     found = await records.collection.find_one({"_id": retried.notification_id})
     assert (found["status"], list(found["history"])) == ("failed", ["failed"])
+
+
+async def test_the_gateways_answers_to_sms_claimed_together_are_one_write(two_instances):
+    records, _, commands = two_instances
+    messages = [sms() for _ in range(3)]
+    commands.names.clear()
+    assert await records.claim_all_for_sending(messages) == messages
+    assert commands.names == ["insert", "insert"]
+    commands.names.clear()
+    await records.advance_all([Move(message.notification_id, "queued") for message in messages])
+    assert commands.names == ["update", "delete"]
+
+
+async def test_answers_given_together_after_another_instance_moved_one_are_made_one_by_one(two_instances):
+    records, other, _ = two_instances
+    moved_elsewhere, answered = sms(), sms()
+    await records.claim_all_for_sending([moved_elsewhere, answered])
+    assert await other.advance(moved_elsewhere.notification_id, "delivered")
+    await records.advance_all([Move(m.notification_id, "queued") for m in (moved_elsewhere, answered)])
+    relay = CapturedRelay(records.collection)
+    await relay.publish_pending(moved_elsewhere.notification_id, answered.notification_id)
+    assert [(sent["notification_id"], sent["status"]) for _, sent in relay.published] == [
+        (moved_elsewhere.notification_id, "delivered"),
+        (answered.notification_id, "queued"),
+    ]

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from contracts import Topic
 from contracts.notifications import NotificationStatus
 from services.notifications.adapters.gateway import PermanentGatewayError, TransientGatewayError
-from services.notifications.domain import Sms, status_event
+from services.notifications.domain import Move, Sms, status_event
 from tests.unit.runtime.fakes import MemoryOutbox
 
 _EARLIER: dict[str, tuple[str, ...]] = {  # as the repository's: a report moves a record only forward
@@ -71,6 +71,10 @@ class MemorySmsRecords:
         if record.sms.claim_id is not None:
             self.outbox.add(notification_id, (Topic.NOTIFICATION_STATUS, status_event(record.sms, status, detail)))
         return True
+
+    async def advance_all(self, moves: Sequence[Move]) -> None:
+        for move in moves:
+            await self.advance(move.notification_id, move.status, move.detail)
 
 
 class MemoryOptOuts:
