@@ -1,7 +1,7 @@
 """Claims through the whole stack: sustained throughput, latency per stage, cost per service; and bare loops.
 
 Run from the repository root against the running local servers (deploy/local/start.sh):
-``python -m benchmarks.load_bench --claims 500,10000 [--in-flight 16] [--open-rate 5] [--stage-claims 300]``.
+``python -m benchmarks.load_bench --claims 500,10000 [--in-flight 16] [--open-rate 5] [--stage-claims 1000]``.
 
 The five services start as processes (tests.e2e.stack.Stack) on a fresh database prefix, with their own settings.
 N insured are enrolled, then N claims are filed through the claims API by `--workers` threads, keeping at most
@@ -14,14 +14,15 @@ come from /proc, as do the servers', and before the first claim, what each costs
 polling, its sweeps). With several sizes (`--claims 500,10000`, each on a fresh database) each
 process's CPU per claim is printed side by side.
 
-`--open-rate 5 --open-seconds 300` files claims at a fixed rate, as people do, whatever the system answers, and
-prints the latencies from submission. `--stage-claims 300` times each stage of a claim's path alone on a backlog
-(see `stage_drains`). Last, two bare loops on the same servers: aiokafka alone (produce acks=all, consume, commit,
-against which the claims' rate is put), and what a stage does without business logic (consume, a read by `_id` and
-an insert on the MongoDB-compatible server, publish, commit), against which each stage's rate is put; both commit
-as the services do (services/runtime/commits.py). Each bare loop prints its CPU per message; with the messages a
-claim causes (published, and handled by the consumer groups, from Kafka's offsets), that gives the messaging floor:
-what the messages alone cost a claim, whatever the services do.
+`--open-rate 5 --open-seconds 300` files claims at a fixed rate, as people do, whatever the system answers, and prints
+the latencies from submission. `--stage-claims 1000` times each stage of a claim's path alone on a backlog (see
+`stage_drains`): services commit every quarter of a second, so a backlog drained in a second or two (eligibility decides
+300 claims in under one) is timed to that quarter; 1,000 keeps the error near a tenth. Last, two bare loops on the same
+servers: aiokafka alone (produce acks=all, consume, commit, against which the claims' rate is put), and what a stage
+does without business logic (consume, a read by `_id` and an insert on the MongoDB-compatible server, publish, commit),
+against which each stage's rate is put; both commit as the services do (services/runtime/commits.py). Each bare loop
+prints its CPU per message; with the messages a claim causes (published, and handled by the consumer groups, from
+Kafka's offsets), that gives the messaging floor: what the messages alone cost a claim, whatever the services do.
 """
 
 import argparse

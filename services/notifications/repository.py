@@ -120,21 +120,21 @@ class NotificationsRepository:
 
     async def advance_all(self, moves: Sequence[Move]) -> None:
         """`advance` of several SMS, each to its own status: in one write when this process last wrote each of them
-        and nothing else moved them since (the gateway's answers to what it has just claimed), one by one
-        otherwise."""
-        ids = [move.notification_id for move in moves]
+        (the gateway's answers to what it has just claimed) and nothing else moved them since, one by one otherwise.
+        One this process knows to be further on already (a report overtook the answer) is left as it is."""
         async with AsyncExitStack() as moving:
-            for notification_id in sorted(set(ids)):
+            for notification_id in sorted({move.notification_id for move in moves}):
                 await moving.enter_async_context(self._moving_alone(notification_id))
-            known = [record for notification_id in ids if (record := self._written.get(notification_id))]
-            together = len(set(ids)) == len(known) == len(ids) and all(
-                record["status"] in _EARLIER[move.status] for record, move in zip(known, moves, strict=True)
-            )
-            if not moves or (together and await self._advance_together(moves, known)):
+            known = {move.notification_id: self._written.get(move.notification_id) for move in moves}
+            moves = [
+                move
+                for move in moves
+                if not ((record := known[move.notification_id]) and record["status"] not in _EARLIER[move.status])
+            ]
+            records = [known[move.notification_id] for move in moves]
+            if not moves or (all(records) and await self._advance_together(moves, records)):
                 return
-            for notification_id in ids:
-                self._written.pop(notification_id, None)
-        for move in moves:
+        for move in moves:  # each from the record as it stands (a set that misses reads it)
             await self.advance(move.notification_id, move.status, move.detail)
 
     async def _advance_together(self, moves: Sequence[Move], known: list[dict[str, Any]]) -> bool:

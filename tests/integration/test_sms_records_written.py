@@ -88,15 +88,18 @@ async def test_what_another_instance_wrote_since_wins_over_what_this_one_remembe
     assert (found["status"], list(found["history"])) == ("failed", ["failed"])
 
 
-async def test_the_gateways_answers_to_sms_claimed_together_are_one_write(two_instances):
+async def test_the_gateways_answers_to_sms_claimed_together_are_one_write_and_skip_what_a_report_moved(two_instances):
     records, _, commands = two_instances
-    messages = [sms() for _ in range(3)]
+    messages = [sms() for _ in range(4)]
     commands.names.clear()
     assert await records.claim_all_for_sending(messages) == messages
     assert commands.names == ["insert", "insert"]
+    assert await records.advance(messages[0].notification_id, "sent")  # its report came before the answer
     commands.names.clear()
     await records.advance_all([Move(message.notification_id, "queued") for message in messages])
     assert commands.names == ["update", "delete"]
+    statuses = {found["_id"]: found["status"] async for found in records.collection.find({})}
+    assert [statuses[message.notification_id] for message in messages] == ["sent", "queued", "queued", "queued"]
 
 
 async def test_answers_given_together_after_another_instance_moved_one_are_made_one_by_one(two_instances):
