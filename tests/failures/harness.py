@@ -9,7 +9,8 @@ import time
 import urllib.parse
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import httpx
 from aiokafka import AIOKafkaProducer
@@ -34,7 +35,7 @@ class Filed:
     claim_id: str
     reference: str
     insured: str
-    submitted_at: float  # time.time() when the claims API accepted the submission
+    submitted_at: float  # time.time() when the claims API accepted the submission (a draft: its last scan)
 
 
 class DeliveryReportsLost(AssertionError):
@@ -123,33 +124,50 @@ class ClaimLoad:
             await asyncio.sleep(1)
         return numbers
 
-    async def file_all(self, insured: list[str], spread_s: float, workers: int = 4, api_timeout_s: float = 180) -> None:
-        """File one claim per insured, starting them evenly over `spread_s` seconds."""
-        queue: asyncio.Queue[str] = asyncio.Queue()
+    async def file_all(
+        self, insured: list[str], spread_s: float, workers: int = 4, api_timeout_s: float = 180, submit: bool = True
+    ) -> None:
+        """File one claim per insured, starting them evenly over `spread_s` seconds; with `submit=False`, their scans
+        attached, they stay drafts until `submit_all`."""
+        await self._in_threads(
+            insured, lambda number, deadline: self.file_one(number, deadline, submit), spread_s, workers, api_timeout_s
+        )
+
+    async def submit_all(self, workers: int = 4, api_timeout_s: float = 180) -> None:
+        """Submit the drafts `file_all(submit=False)` left."""
+        drafts, self.filed = self.filed, []
+        await self._in_threads(drafts, self.submit_one, 0, workers, api_timeout_s)
+
+    async def _in_threads(
+        self, items: list[Any], act: Callable[[Any, float], Filed], spread_s: float, workers: int, api_timeout_s: float
+    ) -> None:
+        """`act` on each item (an insured, a draft) in `workers` threads, starting them evenly over `spread_s`
+        seconds; what it returns is `filed`, what it raises `failures`."""
+        queue: asyncio.Queue[Any] = asyncio.Queue()
         started = time.monotonic()
-        gap = spread_s / max(1, len(insured))
+        gap = spread_s / max(1, len(items))
 
         async def feed() -> None:
-            for index, number in enumerate(insured):
+            for index, item in enumerate(items):
                 await asyncio.sleep(max(0.0, started + index * gap - time.monotonic()))
-                await queue.put(number)
+                await queue.put(item)
             for _ in range(workers):
-                await queue.put("")
+                await queue.put(None)
 
         async def work() -> None:
-            while number := await queue.get():
+            while (item := await queue.get()) is not None:
                 try:
-                    filed = await asyncio.to_thread(self.file_one, number, time.monotonic() + api_timeout_s)
+                    filed = await asyncio.to_thread(act, item, time.monotonic() + api_timeout_s)
                 except Exception as error:  # reported by the final check: a claim the API never took is lost
                     with self._lock:
-                        self.failures.append(f"{number}: {type(error).__name__}: {error}")
+                        self.failures.append(f"{getattr(item, 'insured', item)}: {type(error).__name__}: {error}")
                 else:
                     with self._lock:
                         self.filed.append(filed)
 
         await asyncio.gather(feed(), *(work() for _ in range(workers)))
 
-    def file_one(self, insured: str, deadline: float) -> Filed:
+    def file_one(self, insured: str, deadline: float, submit: bool = True) -> Filed:
         api = self._claims_api(insured)
         created = _retry(
             lambda: api.post(
@@ -162,8 +180,13 @@ class ClaimLoad:
         claim_id = created["claim_id"]
         for doc_type, content in INSURED_DOCUMENTS:
             _attach(api, claim_id, doc_type, content, deadline)
-        _retry(lambda: api.post(f"/claims/{claim_id}/submit"), deadline)
-        return Filed(claim_id, created["reference"], insured, time.time())
+        draft = Filed(claim_id, created["reference"], insured, time.time())
+        return self.submit_one(draft, deadline) if submit else draft
+
+    def submit_one(self, draft: Filed, deadline: float) -> Filed:
+        api = self._claims_api(draft.insured)
+        _retry(lambda: api.post(f"/claims/{draft.claim_id}/submit"), deadline)
+        return replace(draft, submitted_at=time.time())
 
     def _claims_api(self, insured: str) -> httpx.Client:
         """This thread's client of the claims API, speaking for `insured`: one client a thread, its connections
