@@ -159,7 +159,7 @@ class OutboxRelay:
                 outcomes = await asyncio.gather(  # each awaited: an error left unread is logged as never retrieved
                     *map(acknowledged, acknowledgements, topics), return_exceptions=True
                 )
-                if failures := [outcome for outcome in outcomes if isinstance(outcome, Exception)]:
+                if failures := [outcome for outcome in outcomes if isinstance(outcome, BaseException)]:
                     self._failed.add(document_id)
                     errors.append(failures[0])
                 else:
