@@ -619,9 +619,9 @@ async def stage_drains(claims: int) -> dict[str, tuple[int, float]]:
             start = await group_positions(groups, topics)
             await asyncio.to_thread(stack.start, service, wait=False)
             found[service] = await drained(groups, topics, start)
-        for service, (events, rate, behind) in found.items():
-            print(f"{service}: {events} events at {rate:.1f}/s, at most {behind} behind", file=sys.stderr)
-    return {service: (events, rate) for service, (events, rate, _) in found.items()}
+        for service, (events, rate) in found.items():
+            print(f"{service}: {events} events at {rate:.1f}/s", file=sys.stderr)
+    return found
 
 
 async def group_positions(groups: Iterable[str], topics: list[str]) -> tuple[int, int]:
@@ -632,23 +632,21 @@ async def group_positions(groups: Iterable[str], topics: list[str]) -> tuple[int
     return read, sum(ends.values())
 
 
-async def drained(groups: Iterable[str], topics: list[str], start: tuple[int, int]) -> tuple[int, float, int]:
+async def drained(groups: Iterable[str], topics: list[str], start: tuple[int, int]) -> tuple[int, float]:
     """Wait until the groups read all their topics hold; (events read, events per second from the first read to the
-    last, the most events they were behind)."""
+    last)."""
     first = last = first_read = None
     read, end = start
-    most_behind = 0
     deadline = time.monotonic() + 900
     while read < end and time.monotonic() < deadline:
         await asyncio.sleep(0.25)
         now, (read, end) = time.monotonic(), await group_positions(groups, topics)
-        most_behind = max(most_behind, end - read)
         if first is None and read > start[0]:
             first, first_read = now, read
         last = now
     if first is None or last <= first:
-        return read - start[0], 0.0, most_behind
-    return read - start[0], (read - first_read) / (last - first), most_behind
+        return read - start[0], 0.0
+    return read - start[0], (read - first_read) / (last - first)
 
 
 def command_table(folder: Path, claims: int) -> list[str]:

@@ -113,8 +113,7 @@ class NotificationsRepository:
         process, the moves of one SMS are made one after the other."""
         async with self._moving_alone(notification_id):
             known = self._written.get(notification_id)
-            if known and known["status"] not in _EARLIER[status]:
-                # Past the gateway a status only moves forward, whoever moves it: the record is at least as far on.
+            if _already_past(known, status):
                 return False
             return await self._advance(notification_id, status, detail, known)
 
@@ -126,11 +125,7 @@ class NotificationsRepository:
             for notification_id in sorted({move.notification_id for move in moves}):
                 await moving.enter_async_context(self._moving_alone(notification_id))
             known = {move.notification_id: self._written.get(move.notification_id) for move in moves}
-            moves = [
-                move
-                for move in moves
-                if not ((record := known[move.notification_id]) and record["status"] not in _EARLIER[move.status])
-            ]
+            moves = [move for move in moves if not _already_past(known[move.notification_id], move.status)]
             records = [known[move.notification_id] for move in moves]
             if not moves or (all(records) and await self._advance_together(moves, records)):
                 return
@@ -192,6 +187,12 @@ class NotificationsRepository:
         self._written[notification_id] = record
         if len(self._written) > KNOWN_RECORDS:
             self._written.popitem(last=False)
+
+
+def _already_past(written: dict[str, Any] | None, status: NotificationStatus) -> bool:
+    """Whether the record, as this process last wrote it, is past `status` already. Past the gateway a status only
+    moves forward, whoever moves it: the record is at least as far on, and need not be read."""
+    return written is not None and written["status"] not in _EARLIER[status]
 
 
 def _moved(record: dict[str, Any], status: NotificationStatus, detail: str) -> tuple[dict[str, Any], Entries]:
