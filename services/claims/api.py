@@ -156,7 +156,8 @@ def claims_router(
         x_file_name: Annotated[str | None, Header(max_length=2000)] = None,
     ) -> dict[str, Any]:
         """Step 4: one scan (PDF, JPEG or PNG) as the request body. The documents service checks it first: a refused
-        file is not kept (422 with its code and reason); an accepted one is streamed to quarantine and attached.
+        file is not kept (422 with its code and reason); an accepted one, filed there, is streamed to quarantine and
+        attached.
         Too large: 413 `file_too_large` or `claim_too_large`; empty: 400 `empty_file`; checks out of reach: 503."""
         claim = await claim_of(claim_id, caller)
         editable(claim)
@@ -173,7 +174,7 @@ def claims_router(
         document_id = str(uuid4())
         key = f"{claim_id}/{document_id}"
         with body:
-            checked = await checked_upload(body, size)
+            checked = await checked_upload(body, size, claim_id, document_id)
             body.seek(0)
             await store.put_stream(settings.quarantine_bucket, key, body, size, "application/octet-stream")
         ref = DocumentRef(
@@ -193,9 +194,9 @@ def claims_router(
             "pages": checked.pages,
         }
 
-    async def checked_upload(body: IO[bytes], size: int) -> CheckOutcome:
+    async def checked_upload(body: IO[bytes], size: int, claim_id: str, document_id: str) -> CheckOutcome:
         try:
-            checked = await checks.check(body, size)
+            checked = await checks.check(body, size, claim_id, document_id)
         except ChecksUnavailable as error:
             log.warning("the documents service's checks are out of reach: %s", error)
             raise ApiError(

@@ -1,6 +1,6 @@
-"""The documents service's internal HTTP API: the same checks as a submitted claim's review, on one upload at once
-(the claims API asks before it attaches a file), and the checklist of a claimant's situation. No personal data is
-kept or returned."""
+"""The documents service's internal HTTP API: one upload checked and, when accepted, filed at once (the claims API
+sends each file there before it attaches it), and the checklist of a claimant's situation. No personal data is
+returned."""
 
 import logging
 
@@ -10,29 +10,29 @@ from contracts import ClaimForm
 from services.documents.adapters.antivirus import ScannerError
 from services.documents.checklist import checklist
 from services.documents.file_checks import ACCEPTED_TYPES, Accepted
-from services.documents.use_cases import CheckUpload
+from services.documents.use_cases import FileUpload
 from services.runtime.problems import ApiError, ProblemRoute, problems
 
 log = logging.getLogger(__name__)
 
 
-def documents_router(check_upload_bytes: CheckUpload) -> APIRouter:
+def documents_router(file_upload: FileUpload) -> APIRouter:
     router = APIRouter(tags=["documents"], route_class=ProblemRoute)
-    max_file_bytes = check_upload_bytes.limits.max_file_bytes
+    max_file_bytes = file_upload.check_upload.limits.max_file_bytes
 
-    @router.post(
-        "/checks",
+    @router.put(
+        "/uploads/{claim_id}/{document_id}",
         # an empty or missing body is a file too: refused as `empty_file`
         openapi_extra={"requestBody": {"content": {"application/octet-stream": {}}, "required": False}},
         responses=problems(413, 503),
     )
-    async def check_upload(request: Request) -> dict[str, object]:
-        """One file as the request body: `{"accepted": true, "content_type", "pages"}` or
-        `{"accepted": false, "code", "reason"}`; 413 `file_too_large` past the size limit, 503
+    async def check_upload(claim_id: str, document_id: str, request: Request) -> dict[str, object]:
+        """One file of a claim as the request body: `{"accepted": true, "content_type", "pages"}` (its copy filed) or
+        `{"accepted": false, "code", "reason"}` (nothing kept); 413 `file_too_large` past the size limit, 503
         `antivirus_unavailable` when the antivirus gives no verdict."""
         data = await _body(request, max_file_bytes)
         try:
-            result, scanned_by = await check_upload_bytes(data)
+            result, scanned_by = await file_upload(claim_id, document_id, data)
         except ScannerError as error:
             log.warning("upload check: no antivirus verdict: %s", error)
             raise ApiError(

@@ -1,5 +1,7 @@
 """The documents service: checks each uploaded scan and files it under the claim's prefix."""
 
+from datetime import timedelta
+
 from fastapi import FastAPI
 
 from contracts import DocumentsIncomplete, DocumentsVerified, Topic
@@ -9,8 +11,15 @@ from services.documents.api import documents_router
 from services.documents.config import DocumentsSettings
 from services.documents.file_checks import Limits
 from services.documents.handlers import register
-from services.documents.repository import CheckRecordsRepository
-from services.documents.use_cases import Buckets, CheckDocuments, CheckUpload
+from services.documents.repository import CheckRecordsRepository, FiledUploadsRepository
+from services.documents.use_cases import (
+    Buckets,
+    CheckDocuments,
+    CheckUpload,
+    ExpireUnsubmitted,
+    FileCopies,
+    FileUpload,
+)
 from services.runtime.service import ServiceRuntime
 
 
@@ -27,12 +36,20 @@ def create_app(settings: DocumentsSettings) -> FastAPI:
     check_upload = CheckUpload(scanner, limits)
     relay = runtime.relay_for(collection)
     records = CheckRecordsRepository(collection, relay.written)
-    check_documents = CheckDocuments(runtime.store, check_upload, settings.max_claim_bytes, buckets, records)
-    register(runtime.broker, check_documents, relay, settings.partition_workers())
+    uploads = FiledUploadsRepository(runtime.database["uploads"], runtime.database["unsubmitted_uploads"])
+    check_documents = CheckDocuments(runtime.store, check_upload, settings.max_claim_bytes, buckets, records, uploads)
+    register(runtime.broker, check_documents, relay)
+    file_upload = FileUpload(
+        check_upload, FileCopies(runtime.store, buckets.documents, limits.max_image_pixels), uploads
+    )
     runtime.startup_steps.append(
         lambda: runtime.store.ensure_buckets(settings.documents_bucket, settings.quarantine_bucket)
     )
     runtime.startup_steps.append(
         lambda: expire_quarantine(runtime.store, settings.quarantine_bucket, settings.quarantine_expiry_days)
     )
-    return runtime.http_app(documents_router(check_upload))
+    if settings.quarantine_expiry_days > 0:
+        expiry = timedelta(days=settings.quarantine_expiry_days)
+        expire = ExpireUnsubmitted(runtime.store, buckets.documents, uploads, expiry)
+        runtime.every(settings.unsubmitted_sweep_interval_s, expire)
+    return runtime.http_app(documents_router(file_upload))

@@ -12,6 +12,8 @@ class DocumentsSettings(InfraSettings):
     documents_bucket: str = "documents"
     quarantine_bucket: str = "quarantine"  # where the claims API streams uploads (CLAIMS_QUARANTINE_BUCKET)
     quarantine_expiry_days: int = 7  # a MinIO lifecycle rule deletes uploads after this; 0 keeps them
+    # and the copies filed from the uploads of claims never submitted go as well, looked for this often
+    unsubmitted_sweep_interval_s: float = 3600
     max_file_bytes: int = 10 * MIB  # the claims API's CLAIMS_MAX_UPLOAD_BYTES
     max_claim_bytes: int = 40 * MIB  # the claims API's CLAIMS_MAX_CLAIM_BYTES
     max_pdf_pages: int = 20

@@ -1,6 +1,7 @@
 """Turn the checks of each uploaded scan into the claim's documents verdict."""
 
 import re
+from dataclasses import dataclass
 
 from contracts import (
     ClaimSubmitted,
@@ -22,10 +23,35 @@ def storage_key(claim_id: str, document_id: str, extension: str) -> str:
     return f"{claim_id}/{document_id}.{extension}"
 
 
+def upload_key(claim_id: str, document_id: str) -> str:
+    return f"{claim_id}/{document_id}"
+
+
+@dataclass(frozen=True)
+class FiledUpload:
+    """An accepted upload whose copy was filed as it arrived, before its claim was submitted."""
+
+    claim_id: str
+    document_id: str
+    upload_size: int  # the bytes the claimant sent, as the claim's reference counts them
+    accepted: Accepted  # describes the filed copy
+    scanned_by: str | None
+
+    @property
+    def key(self) -> str:
+        return upload_key(self.claim_id, self.document_id)
+
+
+def unsafe_ids(claim_id: str, document_id: str) -> Rejected | None:
+    if not (_SAFE_ID.match(claim_id) and _SAFE_ID.match(document_id)):
+        return Rejected("bad_reference", "the claim or document id has characters a storage key cannot take")
+    return None
+
+
 def misplaced(claim_id: str, ref: DocumentRef, quarantine_bucket: str) -> Rejected | None:
     """A reference a portal could have pointed anywhere: only this claim's uploads, with ids safe in a key."""
-    if not (_SAFE_ID.match(claim_id) and _SAFE_ID.match(ref.document_id)):
-        return Rejected("bad_reference", "the claim or document id has characters a storage key cannot take")
+    if rejected := unsafe_ids(claim_id, ref.document_id):
+        return rejected
     if ref.bucket != quarantine_bucket or not ref.object_key.startswith(f"{claim_id}/"):
         return Rejected("bad_reference", "the file is not among this claim's uploads")
     return None

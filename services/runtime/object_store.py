@@ -56,6 +56,9 @@ class ObjectStore:
 
         return await asyncio.to_thread(read)
 
+    async def remove(self, bucket: str, key: str) -> None:
+        await asyncio.to_thread(self.client.remove_object, bucket, key)  # S3 answers a missing key as removed
+
     async def presigned_url(self, bucket: str, key: str, expires: timedelta) -> str:
         return await asyncio.to_thread(self.client.presigned_get_object, bucket, key, expires=expires)
 

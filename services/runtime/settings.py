@@ -12,7 +12,7 @@ class InfraSettings(BaseSettings):
     kafka_bootstrap_servers: str = Field("127.0.0.1:19092", validation_alias="KAFKA_BOOTSTRAP_SERVERS")
     kafka_topic_partitions: int = Field(3, validation_alias="KAFKA_TOPIC_PARTITIONS")
     kafka_topic_replication: int = Field(1, validation_alias="KAFKA_TOPIC_REPLICATION")
-    # Consumers of each subscriber on a claim's path (`partition_workers`); with several instances, give each its share
+    # Consumers of the receipts' subscriber (services/receipts/config.py); with several instances, give each its share
     # of a topic's partitions: no more are ever busy.
     kafka_partition_workers: int | None = Field(None, ge=1, validation_alias="KAFKA_PARTITION_WORKERS")
     mongodb_url: str = Field("mongodb://127.0.0.1:27018/", validation_alias="MONGODB_URL")
@@ -33,12 +33,6 @@ class InfraSettings(BaseSettings):
     http_port: int = 8080
     # Only for a machine of one's own: lets the services start with the repository's published local secrets.
     local_mode: bool = Field(False, validation_alias="TAAWIDATY_LOCAL_MODE")
-
-    def partition_workers(self) -> int:
-        """One consumer per partition unless KAFKA_PARTITION_WORKERS says otherwise, each handling its own partitions
-        at once (a claim's events share one, so they stay in order): a stage waits on the servers as much as it
-        computes (README, delivery rules)."""
-        return self.kafka_partition_workers or self.kafka_topic_partitions
 
     def secrets(self) -> dict[str, str | None]:
         """The secrets this service holds, by their variable's name (services/runtime/secrets.py checks them)."""

@@ -15,7 +15,6 @@ from aiokafka.protocol.api import Request
 from contracts import Topic
 from services.claims.handlers import TIMELINE_TOPICS
 from services.receipts.config import ReceiptsSettings
-from services.runtime.settings import InfraSettings
 
 # Every consumer group of the stack, with the topics it reads and the name its dead letters carry.
 GROUPS: dict[str, tuple[str, tuple[Topic, ...]]] = {
@@ -84,18 +83,11 @@ async def group_members(bootstrap: str, groups: Iterable[str]) -> dict[str, tupl
         await admin.close()
 
 
-# The groups on a claim's path besides receipts, eligibility and notifications (which read in batches, with one
-# consumer): one consumer per partition worker (services/runtime/settings.py).
-PARTITION_WORKER_GROUPS = frozenset({"documents"})
-
-
 def consumers_per_instance(group: str) -> int:
     """Members one instance of a service puts in `group`: the receipts service two per render-pool worker (within
-    the partitions), the other stages on a claim's path their partition workers, every other subscriber one."""
+    the partitions), every other subscriber one (the other stages on a claim's path read in batches)."""
     if group == "receipts":
         return ReceiptsSettings().decided_claim_consumers()
-    if group in PARTITION_WORKER_GROUPS:
-        return InfraSettings().partition_workers()
     return 1
 
 

@@ -1,7 +1,7 @@
 """The documents service scans every upload with the real clamd that deploy/local/start.sh runs (Debian's
 clamav-daemon, with only deploy/clamav/taawidaty-test.hdb: the EICAR test file). The EICAR file uploaded through
-the claims API is refused as infected and never kept; a scanner that stops answering for a while delays a
-submitted claim's documents without losing them."""
+the claims API is refused as infected and never kept; a scanner that stops answering for a while delays an upload
+without losing it."""
 
 import asyncio
 import socket
@@ -10,7 +10,7 @@ import time
 import pytest
 from minio import Minio
 
-from tests.e2e.flow import insured_form, submit_claim, wait_for_status
+from tests.e2e.flow import INSURED_DOCUMENTS, insured_form, wait_for_status
 from tests.e2e.stack import Stack
 from tests.failures.chaos import freeze
 from tests.unit.documents.hostile_files import EICAR  # built from two halves: no scanner alarm on the repository
@@ -51,23 +51,24 @@ def test_the_eicar_test_file_is_refused_as_infected_and_nothing_is_kept(clamd, a
     assert list(minio.list_objects("quarantine", prefix=f"{claim_id}/", recursive=True)) == []
 
 
-async def test_a_scanner_frozen_mid_run_delays_a_submitted_claim_without_losing_its_documents(
-    clamd, api, insured, mongo, run_id
-):
-    """clamd frozen (SIGSTOP) right after the claim is submitted: the documents service's scan waits on the socket
-    (its timeout, DOCUMENTS_CLAMD_TIMEOUT_S, is longer than the outage); once clamd is back the documents are
-    verified, scanned by clamd (the decision follows: accepted, or drawn for an inspection)."""
-    # the uploads are scanned at once (POST /checks), before the freeze; the submission's review is scanned during it
-    created = submit_claim(api, insured_form(insured))
-    frozen_at = time.monotonic()
+async def test_a_scanner_frozen_mid_upload_delays_the_upload_without_losing_it(clamd, api, insured, mongo, run_id):
+    """clamd frozen (SIGSTOP) as a scan is uploaded: the documents service's scan waits on the socket (its timeout,
+    DOCUMENTS_CLAMD_TIMEOUT_S, and the claims API's, CLAIMS_DOCUMENTS_TIMEOUT_S, are longer than the outage); once
+    clamd is back the upload is accepted, and the submitted claim's documents are verified as scanned by clamd."""
+    created = api.post("/claims", json=insured_form(insured)).raise_for_status().json()
+    claim_id = created["claim_id"]
+    (doc_type, scan), *others = INSURED_DOCUMENTS
+    for other_type, content in others:
+        api.put(f"/claims/{claim_id}/documents/{other_type}", content=content).raise_for_status()
     outage = asyncio.create_task(freeze("clamd", OUTAGE_S))
-    await asyncio.sleep(OUTAGE_S - 3)
-    claim = api.get(f"/claims/{created['claim_id']}").raise_for_status().json()
-    assert "documents_verified" not in [entry["status"] for entry in claim["timeline"]], claim["timeline"]
+    await asyncio.sleep(1)
+    started = time.monotonic()
+    upload = await asyncio.to_thread(api.put, f"/claims/{claim_id}/documents/{doc_type}", content=scan)
+    assert upload.status_code == 201, upload.text
+    assert time.monotonic() - started >= OUTAGE_S - 3
     await outage
-    claim = await wait_for_status(api, created["claim_id"], "documents_verified", timeout_s=60)
-    assert time.monotonic() - frozen_at >= OUTAGE_S
-    statuses = [entry["status"] for entry in claim["timeline"]]
-    assert "documents_incomplete" not in statuses and "documents_verified" in statuses, statuses
-    review = await mongo[f"{run_id}_documents"]["reviews"].find_one({"claim_id": created["claim_id"]})
-    assert {(check["outcome"], check["antivirus"]) for check in review["checks"]} == {("accepted", "clamd")}
+    assert api.post(f"/claims/{claim_id}/submit").status_code == 202
+    claim = await wait_for_status(api, claim_id, "documents_verified", timeout_s=60)
+    assert "documents_incomplete" not in [entry["status"] for entry in claim["timeline"]]
+    review = await mongo[f"{run_id}_documents"]["reviews"].find_one({"claim_id": claim_id})
+    assert [(check["outcome"], check["antivirus"]) for check in review["checks"]] == [("accepted", "clamd")] * 2

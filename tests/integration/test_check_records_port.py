@@ -18,24 +18,27 @@ async def port(request, run_id):
         yield port_and_its_outbox
 
 
-async def test_a_recorded_submission_is_known_as_checked_and_its_verdict_goes_out_once(port):
+async def test_recorded_submissions_are_known_as_checked_and_each_verdict_goes_out_once(port):
     records, outbox = port
     verified = DocumentsVerified(**ENVELOPE, documents=())
-    assert not await records.already_checked("e-1")
-    await records.record("e-1", verified, [NOTE])
-    assert await records.already_checked("e-1") and not await records.already_checked("e-2")
-    await outbox.publish_pending("e-1")
-    await outbox.publish_pending("e-1")
+    incomplete = DocumentsIncomplete(**ENVELOPE, missing=("bank_details",))
+    assert await records.checked_among(["e-1", "e-2"]) == set()
+    await records.record_all([("e-1", verified, [NOTE]), ("e-2", incomplete, [])])
+    assert await records.checked_among(["e-1", "e-2", "e-3"]) == {"e-1", "e-2"}
+    await outbox.publish_pending("e-1", "e-2")
+    await outbox.publish_pending("e-1", "e-2")
     assert [(topic, sent["event_id"], sent["type"]) for topic, sent in outbox.published] == [
-        (Topic.DOCUMENTS_VERIFIED, verified.event_id, "documents.verified")
+        (Topic.DOCUMENTS_VERIFIED, verified.event_id, "documents.verified"),
+        (Topic.DOCUMENTS_INCOMPLETE, incomplete.event_id, "documents.incomplete"),
     ]
 
 
 async def test_a_second_record_of_the_same_event_changes_nothing_and_the_first_verdict_stands(port):
     records, outbox = port
     first = DocumentsIncomplete(**ENVELOPE, missing=("bank_details",))
-    await records.record("e-1", first, [NOTE])
-    await records.record("e-1", DocumentsVerified(**ENVELOPE, documents=()), [])
+    await records.record_all([("e-1", first, [NOTE])])
+    await records.record_all([("e-1", DocumentsVerified(**ENVELOPE, documents=()), []), ("e-2", first, [])])
+    assert await records.checked_among(["e-2"]) == {"e-2"}
     await outbox.publish_pending("e-1")
     assert [(topic, sent["event_id"], sent["missing"]) for topic, sent in outbox.published] == [
         (Topic.DOCUMENTS_INCOMPLETE, first.event_id, ["bank_details"])

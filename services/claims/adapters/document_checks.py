@@ -1,5 +1,6 @@
-"""The documents service's own checks of one upload, asked over its HTTP API (`POST /checks`) before the file is
-attached, so a refused scan is known at once instead of after submission."""
+"""The documents service's own checks of one upload, asked over its HTTP API (`PUT /uploads/{claim}/{document}`)
+before the file is attached, so a refused scan is known at once instead of after submission; an accepted one is
+filed there at once."""
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -27,10 +28,12 @@ class DocumentChecks:
     def __init__(self, base_url: str, timeout_s: float) -> None:
         self.client = httpx.AsyncClient(base_url=base_url, timeout=timeout_s)
 
-    async def check(self, body: IO[bytes], size: int) -> CheckOutcome:
+    async def check(self, body: IO[bytes], size: int, claim_id: str, document_id: str) -> CheckOutcome:
         headers = {"Content-Type": "application/octet-stream", "Content-Length": str(size)}
         try:
-            response = await self.client.post("/checks", content=_chunks(body), headers=headers)
+            response = await self.client.put(
+                f"/uploads/{claim_id}/{document_id}", content=_chunks(body), headers=headers
+            )
         except httpx.HTTPError as error:
             raise ChecksUnavailable(f"{type(error).__name__}: {error}") from error
         if response.status_code == 413:

@@ -10,6 +10,8 @@ import pytest
 from services.claims.adapters.document_checks import CheckOutcome, ChecksUnavailable, DocumentChecks
 from services.claims.domain import file_name_of, listed
 
+IDS = ("c-1", "d-1")
+
 
 def checks_answering(handler) -> DocumentChecks:
     checks = DocumentChecks("http://documents.test", timeout_s=5)
@@ -17,25 +19,25 @@ def checks_answering(handler) -> DocumentChecks:
     return checks
 
 
-async def test_the_bytes_go_to_the_checks_and_an_acceptance_names_the_real_type():
+async def test_the_bytes_go_to_the_claims_upload_at_the_documents_service_and_an_acceptance_names_the_real_type():
     received = []
 
     def documents(request: httpx.Request) -> httpx.Response:
-        received.append((request.url.path, request.headers["content-length"], request.read()))
+        received.append((request.method, request.url.path, request.headers["content-length"], request.read()))
         return httpx.Response(200, json={"accepted": True, "content_type": "application/pdf", "pages": 2})
 
-    outcome = await checks_answering(documents).check(io.BytesIO(b"%PDF-1.7 scan" * 10_000), 130_000)
+    outcome = await checks_answering(documents).check(io.BytesIO(b"%PDF-1.7 scan" * 10_000), 130_000, *IDS)
     assert outcome == CheckOutcome(True, content_type="application/pdf", pages=2)
-    assert received == [("/checks", "130000", b"%PDF-1.7 scan" * 10_000)]
+    assert received == [("PUT", "/uploads/c-1/d-1", "130000", b"%PDF-1.7 scan" * 10_000)]
 
 
 async def test_a_refusal_keeps_its_code_and_reason_and_a_413_is_a_file_too_large():
     refused = {"accepted": False, "code": "not_allowed_type", "reason": "the content is a PHP script"}
-    outcome = await checks_answering(lambda _: httpx.Response(200, json=refused)).check(io.BytesIO(b"<?php"), 5)
+    outcome = await checks_answering(lambda _: httpx.Response(200, json=refused)).check(io.BytesIO(b"<?php"), 5, *IDS)
     assert (outcome.accepted, outcome.code, outcome.reason) == (False, "not_allowed_type", refused["reason"])
     too_large = await checks_answering(
         lambda _: httpx.Response(413, json={"detail": "file larger than 10 bytes"})
-    ).check(io.BytesIO(b"x" * 11), 11)
+    ).check(io.BytesIO(b"x" * 11), 11, *IDS)
     assert (too_large.accepted, too_large.code) == (False, "file_too_large")
 
 
@@ -50,7 +52,7 @@ async def test_a_refusal_keeps_its_code_and_reason_and_a_413_is_a_file_too_large
 )
 async def test_no_verdict_from_the_documents_service_is_checks_unavailable(answer):
     with pytest.raises(ChecksUnavailable):
-        await checks_answering(answer).check(io.BytesIO(b"%PDF-"), 5)
+        await checks_answering(answer).check(io.BytesIO(b"%PDF-"), 5, *IDS)
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from services.documents.use_cases import Buckets, CheckDocuments, CheckUpload
 from tests.e2e.samples import pdf_scan, png_scan
 from tests.samples import sample_claim
 from tests.unit.documents.fake_clamd import SIGNATURE
-from tests.unit.documents.fakes import CLAIM_ID, MemoryCheckRecords, MemoryStore
+from tests.unit.documents.fakes import CLAIM_ID, MemoryCheckRecords, MemoryFiledUploads, MemoryStore
 from tests.unit.documents.hostile_files import EICAR, PHP_SHELL
 
 CLAIM = sample_claim()
@@ -26,9 +26,8 @@ def submitted(*refs: DocumentRef) -> ClaimSubmitted:
 
 
 def checker(store: MemoryStore, scanner=None, max_claim_bytes: int = 1_000_000) -> CheckDocuments:
-    return CheckDocuments(
-        store, CheckUpload(scanner or NoScanner(), LIMITS), max_claim_bytes, BUCKETS, MemoryCheckRecords()
-    )
+    check_upload = CheckUpload(scanner or NoScanner(), LIMITS)
+    return CheckDocuments(store, check_upload, max_claim_bytes, BUCKETS, MemoryCheckRecords(), MemoryFiledUploads())
 
 
 async def test_accepted_scans_are_filed_under_generated_keys_with_their_type_and_the_claim_is_verified():

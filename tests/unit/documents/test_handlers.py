@@ -10,7 +10,7 @@ from services.documents.handlers import register
 from services.documents.use_cases import CheckDocuments, CheckUpload
 from services.runtime.kafka import headers_for, serialize
 from tests.e2e.samples import pdf_scan, png_scan
-from tests.unit.documents.fakes import MemoryCheckRecords, MemoryStore
+from tests.unit.documents.fakes import MemoryCheckRecords, MemoryFiledUploads, MemoryStore
 from tests.unit.documents.test_claim_checks import BUCKETS, LIMITS, submitted
 from tests.unit.runtime.fakes import MemoryOutbox
 
@@ -22,10 +22,15 @@ class FailingScanner:
         raise ScannerError("clamd did not answer")
 
 
+def checker(store: MemoryStore, records: MemoryCheckRecords, scanner=None) -> CheckDocuments:
+    check_upload = CheckUpload(scanner or NoScanner(), LIMITS)
+    return CheckDocuments(store, check_upload, 1_000_000, BUCKETS, records, MemoryFiledUploads())
+
+
 async def deliver(scanner, store: MemoryStore, *events: ClaimSubmitted) -> tuple[MemoryCheckRecords, MemoryOutbox]:
     broker, outbox = KafkaBroker(), MemoryOutbox()
     records = MemoryCheckRecords(outbox)
-    register(broker, CheckDocuments(store, CheckUpload(scanner, LIMITS), 1_000_000, BUCKETS, records), outbox)
+    register(broker, checker(store, records, scanner), outbox)
     async with TestKafkaBroker(broker) as test_broker:
         for event in events:
             await test_broker.publish(
@@ -71,10 +76,10 @@ async def test_a_redelivered_event_already_checked_is_not_checked_again_but_its_
     event = submitted(store.upload("d1", pdf_scan()), store.upload("d2", png_scan(), "bank_details"))
     outbox = MemoryOutbox()
     records = MemoryCheckRecords(outbox)
-    await CheckDocuments(store, CheckUpload(NoScanner(), LIMITS), 1_000_000, BUCKETS, records)(event)  # then a crash
+    await checker(store, records)([event])  # then a crash
     store.objects.clear()
     broker = KafkaBroker()
-    register(broker, CheckDocuments(store, CheckUpload(NoScanner(), LIMITS), 1_000_000, BUCKETS, records), outbox)
+    register(broker, checker(store, records), outbox)
     async with TestKafkaBroker(broker) as test_broker:
         await test_broker.publish(serialize(event), Topic.CLAIM_SUBMITTED)
     assert store.objects == {}

@@ -17,7 +17,7 @@ from services.documents.reencoding import JPEG_QUALITY, NotReencodable, reencode
 from services.documents.use_cases import Buckets, CheckDocuments, CheckUpload
 from tests.e2e.samples import pdf_scan
 from tests.samples import sample_claim
-from tests.unit.documents.fakes import MemoryCheckRecords, MemoryStore
+from tests.unit.documents.fakes import MemoryCheckRecords, MemoryFiledUploads, MemoryStore
 from tests.unit.documents.hostile_files import png_declaring
 
 MAX_PIXELS = 50_000_000
@@ -194,7 +194,8 @@ async def test_the_checks_of_a_claim_file_the_reencoded_copy_and_the_verdict_des
         documents=(store.upload("d1", smuggled), store.upload("d2", pdf_scan(), "bank_details")),
     )
     buckets = Buckets("quarantine", "documents")
-    check = CheckDocuments(store, CheckUpload(NoScanner(), LIMITS), 10_000_000, buckets, MemoryCheckRecords())
+    records, uploads = MemoryCheckRecords(), MemoryFiledUploads()
+    check = CheckDocuments(store, CheckUpload(NoScanner(), LIMITS), 10_000_000, buckets, records, uploads)
     outcome = verdict(event, (await check.check_scans(event)).results, "documents")
     assert isinstance(outcome, DocumentsVerified)
     filed = {key: data for key, (data, _) in store.filed().items()}
