@@ -36,7 +36,9 @@ def create_app(settings: DocumentsSettings) -> FastAPI:
     check_upload = CheckUpload(scanner, limits)
     relay = runtime.relay_for(collection)
     records = CheckRecordsRepository(collection, relay.written)
-    uploads = FiledUploadsRepository(runtime.database["uploads"], runtime.database["unsubmitted_uploads"])
+    unsubmitted = runtime.database["unsubmitted_uploads"]
+    runtime.index(unsubmitted, "filed_at")
+    uploads = FiledUploadsRepository(runtime.database["uploads"], unsubmitted)
     check_documents = CheckDocuments(runtime.store, check_upload, settings.max_claim_bytes, buckets, records, uploads)
     register(runtime.broker, check_documents, relay)
     file_upload = FileUpload(

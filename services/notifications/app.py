@@ -24,7 +24,7 @@ def create_app(settings: NotificationsSettings) -> FastAPI:
     relay = runtime.relay_for(notifications)
     sender = SmsSender(
         gateway,
-        NotificationsRepository(notifications, relay.written),
+        NotificationsRepository(notifications, relay.written, relay.added),
         relay,
         OptOuts(runtime.database["opt_outs"]),
         settings.delivery_report_url,

@@ -38,8 +38,15 @@ KNOWN_RECORDS = 10_000  # the records `advance` starts from without reading them
 class NotificationsRepository:
     """The `SmsRecords` port."""
 
-    def __init__(self, collection: AsyncCollection, announce: AnnounceWritten = nobody_told) -> None:
-        self.collection, self.announce = collection, announce
+    def __init__(
+        self,
+        collection: AsyncCollection,
+        announce: AnnounceWritten = nobody_told,
+        announce_added: AnnounceWritten = nobody_told,
+    ) -> None:
+        """`announce` is told what a record's outbox holds after a write (`OutboxRelay.written`); `announce_added`
+        what a write that nobody else's came before added to it (`OutboxRelay.added`)."""
+        self.collection, self.announce, self.announce_added = collection, announce, announce_added
         # The ids of those not known to be settled (being sent, or to retry): the sweep of unsent SMS reads this
         # short list and each record by `_id`, not every SMS ever sent (a scan on FerretDB).
         self.unsettled = collection.database[f"{collection.name}_unsettled"]
@@ -117,35 +124,44 @@ class NotificationsRepository:
                 return False
             return await self._advance(notification_id, status, detail, known)
 
-    async def advance_all(self, moves: Sequence[Move]) -> None:
-        """`advance` of several SMS, each to its own status: in one write when this process last wrote each of them
-        (the gateway's answers to what it has just claimed) and nothing else moved them since, one by one otherwise.
-        One this process knows to be further on already (a report overtook the answer) is left as it is."""
+    async def advance_all(self, moves: Sequence[Move]) -> set[str]:
+        """`advance` of several SMS, each to its own status: those this process last wrote (the gateway's answers to
+        what it has just claimed, the reports of what it sent) in one write, unless another instance moved one since;
+        the others one by one. The SMS it left as they were because this process took them further already (a report
+        overtook the answer): their events were announced then."""
         async with AsyncExitStack() as moving:
             for notification_id in sorted({move.notification_id for move in moves}):
                 await moving.enter_async_context(self._moving_alone(notification_id))
             known = {move.notification_id: self._written.get(move.notification_id) for move in moves}
-            moves = [move for move in moves if not _already_past(known[move.notification_id], move.status)]
-            records = [known[move.notification_id] for move in moves]
-            if not moves or (all(records) and await self._advance_together(moves, records)):
-                return
+            left = {move.notification_id for move in moves if _already_past(known[move.notification_id], move.status)}
+            moves = [move for move in moves if move.notification_id not in left]
+            together = [move for move in moves if known[move.notification_id]]
+            records = [known[move.notification_id] for move in together]
+            if together and await self._advance_together(together, records):
+                moves = [move for move in moves if not known[move.notification_id]]
         for move in moves:  # each from the record as it stands (a set that misses reads it)
             await self.advance(move.notification_id, move.status, move.detail)
+        return left
 
     async def _advance_together(self, moves: Sequence[Move], known: list[dict[str, Any]]) -> bool:
-        """Each move made on the record as this process wrote it, with an outbox that holds nothing else; False if
-        any was not (another instance moved it: those made stand, their events unannounced)."""
+        """Each move made on the record as this process wrote it; False if any was not (another instance moved it:
+        those made stand, their events unannounced). Past the gateway, a status changes only forward, so a record
+        still at the status this process wrote was written by nobody else since. Before it (an SMS being sent again
+        can go back to "sending"), its outbox must also be empty."""
         updates, entries = [], []
         for record, move in zip(known, moves, strict=True):
             update, added = _moved(record, move.status, move.detail)
-            query = {"_id": record["_id"], "status": record["status"], "outbox_pending.0": {"$exists": False}}
+            query = {"_id": record["_id"], "status": record["status"]}
+            if record["status"] in UNSETTLED:
+                query["outbox_pending.0"] = {"$exists": False}
             updates.append(UpdateOne(query, update))
             entries.append(added)
         if (await self.collection.bulk_write(updates, ordered=False)).matched_count < len(updates):
             return False
         for record, move, added in zip(known, moves, entries, strict=True):
             self._remember(_record(_sms(record), move.status))
-            self.announce(record["_id"], added)
+            announce = self.announce if record["status"] in UNSETTLED else self.announce_added
+            announce(record["_id"], added)
         if unsettled := [record["_id"] for record in known if record["status"] in UNSETTLED]:
             await self.unsettled.delete_many({"_id": {"$in": unsettled}})
         return True

@@ -41,8 +41,8 @@ class SmsRecords(Protocol):
     async def advance(self, notification_id: str, status: NotificationStatus, detail: str = "") -> bool:
         """Move to `status` if that is forward, queuing the status event; False if unknown or not forward."""
 
-    async def advance_all(self, moves: Sequence[Move]) -> None:
-        """`advance` of each SMS named, to its own status."""
+    async def advance_all(self, moves: Sequence[Move]) -> set[str]:
+        """`advance` of each SMS named, to its own status; those left as they were (not forward)."""
 
 
 class OptOuts(Protocol):
@@ -51,6 +51,62 @@ class OptOuts(Protocol):
     async def add(self, key: str, source: str, agent_id: str | None = None) -> None: ...
 
     async def any_of(self, keys: list[str]) -> bool: ...
+
+
+class DeliveryReports:
+    """Delivery reports written together: Kannel sends each on its own request, hundreds a second when SMS go out in
+    numbers. A report waits for the write under way, if any, then goes in the next one with every other report that
+    came meanwhile (at most one an SMS: the others of that SMS in the one after), and its request is answered once its
+    move is written and published."""
+
+    def __init__(self, records: SmsRecords, relay: PendingEvents) -> None:
+        self.records, self.relay = records, relay
+        self._waiting: list[tuple[Move, asyncio.Future[None]]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def record(self, move: Move) -> None:
+        written = asyncio.get_running_loop().create_future()
+        self._waiting.append((move, written))
+        if self._writer is None:
+            self._writer = asyncio.create_task(self._write_waiting())
+        await written
+
+    async def _write_waiting(self) -> None:
+        try:
+            while self._waiting:
+                batch, self._waiting = _one_an_sms(self._waiting)
+                try:
+                    left = await self.records.advance_all([move for move, _ in batch])
+                    await self.relay.publish_pending(
+                        *(m.notification_id for m, _ in batch if m.notification_id not in left)
+                    )
+                except Exception as error:
+                    _settle(batch, error)
+                else:
+                    _settle(batch, None)
+        finally:
+            self._writer = None
+
+
+def _one_an_sms(
+    waiting: list[tuple[Move, asyncio.Future[None]]],
+) -> tuple[list[tuple[Move, asyncio.Future[None]]], list[tuple[Move, asyncio.Future[None]]]]:
+    """The first report of each SMS, and the later ones (in their order)."""
+    first, later, seen = [], [], set()
+    for report in waiting:
+        (later if report[0].notification_id in seen else first).append(report)
+        seen.add(report[0].notification_id)
+    return first, later
+
+
+def _settle(batch: list[tuple[Move, asyncio.Future[None]]], error: Exception | None) -> None:
+    for _, written in batch:
+        if written.done():  # its request has gone
+            continue
+        if error:
+            written.set_exception(error)
+        else:
+            written.set_result(None)
 
 
 class SmsSender:
@@ -66,6 +122,7 @@ class SmsSender:
     ) -> None:
         self.gateway, self.records, self.relay, self.opt_outs = gateway, records, relay, opt_outs
         self.delivery_report_url, self.portal_url, self.max_parts = delivery_report_url, portal_url, max_parts
+        self.reports = DeliveryReports(records, relay)
 
     async def send_for(self, *events: SmsEvent) -> None:
         """Send the SMS each event calls for, if any, unless it was already sent or is being sent: recorded together,
@@ -77,8 +134,10 @@ class SmsSender:
         sendable = await self.records.claim_all_for_sending(messages)
         if sendable:
             crash_if_asked("BEFORE_SMS")  # between the records and the gateway
-        errors = await self._send_all(sendable)
-        await self.relay.publish_pending(*(sms.notification_id for sms in messages))
+        errors, overtaken = await self._send_all(sendable)
+        await self.relay.publish_pending(
+            *(sms.notification_id for sms in messages if sms.notification_id not in overtaken)
+        )
         if errors:
             raise errors[0]
 
@@ -88,8 +147,10 @@ class SmsSender:
             SMS.labels("invitation", "opted_out").inc()
             return
         sms = invitation_sms(invitation, self.portal_url, self.max_parts)
-        if await self.records.claim_for_sending(sms) and (errors := await self._send_all([sms])):
-            raise errors[0]
+        if await self.records.claim_for_sending(sms):
+            errors, _ = await self._send_all([sms])
+            if errors:
+                raise errors[0]
 
     async def stop_invitations(self, key: str, source: str, agent_id: str | None = None) -> None:
         await self.opt_outs.add(key, source, agent_id)
@@ -101,20 +162,23 @@ class SmsSender:
         reclaimed = await self.records.reclaim_unsent(datetime.now(UTC) - timedelta(seconds=unconfirmed_after_s))
         for sms in reclaimed:
             log.warning("sending again an SMS the gateway never took", extra={"claim_id": sms.claim_id})
-        errors = await self._send_all(reclaimed)
-        await self.relay.publish_pending(*(sms.notification_id for sms in reclaimed))
+        errors, overtaken = await self._send_all(reclaimed)
+        await self.relay.publish_pending(
+            *(sms.notification_id for sms in reclaimed if sms.notification_id not in overtaken)
+        )
         if others := [error for error in errors if not isinstance(error, TransientGatewayError)]:
             raise others[0]  # the transient ones are left in "retry", for the next round
 
     async def record_report(self, notification_id: str, status: NotificationStatus, detail: str) -> None:
-        """A delivery report moves the SMS forward, never back (reports race each other); the change is published."""
-        if await self.records.advance(notification_id, status, detail):
-            await self.relay.publish_pending(notification_id)
+        """A delivery report moves the SMS forward, never back (reports race each other); the change is published.
+        Returns once both are done, with the reports that came meanwhile (`DeliveryReports`)."""
+        await self.reports.record(Move(notification_id, status, detail))
 
-    async def _send_all(self, messages: Sequence[Sms]) -> list[BaseException]:
+    async def _send_all(self, messages: Sequence[Sms]) -> tuple[list[BaseException], set[str]]:
         """Hand the messages to the gateway at once (at most `SENDS_AT_ONCE` waiting for its answer), then record
         together where each went: taken ("queued") or refused for good ("failed"); one it could not take now is left
-        to retry. The errors of those not handed over."""
+        to retry. The errors of those not handed over, and the SMS a delivery report took further already (its
+        event went out with it: nothing to publish)."""
         at_once = asyncio.Semaphore(SENDS_AT_ONCE)
 
         async def hand_over(sms: Sms) -> Move:
@@ -122,8 +186,8 @@ class SmsSender:
                 return await self._hand_over(sms)
 
         outcomes = await asyncio.gather(*(hand_over(sms) for sms in messages), return_exceptions=True)
-        await self.records.advance_all([outcome for outcome in outcomes if isinstance(outcome, Move)])
-        return [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
+        overtaken = await self.records.advance_all([outcome for outcome in outcomes if isinstance(outcome, Move)])
+        return [outcome for outcome in outcomes if isinstance(outcome, BaseException)], overtaken
 
     async def _hand_over(self, sms: Sms) -> Move:
         report_url = f"{self.delivery_report_url}?id={sms.notification_id}&type=%d"

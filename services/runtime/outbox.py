@@ -123,6 +123,11 @@ class OutboxRelay:
         else:
             self._announced.pop(document_id, None)
 
+    def added(self, document_id: Any, entries: Entries) -> None:
+        """`AnnounceWritten` for a write made on the document as this process last wrote it (nobody else wrote it
+        since): its outbox holds what was announced before and not sent yet, then these entries."""
+        self.written(document_id, self._announced.get(document_id, {}) | entries)
+
     async def publish_pending(self, *document_ids: Any) -> None:
         if not document_ids:  # a batch that changed nothing: no crash point, no wait for the lock
             return

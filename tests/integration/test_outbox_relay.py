@@ -131,6 +131,27 @@ async def test_a_later_write_announces_an_earlier_announcement_still_pending_wit
         assert [sent["event_id"] for _, sent in broker.published] == [first[1].event_id, second[1].event_id]
 
 
+async def test_entries_added_by_a_write_nobody_else_preceded_go_after_what_is_still_unsent_without_a_read(
+    request, run_id
+):
+    async with server_collection(request, run_id, "relay") as collection:
+        first, second, third = incomplete("k8"), incomplete("k8"), incomplete("k8")
+        await collection.insert_one(record := with_outbox({"_id": "k8"}, first))
+        broker, reads = FailingOnce(), CountingReads(collection)
+        relay = OutboxRelay(broker, reads)  # type: ignore[arg-type]
+        relay.written("k8", record["outbox"])
+        with pytest.raises(ConnectionError):
+            await relay.publish_pending("k8")  # the first entry stays unsent
+        await collection.update_one({"_id": "k8"}, update := pending_update(second))
+        relay.added("k8", {second[1].event_id: update["$set"][f"outbox.{second[1].event_id}"]})
+        await relay.publish_pending("k8")
+        await collection.update_one({"_id": "k8"}, update := pending_update(third))  # the others still in it
+        relay.added("k8", {third[1].event_id: update["$set"][f"outbox.{third[1].event_id}"]})
+        await relay.publish_pending("k8")
+        assert reads.reads == 0
+        assert [sent["event_id"] for _, sent in broker.published] == [e[1].event_id for e in (first, second, third)]
+
+
 async def test_an_announced_publication_that_failed_is_retried_from_the_document(request, run_id):
     async with server_collection(request, run_id, "relay") as collection:
         entry = incomplete("k6")

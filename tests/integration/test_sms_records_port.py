@@ -86,8 +86,8 @@ async def test_the_gateways_answers_to_sms_claimed_together_move_each_once(port)
     invitation = Sms(f"invitation:{uuid.uuid4()}", None, "k", "invitation", "+212661000000", "CNSS: ...")
     await records.claim_all_for_sending([taken, refused, invitation])
     answers = [Move(taken.notification_id, "queued"), Move(refused.notification_id, "failed", "invalid number")]
-    await records.advance_all([*answers, Move(invitation.notification_id, "queued")])
-    await records.advance_all(answers)
+    assert await records.advance_all([*answers, Move(invitation.notification_id, "queued")]) == set()
+    assert await records.advance_all(answers) == {taken.notification_id, refused.notification_id}
     assert not await records.advance(refused.notification_id, "delivered")
     assert await records.advance(taken.notification_id, "sent")
     await outbox.publish_pending(taken.notification_id, refused.notification_id, invitation.notification_id)
@@ -104,7 +104,8 @@ async def test_answers_given_together_leave_alone_an_sms_a_report_moved_first(po
     taken, overtaken = sms(), sms()
     await records.claim_all_for_sending([taken, overtaken])
     assert await records.advance(overtaken.notification_id, "delivered")  # before the gateway's answer
-    await records.advance_all([Move(overtaken.notification_id, "queued"), Move(taken.notification_id, "queued")])
+    answers = [Move(overtaken.notification_id, "queued"), Move(taken.notification_id, "queued")]
+    assert await records.advance_all(answers) == {overtaken.notification_id}
     await outbox.publish_pending(overtaken.notification_id, taken.notification_id)
     assert [(sent["notification_id"], sent["status"]) for _, sent in outbox.published] == [
         (overtaken.notification_id, "delivered"),

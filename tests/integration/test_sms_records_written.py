@@ -7,8 +7,11 @@ import uuid
 import pytest
 from pymongo import AsyncMongoClient, monitoring
 
-from services.notifications.domain import Move, Sms
+from services.notifications.domain import Move, Sms, sms_for
 from services.notifications.repository import NotificationsRepository
+from services.notifications.use_cases import SmsSender
+from tests.unit.notifications.fakes import FakeGateway, MemoryOptOuts
+from tests.unit.notifications.test_choice_of_sms import issued
 from tests.unit.runtime.fakes import CapturedRelay
 
 pytestmark = pytest.mark.integration
@@ -113,4 +116,55 @@ async def test_answers_given_together_after_another_instance_moved_one_are_made_
     assert [(sent["notification_id"], sent["status"]) for _, sent in relay.published] == [
         (moved_elsewhere.notification_id, "delivered"),
         (answered.notification_id, "queued"),
+    ]
+
+
+class ReportFirst(FakeGateway):
+    """Kannel's delivery report of the first SMS comes in before the gateway's answer to its send."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sender: SmsSender | None = None
+
+    async def send(self, to: str, text: str, delivery_report_url: str) -> None:
+        await super().send(to, text, delivery_report_url)
+        if len(self.sent) == 1:
+            notification_id = delivery_report_url.split("id=")[1].split("&")[0]
+            await self.sender.record_report(notification_id, "delivered", "delivery report type 1")
+
+
+async def test_an_sms_whose_report_overtook_the_gateways_answer_is_not_read_nor_published_again(two_instances):
+    records, _, commands = two_instances
+    relay = CapturedRelay(records.collection)
+    announcing = NotificationsRepository(records.collection, relay.relay.written)
+    gateway = ReportFirst()
+    gateway.sender = SmsSender(gateway, announcing, relay, MemoryOptOuts(), "http://n/reports", "https://p", 4)
+    events = [issued(selected=True) for _ in range(3)]
+    commands.names.clear()
+    await gateway.sender.send_for(*events)
+    assert "find" not in commands.names
+    first, *others = [sms_for(event, 4).notification_id for event in events]
+    assert [(sent["notification_id"], sent["status"]) for _, sent in relay.published] == [
+        (first, "delivered"),
+        *((other, "queued") for other in others),
+    ]
+
+
+async def test_the_reports_of_sms_this_process_sent_are_one_write_while_earlier_events_are_still_in_the_outbox(
+    two_instances,
+):
+    records, _, commands = two_instances
+    relay = CapturedRelay(records.collection)
+    announcing = NotificationsRepository(records.collection, relay.relay.written, relay.relay.added)
+    messages = [sms() for _ in range(3)]
+    await announcing.claim_all_for_sending(messages)
+    await announcing.advance_all([Move(message.notification_id, "queued") for message in messages])
+    await relay.publish_pending(*(message.notification_id for message in messages))  # not yet removed from them
+    commands.names.clear()
+    for status in ("sent", "delivered"):
+        assert await announcing.advance_all([Move(message.notification_id, status) for message in messages]) == set()
+        await relay.publish_pending(*(message.notification_id for message in messages))
+    assert commands.names == ["update", "update"]
+    assert [(sent["notification_id"], sent["status"]) for _, sent in relay.published] == [
+        (message.notification_id, status) for status in ("queued", "sent", "delivered") for message in messages
     ]

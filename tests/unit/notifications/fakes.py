@@ -72,9 +72,12 @@ class MemorySmsRecords:
             self.outbox.add(notification_id, (Topic.NOTIFICATION_STATUS, status_event(record.sms, status, detail)))
         return True
 
-    async def advance_all(self, moves: Sequence[Move]) -> None:
+    async def advance_all(self, moves: Sequence[Move]) -> set[str]:
+        left = set()
         for move in moves:
-            await self.advance(move.notification_id, move.status, move.detail)
+            if not await self.advance(move.notification_id, move.status, move.detail):
+                left.add(move.notification_id)
+        return left
 
 
 class MemoryOptOuts:
