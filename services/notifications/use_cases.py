@@ -53,6 +53,9 @@ class OptOuts(Protocol):
     async def any_of(self, keys: list[str]) -> bool: ...
 
 
+Report = tuple[Move, asyncio.Future[None]]  # a delivery report's move, and its request waiting for the write
+
+
 class DeliveryReports:
     """Delivery reports written together: Kannel sends each on its own request, hundreds a second when SMS go out in
     numbers. A report waits for the write under way, if any, then goes in the next one with every other report that
@@ -61,7 +64,7 @@ class DeliveryReports:
 
     def __init__(self, records: SmsRecords, relay: PendingEvents) -> None:
         self.records, self.relay = records, relay
-        self._waiting: list[tuple[Move, asyncio.Future[None]]] = []
+        self._waiting: list[Report] = []
         self._writer: asyncio.Task[None] | None = None
 
     async def record(self, move: Move) -> None:
@@ -88,9 +91,7 @@ class DeliveryReports:
             self._writer = None
 
 
-def _one_an_sms(
-    waiting: list[tuple[Move, asyncio.Future[None]]],
-) -> tuple[list[tuple[Move, asyncio.Future[None]]], list[tuple[Move, asyncio.Future[None]]]]:
+def _one_an_sms(waiting: list[Report]) -> tuple[list[Report], list[Report]]:
     """The first report of each SMS, and the later ones (in their order)."""
     first, later, seen = [], [], set()
     for report in waiting:
@@ -99,7 +100,7 @@ def _one_an_sms(
     return first, later
 
 
-def _settle(batch: list[tuple[Move, asyncio.Future[None]]], error: Exception | None) -> None:
+def _settle(batch: list[Report], error: Exception | None) -> None:
     for _, written in batch:
         if written.done():  # its request has gone
             continue
