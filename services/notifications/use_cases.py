@@ -42,7 +42,8 @@ class SmsRecords(Protocol):
         """Move to `status` if that is forward, queuing the status event; False if unknown or not forward."""
 
     async def advance_all(self, moves: Sequence[Move]) -> set[str]:
-        """`advance` of each SMS named, to its own status; those left as they were (not forward)."""
+        """`advance` of each SMS named, to its own status; those this process had taken further already (their events
+        went out then)."""
 
 
 class OptOuts(Protocol):
@@ -136,9 +137,7 @@ class SmsSender:
         if sendable:
             crash_if_asked("BEFORE_SMS")  # between the records and the gateway
         errors, overtaken = await self._send_all(sendable)
-        await self.relay.publish_pending(
-            *(sms.notification_id for sms in messages if sms.notification_id not in overtaken)
-        )
+        await self._publish(messages, overtaken)
         if errors:
             raise errors[0]
 
@@ -164,9 +163,7 @@ class SmsSender:
         for sms in reclaimed:
             log.warning("sending again an SMS the gateway never took", extra={"claim_id": sms.claim_id})
         errors, overtaken = await self._send_all(reclaimed)
-        await self.relay.publish_pending(
-            *(sms.notification_id for sms in reclaimed if sms.notification_id not in overtaken)
-        )
+        await self._publish(reclaimed, overtaken)
         if others := [error for error in errors if not isinstance(error, TransientGatewayError)]:
             raise others[0]  # the transient ones are left in "retry", for the next round
 
@@ -189,6 +186,12 @@ class SmsSender:
         outcomes = await asyncio.gather(*(hand_over(sms) for sms in messages), return_exceptions=True)
         overtaken = await self.records.advance_all([outcome for outcome in outcomes if isinstance(outcome, Move)])
         return [outcome for outcome in outcomes if isinstance(outcome, BaseException)], overtaken
+
+    async def _publish(self, messages: Sequence[Sms], overtaken: set[str]) -> None:
+        """The status events of these SMS, but those of SMS a report took further (they went out with it)."""
+        await self.relay.publish_pending(
+            *(sms.notification_id for sms in messages if sms.notification_id not in overtaken)
+        )
 
     async def _hand_over(self, sms: Sms) -> Move:
         report_url = f"{self.delivery_report_url}?id={sms.notification_id}&type=%d"
