@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Install (once) what deploy/local/start.sh runs: Debian packages (Kannel), Kafka broker jars and Keycloak
-# from Maven Central, FerretDB, MinIO and promtool built from the Go module proxy. Everything built goes to
-# $TAAWIDATY_CACHE; a step whose output already exists is skipped.
-#   deploy/local/install.sh                 # apt kafka ferretdb minio keycloak promtool
+# from Maven Central, FerretDB, MinIO and promtool built from the Go module proxy, the library smsbox is started
+# with. Everything built goes to $TAAWIDATY_CACHE; a step whose output already exists is skipped.
+#   deploy/local/install.sh                 # apt kannel kafka ferretdb minio keycloak promtool
 #   deploy/local/install.sh kafka minio     # only these
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -32,7 +32,7 @@ step() {
 
 apt_packages() {
   local missing=() p
-  for p in kannel kannel-extras curl procps unzip; do
+  for p in kannel kannel-extras curl procps unzip gcc libc6-dev; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
   done
   if ((${#missing[@]})); then
@@ -49,8 +49,15 @@ apt_packages() {
     fi
     echo "== apt: done in $((SECONDS - t0))s"
   else
-    echo "== apt: kannel kannel-extras curl procps unzip already installed"
+    echo "== apt: kannel kannel-extras curl procps unzip gcc libc6-dev already installed"
   fi
+}
+
+# The library start.sh loads into smsbox so that it sets TCP_NODELAY (deploy/docker/kannel/tcp-nodelay.c).
+install_kannel_nodelay() {
+  gcc -shared -fPIC -O2 -Wall -Wextra -Werror -o "$bin/kannel-tcp-nodelay.so.tmp" \
+    "$here/../docker/kannel/tcp-nodelay.c" -ldl
+  mv "$bin/kannel-tcp-nodelay.so.tmp" "$bin/kannel-tcp-nodelay.so"
 }
 
 install_kafka() {
@@ -167,16 +174,17 @@ install_keycloak() {
 }
 
 t_all=$SECONDS
-(($#)) || set -- apt kafka ferretdb minio keycloak promtool
+(($#)) || set -- apt kannel kafka ferretdb minio keycloak promtool
 for what in "$@"; do
   case $what in
     apt) apt_packages ;;
+    kannel) step "kannel tcp-nodelay library" "$bin/kannel-tcp-nodelay.so" install_kannel_nodelay ;;
     kafka) step "kafka $TAAWIDATY_KAFKA_VERSION jars" "$kafka_dir/libs" install_kafka ;;
     ferretdb) step "ferretdb $TAAWIDATY_FERRETDB_VERSION" "$bin/$TAAWIDATY_FERRETDB_BINARY" install_ferretdb ;;
     minio) step "minio $TAAWIDATY_MINIO_VERSION" "$bin/minio" install_minio ;;
     keycloak) step "keycloak $TAAWIDATY_KEYCLOAK_VERSION" "$keycloak_dir" install_keycloak ;;
     promtool) step "promtool $TAAWIDATY_PROMETHEUS_VERSION" "$bin/promtool" install_promtool ;;
-    *) echo "install.sh: unknown component '$what' (use: apt kafka ferretdb minio keycloak promtool)" >&2; exit 1 ;;
+    *) echo "install.sh: unknown component '$what' (use: apt kannel kafka ferretdb minio keycloak promtool)" >&2; exit 1 ;;
   esac
 done
 echo "== install.sh finished in $((SECONDS - t_all))s (cache: $TAAWIDATY_CACHE)"

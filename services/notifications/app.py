@@ -19,7 +19,11 @@ def create_app(settings: NotificationsSettings) -> FastAPI:
     notifications = runtime.database["notifications"]
     runtime.index(notifications, "status", "updated_at")
     gateway = KannelGateway(
-        settings.kannel_sendsms_url, settings.kannel_username, settings.kannel_password, settings.sender
+        settings.kannel_sendsms_url,
+        settings.kannel_username,
+        settings.kannel_password,
+        settings.sender,
+        connections=settings.gateway_connections,
     )
     relay = runtime.relay_for(notifications)
     sender = SmsSender(

@@ -25,6 +25,9 @@ class NotificationsSettings(InfraSettings, LocalTokenSettings):
         )
 
     sender: str = "CNSS"
+    # Connections kept open to the gateway, the sends queueing for them: a local smsbox answered 830 sends a second
+    # over 4 and fewer over more (benchmarks/gateway_bench.py).
+    gateway_connections: int = Field(4, ge=1)
     delivery_report_url: str = "http://127.0.0.1:18084/delivery-reports"
     max_parts: int = 4
     # An SMS recorded as being sent with no answer from the gateway nor delivery report after this long was never

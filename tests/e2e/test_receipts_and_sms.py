@@ -2,7 +2,12 @@
 whatever is redelivered or however many instances run."""
 
 import asyncio
+import ctypes
+import os
+import re
+import socket
 import subprocess
+from pathlib import Path
 
 import httpx
 import pytest
@@ -121,6 +126,50 @@ async def test_an_sms_is_sent_once_the_gateway_is_back_after_an_outage(api, insu
         subprocess.run(["bash", ROOT / "deploy/local/start.sh", "kannel"], check=True, capture_output=True)
     await wait_for_sms(api, created["claim_id"], timeout_s=120)
     assert len([m for m in smsc_messages() if created["reference"] in m.text]) == 1
+
+
+def test_the_gateway_s_smsbox_sends_each_write_to_bearerbox_at_once():
+    """start.sh loads tcp-nodelay.c into smsbox: its connection to bearerbox has TCP_NODELAY set (without it, a send
+    asking for delivery reports waited 44 ms for a delayed ACK). Read from smsbox's own socket, through pidfd_getfd."""
+    run = Path(os.environ.get("TAAWIDATY_RUN", "/tmp/taawidaty-run"))
+    conf = (run / "kannel" / "kannel.conf").read_text()
+    bearerbox_port = int(re.search(r"^smsbox-port = (\d+)$", conf, re.MULTILINE).group(1))
+    pid = int((run / "pids" / "smsbox.pid").read_text())
+    to_bearerbox = [
+        connection for connection in tcp_connections_of(pid) if connection.getpeername()[1] == bearerbox_port
+    ]
+    assert to_bearerbox, "smsbox has no connection to bearerbox"
+    assert all(c.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) for c in to_bearerbox)
+    for connection in to_bearerbox:
+        connection.close()
+
+
+def tcp_connections_of(pid: int) -> list[socket.socket]:
+    """Copies of the process's connected TCP sockets (pidfd_open and pidfd_getfd, Linux 5.6)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    pidfd_open, pidfd_getfd = 434, 438
+    pidfd = libc.syscall(pidfd_open, pid, 0)
+    assert pidfd >= 0, os.strerror(ctypes.get_errno())
+    found = []
+    try:
+        for entry in Path(f"/proc/{pid}/fd").iterdir():
+            if not os.readlink(entry).startswith("socket:"):
+                continue
+            copy = libc.syscall(pidfd_getfd, pidfd, int(entry.name), 0)
+            assert copy >= 0, os.strerror(ctypes.get_errno())
+            connection = socket.socket(fileno=copy)
+            try:
+                connection.getpeername()
+            except OSError:  # listening, or not connected
+                connection.close()
+                continue
+            if connection.family in (socket.AF_INET, socket.AF_INET6) and connection.type == socket.SOCK_STREAM:
+                found.append(connection)
+            else:
+                connection.close()
+    finally:
+        os.close(pidfd)
+    return found
 
 
 async def test_an_sms_whose_sender_died_before_the_gateway_got_it_is_sent_once_after_the_restart(

@@ -73,7 +73,8 @@ for _ in $(seq 60); do
   sleep 0.5
 done
 status >/dev/null || { echo "entrypoint: bearerbox does not answer on its admin port" >&2; stop; exit 1; }
-/usr/sbin/smsbox -v 1 "$conf" &
+# TCP_NODELAY on smsbox's connections: a send asking for delivery reports then waits no delayed ACK (tcp-nodelay.c)
+LD_PRELOAD=$here/kannel-tcp-nodelay.so /usr/sbin/smsbox -v 1 "$conf" &
 pids+=("$!")
 if fake_port=$(setting port 'smsc-id = fakesmsc') && [[ -n $fake_port ]]; then
   # "-m 0": no MO message is ever sent (the one given is unused)

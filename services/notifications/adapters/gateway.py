@@ -20,13 +20,24 @@ class SmsGateway(Protocol):
 
 
 class KannelGateway:
+    """Kannel's sendsms over at most `connections` kept open, the sends beyond them queueing for one (opening more
+    than its listen backlog of 10 at once, smsbox made some wait a second for their connection to be retried)."""
+
     def __init__(
-        self, sendsms_url: str, username: str, password: str, sender: str, client: httpx.AsyncClient | None = None
+        self,
+        sendsms_url: str,
+        username: str,
+        password: str,
+        sender: str,
+        client: httpx.AsyncClient | None = None,
+        *,
+        connections: int = 4,
     ) -> None:
         self.sendsms_url = sendsms_url
         self.credentials = {"username": username, "password": password}
         self.sender = sender
-        self.client = client or httpx.AsyncClient(timeout=10)
+        limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+        self.client = client or httpx.AsyncClient(timeout=10, limits=limits)
 
     async def send(self, to: str, text: str, delivery_report_url: str) -> None:
         ucs2 = needs_ucs2(text)

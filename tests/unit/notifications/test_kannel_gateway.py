@@ -1,4 +1,7 @@
-"""How the Kannel adapter reads the gateway's answers (the real gateway is exercised by the e2e tests)."""
+"""How the Kannel adapter reads the gateway's answers and shares its connections (the real gateway is exercised by the
+e2e tests)."""
+
+import asyncio
 
 import httpx
 import pytest
@@ -52,3 +55,33 @@ async def test_an_unreachable_gateway_is_a_transient_failure():
     sms, _ = gateway(refuse)
     with pytest.raises(TransientGatewayError):
         await sms.send("+212661000001", "x", "http://n/d")
+
+
+async def test_sends_at_once_share_the_connections_kept_open():
+    """Twenty sends at once go over the three connections asked for, kept open from one send to the next; a client
+    opening one for each send made smsbox, whose listen backlog is 10, leave some waiting a second."""
+    opened, open_now, most_open = 0, 0, 0
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal opened, open_now, most_open
+        opened, open_now = opened + 1, open_now + 1
+        most_open = max(most_open, open_now)
+        try:
+            while await reader.readuntil(b"\r\n\r\n"):
+                await asyncio.sleep(0.01)
+                writer.write(b"HTTP/1.1 202 Accepted\r\nContent-Length: 24\r\n\r\n0: Accepted for delivery")
+                await writer.drain()
+        except asyncio.IncompleteReadError:
+            pass
+        finally:
+            open_now -= 1
+            writer.close()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/cgi-bin/sendsms"
+    sms = KannelGateway(url, "user", "secret", "CNSS", connections=3)
+    async with server:
+        await asyncio.gather(*(sms.send("+212661000001", f"n{index}", "http://n/d") for index in range(20)))
+        await sms.send("+212661000001", "later", "http://n/d")
+        await sms.close()
+    assert (opened, most_open) == (3, 3)
