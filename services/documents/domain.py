@@ -12,7 +12,7 @@ from contracts import (
     VerifiedDocument,
 )
 from services.documents.checklist import missing_documents
-from services.documents.file_checks import Accepted, Rejected
+from services.documents.file_checks import EXTENSIONS, Accepted, Rejected
 
 PRODUCER = "documents"
 _SAFE_ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
@@ -20,11 +20,16 @@ _SAFE_ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
 
 def storage_key(claim_id: str, document_id: str, extension: str) -> str:
     """Generated key in the claim's prefix; the client's file name is never used."""
-    return f"{claim_id}/{document_id}.{extension}"
+    return f"{upload_key(claim_id, document_id)}.{extension}"
 
 
 def upload_key(claim_id: str, document_id: str) -> str:
     return f"{claim_id}/{document_id}"
+
+
+def possible_storage_keys(upload: str) -> list[str]:
+    """Where the copy of the upload keyed `upload` may be filed, whatever type it turned out to be."""
+    return [f"{upload}.{extension}" for extension in EXTENSIONS]
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ _ALLOWED_TYPES = (
     (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
 )
 ACCEPTED_TYPES = tuple(content_type for _, content_type, _ in _ALLOWED_TYPES)
+EXTENSIONS = tuple(extension for _, _, extension in _ALLOWED_TYPES)
 _PIL_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG"}
 _OTHER_TYPES = (  # recognised only to tell the claimant what they sent instead
     (b"PK\x03\x04", "a ZIP archive or an Office document"),

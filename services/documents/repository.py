@@ -48,8 +48,8 @@ class FiledUploadsRepository:
     def __init__(self, uploads: AsyncCollection, unsubmitted: AsyncCollection) -> None:
         self.uploads, self.unsubmitted = uploads, unsubmitted
 
-    async def filing(self, key: str, object_key: str) -> None:
-        await insert_new(self.unsubmitted, [{"_id": key, "object_key": object_key, "filed_at": datetime.now(UTC)}])
+    async def filing(self, key: str) -> None:
+        await insert_new(self.unsubmitted, [{"_id": key, "filed_at": datetime.now(UTC)}])
 
     async def record(self, filed: FiledUpload) -> None:
         await insert_new(self.uploads, [{"_id": filed.key, **_fields(filed), "submitted": False}])
@@ -63,10 +63,8 @@ class FiledUploadsRepository:
         await self.unsubmitted.delete_many(chosen)
         return found
 
-    async def unsubmitted_since(self, before: datetime) -> list[tuple[str, str]]:
-        return [
-            (entry["_id"], entry["object_key"]) async for entry in self.unsubmitted.find({"filed_at": {"$lt": before}})
-        ]
+    async def unsubmitted_since(self, before: datetime) -> list[str]:
+        return [entry["_id"] async for entry in self.unsubmitted.find({"filed_at": {"$lt": before}}, {"_id": 1})]
 
     async def forget_unsubmitted(self, key: str) -> bool:
         if (await self.uploads.delete_one({"_id": key, "submitted": False})).deleted_count:

@@ -19,18 +19,18 @@ from services.documents.domain import (
     FiledUpload,
     misplaced,
     over_claim_limit,
+    possible_storage_keys,
     storage_key,
     unsafe_ids,
     upload_key,
     verdict,
 )
-from services.documents.file_checks import Accepted, Limits, Rejected, check_content, size_rejection
+from services.documents.file_checks import EXTENSIONS, Accepted, Limits, Rejected, check_content, size_rejection
 from services.documents.reencoding import NotReencodable, as_filed, reencoded
 from services.runtime.object_store import ObjectMissing
 
 log = logging.getLogger(__name__)
 
-_EXTENSIONS = ("pdf", "jpg", "png")
 Result = TypeVar("Result")
 
 
@@ -70,7 +70,7 @@ class FiledUploads(Protocol):
     """What the checks of each accepted upload found, keyed `claim_id/document_id` (`upload_key`), and which of
     those uploads' claims were not submitted yet."""
 
-    async def filing(self, key: str, object_key: str) -> None:
+    async def filing(self, key: str) -> None:
         """Before the copy is written: the expiry can find it even if its record never comes."""
 
     async def record(self, filed: FiledUpload) -> None: ...
@@ -78,8 +78,8 @@ class FiledUploads(Protocol):
     async def submitted(self, keys: Sequence[str]) -> dict[str, FiledUpload]:
         """Mark these uploads submitted, which the expiry then never takes, and return the records still there."""
 
-    async def unsubmitted_since(self, before: datetime) -> list[tuple[str, str]]:
-        """The uploads (key, object key) filed before then whose claim was not submitted."""
+    async def unsubmitted_since(self, before: datetime) -> list[str]:
+        """The uploads filed before then whose claim was not submitted."""
 
     async def forget_unsubmitted(self, key: str) -> bool:
         """Delete the upload's record unless it was submitted; False when it was (its copy stays)."""
@@ -144,10 +144,10 @@ class FileUpload:
         """As `CheckUpload`; an id a storage key cannot take is refused as `bad_reference`."""
         if rejected := unsafe_ids(claim_id, document_id):
             return rejected, None
-        result, scanned_by = await self.check_upload(data)
+        # The expiry's entry is written while the file is checked: a refused file leaves it for the expiry to drop.
+        checked, _ = await _together([self.check_upload(data), self.uploads.filing(upload_key(claim_id, document_id))])
+        result, scanned_by = checked
         if isinstance(result, Accepted):
-            key = upload_key(claim_id, document_id)
-            await self.uploads.filing(key, storage_key(claim_id, document_id, result.extension))
             result = await self.file_copy(claim_id, document_id, data, result)
             if isinstance(result, Accepted):
                 await self.uploads.record(FiledUpload(claim_id, document_id, len(data), result, scanned_by))
@@ -231,7 +231,7 @@ class CheckDocuments:
             return await self.store.get_bytes(ref.bucket, ref.object_key, limit=limit)
         except ObjectMissing:
             pass
-        for extension in _EXTENSIONS:
+        for extension in EXTENSIONS:
             try:
                 key = storage_key(claim_id, ref.document_id, extension)
                 return await self.store.get_bytes(self.buckets.documents, key, limit=limit)
@@ -249,9 +249,10 @@ class ExpireUnsubmitted:
     async def __call__(self) -> int:
         """How many copies it removed."""
         removed = 0
-        for key, object_key in await self.uploads.unsubmitted_since(datetime.now(UTC) - self.after):
+        for key in await self.uploads.unsubmitted_since(datetime.now(UTC) - self.after):
             if await self.uploads.forget_unsubmitted(key):
-                await self.store.remove(self.bucket, object_key)
+                for object_key in possible_storage_keys(key):  # a file uploaded again may have had another type
+                    await self.store.remove(self.bucket, object_key)
                 removed += 1
             await self.uploads.expired(key)
         return removed

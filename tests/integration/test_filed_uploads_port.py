@@ -28,7 +28,7 @@ async def uploads(request, run_id):
 
 async def filed(uploads, document_id: str, accepted: Accepted = PDF) -> FiledUpload:
     upload = FiledUpload("c-1", document_id, 1300, accepted, "clamd")
-    await uploads.filing(upload.key, f"c-1/{document_id}.{accepted.extension}")
+    await uploads.filing(upload.key)
     await uploads.record(upload)
     return upload
 
@@ -40,7 +40,7 @@ async def test_a_submitted_claims_uploads_come_back_with_their_checks_and_the_ex
     )
     await filed(uploads, "d3")
     assert await uploads.submitted(["c-1/d1", "c-1/d2", "c-1/never-filed"]) == {"c-1/d1": first, "c-1/d2": second}
-    assert await uploads.unsubmitted_since(datetime.now(UTC) + LATER) == [("c-1/d3", "c-1/d3.pdf")]
+    assert await uploads.unsubmitted_since(datetime.now(UTC) + LATER) == ["c-1/d3"]
     assert await uploads.submitted(["c-1/d1"]) == {"c-1/d1": first}  # a claim submitted again finds them too
     assert await uploads.submitted([]) == {}
 
@@ -48,7 +48,7 @@ async def test_a_submitted_claims_uploads_come_back_with_their_checks_and_the_ex
 async def test_only_uploads_filed_before_the_cut_off_are_seen_by_the_expiry(uploads):
     await filed(uploads, "d1")
     assert await uploads.unsubmitted_since(datetime.now(UTC) - LATER) == []
-    assert await uploads.unsubmitted_since(datetime.now(UTC) + LATER) == [("c-1/d1", "c-1/d1.pdf")]
+    assert await uploads.unsubmitted_since(datetime.now(UTC) + LATER) == ["c-1/d1"]
 
 
 async def test_an_unsubmitted_upload_is_forgotten_and_a_later_submission_no_longer_finds_it(uploads):
@@ -61,7 +61,7 @@ async def test_an_unsubmitted_upload_is_forgotten_and_a_later_submission_no_long
 
 async def test_an_upload_submitted_before_the_expiry_reached_it_is_kept(uploads):
     upload = await filed(uploads, "d1")
-    [(key, _)] = await uploads.unsubmitted_since(datetime.now(UTC) + LATER)  # the expiry read it, then the claim came
+    [key] = await uploads.unsubmitted_since(datetime.now(UTC) + LATER)  # the expiry read it, then the claim came
     assert await uploads.submitted([key]) == {key: upload}
     assert await uploads.forget_unsubmitted(key) is False
     await uploads.expired(key)
@@ -69,6 +69,6 @@ async def test_an_upload_submitted_before_the_expiry_reached_it_is_kept(uploads)
 
 
 async def test_an_upload_whose_record_never_came_is_still_expired_and_its_copy_removed(uploads):
-    await uploads.filing("c-1/d1", "c-1/d1.png")  # then a crash, before or after the copy was written
-    assert await uploads.unsubmitted_since(datetime.now(UTC) + LATER) == [("c-1/d1", "c-1/d1.png")]
+    await uploads.filing("c-1/d1")  # then a crash, before or after the copy was written
+    assert await uploads.unsubmitted_since(datetime.now(UTC) + LATER) == ["c-1/d1"]
     assert await uploads.forget_unsubmitted("c-1/d1") is True

@@ -66,7 +66,6 @@ class MemoryCheckRecords:
 
 @dataclass
 class _Upload:
-    object_key: str
     filed_at: datetime
     record: FiledUpload | None = None
     submitted: bool = False
@@ -79,11 +78,11 @@ class MemoryFiledUploads:
     def __init__(self) -> None:
         self.uploads: dict[str, _Upload] = {}
 
-    async def filing(self, key: str, object_key: str) -> None:
-        self.uploads.setdefault(key, _Upload(object_key, datetime.now(UTC)))
+    async def filing(self, key: str) -> None:
+        self.uploads.setdefault(key, _Upload(datetime.now(UTC)))
 
     async def record(self, filed: FiledUpload) -> None:
-        upload = self.uploads.setdefault(filed.key, _Upload("", datetime.now(UTC), expiring=False))
+        upload = self.uploads.setdefault(filed.key, _Upload(datetime.now(UTC), expiring=False))
         upload.record = upload.record or filed
 
     async def submitted(self, keys: Sequence[str]) -> dict[str, FiledUpload]:
@@ -95,8 +94,8 @@ class MemoryFiledUploads:
                     found[key] = upload.record
         return found
 
-    async def unsubmitted_since(self, before: datetime) -> list[tuple[str, str]]:
-        return [(key, u.object_key) for key, u in self.uploads.items() if u.expiring and u.filed_at < before]
+    async def unsubmitted_since(self, before: datetime) -> list[str]:
+        return [key for key, u in self.uploads.items() if u.expiring and u.filed_at < before]
 
     async def forget_unsubmitted(self, key: str) -> bool:
         upload = self.uploads.get(key)

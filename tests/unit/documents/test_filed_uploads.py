@@ -1,7 +1,7 @@
 """Uploads filed as they arrive: checked and filed once, then taken as they are by their claim's submission, or
 removed when the claim never comes; with in-memory ports."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from contracts import DocumentRef, DocumentsIncomplete, DocumentsVerified
 from services.documents.adapters.antivirus import NoScanner
@@ -96,3 +96,22 @@ async def test_the_copies_of_a_claim_never_submitted_go_with_its_quarantine_and_
     assert sorted(service.store.filed()) == [f"{CLAIM_ID}/d1.pdf", f"{CLAIM_ID}/d2.png"]
     assert await expire() == 0
     assert await ExpireUnsubmitted(service.store, BUCKETS.documents, service.uploads, timedelta(days=7))() == 0
+
+
+async def test_a_scan_uploaded_again_as_another_type_leaves_no_copy_behind_when_its_claim_never_comes():
+    service = Service()
+    await service.upload("d1", pdf_scan())
+    await service.upload("d1", png_scan())  # the claimant chose another file
+    assert sorted(service.store.filed()) == [f"{CLAIM_ID}/d1.pdf", f"{CLAIM_ID}/d1.png"]
+    assert await ExpireUnsubmitted(service.store, BUCKETS.documents, service.uploads, after=timedelta(0))() == 1
+    assert service.store.filed() == {}
+
+
+async def test_a_refused_upload_leaves_only_an_entry_the_expiry_drops():
+    service = Service()
+    result, _ = await service.file_upload(CLAIM_ID, "d1", b"<?php echo 1; ?>")
+    assert type(result).__name__ == "Rejected"
+    assert service.store.filed() == {}
+    assert await service.uploads.unsubmitted_since(datetime.now(UTC) + timedelta(seconds=1)) == [f"{CLAIM_ID}/d1"]
+    assert await ExpireUnsubmitted(service.store, BUCKETS.documents, service.uploads, after=timedelta(0))() == 1
+    assert await service.uploads.unsubmitted_since(datetime.now(UTC) + timedelta(seconds=1)) == []

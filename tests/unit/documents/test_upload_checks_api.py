@@ -63,11 +63,12 @@ def test_an_id_a_storage_key_cannot_take_is_refused_and_nothing_is_filed():
     ids=["php-script", "truncated-jpeg", "empty"],
 )
 def test_a_bad_file_is_refused_with_the_code_and_the_message_of_the_file_checks_and_nothing_is_kept(content, code):
+    """Neither a copy nor a record of checks; only the expiry's entry, written while the file was checked."""
     api, store, uploads = client()
     answer = api.put(UPLOAD, content=content).json()
     assert (answer["accepted"], answer["code"]) == (False, code)
     assert len(answer["reason"]) > 10 and not answer["reason"].startswith(code)
-    assert store.objects == {} and uploads.uploads == {}
+    assert store.objects == {} and [upload.record for upload in uploads.uploads.values()] == [None]
 
 
 def test_a_file_over_the_limit_is_a_413_even_without_a_declared_length():
