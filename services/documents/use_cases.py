@@ -25,7 +25,7 @@ from services.documents.domain import (
     upload_key,
     verdict,
 )
-from services.documents.file_checks import EXTENSIONS, Accepted, Limits, Rejected, check_content, size_rejection
+from services.documents.file_checks import Accepted, Limits, Rejected, check_content, size_rejection
 from services.documents.reencoding import NotReencodable, as_filed, reencoded
 from services.runtime.object_store import ObjectMissing
 
@@ -231,9 +231,8 @@ class CheckDocuments:
             return await self.store.get_bytes(ref.bucket, ref.object_key, limit=limit)
         except ObjectMissing:
             pass
-        for extension in EXTENSIONS:
+        for key in possible_storage_keys(upload_key(claim_id, ref.document_id)):
             try:
-                key = storage_key(claim_id, ref.document_id, extension)
                 return await self.store.get_bytes(self.buckets.documents, key, limit=limit)
             except ObjectMissing:
                 continue
