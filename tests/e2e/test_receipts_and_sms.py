@@ -128,20 +128,23 @@ async def test_an_sms_is_sent_once_the_gateway_is_back_after_an_outage(api, insu
     assert len([m for m in smsc_messages() if created["reference"] in m.text]) == 1
 
 
-def test_the_gateway_s_smsbox_sends_each_write_to_bearerbox_at_once():
-    """start.sh loads tcp-nodelay.c into smsbox: its connection to bearerbox has TCP_NODELAY set (without it, a send
-    asking for delivery reports waited 44 ms for a delayed ACK). Read from smsbox's own socket, through pidfd_getfd."""
+def test_the_gateway_s_boxes_send_each_write_to_each_other_at_once():
+    """start.sh loads tcp-nodelay.c into bearerbox and smsbox: both ends of their link have TCP_NODELAY set (without
+    it, a send asking for delivery reports waited 44 ms for a delayed ACK, and its reports came 42 ms later). Read
+    from each box's own socket, through pidfd_getfd."""
     run = Path(os.environ.get("TAAWIDATY_RUN", "/tmp/taawidaty-run"))
     conf = (run / "kannel" / "kannel.conf").read_text()
-    bearerbox_port = int(re.search(r"^smsbox-port = (\d+)$", conf, re.MULTILINE).group(1))
-    pid = int((run / "pids" / "smsbox.pid").read_text())
-    to_bearerbox = [
-        connection for connection in tcp_connections_of(pid) if connection.getpeername()[1] == bearerbox_port
-    ]
-    assert to_bearerbox, "smsbox has no connection to bearerbox"
-    assert all(c.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) for c in to_bearerbox)
-    for connection in to_bearerbox:
-        connection.close()
+    link_port = int(re.search(r"^smsbox-port = (\d+)$", conf, re.MULTILINE).group(1))
+    for box in ("smsbox", "bearerbox"):
+        pid = int((run / "pids" / f"{box}.pid").read_text())
+        connections = tcp_connections_of(pid)
+        link = [c for c in connections if link_port in (c.getsockname()[1], c.getpeername()[1])]
+        try:
+            assert link, f"{box} has no connection to the other box"
+            assert all(c.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) for c in link), box
+        finally:
+            for connection in connections:
+                connection.close()
 
 
 def tcp_connections_of(pid: int) -> list[socket.socket]:

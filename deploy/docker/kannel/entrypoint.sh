@@ -65,7 +65,8 @@ KANNEL_ADMIN_PASSWORD=${KANNEL_ADMIN_PASSWORD:-$(od -An -N12 -tx1 /dev/urandom |
 write_config
 trap 'stop; exit 143' TERM INT
 
-/usr/sbin/bearerbox -v 1 "$conf" &
+# Both boxes with TCP_NODELAY on their connections: no delayed ACK to wait for (tcp-nodelay.c)
+LD_PRELOAD=$here/kannel-tcp-nodelay.so /usr/sbin/bearerbox -v 1 "$conf" &
 bearerbox=$! && pids+=("$bearerbox")
 for _ in $(seq 60); do
   status >/dev/null 2>&1 && break
@@ -73,7 +74,6 @@ for _ in $(seq 60); do
   sleep 0.5
 done
 status >/dev/null || { echo "entrypoint: bearerbox does not answer on its admin port" >&2; stop; exit 1; }
-# TCP_NODELAY on smsbox's connections: a send asking for delivery reports then waits no delayed ACK (tcp-nodelay.c)
 LD_PRELOAD=$here/kannel-tcp-nodelay.so /usr/sbin/smsbox -v 1 "$conf" &
 pids+=("$!")
 if fake_port=$(setting port 'smsc-id = fakesmsc') && [[ -n $fake_port ]]; then
