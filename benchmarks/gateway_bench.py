@@ -3,7 +3,7 @@ reports as the service's do, over a few connection counts.
 
 Run from the repository root with the local servers started: ``python -m benchmarks.gateway_bench [--sends 1500]``.
 The SMS go to the fake SMSC; their delivery reports come back to a small server of this script, which answers each
-at once (the notifications service is not measured). Without TCP_NODELAY on smsbox's connections
+at once (the notifications service is not measured). Without TCP_NODELAY on Kannel's connections
 (deploy/docker/kannel/tcp-nodelay.c), each send waited about 44 ms for a delayed ACK.
 """
 

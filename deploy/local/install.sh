@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install (once) what deploy/local/start.sh runs: Debian packages (Kannel), Kafka broker jars and Keycloak
-# from Maven Central, FerretDB, MinIO and promtool built from the Go module proxy, the library smsbox is started
-# with. Everything built goes to $TAAWIDATY_CACHE; a step whose output already exists is skipped.
+# from Maven Central, FerretDB, MinIO and promtool built from the Go module proxy, the library Kannel's boxes are
+# started with. Everything built goes to $TAAWIDATY_CACHE; a step whose output already exists is skipped.
 #   deploy/local/install.sh                 # apt kannel kafka ferretdb minio keycloak promtool
 #   deploy/local/install.sh kafka minio     # only these
 set -euo pipefail

@@ -25,7 +25,7 @@ class NotificationsSettings(InfraSettings, LocalTokenSettings):
         )
 
     sender: str = "CNSS"
-    # Connections kept open to the gateway, the sends queueing for them: a local smsbox answered 830 sends a second
+    # Connections kept open to the gateway, the sends queueing for them: a local smsbox answered 780-790 sends a second
     # over 4 and fewer over more (benchmarks/gateway_bench.py).
     gateway_connections: int = Field(4, ge=1)
     delivery_report_url: str = "http://127.0.0.1:18084/delivery-reports"

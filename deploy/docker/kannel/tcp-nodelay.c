@@ -28,16 +28,10 @@ int connect(int socket, const struct sockaddr *address, socklen_t length) {
 int accept(int socket, struct sockaddr *address, socklen_t *length) {
     static int (*next_accept)(int, struct sockaddr *, socklen_t *);
     if (!next_accept) next_accept = (int (*)(int, struct sockaddr *, socklen_t *))dlsym(RTLD_NEXT, "accept");
-    struct sockaddr_storage peer;
-    socklen_t peer_length = sizeof peer;
-    int accepted = next_accept(socket, (struct sockaddr *)&peer, &peer_length);
-    if (accepted >= 0) {
-        send_each_write_at_once(accepted, peer.ss_family);
-        if (address && length) {
-            socklen_t copied = *length < peer_length ? *length : peer_length;
-            for (socklen_t i = 0; i < copied; i++) ((char *)address)[i] = ((char *)&peer)[i];
-            *length = peer_length;
-        }
-    }
+    int accepted = next_accept(socket, address, length);
+    struct sockaddr_storage own;
+    socklen_t own_length = sizeof own;
+    if (accepted >= 0 && getsockname(accepted, (struct sockaddr *)&own, &own_length) == 0)
+        send_each_write_at_once(accepted, own.ss_family);
     return accepted;
 }
