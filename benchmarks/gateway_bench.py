@@ -9,20 +9,15 @@ at once (the notifications service is not measured). Without TCP_NODELAY on Kann
 
 import argparse
 import asyncio
-import math
 import os
 import time
 
+from benchmarks.percentiles import percentile
 from services.notifications.adapters.gateway import KannelGateway
 from services.notifications.use_cases import SENDS_AT_ONCE
 
 CONNECTION_COUNTS = (1, 4, 16)
 ANSWER = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
 async def answer_report(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:

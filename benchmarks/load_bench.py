@@ -29,7 +29,6 @@ import argparse
 import asyncio
 import contextlib
 import json
-import math
 import os
 import sys
 import time
@@ -44,6 +43,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from pymongo import AsyncMongoClient
 
+from benchmarks.percentiles import percentile
 from contracts import Topic
 from services.notifications.config import NotificationsSettings
 from services.runtime.commits import OffsetCommits
@@ -76,11 +76,6 @@ STAGES = (  # (label, from, to): milestones of the timeline
     ("submitted -> SMS delivered", "submitted", "sms_delivered"),
     ("submitted -> receipt and SMS done", "submitted", "done"),
 )
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
 # --- /proc -------------------------------------------------------------------------------------------------------

@@ -11,21 +11,16 @@ script loaded, ready for input).
 
 import argparse
 import asyncio
-import math
 import statistics
 
 from playwright.async_api import Page, async_playwright
 
+from benchmarks.percentiles import percentile
 from tests.browser.browsing import CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.samples import pdf_scan
 
 TIMING = """() => { const n = performance.getEntriesByType('navigation')[0];
   return [n.responseStart - n.requestStart, n.domContentLoadedEventEnd - n.startTime, n.transferSize]; }"""
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
 async def open_claim(page: Page, portal: str) -> str:

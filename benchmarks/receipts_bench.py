@@ -16,6 +16,7 @@ import time
 
 import weasyprint
 
+from benchmarks.percentiles import percentile
 from services.receipts.rendering.pool import ReceiptRenderer
 from services.receipts.rendering.render import render_html
 from services.receipts.rendering.samples import sample_view
@@ -24,11 +25,6 @@ from tests.e2e.samples import applicant_name_of
 
 TARGET_THROUGHPUT_RATIO = 1.7
 TARGET_CPU_MS = 60.0
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
 def make_views(count: int) -> list[ReceiptView]:

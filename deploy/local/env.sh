@@ -48,6 +48,9 @@
 : "${TAAWIDATY_KAFKA_VERSION:=4.1.1}"; export TAAWIDATY_KAFKA_VERSION
 : "${TAAWIDATY_FERRETDB_VERSION:=v1.24.2}"; export TAAWIDATY_FERRETDB_VERSION
 : "${TAAWIDATY_FERRETDB_BINARY:=ferretdb-$TAAWIDATY_FERRETDB_VERSION-atomic-writes-id-index-light}"; export TAAWIDATY_FERRETDB_BINARY
+# What start.sh preloads into Kannel's boxes (deploy/docker/kannel/tcp-nodelay.c), named by its source's digest so that
+# install.sh builds a changed source again.
+: "${TAAWIDATY_KANNEL_NODELAY:=$TAAWIDATY_CACHE/bin/kannel-tcp-nodelay-$(sha256sum "$(dirname "${BASH_SOURCE[0]}")/../docker/kannel/tcp-nodelay.c" | cut -c1-12).so}"; export TAAWIDATY_KANNEL_NODELAY
 : "${TAAWIDATY_MINIO_VERSION:=v0.0.0-20260212201848-7aac2a2c5b7c}"; export TAAWIDATY_MINIO_VERSION
 : "${TAAWIDATY_KEYCLOAK_VERSION:=26.5.6}"; export TAAWIDATY_KEYCLOAK_VERSION
 : "${TAAWIDATY_PROMETHEUS_VERSION:=v0.316.0}"; export TAAWIDATY_PROMETHEUS_VERSION  # promtool (Prometheus 3.x)

@@ -12,8 +12,6 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 bin=$TAAWIDATY_CACHE/bin
 kafka_dir=$TAAWIDATY_CACHE/kafka-$TAAWIDATY_KAFKA_VERSION
 keycloak_dir=$TAAWIDATY_CACHE/keycloak-$TAAWIDATY_KEYCLOAK_VERSION
-nodelay_source=$here/../docker/kannel/tcp-nodelay.c
-nodelay_library=$bin/kannel-tcp-nodelay-$(sha256sum "$nodelay_source" | cut -c1-12).so  # as start.sh names it
 mkdir -p "$bin"
 for tool in go mvn java; do
   command -v "$tool" >/dev/null || { echo "install.sh: needs $tool on PATH (Go, Maven, Java 17)" >&2; exit 1; }
@@ -55,11 +53,11 @@ apt_packages() {
   fi
 }
 
-# The library start.sh loads into Kannel's boxes so that they set TCP_NODELAY (deploy/docker/kannel/tcp-nodelay.c),
-# named by its source's digest: a changed source is built again.
+# The library start.sh loads into Kannel's boxes so that they set TCP_NODELAY (deploy/docker/kannel/tcp-nodelay.c).
 install_kannel_nodelay() {
-  gcc -shared -fPIC -O2 -Wall -Wextra -Werror -o "$nodelay_library.tmp" "$nodelay_source" -ldl
-  mv "$nodelay_library.tmp" "$nodelay_library"
+  gcc -shared -fPIC -O2 -Wall -Wextra -Werror -o "$TAAWIDATY_KANNEL_NODELAY.tmp" \
+    "$here/../docker/kannel/tcp-nodelay.c" -ldl
+  mv "$TAAWIDATY_KANNEL_NODELAY.tmp" "$TAAWIDATY_KANNEL_NODELAY"
 }
 
 install_kafka() {
@@ -180,7 +178,7 @@ t_all=$SECONDS
 for what in "$@"; do
   case $what in
     apt) apt_packages ;;
-    kannel) step "kannel tcp-nodelay library" "$nodelay_library" install_kannel_nodelay ;;
+    kannel) step "kannel tcp-nodelay library" "$TAAWIDATY_KANNEL_NODELAY" install_kannel_nodelay ;;
     kafka) step "kafka $TAAWIDATY_KAFKA_VERSION jars" "$kafka_dir/libs" install_kafka ;;
     ferretdb) step "ferretdb $TAAWIDATY_FERRETDB_VERSION" "$bin/$TAAWIDATY_FERRETDB_BINARY" install_ferretdb ;;
     minio) step "minio $TAAWIDATY_MINIO_VERSION" "$bin/minio" install_minio ;;

@@ -175,8 +175,7 @@ kannel_healthy() {
 }
 
 start_kannel() {
-  local b=/usr/sbin/bearerbox s=/usr/sbin/smsbox f=/usr/lib/kannel/test/fakesmsc p nodelay
-  nodelay=$bin/kannel-tcp-nodelay-$(sha256sum "$root/deploy/docker/kannel/tcp-nodelay.c" | cut -c1-12).so
+  local b=/usr/sbin/bearerbox s=/usr/sbin/smsbox f=/usr/lib/kannel/test/fakesmsc p nodelay=$TAAWIDATY_KANNEL_NODELAY
   need "$b"; need "$s"; need "$f"; need "$nodelay"
   for p in "$kannel_admin_port" "$kannel_smsbox_port" "$kannel_fake_port" "$kannel_phones_port" "$kannel_sendsms_port"; do
     check_port kannel "$p"
