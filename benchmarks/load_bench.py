@@ -598,10 +598,17 @@ STAGE_GROUPS = (  # (service, its consumer groups on the claim's path), in the o
 )
 
 
-async def stage_drains(claims: int) -> dict[str, tuple[int, float]]:
+@dataclass(frozen=True)
+class StageDrain:
+    events: int
+    events_per_s: float  # from the first event read to the last
+    cpu_ms_per_event: float  # every process on the machine, over the same span
+
+
+async def stage_drains(claims: int) -> dict[str, StageDrain]:
     """Each stage alone on a backlog: `claims` claims created and their scans attached (the documents service checks
     each upload for the claims API), then every stage stopped and the claims submitted, then each stage started in
-    turn and timed from its first committed event to its last; (events, events per second) per stage."""
+    turn and timed from its first committed event to its last."""
     found = {}
     async with fresh_stack(f"stages, {claims} claims each") as (stack, load):
         insured = await load.enrol(claims, timeout_s=60 + claims / 5)
@@ -614,8 +621,8 @@ async def stage_drains(claims: int) -> dict[str, tuple[int, float]]:
             start = await group_positions(groups, topics)
             await asyncio.to_thread(stack.start, service, wait=False)
             found[service] = await drained(groups, topics, start)
-        for service, (events, rate) in found.items():
-            print(f"{service}: {events} events at {rate:.1f}/s", file=sys.stderr)
+        for service, drain in found.items():
+            print(f"{service}: {drain.events} events at {drain.events_per_s:.1f}/s", file=sys.stderr)
     return found
 
 
@@ -627,21 +634,22 @@ async def group_positions(groups: Iterable[str], topics: list[str]) -> tuple[int
     return read, sum(ends.values())
 
 
-async def drained(groups: Iterable[str], topics: list[str], start: tuple[int, int]) -> tuple[int, float]:
-    """Wait until the groups read all their topics hold; (events read, events per second from the first read to the
-    last)."""
-    first = last = first_read = None
+async def drained(groups: Iterable[str], topics: list[str], start: tuple[int, int]) -> StageDrain:
+    """Wait until the groups read all their topics hold."""
+    first = last = first_read = first_busy = last_busy = None
     read, end = start
     deadline = time.monotonic() + 900
     while read < end and time.monotonic() < deadline:
         await asyncio.sleep(0.25)
         now, (read, end) = time.monotonic(), await group_positions(groups, topics)
+        busy = machine_cpu_seconds()[0]
         if first is None and read > start[0]:
-            first, first_read = now, read
-        last = now
-    if first is None or last <= first:
-        return read - start[0], 0.0
-    return read - start[0], (read - first_read) / (last - first)
+            first, first_read, first_busy = now, read, busy
+        last, last_busy = now, busy
+    if first is None or last <= first or read <= first_read:
+        return StageDrain(read - start[0], 0.0, 0.0)
+    timed = read - first_read
+    return StageDrain(read - start[0], timed / (last - first), 1000 * (last_busy - first_busy) / timed)
 
 
 def command_table(folder: Path, claims: int) -> list[str]:
@@ -770,9 +778,17 @@ async def main(arguments: argparse.Namespace) -> None:
         f"bare stage loop (consume, find by _id, insert, publish acks=all, batched commits), messages of {size} B: "
         f"{stage_loop.messages_per_s:.0f} msg/s, {stage_loop.cost_line()}"
     )
-    for service, (events, rate) in stages.items():
-        share = rate / stage_loop.messages_per_s
-        print(f"  stage {service:14} {events:6d} events {rate:7.1f}/s = {share:5.2f} of the bare stage loop")
+    half_loop_budget_ms = CORES * 1000 / (stage_loop.messages_per_s / 2)
+    for service, drain in stages.items():
+        share = drain.events_per_s / stage_loop.messages_per_s
+        print(
+            f"  stage {service:14} {drain.events:6d} events {drain.events_per_s:7.1f}/s = {share:5.2f} of the bare "
+            f"stage loop; {drain.cpu_ms_per_event:5.1f} ms of CPU an event, all processes"
+        )
+    print(
+        f"  (half the bare stage loop leaves a stage at most {half_loop_budget_ms:.1f} ms of CPU an event on the "
+        f"{CORES} cores here, whatever its concurrency)"
+    )
     for run in runs:
         print(plumbing_floor(run, bare))
 

@@ -5,6 +5,7 @@ Run from the repository root: ``python -m benchmarks.receipts_bench [--receipts 
 The plain call renders the same standalone HTML sequentially in this process; rounds alternate the two
 so that load from other processes on the machine hits both alike. The pool can only beat the plain call
 with cores to spare: the load average printed before and after says whether other work took them.
+The last line is a floor: what a PDF of a single line costs through the receipt's path.
 """
 
 import argparse
@@ -18,13 +19,21 @@ import weasyprint
 
 from benchmarks.percentiles import percentile
 from services.receipts.rendering.pool import ReceiptRenderer
-from services.receipts.rendering.render import render_html
+from services.receipts.rendering.render import (
+    PDF_OPTIONS,
+    ReceiptHTML,
+    font_configuration,
+    image_cache,
+    render_html,
+    stylesheet,
+)
 from services.receipts.rendering.samples import sample_view
 from services.receipts.rendering.view import ReceiptView
 from tests.e2e.samples import applicant_name_of
 
 TARGET_THROUGHPUT_RATIO = 1.7
 TARGET_CPU_MS = 60.0
+ONE_LINE_HTML = '<html lang="ar" dir="rtl"><body><p>استرجاع الاشتراكات الأجرية</p></body></html>'
 
 
 def make_views(count: int) -> list[ReceiptView]:
@@ -64,6 +73,20 @@ async def run_pool(renderer: ReceiptRenderer, views: list[ReceiptView]) -> tuple
     started = time.perf_counter()
     await asyncio.gather(*(render_one(view) for view in views))
     return latencies, time.perf_counter() - started, costs
+
+
+def one_line_pdf_cpu_ms(count: int = 300) -> float:
+    """Median CPU of a PDF holding one line of Arabic, through the receipt's own path (its short user-agent
+    stylesheet, its kept styles and lines): the least a receipt could cost with WeasyPrint in this process."""
+    costs = []
+    for index in range(count + 20):
+        started = time.process_time()
+        html = ReceiptHTML(ONE_LINE_HTML)
+        document = html.render(stylesheets=[stylesheet()], font_config=font_configuration(), cache=image_cache())
+        document.write_pdf(**PDF_OPTIONS)
+        if index >= 20:  # the first ones load fonts and fill what is kept
+            costs.append(time.process_time() - started)
+    return statistics.median(costs) * 1000
 
 
 def summary(latencies: list[float], wall_s: float) -> tuple[float, float, float]:
@@ -110,6 +133,7 @@ async def main(receipts: int, rounds: int, workers: int) -> None:
         f"CPU per receipt in the pool's workers ({len(costs)} receipts): median {cpu_ms:.1f} ms, "
         f"mean {statistics.fmean(costs) * 1000:.1f} ms ({cpu_verdict}: target {TARGET_CPU_MS:.0f} ms)"
     )
+    print(f"CPU of a PDF of one line of Arabic through the same path, in this process: {one_line_pdf_cpu_ms():.2f} ms")
 
 
 if __name__ == "__main__":
