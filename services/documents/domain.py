@@ -20,7 +20,7 @@ _SAFE_ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
 
 def storage_key(claim_id: str, document_id: str, extension: str) -> str:
     """Generated key in the claim's prefix; the client's file name is never used."""
-    return f"{upload_key(claim_id, document_id)}.{extension}"
+    return _filed_as(upload_key(claim_id, document_id), extension)
 
 
 def upload_key(claim_id: str, document_id: str) -> str:
@@ -29,7 +29,11 @@ def upload_key(claim_id: str, document_id: str) -> str:
 
 def possible_storage_keys(upload: str) -> list[str]:
     """Where the copy of the upload keyed `upload` may be filed, whatever type it turned out to be."""
-    return [f"{upload}.{extension}" for extension in EXTENSIONS]
+    return [_filed_as(upload, extension) for extension in EXTENSIONS]
+
+
+def _filed_as(upload: str, extension: str) -> str:
+    return f"{upload}.{extension}"
 
 
 @dataclass(frozen=True)

@@ -250,8 +250,8 @@ class ExpireUnsubmitted:
         removed = 0
         for key in await self.uploads.unsubmitted_since(datetime.now(UTC) - self.after):
             if await self.uploads.forget_unsubmitted(key):
-                for object_key in possible_storage_keys(key):  # a file uploaded again may have had another type
-                    await self.store.remove(self.bucket, object_key)
+                # a file uploaded again may have had another type
+                await _together(self.store.remove(self.bucket, object_key) for object_key in possible_storage_keys(key))
                 removed += 1
             await self.uploads.expired(key)
         return removed

@@ -318,15 +318,19 @@ def render_html(view: ReceiptView, *, standalone: bool = True) -> str:
 
 def render_pdf(view: ReceiptView) -> bytes:
     """The receipt as PDF bytes; the same view always gives the same bytes."""
-    source = BETWEEN_TAGS.sub("><", render_html(view, standalone=False))  # no blank text boxes to lay out
-    html = ReceiptHTML(source)
-    try:
-        document = html.render(stylesheets=[stylesheet()], font_config=font_configuration(), cache=image_cache())
-    except FatalURLFetchingError as error:
-        raise ReceiptAssetRefused(str(error)) from error.__cause__
+    document = laid_out(BETWEEN_TAGS.sub("><", render_html(view, standalone=False)))  # no blank text boxes to lay out
     page_number, place = _qr_code_place(document)
     qr_code = qr_code_path(view.verification_url, place)
     return document.write_pdf(finisher=partial(finish, page_number, qr_code), **PDF_OPTIONS)
+
+
+def laid_out(source: str) -> weasyprint.Document:
+    """A receipt's well-formed HTML (`ReceiptHTML`) laid out in pages with the receipt's stylesheet and fonts."""
+    html = ReceiptHTML(source)
+    try:
+        return html.render(stylesheets=[stylesheet()], font_config=font_configuration(), cache=image_cache())
+    except FatalURLFetchingError as error:
+        raise ReceiptAssetRefused(str(error)) from error.__cause__
 
 
 def _qr_code_place(document: weasyprint.Document) -> tuple[int, Box]:
